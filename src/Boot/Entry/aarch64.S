@@ -1,0 +1,121 @@
+/* Entry for AArch64 boards at EL3 (qemu-virt with -bios; pine64-plus after its switch from
+ * AArch32, see a64-aarch32-stub.S). MMU and caches are off. We mask interrupts, allow FP and
+ * SIMD (ilc uses them), install our vectors, set the stack, copy .data, clear BSS and call
+ * the managed runtime, then the program. */
+        .section .text.entry, "ax"
+#ifdef AARCH32_STUB
+/* pine64-plus: the boot ROM enters the image in AArch32 at its first byte. */
+        .incbin AARCH32_STUB
+        .balign 64
+#endif
+        .global _start
+        .type   _start, %function
+_start:
+        msr     daifset, #0xF
+        /* FP/SIMD: no trap at EL3 (CPTR_EL3.TFP = 0) nor below (CPACR_EL1.FPEN = 0b11). */
+        mrs     x0, cptr_el3
+        bic     x0, x0, #(1 << 10)
+        msr     cptr_el3, x0
+        mov     x0, #(3 << 20)
+        msr     cpacr_el1, x0
+        /* SCTLR_EL3.A = 0: no alignment checks where the memory type allows it. */
+        mrs     x0, sctlr_el3
+        bic     x0, x0, #(1 << 1)
+        msr     sctlr_el3, x0
+        ldr     x0, =__vectors
+        msr     vbar_el3, x0
+        isb
+        ldr     x0, =__stack_top
+        mov     sp, x0
+        /* .data: copy it from its load address when it runs elsewhere (flash to RAM). */
+        ldr     x0, =__data_start
+        ldr     x1, =__data_end
+        ldr     x2, =__data_load
+        cmp     x0, x2
+        b.eq    2f
+1:      cmp     x0, x1
+        b.hs    2f
+        ldr     x3, [x2], #8
+        str     x3, [x0], #8
+        b       1b
+2:      /* .bss: zero it. */
+        ldr     x0, =__bss_start
+        ldr     x1, =__bss_end
+3:      cmp     x0, x1
+        b.hs    4f
+        str     xzr, [x0], #8
+        b       3b
+4:      ldr     x0, =__image_layout
+        bl      __unikernel_runtime_start
+        bl      __unikernel_main
+        b       __unikernel_halt
+        .ltorg
+
+/* Masks interrupts and waits for ever: where every panic and a returning program end. */
+        .global __unikernel_halt
+        .type   __unikernel_halt, %function
+__unikernel_halt:
+        msr     daifset, #0xF
+1:      wfi
+        b       1b
+
+/* The address of the call instruction `x0` frames above our caller. ilc's frames keep the
+ * frame pointer in x29, pointing at the saved {x29, x30} pair. */
+        .global __unikernel_call_site
+        .type   __unikernel_call_site, %function
+__unikernel_call_site:
+        mov     x1, x29
+1:      cbz     x0, 2f
+        ldr     x1, [x1]
+        sub     x0, x0, #1
+        b       1b
+2:      ldr     x0, [x1, #8]
+        sub     x0, x0, #4              /* the BL before the return address */
+        ret
+
+/* Exceptions: the EL3 vector table, 2 KiB aligned, sixteen 128-byte entries in four groups
+ * (current EL with SP0, current EL with SPx, lower EL AArch64, lower EL AArch32), each
+ * group synchronous, IRQ, FIQ, SError. Every one is unexpected for now: report and halt. */
+        .macro  vector kind
+        .balign 0x80
+        mov     x0, #\kind
+        b       report_exception
+        .endm
+
+        .balign 0x800
+__vectors:
+        .rept   4
+        vector  0
+        vector  1
+        vector  2
+        vector  3
+        .endr
+
+report_exception:
+        ldr     x1, =__exception_stack_top
+        mov     sp, x1
+        mrs     x1, esr_el3
+        mrs     x2, elr_el3
+        mrs     x3, far_el3
+        bl      __unikernel_exception
+        b       __unikernel_halt
+        .ltorg
+
+        .section .rodata.layout, "a"
+        .balign 8
+/* Unikernel.ImageLayout: eight words, in the order of the C# struct. */
+__image_layout:
+        .quad   __image_start, __image_end, __heap_start, __heap_end
+        .quad   __stack_bottom, __stack_top, __build_id_start, __build_id_end
+
+        .section .data.cookie, "aw"
+        .balign 8
+/* Stack-buffer overrun cookie ilc's code checks in functions with stack buffers. */
+        .global __security_cookie
+__security_cookie:
+        .quad   0x2B992DDF2B992DDF
+
+        .section .bss.exception_stack, "aw", %nobits
+        .balign 16
+        .space  1024
+__exception_stack_top:

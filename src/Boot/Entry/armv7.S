@@ -1,0 +1,229 @@
+/* Entry for ARMv7-A boards (orangepi-pc: Allwinner H3, Cortex-A7).
+ * The boot ROM jumps to the first word of the image in A32 state, in a privileged mode,
+ * with the MMU and caches off. We take SVC mode with IRQ and FIQ masked, enable VFP/NEON,
+ * install our vectors, set the stack, clear BSS and call the managed runtime, then the
+ * program. ilc compiles C# to Thumb-2, so the calls into it use BLX. */
+        .syntax unified
+        .arm
+        .section .text.entry, "ax"
+        .global _start
+        .type   _start, %function
+_start:
+#include "egon-header.inc"
+reset:
+        cpsid   aif, #0x13              /* SVC mode, IRQ/FIQ/async aborts masked */
+        /* VFP and NEON: full access to cp10 and cp11 (CPACR), then FPEXC.EN. */
+        mrc     p15, 0, r0, c1, c0, 2
+        orr     r0, r0, #(0xF << 20)
+        mcr     p15, 0, r0, c1, c0, 2
+        isb
+        mov     r0, #(1 << 30)
+        vmsr    fpexc, r0
+        /* Vectors at VBAR (SCTLR.V = 0); SCTLR.A = 0: no alignment faults where avoidable. */
+        mrc     p15, 0, r0, c1, c0, 0
+        bic     r0, r0, #(1 << 13)
+        bic     r0, r0, #(1 << 1)
+        mcr     p15, 0, r0, c1, c0, 0
+        ldr     r0, =__vectors
+        mcr     p15, 0, r0, c12, c0, 0
+        isb
+        ldr     sp, =__stack_top
+        /* .data: copy it from its load address when it runs elsewhere. */
+        ldr     r0, =__data_start
+        ldr     r1, =__data_end
+        ldr     r2, =__data_load
+        cmp     r0, r2
+        beq     2f
+1:      cmp     r0, r1
+        ldrlo   r3, [r2], #4
+        strlo   r3, [r0], #4
+        blo     1b
+2:      /* .bss: zero it. */
+        ldr     r0, =__bss_start
+        ldr     r1, =__bss_end
+        mov     r2, #0
+3:      cmp     r0, r1
+        strlo   r2, [r0], #4
+        blo     3b
+        ldr     r0, =__image_layout
+        blx     __unikernel_runtime_start
+        blx     __unikernel_main
+        b       __unikernel_halt
+        .ltorg
+
+/* Exceptions: ARMv7 vector table, 32-byte aligned for VBAR. Each handler takes a small stack
+ * of its own and reports kind, fault status, the faulting instruction and fault address. */
+        .balign 32
+__vectors:
+        b       reset                   /* reset */
+        b       vector_undefined
+        b       vector_supervisor_call
+        b       vector_prefetch_abort
+        b       vector_data_abort
+        b       vector_unused
+        b       vector_irq
+        b       vector_fiq
+
+vector_undefined:                       /* LR = faulting instruction + 4 (A32) or + 2 (T32) */
+        ldr     sp, =__exception_stack_top
+        mrs     r3, spsr
+        tst     r3, #(1 << 5)
+        subne   r2, lr, #2
+        subeq   r2, lr, #4
+        mov     r0, #4
+        mov     r1, #0
+        mov     r3, #0
+        b       report_exception
+vector_supervisor_call:
+        ldr     sp, =__exception_stack_top
+        mov     r0, #7
+        mov     r1, #0
+        sub     r2, lr, #4
+        mov     r3, #0
+        b       report_exception
+vector_prefetch_abort:                  /* IFSR, IFAR */
+        ldr     sp, =__exception_stack_top
+        mov     r0, #5
+        mrc     p15, 0, r1, c5, c0, 1
+        sub     r2, lr, #4
+        mrc     p15, 0, r3, c6, c0, 2
+        b       report_exception
+vector_data_abort:                      /* DFSR, DFAR; LR = instruction + 8 */
+        ldr     sp, =__exception_stack_top
+        mov     r0, #6
+        mrc     p15, 0, r1, c5, c0, 0
+        sub     r2, lr, #8
+        mrc     p15, 0, r3, c6, c0, 0
+        b       report_exception
+vector_unused:
+        ldr     sp, =__exception_stack_top
+        mov     r0, #8
+        mov     r1, #0
+        mov     r2, lr
+        mov     r3, #0
+        b       report_exception
+vector_irq:
+        ldr     sp, =__exception_stack_top
+        mov     r0, #1
+        mov     r1, #0
+        sub     r2, lr, #4
+        mov     r3, #0
+        b       report_exception
+vector_fiq:
+        ldr     sp, =__exception_stack_top
+        mov     r0, #2
+        mov     r1, #0
+        sub     r2, lr, #4
+        mov     r3, #0
+report_exception:
+        blx     __unikernel_exception
+        b       __unikernel_halt
+        .ltorg
+
+/* Masks interrupts and waits for ever: where every panic and a returning program end. */
+        .global __unikernel_halt
+        .type   __unikernel_halt, %function
+__unikernel_halt:
+        cpsid   aif
+1:      wfi
+        b       1b
+
+/* The address of the call instruction `r0` frames above our caller. ilc's Thumb-2 frames
+ * keep the frame pointer in r11, pointing at the saved {r11, lr} pair. */
+        .global __unikernel_call_site
+        .type   __unikernel_call_site, %function
+__unikernel_call_site:
+        mov     r1, r11
+1:      cmp     r0, #0
+        beq     2f
+        ldr     r1, [r1]
+        sub     r0, r0, #1
+        b       1b
+2:      ldr     r0, [r1, #4]
+        bic     r0, r0, #1              /* Thumb bit */
+        sub     r0, r0, #4              /* the BL before the return address */
+        bx      lr
+
+/* 64-bit multiply and shifts, which ARMv7 code generated by ilc calls out of line
+ * (the runtime usually ships these; AAPCS: value in r0:r1, second operand in r2[:r3]). */
+        .global RhpLMul
+        .type   RhpLMul, %function
+RhpLMul:
+        push    {r4, lr}
+        umull   r12, r4, r0, r2         /* low x low */
+        mla     r4, r0, r3, r4          /* + low x high */
+        mla     r4, r1, r2, r4          /* + high x low */
+        mov     r0, r12
+        mov     r1, r4
+        pop     {r4, pc}
+
+        .global RhpLLsh
+        .type   RhpLLsh, %function
+RhpLLsh:                                /* r0:r1 << r2 (0..63) */
+        and     r2, r2, #63
+        subs    r3, r2, #32
+        bpl     1f
+        rsb     r3, r2, #32
+        lsl     r1, r1, r2
+        orr     r1, r1, r0, lsr r3
+        lsl     r0, r0, r2
+        bx      lr
+1:      lsl     r1, r0, r3
+        mov     r0, #0
+        bx      lr
+
+        .global RhpLRsh
+        .type   RhpLRsh, %function
+RhpLRsh:                                /* r0:r1 >> r2, arithmetic */
+        and     r2, r2, #63
+        subs    r3, r2, #32
+        bpl     1f
+        rsb     r3, r2, #32
+        lsr     r0, r0, r2
+        orr     r0, r0, r1, lsl r3
+        asr     r1, r1, r2
+        bx      lr
+1:      asr     r0, r1, r3
+        asr     r1, r1, #31
+        bx      lr
+
+        .global RhpLRsz
+        .type   RhpLRsz, %function
+RhpLRsz:                                /* r0:r1 >> r2, logical */
+        and     r2, r2, #63
+        subs    r3, r2, #32
+        bpl     1f
+        rsb     r3, r2, #32
+        lsr     r0, r0, r2
+        orr     r0, r0, r1, lsl r3
+        lsr     r1, r1, r2
+        bx      lr
+1:      lsr     r0, r1, r3
+        mov     r1, #0
+        bx      lr
+
+/* ilc's ARM objects name the EHABI personality routine; nothing unwinds here. */
+        .global __aeabi_unwind_cpp_pr0, __aeabi_unwind_cpp_pr1
+        .type   __aeabi_unwind_cpp_pr0, %function
+__aeabi_unwind_cpp_pr1:
+__aeabi_unwind_cpp_pr0:
+        b       __unikernel_halt
+
+        .section .rodata.layout, "a"
+        .balign 4
+/* Unikernel.ImageLayout: eight words, in the order of the C# struct. */
+__image_layout:
+        .word   __image_start, __image_end, __heap_start, __heap_end
+        .word   __stack_bottom, __stack_top, __build_id_start, __build_id_end
+
+        .section .data.cookie, "aw"
+        .balign 4
+/* Stack-buffer overrun cookie ilc's code checks in functions with stack buffers. */
+        .global __security_cookie
+__security_cookie:
+        .word   0x2B992DDF
+
+        .section .bss.exception_stack, "aw", %nobits
+        .balign 8
+        .space  512
+__exception_stack_top:

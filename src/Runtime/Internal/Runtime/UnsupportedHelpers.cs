@@ -1,0 +1,34 @@
+// Helpers ilc's whole-program scanner resolves by name up front, whether or not the program
+// uses them. Our code does not cast to interfaces, test types or throw, so none of these
+// should ever run: if one does, the panic names it.
+
+namespace System.Runtime
+{
+    internal static class TypeCast
+    {
+        private static void CheckCastAny() => Unikernel.Kernel.Panic("unsupported runtime helper TypeCast.CheckCastAny");
+        private static void CheckCastInterface() => Unikernel.Kernel.Panic("unsupported runtime helper TypeCast.CheckCastInterface");
+        private static void CheckCastClass() => Unikernel.Kernel.Panic("unsupported runtime helper TypeCast.CheckCastClass");
+        private static void CheckCastClassSpecial() => Unikernel.Kernel.Panic("unsupported runtime helper TypeCast.CheckCastClassSpecial");
+        private static void IsInstanceOfAny() => Unikernel.Kernel.Panic("unsupported runtime helper TypeCast.IsInstanceOfAny");
+        private static void IsInstanceOfInterface() => Unikernel.Kernel.Panic("unsupported runtime helper TypeCast.IsInstanceOfInterface");
+        private static void IsInstanceOfClass() => Unikernel.Kernel.Panic("unsupported runtime helper TypeCast.IsInstanceOfClass");
+        private static void IsInstanceOfException() => Unikernel.Kernel.Panic("unsupported runtime helper TypeCast.IsInstanceOfException");
+    }
+}
+
+namespace Internal.Runtime.CompilerHelpers
+{
+    internal static partial class ThrowHelpers
+    {
+        private static void ThrowFeatureBodyRemoved() => Unikernel.Kernel.Panic("unsupported runtime helper ThrowHelpers.ThrowFeatureBodyRemoved");
+    }
+}
+
+namespace System.Runtime.InteropServices
+{
+    internal static class IDynamicInterfaceCastable
+    {
+        private static void GetDynamicInterfaceImplementation() => Unikernel.Kernel.Panic("unsupported runtime helper IDynamicInterfaceCastable.GetDynamicInterfaceImplementation");
+    }
+}

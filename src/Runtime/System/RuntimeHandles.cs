@@ -1,0 +1,14 @@
+namespace System;
+
+// Needed by the compiler for typeof/ldtoken; nothing at run time uses them.
+public struct RuntimeTypeHandle { }
+public struct RuntimeMethodHandle { }
+public struct RuntimeFieldHandle { }
+
+public abstract class Type { }
+
+public class Exception
+{
+    public Exception() { }
+    public Exception(string? message) { }
+}

@@ -1,0 +1,27 @@
+using System.Runtime.InteropServices;
+
+namespace Unikernel;
+
+/// <summary>
+/// Where the linker placed the image, handed to the runtime by the entry code. Layout
+/// contract with <c>src/Boot/Entry/*.S</c>: eight pointer-sized words in this order.
+/// </summary>
+[StructLayout(LayoutKind.Sequential)]
+public struct ImageLayout
+{
+    /// <summary>First byte of the loaded image (its load address).</summary>
+    public nuint ImageStart;
+    /// <summary>One past the last byte the boot ROM or loader must copy.</summary>
+    public nuint ImageEnd;
+    public nuint HeapStart;
+    public nuint HeapEnd;
+    public nuint StackBottom;
+    public nuint StackTop;
+    /// <summary>The linker's build id (a hash of the linked image), and one past its end.</summary>
+    public nuint BuildIdStart;
+    public nuint BuildIdEnd;
+
+    public readonly nuint ImageSize => ImageEnd - ImageStart;
+
+    public readonly unsafe ReadOnlySpan<byte> BuildId => new ReadOnlySpan<byte>((void*)BuildIdStart, (int)(BuildIdEnd - BuildIdStart));
+}
