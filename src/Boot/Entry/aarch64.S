@@ -6,7 +6,7 @@
 #ifdef AARCH32_STUB
 /* pine64-plus: the boot ROM enters the image in AArch32 at its first byte. */
         .incbin AARCH32_STUB
-        .balign 64
+        .org    AARCH32_STUB_SIZE       /* _start at a fixed offset: the stub jumps there */
 #endif
         .global _start
         .type   _start, %function
@@ -83,6 +83,7 @@ __unikernel_call_site:
         .endm
 
         .balign 0x800
+        .global __vectors
 __vectors:
         .rept   4
         vector  0

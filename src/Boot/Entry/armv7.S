@@ -54,6 +54,7 @@ reset:
 /* Exceptions: ARMv7 vector table, 32-byte aligned for VBAR. Each handler takes a small stack
  * of its own and reports kind, fault status, the faulting instruction and fault address. */
         .balign 32
+        .global __vectors
 __vectors:
         b       reset                   /* reset */
         b       vector_undefined

@@ -1,0 +1,135 @@
+using System.Text.Json;
+using Unikernel.Tool.Boards;
+
+namespace Unikernel.Tool.Build;
+
+/// <summary>What a build produced for one board.</summary>
+public sealed record BuiltImage(BoardFile Board, string Directory, string Name, SizeReport Size)
+{
+    public string Binary => Path.Combine(Directory, Name + ".bin");
+    public string Elf => Path.Combine(Directory, Name + ".elf");
+    public string? SdCard => Board.Format == ImageFormat.Egon ? Path.Combine(Directory, "sdcard.img") : null;
+}
+
+/// <summary>
+/// C# to a bootable image for one board: compile the project's IL against our corelib
+/// (dotnet build), ilc to an object for the board's CPU, clang for the entry code, ld.lld with
+/// a linker script made from the board file, llvm-objcopy to a flat binary, then the boot ROM's
+/// header and an SD card image where the board boots from one. Writes a size report and fails
+/// when the image does not fit what the loader takes.
+/// </summary>
+public sealed class ImageBuilder(string repositoryRoot, Action<string>? progress = null)
+{
+    public string RepositoryRoot { get; } = repositoryRoot;
+
+    public string EntryDirectory => Path.Combine(RepositoryRoot, "src", "Boot", "Entry");
+
+    /// <summary>Builds <paramref name="project"/> (default: the bootloader) into <paramref name="outputDirectory"/>.</summary>
+    public BuiltImage Build(BoardFile board, string outputDirectory, string? project = null)
+    {
+        project ??= Path.Combine(RepositoryRoot, "src", "Boot", "Boot.csproj");
+        string objects = Path.Combine(outputDirectory, "obj");
+        Directory.CreateDirectory(objects);
+
+        Report(board, "compiling C# to IL");
+        var (assembly, assemblyName, ilc) = CompileIl(project, board);
+
+        Report(board, $"ilc: IL to {board.Arch} machine code");
+        string programObject = Path.Combine(objects, assemblyName + ".o");
+        ExternalProcess.Run("ilc", ilc,
+        [
+            assembly, "-o", programObject, $"--systemmodule:{assemblyName}", "--targetos:linux", $"--targetarch:{board.Arch}",
+            "--Os", "--nativelib", "--reflectiondata:none", "--methodbodyfolding:all", $"--map:{Path.Combine(objects, assemblyName + ".ilc.map")}",
+        ]);
+
+        Report(board, "assembling the entry code");
+        string entryObject = AssembleEntry(board, objects);
+
+        Report(board, "linking");
+        string script = Path.Combine(objects, "link.ld");
+        File.WriteAllText(script, LinkerScript.For(board));
+        string elf = Path.Combine(outputDirectory, assemblyName + ".elf");
+        ExternalProcess.Run("linking", "ld.lld",
+        [
+            "-T", script, "--build-id=sha1", "-Map", Path.Combine(outputDirectory, assemblyName + ".map"),
+            "-o", elf, entryObject, programObject,
+        ]);
+        string flat = Path.Combine(objects, assemblyName + ".flat.bin");
+        ExternalProcess.Run("extracting the binary", "llvm-objcopy", ["-O", "binary", elf, flat]);
+
+        byte[] image = File.ReadAllBytes(flat);
+        if (board.Format == ImageFormat.Egon)
+            image = EgonImage.Seal(image);
+        var report = SizeReport.From(board, assemblyName + ".bin", ElfFile.Read(elf), image.Length);
+        File.WriteAllText(Path.Combine(outputDirectory, "size-report.txt"), report.ToString());
+        if (!report.Fits)
+        {
+            throw new BuildFailure(
+                $"{board.Name}: {assemblyName}.bin is {image.Length} bytes but {report.LimitSource} {report.Limit} bytes " +
+                $"({board.Load.Region.Name} limit in {board.Path}); {image.Length - (long)report.Limit} bytes too many. " +
+                $"Make the first stage smaller; section sizes are in {Path.Combine(outputDirectory, "size-report.txt")}.");
+        }
+        string binary = Path.Combine(outputDirectory, assemblyName + ".bin");
+        File.WriteAllBytes(binary, image);
+        var built = new BuiltImage(board, outputDirectory, assemblyName, report);
+        if (built.SdCard is { } sdCard)
+            SdCardImage.Write(sdCard, image);
+        return built;
+    }
+
+    private void Report(BoardFile board, string step) => progress?.Invoke($"{board.Name}: {step}");
+
+    private static (string Assembly, string AssemblyName, string Ilc) CompileIl(string project, BoardFile board)
+    {
+        var result = ExternalProcess.TryRun("dotnet",
+        [
+            "build", project, "-c", "Release", $"-p:Board={board.Name}", "-nologo", "-t:Build",
+            "-getProperty:TargetPath", "-getProperty:AssemblyName", "-getProperty:IlcPath",
+        ]);
+        int json = result.Output.IndexOf("{\n", StringComparison.Ordinal) is var at and >= 0 ? at : result.Output.LastIndexOf('{');
+        if (result.ExitCode != 0 || json < 0)
+            throw new BuildFailure($"compiling {Path.GetFileName(project)} for {board.Name} failed:\n{(result.Output + result.Error).Trim()}");
+        using var document = JsonDocument.Parse(result.Output[json..]);
+        var properties = document.RootElement.GetProperty("Properties");
+        string assembly = properties.GetProperty("TargetPath").GetString()!;
+        string ilc = properties.GetProperty("IlcPath").GetString()!;
+        if (!File.Exists(ilc))
+            throw new BuildFailure($"ilc was not found at {ilc}: the restore of the ILCompiler package did not complete. Run `dotnet restore {project}` and look at its errors.");
+        return (assembly, properties.GetProperty("AssemblyName").GetString()!, ilc);
+    }
+
+    private string AssembleEntry(BoardFile board, string objects)
+    {
+        string entrySource = Path.Combine(EntryDirectory, board.Entry + ".S");
+        if (!File.Exists(entrySource))
+            throw new BuildFailure($"{board.Path}: image.entry '{board.Entry}' has no source file {entrySource}");
+        var arguments = new List<string> { $"--target={board.ClangTarget}", "-I", EntryDirectory, "-c", entrySource, "-o", Path.Combine(objects, "entry.o") };
+        if (board.Arch == "arm")
+            arguments.AddRange(["-mcpu=cortex-a7", "-mfpu=neon-vfpv4"]);
+        if (board.Aarch32Switch is { } aarch32)
+        {
+            string stub = AssembleAarch32Stub(board, aarch32, objects);
+            arguments.AddRange([$"-DAARCH32_STUB=\"{stub}\"", $"-DAARCH32_STUB_SIZE=0x{aarch32.StubSize:x}"]);
+        }
+        ExternalProcess.Run("assembling " + Path.GetFileName(entrySource), "clang", arguments);
+        return Path.Combine(objects, "entry.o");
+    }
+
+    /// <summary>The A64's AArch32 start: a few A32 instructions, assembled on their own and included as bytes.</summary>
+    private string AssembleAarch32Stub(BoardFile board, Aarch32Switch aarch32, string objects)
+    {
+        string source = Path.Combine(EntryDirectory, "a64-aarch32-stub.S");
+        string stubObject = Path.Combine(objects, "aarch32-stub.o");
+        string stubBinary = Path.Combine(objects, "aarch32-stub.bin");
+        ExternalProcess.Run("assembling the AArch32 stub", "clang",
+        [
+            "--target=armv7a-none-eabi", "-I", EntryDirectory, "-c", source, "-o", stubObject,
+            $"-DRVBAR_ADDRESS=0x{aarch32.RvbarAddress:x}", $"-DAARCH64_ENTRY=0x{board.Load.Address + aarch32.StubSize:x}",
+        ]);
+        ExternalProcess.Run("extracting the AArch32 stub", "llvm-objcopy", ["-O", "binary", "-j", ".text", stubObject, stubBinary]);
+        long size = new FileInfo(stubBinary).Length;
+        if ((ulong)size > aarch32.StubSize)
+            throw new BuildFailure($"the AArch32 stub is {size} bytes but {board.Path} reserves stub-size 0x{aarch32.StubSize:x}; raise stub-size");
+        return stubBinary;
+    }
+}

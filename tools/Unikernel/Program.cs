@@ -1,0 +1,94 @@
+using System.CommandLine;
+using System.Diagnostics;
+using Spectre.Console;
+using Unikernel.Tool;
+using Unikernel.Tool.Boards;
+using Unikernel.Tool.Build;
+using Unikernel.Tool.Emulate;
+
+string root = Repository.FindRoot();
+string BuildDirectory(string board) => Path.Combine(root, "build", board);
+
+var boardOption = new Option<string?>("--board", "-b") { Description = "Board name (hardware/boards/NAME.yaml); default: all" };
+var build = new Command("build", "Build the bootloader image for one board or all: build/<board>/Bootloader.bin, sdcard.img, size report") { boardOption };
+build.SetAction(result => Guard(() =>
+{
+    string? only = result.GetValue(boardOption);
+    var names = only is null ? BoardCatalog.Names(root) : [only];
+    foreach (string name in names)
+        BuildBoard(BoardCatalog.Load(root, name));
+    return 0;
+}));
+
+var emulateBoard = new Option<string>("--board", "-b") { Description = "orangepi-pc or qemu-virt", DefaultValueFactory = _ => "orangepi-pc" };
+var timeoutOption = new Option<double?>("--timeout") { Description = "Stop QEMU after this many seconds" };
+var noBuild = new Option<bool>("--no-build") { Description = "Boot the image already in build/<board>/ without rebuilding" };
+var emulate = new Command("emulate", "Boot a board's image in QEMU with the console on this terminal (Ctrl-A X quits)") { emulateBoard, timeoutOption, noBuild };
+emulate.SetAction(result => Guard(() =>
+{
+    var board = BoardCatalog.Load(root, result.GetValue(emulateBoard)!);
+    if (board.Emulator is null)
+        throw new BuildFailure($"{board.Name} cannot be emulated: QEMU has no {board.Soc.ToUpperInvariant()} model. Use --board orangepi-pc or --board qemu-virt.");
+    BuiltImage image = result.GetValue(noBuild) ? Existing(board) : BuildBoard(board);
+    double? seconds = result.GetValue(timeoutOption);
+    return Emulator.Run(image, seconds is { } s ? TimeSpan.FromSeconds(s) : null);
+}));
+
+var testArguments = new Argument<string[]>("dotnet-test-arguments") { Description = "Passed on to dotnet test (e.g. --filter Name~Boot)", Arity = ArgumentArity.ZeroOrMore };
+var test = new Command("test", "Run every test (xunit: unit, image, QEMU)") { testArguments };
+test.TreatUnmatchedTokensAsErrors = false;
+test.SetAction(result =>
+{
+    var start = new ProcessStartInfo("dotnet") { UseShellExecute = false };
+    foreach (string argument in new[] { "test", Path.Combine(root, "tests", "Unikernel.Tests", "Unikernel.Tests.csproj"), "-c", "Release", "--logger", "console;verbosity=normal" })
+        start.ArgumentList.Add(argument);
+    foreach (string argument in result.GetValue(testArguments) ?? [])
+        start.ArgumentList.Add(argument);
+    foreach (string argument in result.UnmatchedTokens)
+        start.ArgumentList.Add(argument);
+    using var process = Process.Start(start)!;
+    process.WaitForExit();
+    return process.ExitCode;
+});
+
+var rootCommand = new RootCommand("unikernel: build, boot and test the C# network bootloader and unikernel kit") { build, emulate, test };
+return rootCommand.Parse(args).Invoke();
+
+BuiltImage BuildBoard(BoardFile board)
+{
+    var watch = Stopwatch.StartNew();
+    BuiltImage? built = null;
+    AnsiConsole.Status().Start($"{board.Name}: building", context =>
+    {
+        var builder = new ImageBuilder(root, step => context.Status(Markup.Escape(step)));
+        built = builder.Build(board, BuildDirectory(board.Name));
+    });
+    AnsiConsole.MarkupLine($"[green]built[/] {Markup.Escape(built!.Binary)} in {watch.Elapsed.TotalSeconds:0.0} s");
+    if (built.SdCard is { } sdCard)
+        AnsiConsole.MarkupLine($"      {Markup.Escape(sdCard)}");
+    Console.Write(built.Size.ToString());
+    return built;
+}
+
+BuiltImage Existing(BoardFile board)
+{
+    string directory = BuildDirectory(board.Name);
+    string elf = Path.Combine(directory, "Bootloader.elf");
+    string binary = Path.Combine(directory, "Bootloader.bin");
+    if (!File.Exists(elf) || !File.Exists(binary))
+        throw new BuildFailure($"no image in {directory}: run `./unikernel build --board {board.Name}` first, or drop --no-build");
+    return new BuiltImage(board, directory, "Bootloader", SizeReport.From(board, "Bootloader.bin", ElfFile.Read(elf), new FileInfo(binary).Length));
+}
+
+static int Guard(Func<int> action)
+{
+    try
+    {
+        return action();
+    }
+    catch (Exception error) when (error is BuildFailure or BoardFileException)
+    {
+        AnsiConsole.MarkupLine($"[red]error:[/] {Markup.Escape(error.Message)}");
+        return 1;
+    }
+}
