@@ -10,13 +10,22 @@ string root = Repository.FindRoot();
 string BuildDirectory(string board) => Path.Combine(root, "build", board);
 
 var boardOption = new Option<string?>("--board", "-b") { Description = "Board name (hardware/boards/NAME.yaml); default: all" };
-var build = new Command("build", "Build the bootloader image for one board or all: build/<board>/Bootloader.bin, sdcard.img, size report") { boardOption };
+var projectOption = new Option<string?>("--project") { Description = "Image project to build instead of the bootloader (e.g. tests/Images/FaultProbe/FaultProbe.csproj)" };
+var outputOption = new Option<string?>("--output", "-o") { Description = "Output directory (default: build/<board>)" };
+var build = new Command("build", "Build the bootloader image for one board or all: build/<board>/Bootloader.bin, sdcard.img, size report")
+{
+    boardOption, projectOption, outputOption,
+};
 build.SetAction(result => Guard(() =>
 {
     string? only = result.GetValue(boardOption);
     var names = only is null ? BoardCatalog.Names(root) : [only];
+    string? project = result.GetValue(projectOption) is { } p ? Path.GetFullPath(p) : null;
+    string? output = result.GetValue(outputOption);
+    if (output is not null && names.Count > 1)
+        throw new BuildFailure("--output needs --board: each board gets its own directory");
     foreach (string name in names)
-        BuildBoard(BoardCatalog.Load(root, name));
+        BuildBoard(BoardCatalog.Load(root, name), project, output is null ? null : Path.GetFullPath(output));
     return 0;
 }));
 
@@ -54,14 +63,14 @@ test.SetAction(result =>
 var rootCommand = new RootCommand("unikernel: build, boot and test the C# network bootloader and unikernel kit") { build, emulate, test };
 return rootCommand.Parse(args).Invoke();
 
-BuiltImage BuildBoard(BoardFile board)
+BuiltImage BuildBoard(BoardFile board, string? project = null, string? output = null)
 {
     var watch = Stopwatch.StartNew();
     BuiltImage? built = null;
     AnsiConsole.Status().Start($"{board.Name}: building", context =>
     {
         var builder = new ImageBuilder(root, step => context.Status(Markup.Escape(step)));
-        built = builder.Build(board, BuildDirectory(board.Name));
+        built = builder.Build(board, output ?? BuildDirectory(board.Name), project);
     });
     AnsiConsole.MarkupLine($"[green]built[/] {Markup.Escape(built!.Binary)} in {watch.Elapsed.TotalSeconds:0.0} s");
     if (built.SdCard is { } sdCard)

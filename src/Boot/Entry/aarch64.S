@@ -59,19 +59,26 @@ __unikernel_halt:
 1:      wfi
         b       1b
 
-/* The address of the call instruction `x0` frames above our caller. ilc's frames keep the
- * frame pointer in x29, pointing at the saved {x29, x30} pair. */
-        .global __unikernel_call_site
-        .type   __unikernel_call_site, %function
-__unikernel_call_site:
-        mov     x1, x29
-1:      cbz     x0, 2f
-        ldr     x1, [x1]
-        sub     x0, x0, #1
-        b       1b
-2:      ldr     x0, [x1, #8]
-        sub     x0, x0, #4              /* the BL before the return address */
-        ret
+/* Failed runtime checks and explicit panics: pass on which, and where from. The return
+ * address minus 4 is the BL in the failing method. */
+        .macro  RUNTIME_CHECK name, number
+        .global \name
+        .type   \name, %function
+\name:
+        mov     x0, #\number
+        b       runtime_check_failed
+        .endm
+#include "runtime-checks.inc"
+
+runtime_check_failed:                   /* x0 = check number */
+        sub     x1, x30, #4
+        b       __unikernel_runtime_check_failed
+
+        .global __unikernel_panic
+        .type   __unikernel_panic, %function
+__unikernel_panic:                      /* x0 = the reason (a string) */
+        sub     x1, x30, #4
+        b       __unikernel_panic_at
 
 /* Exceptions: the EL3 vector table, 2 KiB aligned, sixteen 128-byte entries in four groups
  * (current EL with SP0, current EL with SPx, lower EL AArch64, lower EL AArch32), each

@@ -107,6 +107,26 @@ public static class Math
         return remainder;
     }
 
+    // Checked floating-point to integer conversions, which ilc also resolves by name. Nothing
+    // on bare metal converts floating point; should anything, it gets C#'s checked semantics.
+    private static int ConvertToInt32Checked(double value) =>
+        value > -2147483649.0 && value < 2147483648.0 ? (int)value : Overflow<int>();
+
+    private static uint ConvertToUInt32Checked(double value) =>
+        value > -1.0 && value < 4294967296.0 ? (uint)value : Overflow<uint>();
+
+    private static long ConvertToInt64Checked(double value) =>
+        value >= -9223372036854775808.0 && value < 9223372036854775808.0 ? (long)value : Overflow<long>();
+
+    private static ulong ConvertToUInt64Checked(double value) =>
+        value > -1.0 && value < 18446744073709551616.0 ? (ulong)value : Overflow<ulong>();
+
+    private static T Overflow<T>()
+    {
+        ThrowHelpers.ThrowOverflowException();
+        return default!;
+    }
+
     private static uint Magnitude(int value) => value < 0 ? (uint)-(long)value : (uint)value;
 
     private static ulong Magnitude(long value) => value < 0 ? ~(ulong)value + 1 : (ulong)value;

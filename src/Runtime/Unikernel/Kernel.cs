@@ -34,43 +34,105 @@ public static unsafe partial class Kernel
 
     /// <summary>
     /// Stops the machine for a broken invariant: prints <c>panic: &lt;reason&gt; at 0x&lt;address
-    /// of the call&gt;</c> on the console and halts this core. Never returns.
+    /// of the call&gt;</c> on the console and halts this core. Never returns. (An assembly
+    /// trampoline supplies the caller's address and calls <see cref="PanicAt"/>.)
     /// </summary>
-    [DoesNotReturn, MethodImpl(MethodImplOptions.NoInlining)]
-    public static void Panic(string reason) => Halt(reason, CallSite(0));
+    [DoesNotReturn, MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("*", "__unikernel_panic")]
+    public static extern void Panic(string reason);
 
-    /// <summary>For the runtime's throw helpers: reports the method that called the helper.</summary>
-    [DoesNotReturn, MethodImpl(MethodImplOptions.NoInlining)]
-    internal static void PanicAtCaller(string reason) => Halt(reason, CallSite(1));
+    [RuntimeExport("__unikernel_panic_at")]
+    private static void PanicAt(string reason, nuint address) => Halt(reason, address);
+
+    [RuntimeExport("__unikernel_runtime_check_failed")]
+    private static void RuntimeCheckFailed(RuntimeCheck check, nuint address) => Halt(CheckName(check), address);
+
+    private static string CheckName(RuntimeCheck check) => check switch
+    {
+        RuntimeCheck.IndexOutOfRange => "index out of range",
+        RuntimeCheck.NullReference => "null reference",
+        RuntimeCheck.DivideByZero => "divide by zero",
+        RuntimeCheck.Overflow => "arithmetic overflow",
+        RuntimeCheck.ArgumentOutOfRange => "argument out of range",
+        RuntimeCheck.Argument => "invalid argument",
+        RuntimeCheck.DestinationTooShort => "destination too short",
+        RuntimeCheck.ArrayTypeMismatch => "array type mismatch",
+        RuntimeCheck.PlatformNotSupported => "not supported on this platform",
+        RuntimeCheck.NotImplemented => "not implemented",
+        RuntimeCheck.NotSupported => "not supported",
+        RuntimeCheck.InvalidProgram => "invalid program",
+        RuntimeCheck.TypeLoad => "type load failure",
+        RuntimeCheck.BadImageFormat => "bad image format",
+        _ => "unknown runtime check",
+    };
 
     /// <summary>For the exception vectors: reports a CPU exception by its class and addresses.</summary>
     [RuntimeExport("__unikernel_exception")]
     private static void Exception(nuint kind, nuint syndrome, nuint address, nuint faultAddress)
     {
-        Span<byte> line = stackalloc byte[160];
+        Span<byte> line = stackalloc byte[200];
         var text = new PanicLine(line);
-        text.Append("panic: unexpected exception ");
-        text.Append(ExceptionName(kind));
-        text.Append(" syndrome 0x");
-        text.AppendHex(syndrome);
-        text.Append(" fault address 0x");
-        text.AppendHex(faultAddress);
+        text.Append("panic: unexpected ");
+        if (sizeof(nint) == 8)
+        {
+            // AArch64: the vector says synchronous/IRQ/FIQ/SError; for synchronous ones the
+            // exception class, ESR_EL3[31:26], says what happened (ARMv8 ARM, D17.2.37).
+            text.Append(ExceptionName(kind));
+            if (kind == 0)
+            {
+                text.Append(" exception, class 0x");
+                text.AppendHex((syndrome >> 26) & 0x3F, 2);
+                text.Append(" (");
+                text.Append(ExceptionClassName((uint)(syndrome >> 26) & 0x3F));
+                text.Append(')');
+            }
+            text.Append(", ESR 0x");
+        }
+        else
+        {
+            // ARMv7: the vector is the kind; DFSR/IFSR hold the fault status (ARMv7 ARM, B4.1.52).
+            text.Append(ArmV7ExceptionName(kind));
+            text.Append(", FSR 0x");
+        }
+        text.AppendHex(syndrome, 8);
+        text.Append(", fault address 0x");
+        text.AppendHex(faultAddress, sizeof(nint) * 2);
         text.Append(" at 0x");
-        text.AppendHex(address);
+        text.AppendHex(address, sizeof(nint) * 2);
         Stop(text);
     }
 
     private static string ExceptionName(nuint kind) => kind switch
     {
         0 => "synchronous",
-        1 => "irq",
-        2 => "fiq",
-        3 => "serror",
-        4 => "undefined-instruction",
-        5 => "prefetch-abort",
-        6 => "data-abort",
-        7 => "supervisor-call",
-        _ => "unknown",
+        1 => "IRQ",
+        2 => "FIQ",
+        _ => "SError",
+    };
+
+    private static string ArmV7ExceptionName(nuint kind) => kind switch
+    {
+        1 => "IRQ",
+        2 => "FIQ",
+        4 => "undefined instruction",
+        5 => "prefetch abort",
+        6 => "data abort",
+        7 => "supervisor call",
+        _ => "exception",
+    };
+
+    private static string ExceptionClassName(uint exceptionClass) => exceptionClass switch
+    {
+        0x00 => "undefined instruction",
+        0x07 => "FP/SIMD access trapped",
+        0x0E => "illegal execution state",
+        0x15 or 0x17 => "supervisor/secure monitor call",
+        0x20 or 0x21 => "instruction abort",
+        0x22 => "PC misaligned",
+        0x24 or 0x25 => "data abort",
+        0x26 => "SP misaligned",
+        0x2F => "SError",
+        0x3C => "breakpoint instruction",
+        _ => "other",
     };
 
     [DoesNotReturn]
@@ -81,7 +143,7 @@ public static unsafe partial class Kernel
         text.Append("panic: ");
         text.Append(reason);
         text.Append(" at 0x");
-        text.AppendHex(address);
+        text.AppendHex(address, sizeof(nint) * 2);
         Stop(text);
     }
 
@@ -98,10 +160,6 @@ public static unsafe partial class Kernel
         while (true)
             WaitForever();
     }
-
-    /// <summary>The address of the call instruction <paramref name="framesUp"/> frames above the caller.</summary>
-    [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("*", "__unikernel_call_site")]
-    private static extern nuint CallSite(nuint framesUp);
 
     [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("*", "__unikernel_halt")]
     private static extern void WaitForever();
@@ -126,9 +184,15 @@ public static unsafe partial class Kernel
                 _buffer[_length++] = text[i] < 0x80 ? (byte)text[i] : (byte)'?';
         }
 
-        public void AppendHex(nuint value)
+        public void Append(char value)
         {
-            for (int shift = sizeof(nuint) * 8 - 4; shift >= 0 && _length < _buffer.Length; shift -= 4)
+            if (_length < _buffer.Length)
+                _buffer[_length++] = (byte)value;
+        }
+
+        public void AppendHex(nuint value, int digits)
+        {
+            for (int shift = digits * 4 - 4; shift >= 0 && _length < _buffer.Length; shift -= 4)
                 _buffer[_length++] = (byte)"0123456789abcdef"[(int)((value >> shift) & 0xF)];
         }
     }

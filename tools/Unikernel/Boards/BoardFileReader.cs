@@ -40,6 +40,13 @@ public static class BoardFileReader
         {
             throw new BoardFileException(path, error.Start.Line, error.Start.Column, $"not valid YAML: {error.Message}");
         }
+        catch (InvalidOperationException)
+        {
+            // YamlDotNet's scanner throws this, without a position, on some unterminated flow
+            // collections ("soc: [h3"). Find where parsing stopped by replaying the events.
+            var (line, column) = LastParsedPosition(text);
+            throw new BoardFileException(path, line, column, "not valid YAML: unterminated [ ] or { } after this point");
+        }
         if (stream.Documents.Count != 1 || stream.Documents[0].RootNode is not YamlMappingNode root)
             throw new BoardFileException(path, 1, 1, "expected one YAML document holding a mapping (name:, arch:, memory:, image:)");
 
@@ -102,6 +109,21 @@ public static class BoardFileReader
             arch, memory,
             reader.RequiredString(image, "entry"),
             imageFormat, load, ram, heap, stack, aarch32Switch, emulator);
+    }
+
+    private static (long Line, long Column) LastParsedPosition(string text)
+    {
+        var parser = new Parser(new StringReader(text));
+        Mark last = Mark.Empty;
+        try
+        {
+            while (parser.MoveNext())
+                last = parser.Current!.End;
+        }
+        catch (Exception error) when (error is YamlException or InvalidOperationException)
+        {
+        }
+        return (last.Line, last.Column);
     }
 
     private sealed class Reader(string path)

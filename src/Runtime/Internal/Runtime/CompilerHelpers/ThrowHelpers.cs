@@ -1,56 +1,57 @@
 using System.Diagnostics.CodeAnalysis;
+using System.Runtime;
 using System.Runtime.CompilerServices;
-using Unikernel;
 
 namespace Internal.Runtime.CompilerHelpers;
 
 /// <summary>
 /// Where ilc sends every failed runtime check (bounds, null, divide by zero, checked overflow,
-/// ...). There are no exceptions on bare metal: each becomes a panic naming the check and the
-/// address in the method that failed. Kept out of line so the caller's return address is one
-/// frame up.
+/// ...), and where the corelib's own checks go. There are no exceptions on bare metal: each is
+/// a trampoline in the entry assembly (src/Boot/Entry/runtime-checks.inc) that takes the
+/// return address, then panics naming the check and the failing method's address
+/// (<see cref="Unikernel.RuntimeCheck"/>).
 /// </summary>
 internal static partial class ThrowHelpers
 {
-    [DoesNotReturn, MethodImpl(MethodImplOptions.NoInlining)]
-    public static void ThrowIndexOutOfRangeException() => Kernel.PanicAtCaller("index out of range");
+    [DoesNotReturn, MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("*", "__unikernel_check_index")]
+    public static extern void ThrowIndexOutOfRangeException();
 
-    [DoesNotReturn, MethodImpl(MethodImplOptions.NoInlining)]
-    public static void ThrowNullReferenceException() => Kernel.PanicAtCaller("null reference");
+    [DoesNotReturn, MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("*", "__unikernel_check_null")]
+    public static extern void ThrowNullReferenceException();
 
-    [DoesNotReturn, MethodImpl(MethodImplOptions.NoInlining)]
-    public static void ThrowDivideByZeroException() => Kernel.PanicAtCaller("divide by zero");
+    [DoesNotReturn, MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("*", "__unikernel_check_divide_by_zero")]
+    public static extern void ThrowDivideByZeroException();
 
-    [DoesNotReturn, MethodImpl(MethodImplOptions.NoInlining)]
-    public static void ThrowOverflowException() => Kernel.PanicAtCaller("arithmetic overflow");
+    [DoesNotReturn, MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("*", "__unikernel_check_overflow")]
+    public static extern void ThrowOverflowException();
 
-    [DoesNotReturn, MethodImpl(MethodImplOptions.NoInlining)]
-    public static void ThrowArgumentOutOfRangeException() => Kernel.PanicAtCaller("argument out of range");
+    [DoesNotReturn, MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("*", "__unikernel_check_argument_range")]
+    public static extern void ThrowArgumentOutOfRangeException();
 
-    [DoesNotReturn, MethodImpl(MethodImplOptions.NoInlining)]
-    public static void ThrowArgumentException() => Kernel.PanicAtCaller("invalid argument");
+    [DoesNotReturn, MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("*", "__unikernel_check_argument")]
+    public static extern void ThrowArgumentException();
 
-    [DoesNotReturn, MethodImpl(MethodImplOptions.NoInlining)]
-    public static void ThrowArgumentException_DestinationTooShort() => Kernel.PanicAtCaller("destination too short");
+    [DoesNotReturn, MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("*", "__unikernel_check_destination")]
+    public static extern void ThrowArgumentException_DestinationTooShort();
 
-    [DoesNotReturn, MethodImpl(MethodImplOptions.NoInlining)]
-    public static void ThrowArrayTypeMismatchException() => Kernel.PanicAtCaller("array type mismatch");
+    [DoesNotReturn, MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("*", "__unikernel_check_array_type")]
+    public static extern void ThrowArrayTypeMismatchException();
 
-    [DoesNotReturn, MethodImpl(MethodImplOptions.NoInlining)]
-    public static void ThrowPlatformNotSupportedException() => Kernel.PanicAtCaller("not supported on this platform");
+    [DoesNotReturn, MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("*", "__unikernel_check_platform")]
+    public static extern void ThrowPlatformNotSupportedException();
 
-    [DoesNotReturn, MethodImpl(MethodImplOptions.NoInlining)]
-    public static void ThrowNotImplementedException() => Kernel.PanicAtCaller("not implemented");
+    [DoesNotReturn, MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("*", "__unikernel_check_not_implemented")]
+    public static extern void ThrowNotImplementedException();
 
-    [DoesNotReturn, MethodImpl(MethodImplOptions.NoInlining)]
-    public static void ThrowNotSupportedException() => Kernel.PanicAtCaller("not supported");
+    [DoesNotReturn, MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("*", "__unikernel_check_not_supported")]
+    public static extern void ThrowNotSupportedException();
 
-    [DoesNotReturn, MethodImpl(MethodImplOptions.NoInlining)]
-    public static void ThrowInvalidProgramException() => Kernel.PanicAtCaller("invalid program");
+    [DoesNotReturn, MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("*", "__unikernel_check_invalid_program")]
+    public static extern void ThrowInvalidProgramException();
 
-    [DoesNotReturn, MethodImpl(MethodImplOptions.NoInlining)]
-    public static void ThrowTypeLoadException() => Kernel.PanicAtCaller("type load failure");
+    [DoesNotReturn, MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("*", "__unikernel_check_type_load")]
+    public static extern void ThrowTypeLoadException();
 
-    [DoesNotReturn, MethodImpl(MethodImplOptions.NoInlining)]
-    public static void ThrowBadImageFormatException() => Kernel.PanicAtCaller("bad image format");
+    [DoesNotReturn, MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("*", "__unikernel_check_bad_image")]
+    public static extern void ThrowBadImageFormatException();
 }

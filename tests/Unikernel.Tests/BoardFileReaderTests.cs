@@ -1,0 +1,148 @@
+using Unikernel.Tool;
+using Unikernel.Tool.Boards;
+
+namespace Unikernel.Tests;
+
+public class BoardFileReaderTests
+{
+    private const string Valid = """
+        name: test-board
+        description: A test board
+        soc: h3
+        cpu: cortex-a7
+        arch: arm
+        memory:
+          sram: { base: 0x0, size: 0x10000 }
+          dram: { base: 0x40000000, size: 0x40000000 }
+        image:
+          entry: armv7
+          format: egon
+          load: { region: sram, offset: 0, limit: 0x8000 }
+          ram: { region: sram, offset: 0x8000, size: 0x8000 }
+          heap: 0x2000
+          stack: 0x4000
+        """;
+
+    private static BoardFile Parse(string text) => BoardFileReader.Parse("/boards/test-board.yaml", text);
+
+    private static BoardFileException Fails(string text) => Assert.Throws<BoardFileException>(() => Parse(text));
+
+    [Fact]
+    public void Reads_a_valid_board()
+    {
+        var board = Parse(Valid);
+        Assert.Equal("test-board", board.Name);
+        Assert.Equal("arm", board.Arch);
+        Assert.Equal(ImageFormat.Egon, board.Format);
+        Assert.Equal(0x8000UL, board.LoadLimit);
+        Assert.Equal(0x8000UL, board.Ram.Address);
+        Assert.Null(board.Emulator);
+    }
+
+    [Theory]
+    [InlineData("orangepi-pc", "arm", ImageFormat.Egon, 0x8000UL)]
+    [InlineData("pine64-plus", "arm64", ImageFormat.Egon, 0x8000UL)]
+    [InlineData("qemu-virt", "arm64", ImageFormat.Raw, 0x4000000UL)]
+    public void Reads_the_project_boards(string name, string arch, ImageFormat format, ulong limit)
+    {
+        var board = BoardCatalog.Load(Repository.FindRoot(), name);
+        Assert.Equal(arch, board.Arch);
+        Assert.Equal(format, board.Format);
+        Assert.Equal(limit, board.LoadLimit);
+    }
+
+    [Fact]
+    public void Reports_yaml_syntax_errors_with_line_and_column()
+    {
+        var error = Fails(Valid.Replace("soc: h3", "soc: h3: x"));
+        Assert.Equal("/boards/test-board.yaml", error.FilePath);
+        Assert.Equal(3, error.Line);
+        Assert.Contains("not valid YAML", error.Message);
+    }
+
+    // YamlDotNet throws InvalidOperationException, not YamlException, on this: it must still
+    // become a board-file error with a position.
+    [Fact]
+    public void Reports_an_unterminated_flow_sequence()
+    {
+        var error = Fails(Valid.Replace("soc: h3", "soc: [h3"));
+        Assert.Contains("unterminated", error.Message);
+        Assert.True(error.Line >= 1, $"line {error.Line}");
+    }
+
+    [Fact]
+    public void Reports_an_unknown_key_where_it_is()
+    {
+        var error = Fails(Valid.Replace("  heap: 0x2000", "  haep: 0x2000"));
+        Assert.Equal(14, error.Line);
+        Assert.Equal(3, error.Column);
+        Assert.Contains("unknown key 'haep'", error.Message);
+    }
+
+    [Fact]
+    public void Reports_a_missing_key()
+    {
+        var error = Fails(Valid.Replace("cpu: cortex-a7\n", ""));
+        Assert.Contains("'cpu' is required", error.Message);
+    }
+
+    [Fact]
+    public void Reports_a_number_that_does_not_parse()
+    {
+        var error = Fails(Valid.Replace("heap: 0x2000", "heap: 0x2g00"));
+        Assert.Contains("must be a number", error.Message);
+        Assert.Equal(14, error.Line);
+    }
+
+    [Fact]
+    public void Reports_a_region_that_does_not_exist()
+    {
+        var error = Fails(Valid.Replace("ram: { region: sram,", "ram: { region: sdram,"));
+        Assert.Contains("no memory region 'sdram'", error.Message);
+        Assert.Contains("sram, dram", error.Message);
+    }
+
+    [Fact]
+    public void Reports_overlapping_regions()
+    {
+        var error = Fails(Valid.Replace("dram: { base: 0x40000000", "dram: { base: 0x8000"));
+        Assert.Contains("overlaps 'sram'", error.Message);
+    }
+
+    [Fact]
+    public void Reports_a_slice_past_the_end_of_its_region()
+    {
+        var error = Fails(Valid.Replace("limit: 0x8000", "limit: 0x20000"));
+        Assert.Contains("runs past the end of region 'sram'", error.Message);
+    }
+
+    [Fact]
+    public void Reports_heap_and_stack_larger_than_ram()
+    {
+        var error = Fails(Valid.Replace("stack: 0x4000", "stack: 0x7000"));
+        Assert.Contains("do not fit the ram slice", error.Message);
+    }
+
+    [Fact]
+    public void Reports_an_unknown_architecture()
+    {
+        var error = Fails(Valid.Replace("arch: arm", "arch: riscv64"));
+        Assert.Contains("arch must be 'arm'", error.Message);
+        Assert.Equal(5, error.Line);
+    }
+
+    [Fact]
+    public void Reports_a_name_that_differs_from_the_file_name()
+    {
+        var error = Fails(Valid.Replace("name: test-board", "name: other"));
+        Assert.Contains("its file is 'test-board.yaml'", error.Message);
+    }
+
+    [Fact]
+    public void Reports_an_unknown_board_with_the_known_ones()
+    {
+        var error = Assert.Throws<BoardFileException>(() => BoardCatalog.Load(Repository.FindRoot(), "pine64"));
+        Assert.Contains("no board named 'pine64'", error.Message);
+        Assert.Contains("pine64-plus", error.Message);
+    }
+}

@@ -1,0 +1,37 @@
+using Unikernel.Tool;
+using Unikernel.Tool.Boards;
+using Unikernel.Tool.Build;
+
+namespace Unikernel.Tests;
+
+/// <summary>
+/// Builds, once per test run, the bootloader for every board and the fault probe for the two
+/// emulated boards, into a temporary directory. Image tests share it through the "Images"
+/// collection, which also keeps them from building the same projects at the same time.
+/// </summary>
+public sealed class ImageFixture : IDisposable
+{
+    public ImageFixture()
+    {
+        Root = Repository.FindRoot();
+        Output = Directory.CreateTempSubdirectory("unikernel-images-").FullName;
+        var builder = new ImageBuilder(Root);
+        foreach (string board in new[] { "orangepi-pc", "qemu-virt", "pine64-plus" })
+            Bootloaders[board] = builder.Build(Board(board), Path.Combine(Output, board, "bootloader"));
+        foreach (string board in new[] { "orangepi-pc", "qemu-virt" })
+            FaultProbes[board] = builder.Build(Board(board), Path.Combine(Output, board, "fault-probe"), FaultProbeProject);
+    }
+
+    public string Root { get; }
+    public string Output { get; }
+    public Dictionary<string, BuiltImage> Bootloaders { get; } = [];
+    public Dictionary<string, BuiltImage> FaultProbes { get; } = [];
+    public string FaultProbeProject => Path.Combine(Root, "tests", "Images", "FaultProbe", "FaultProbe.csproj");
+
+    public BoardFile Board(string name) => BoardCatalog.Load(Root, name);
+
+    public void Dispose() => Directory.Delete(Output, recursive: true);
+}
+
+[CollectionDefinition("Images")]
+public sealed class ImageCollection : ICollectionFixture<ImageFixture>;
