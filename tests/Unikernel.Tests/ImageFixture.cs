@@ -5,8 +5,8 @@ using Unikernel.Tool.Build;
 namespace Unikernel.Tests;
 
 /// <summary>
-/// Builds, once per test run, the bootloader for every board and the fault probe for the two
-/// emulated boards, into a temporary directory. Image tests share it through the "Images"
+/// Builds, once per test run, the bootloader for every board and the fault and runtime probes
+/// for the two emulated boards, into a temporary directory. Image tests share it through the "Images"
 /// collection, which also keeps them from building the same projects at the same time.
 /// </summary>
 public sealed class ImageFixture : IDisposable
@@ -19,14 +19,19 @@ public sealed class ImageFixture : IDisposable
         foreach (string board in new[] { "orangepi-pc", "qemu-virt", "pine64-plus" })
             Bootloaders[board] = builder.Build(Board(board), Path.Combine(Output, board, "bootloader"));
         foreach (string board in new[] { "orangepi-pc", "qemu-virt" })
-            FaultProbes[board] = builder.Build(Board(board), Path.Combine(Output, board, "fault-probe"), FaultProbeProject);
+        {
+            FaultProbes[board] = builder.Build(Board(board), Path.Combine(Output, board, "fault-probe"), ImageProject("FaultProbe"));
+            RuntimeProbes[board] = builder.Build(Board(board), Path.Combine(Output, board, "runtime-probe"), ImageProject("RuntimeProbe"));
+        }
     }
 
     public string Root { get; }
     public string Output { get; }
     public Dictionary<string, BuiltImage> Bootloaders { get; } = [];
     public Dictionary<string, BuiltImage> FaultProbes { get; } = [];
-    public string FaultProbeProject => Path.Combine(Root, "tests", "Images", "FaultProbe", "FaultProbe.csproj");
+    public Dictionary<string, BuiltImage> RuntimeProbes { get; } = [];
+
+    public string ImageProject(string name) => Path.Combine(Root, "tests", "Images", name, name + ".csproj");
 
     public BoardFile Board(string name) => BoardCatalog.Load(Root, name);
 

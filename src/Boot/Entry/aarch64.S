@@ -80,6 +80,22 @@ __unikernel_panic:                      /* x0 = the reason (a string) */
         sub     x1, x30, #4
         b       __unikernel_panic_at
 
+/* Reference stores, which ilc's AArch64 code calls with a register convention of its own
+ * (x14 = destination, x15 = value; by-ref copies: x13 = source; each pointer advanced by 8).
+ * With no GC there is no card table to mark: a store is a store. */
+        .global RhpAssignRefArm64, RhpCheckedAssignRefArm64, RhpByRefAssignRefArm64
+        .type   RhpAssignRefArm64, %function
+        .type   RhpCheckedAssignRefArm64, %function
+        .type   RhpByRefAssignRefArm64, %function
+RhpAssignRefArm64:
+RhpCheckedAssignRefArm64:
+        str     x15, [x14], #8
+        ret
+RhpByRefAssignRefArm64:
+        ldr     x15, [x13], #8
+        str     x15, [x14], #8
+        ret
+
 /* Exceptions: the EL3 vector table, 2 KiB aligned, sixteen 128-byte entries in four groups
  * (current EL with SP0, current EL with SPx, lower EL AArch64, lower EL AArch32), each
  * group synchronous, IRQ, FIQ, SError. Every one is unexpected for now: report and halt. */
@@ -111,10 +127,11 @@ report_exception:
 
         .section .rodata.layout, "a"
         .balign 8
-/* Unikernel.ImageLayout: eight words, in the order of the C# struct. */
+/* Unikernel.ImageLayout: ten words, in the order of the C# struct. */
 __image_layout:
         .quad   __image_start, __image_end, __heap_start, __heap_end
         .quad   __stack_bottom, __stack_top, __build_id_start, __build_id_end
+        .quad   __modules_start, __modules_end
 
         .section .data.cookie, "aw"
         .balign 8

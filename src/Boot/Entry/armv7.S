@@ -223,10 +223,11 @@ __aeabi_unwind_cpp_pr0:
 
         .section .rodata.layout, "a"
         .balign 4
-/* Unikernel.ImageLayout: eight words, in the order of the C# struct. */
+/* Unikernel.ImageLayout: ten words, in the order of the C# struct. */
 __image_layout:
         .word   __image_start, __image_end, __heap_start, __heap_end
         .word   __stack_bottom, __stack_top, __build_id_start, __build_id_end
+        .word   __modules_start, __modules_end
 
         .section .data.cookie, "aw"
         .balign 4

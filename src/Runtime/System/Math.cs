@@ -127,6 +127,35 @@ public static class Math
         return default!;
     }
 
+    // Checked 64-bit multiplication, out of line on ARMv7.
+    private static long MultiplyChecked(long left, long right)
+    {
+        ulong magnitude = MultiplyCheckedUnsigned(Magnitude(left), Magnitude(right));
+        bool negative = (left ^ right) < 0;
+        if (magnitude > (negative ? 0x8000000000000000UL : 0x7FFFFFFFFFFFFFFFUL))
+            ThrowHelpers.ThrowOverflowException();
+        return negative ? (long)(~magnitude + 1) : (long)magnitude;
+    }
+
+    private static ulong MultiplyChecked(ulong left, ulong right) => MultiplyCheckedUnsigned(left, right);
+
+    private static ulong MultiplyCheckedUnsigned(ulong left, ulong right)
+    {
+        // Split into 32-bit halves: at most one of the high halves may be non-zero, and the
+        // cross products must fit in 32 bits for the product to fit in 64.
+        ulong leftHigh = left >> 32, rightHigh = right >> 32;
+        if (leftHigh != 0 && rightHigh != 0)
+            ThrowHelpers.ThrowOverflowException();
+        ulong cross = leftHigh * (uint)right + rightHigh * (uint)left;
+        if (cross >> 32 != 0)
+            ThrowHelpers.ThrowOverflowException();
+        ulong low = (ulong)(uint)left * (uint)right;
+        ulong result = low + (cross << 32);
+        if (result < low)
+            ThrowHelpers.ThrowOverflowException();
+        return result;
+    }
+
     private static uint Magnitude(int value) => value < 0 ? (uint)-(long)value : (uint)value;
 
     private static ulong Magnitude(long value) => value < 0 ? ~(ulong)value + 1 : (ulong)value;

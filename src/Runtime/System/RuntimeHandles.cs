@@ -7,6 +7,9 @@ public struct RuntimeFieldHandle { }
 
 public abstract class Type { }
 
+// ilc's code generator asks for this type by name; nothing at run time creates one.
+internal sealed class RuntimeType : Type { }
+
 public class Exception
 {
     public Exception() { }

@@ -31,6 +31,28 @@ public sealed class String
 
     public ref readonly char GetPinnableReference() => ref _firstChar;
 
+    /// <summary>
+    /// Makes <c>foreach</c> over a string compile; the C# compiler turns such a loop into
+    /// indexing, so this enumerator (a struct here, a class in the BCL) is rarely used.
+    /// </summary>
+    public CharEnumerator GetEnumerator() => new CharEnumerator(this);
+
+    public struct CharEnumerator
+    {
+        private readonly string _text;
+        private int _index;
+
+        internal CharEnumerator(string text)
+        {
+            _text = text;
+            _index = -1;
+        }
+
+        public bool MoveNext() => ++_index < _text.Length;
+
+        public readonly char Current => _text[_index];
+    }
+
     public static implicit operator ReadOnlySpan<char>(string? value) =>
         value is null ? default : new ReadOnlySpan<char>(ref Unsafe.AsRef(in value._firstChar), value._stringLength);
 }

@@ -4,7 +4,7 @@ namespace Unikernel;
 
 /// <summary>
 /// Where the linker placed the image, handed to the runtime by the entry code. Layout
-/// contract with <c>src/Boot/Entry/*.S</c>: eight pointer-sized words in this order.
+/// contract with <c>src/Boot/Entry/*.S</c>: ten pointer-sized words in this order.
 /// </summary>
 [StructLayout(LayoutKind.Sequential)]
 public struct ImageLayout
@@ -20,6 +20,9 @@ public struct ImageLayout
     /// <summary>The linker's build id (a hash of the linked image), and one past its end.</summary>
     public nuint BuildIdStart;
     public nuint BuildIdEnd;
+    /// <summary>The linker's <c>__modules</c> section: pointers to ilc's ReadyToRun headers.</summary>
+    public nuint ModulesStart;
+    public nuint ModulesEnd;
 
     public readonly nuint ImageSize => ImageEnd - ImageStart;
 

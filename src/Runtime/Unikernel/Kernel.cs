@@ -30,6 +30,7 @@ public static unsafe partial class Kernel
     {
         s_image = *layout;
         BumpAllocator.Initialize(layout->HeapStart, layout->HeapEnd);
+        Internal.Runtime.ModuleStatics.Initialize(layout->ModulesStart, layout->ModulesEnd);
     }
 
     /// <summary>

@@ -39,7 +39,7 @@ public sealed class ImageBuilder(string repositoryRoot, Action<string>? progress
         ExternalProcess.Run("ilc", ilc,
         [
             assembly, "-o", programObject, $"--systemmodule:{assemblyName}", "--targetos:linux", $"--targetarch:{board.Arch}",
-            "--Os", "--nativelib", "--reflectiondata:none", "--methodbodyfolding:all", $"--map:{Path.Combine(objects, assemblyName + ".ilc.map")}",
+            "--Os", "--scan", "--preinitstatics", "--nativelib", "--reflectiondata:none", "--methodbodyfolding:all", $"--map:{Path.Combine(objects, assemblyName + ".ilc.map")}",
         ]);
 
         Report(board, "assembling the entry code");

@@ -45,7 +45,10 @@ public static class LinkerScript
         text.AppendLine("  .data : ALIGN(8) {");
         text.AppendLine("    __data_start = .;");
         text.AppendLine("    *(.data .data.*)");
-        text.AppendLine("    *(__modules)");
+        text.AppendLine("    . = ALIGN(8);");
+        text.AppendLine("    __modules_start = .; /* ilc's ReadyToRun header pointers, read at start-up */");
+        text.AppendLine("    KEEP(*(__modules))");
+        text.AppendLine("    __modules_end = .;");
         text.AppendLine("    . = ALIGN(8);");
         text.AppendLine("    __data_end = .;");
         text.AppendLine(dataInPlace ? "  } > image" : "  } > ram AT> image");

@@ -32,3 +32,29 @@ namespace System.Runtime.InteropServices
         private static void GetDynamicInterfaceImplementation() => Unikernel.Kernel.Panic("unsupported runtime helper IDynamicInterfaceCastable.GetDynamicInterfaceImplementation");
     }
 }
+
+namespace Internal.Runtime.CompilerHelpers
+{
+    // Run-time lookups of ldtoken handles. The JIT expands array initialisers from ldtoken'd
+    // data in place, so these are named by the compiler but should never run.
+    internal static class LdTokenHelpers
+    {
+        private static System.RuntimeFieldHandle GetRuntimeFieldHandle(nint handleSignature)
+        {
+            Unikernel.Kernel.Panic("unsupported runtime helper LdTokenHelpers.GetRuntimeFieldHandle");
+            return default;
+        }
+
+        private static System.RuntimeTypeHandle GetRuntimeTypeHandle(nint handleSignature)
+        {
+            Unikernel.Kernel.Panic("unsupported runtime helper LdTokenHelpers.GetRuntimeTypeHandle");
+            return default;
+        }
+
+        private static System.RuntimeMethodHandle GetRuntimeMethodHandle(nint handleSignature)
+        {
+            Unikernel.Kernel.Panic("unsupported runtime helper LdTokenHelpers.GetRuntimeMethodHandle");
+            return default;
+        }
+    }
+}

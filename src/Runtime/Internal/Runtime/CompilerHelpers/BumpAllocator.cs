@@ -33,7 +33,7 @@ internal static unsafe class BumpAllocator
     }
 
     [RuntimeExport("RhpNewFast")]
-    private static void* NewObject(MethodTable* type)
+    internal static void* NewObject(MethodTable* type)
     {
         void** result = (void**)Allocate(type->BaseSize);
         *result = type;

@@ -1,0 +1,41 @@
+using Unikernel.Drivers.Uart;
+
+namespace Unikernel.Tests.Drivers;
+
+public class Ns16550UartTests
+{
+    private const nuint Uart0 = 0x01C28000;
+
+    public Ns16550UartTests() => RecordingBus.Reset();
+
+    [Fact]
+    public void Initialize_sets_the_divisor_through_the_latch_then_8N1_and_fifos()
+    {
+        Ns16550Uart<RecordingBus>.Initialize(Uart0, 13);
+        Assert.Equal(
+        [
+            "write 0x01c2800c <- 0x00000083", // LCR: DLAB | 8 bits
+            "write 0x01c28000 <- 0x0000000d", // DLL
+            "write 0x01c28004 <- 0x00000000", // DLH
+            "write 0x01c2800c <- 0x00000003", // LCR: 8N1, DLAB off
+            "write 0x01c28008 <- 0x00000007", // FCR: enable and reset FIFOs
+        ], RecordingBus.Log);
+    }
+
+    [Fact]
+    public void Write_waits_for_the_transmitter_then_writes_the_byte()
+    {
+        int polls = 0;
+        RecordingBus.OnRead = (address, value) => address == Uart0 + 0x14 && ++polls >= 3 ? 0x20u : 0u;
+        Assert.True(Ns16550Uart<RecordingBus>.TryWrite(Uart0, (byte)'A'));
+        Assert.Equal(3, polls);
+        Assert.Equal(0x41u, RecordingBus.Registers[Uart0]);
+    }
+
+    [Fact]
+    public void Write_gives_up_on_a_transmitter_that_never_empties()
+    {
+        Assert.False(Ns16550Uart<RecordingBus>.TryWrite(Uart0, (byte)'A'));
+        Assert.False(RecordingBus.Registers.ContainsKey(Uart0));
+    }
+}
