@@ -49,7 +49,7 @@ test.TreatUnmatchedTokensAsErrors = false;
 test.SetAction(result =>
 {
     var start = new ProcessStartInfo("dotnet") { UseShellExecute = false };
-    foreach (string argument in new[] { "test", Path.Combine(root, "tests", "Unikernel.Tests", "Unikernel.Tests.csproj"), "-c", "Release", "--logger", "console;verbosity=normal" })
+    foreach (string argument in new[] { "test", Path.Combine(root, "Unikernel.sln"), "-c", "Release", "--logger", "console;verbosity=normal" })
         start.ArgumentList.Add(argument);
     foreach (string argument in result.GetValue(testArguments) ?? [])
         start.ArgumentList.Add(argument);
