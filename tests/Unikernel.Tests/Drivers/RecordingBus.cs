@@ -20,6 +20,22 @@ public struct RecordingBus : IMmio
         OnRead = null;
     }
 
+    public static byte Read8(nuint address) => (byte)Read32(address);
+
+    public static void Write8(nuint address, byte value) => Write32(address, value);
+
+    public static ushort Read16(nuint address) => (ushort)Read32(address);
+
+    public static void Write16(nuint address, ushort value) => Write32(address, value);
+
+    public static ulong Read64(nuint address) => Read32(address) | (ulong)Read32(address + 4) << 32;
+
+    public static void Write64(nuint address, ulong value)
+    {
+        Write32(address, (uint)value);
+        Write32(address + 4, (uint)(value >> 32));
+    }
+
     public static uint Read32(nuint address)
     {
         uint value = Registers.GetValueOrDefault(address);
