@@ -24,6 +24,8 @@ build.SetAction(result => Guard(() =>
     string? output = result.GetValue(outputOption);
     if (output is not null && names.Count > 1)
         throw new BuildFailure("--output needs --board: each board gets its own directory");
+    foreach (var summary in RegisterDocuments.Write(root))
+        AnsiConsole.MarkupLine($"[grey]registers[/] {summary.Name}: {summary.Instances} instances of {summary.Peripherals} peripherals, {summary.Registers} registers, {summary.Fields} fields");
     foreach (string name in names)
         BuildBoard(BoardCatalog.Load(root, name), project, output is null ? null : Path.GetFullPath(output));
     return 0;
@@ -60,7 +62,15 @@ test.SetAction(result =>
     return process.ExitCode;
 });
 
-var rootCommand = new RootCommand("unikernel: build, boot and test the C# network bootloader and unikernel kit") { build, emulate, test };
+var registers = new Command("registers", "Check hardware/*.yaml and write the register reference (docs/registers) and SVD files (build/svd)");
+registers.SetAction(_ => Guard(() =>
+{
+    foreach (var summary in RegisterDocuments.Write(root))
+        Console.WriteLine($"{summary.Name}: {summary.Instances} instances of {summary.Peripherals} peripherals, {summary.Registers} registers, {summary.Fields} fields");
+    return 0;
+}));
+
+var rootCommand = new RootCommand("unikernel: build, boot and test the C# network bootloader and unikernel kit") { build, emulate, registers, test };
 return rootCommand.Parse(args).Invoke();
 
 BuiltImage BuildBoard(BoardFile board, string? project = null, string? output = null)

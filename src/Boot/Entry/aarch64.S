@@ -125,6 +125,12 @@ report_exception:
         b       __unikernel_halt
         .ltorg
 
+/* The last thing in the entry code is an instruction, not a literal pool: disassemblers
+ * take the compiled C# that the linker places next for code, not data. */
+        .global __entry_code_end
+__entry_code_end:
+        udf     #0
+
         .section .rodata.layout, "a"
         .balign 8
 /* Unikernel.ImageLayout: ten words, in the order of the C# struct. */

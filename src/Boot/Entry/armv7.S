@@ -221,6 +221,12 @@ __aeabi_unwind_cpp_pr1:
 __aeabi_unwind_cpp_pr0:
         b       __unikernel_halt
 
+/* The last thing in the entry code is an instruction, not a literal pool: disassemblers
+ * take the compiled C# that the linker places next for code, not data. */
+        .global __entry_code_end
+__entry_code_end:
+        udf     #0
+
         .section .rodata.layout, "a"
         .balign 4
 /* Unikernel.ImageLayout: ten words, in the order of the C# struct. */

@@ -221,7 +221,13 @@ public static unsafe class RuntimeChecks<TConsole> where TConsole : IConsole
         foreach (char character in "fnv-1a")
             hash = (hash ^ character) * 1099511628211UL;
         Line("fnv", hash);
+        Func<uint, uint> twice = static value => value * 2;
+        int offset = 5;
+        Func<uint, uint> shifted = value => value + (uint)offset;
+        Line("delegates", twice(20) + shifted(2) + Apply(static v => v | 0x100, 1));
     }
+
+    private static uint Apply(Func<uint, uint> change, uint value) => change(value);
 
     private static void Line(string name, ulong value)
     {
