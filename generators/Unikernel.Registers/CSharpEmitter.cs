@@ -107,14 +107,14 @@ namespace Unikernel.Registers
             foreach (var shared in block.Enums)
                 EmitEnum(w, Naming.Pascal(shared.Name), shared.Values, 64);
             foreach (var register in block.Registers)
-                EmitValue(w, block, register);
+                EmitValue(w, block, register, name);
             foreach (var cluster in block.Clusters)
             {
                 Summary(w, $"Register values of the {cluster.Name} cluster. {Xml(cluster.Description)}");
                 w.Line($"public static class {cluster.CSharpName}Values");
                 w.Open();
                 foreach (var register in cluster.Registers)
-                    EmitValue(w, block, register);
+                    EmitValue(w, block, register, cluster.CSharpName + "Values");
                 w.Close();
             }
             w.Close();
@@ -131,7 +131,7 @@ namespace Unikernel.Registers
             w.Open();
             if (serial)
             {
-                EmitRegisterMembers(w, block.Registers, $"{name}", "0", bus, true);
+                EmitRegisterMembers(w, block.Registers, $"{name}", "0", bus, true, name);
             }
             else
             {
@@ -140,19 +140,20 @@ namespace Unikernel.Registers
                 w.Line(Inline);
                 w.Line($"public {name}(nuint @base) {{ Base = @base; }}");
                 w.Line();
-                EmitRegisterMembers(w, block.Registers, name, "Base", bus, false);
+                EmitRegisterMembers(w, block.Registers, name, "Base", bus, false, name);
                 foreach (var cluster in block.Clusters)
                 {
                     string clusterType = cluster.CSharpName + "Cluster";
+                    string clusterProperty = Member(name, cluster.CSharpName);
                     Summary(w, $"{cluster.Name}: {Xml(cluster.Description)} (offset 0x{cluster.Offset:X}{ArrayText(cluster.Array)}).");
                     if (cluster.Array is { } array)
                     {
                         w.Line(Inline);
-                        w.Line($"public {clusterType} {cluster.CSharpName}(int index) => new {clusterType}(Base + 0x{cluster.Offset:X} + (nuint)Index(index, {array.Count}) * 0x{array.Stride:X});");
+                        w.Line($"public {clusterType} {clusterProperty}(int index) => new {clusterType}(Base + 0x{cluster.Offset:X} + (nuint)Index(index, {array.Count}) * 0x{array.Stride:X});");
                     }
                     else
                     {
-                        w.Line($"public {clusterType} {cluster.CSharpName} {{ {Inline} get => new {clusterType}(Base + 0x{cluster.Offset:X}); }}");
+                        w.Line($"public {clusterType} {clusterProperty} {{ {Inline} get => new {clusterType}(Base + 0x{cluster.Offset:X}); }}");
                     }
                     w.Line();
                     w.Line($"public readonly struct {clusterType}");
@@ -162,7 +163,7 @@ namespace Unikernel.Registers
                     w.Line(Inline);
                     w.Line($"public {clusterType}(nuint @base) {{ Base = @base; }}");
                     w.Line();
-                    EmitRegisterMembers(w, cluster.Registers, $"{name}.{cluster.CSharpName}Values", "Base", bus, false);
+                    EmitRegisterMembers(w, cluster.Registers, $"{name}.{cluster.CSharpName}Values", "Base", bus, false, clusterType);
                     w.Close();
                     w.Line();
                 }
@@ -178,27 +179,29 @@ namespace Unikernel.Registers
             w.Line();
         }
 
-        private static void EmitRegisterMembers(CodeWriter w, IReadOnlyList<RegisterModel> registers, string valuesScope, string baseName, string bus, bool serial)
+        private static void EmitRegisterMembers(CodeWriter w, IReadOnlyList<RegisterModel> registers, string valuesScope, string baseName, string bus, bool serial, string blockName)
         {
             foreach (var register in registers)
             {
                 string accessor = register.CSharpName + "Register";
+                string property = Member(blockName, register.CSharpName);
                 Summary(w, $"{register.Name} (offset 0x{register.Offset:X}{ArrayText(register.Array)}, {AccessNames.Short(register.Access)}): {Xml(register.Description)}");
                 if (register.Array is { } array)
                 {
                     w.Line(Inline);
                     w.Line(serial
-                        ? $"public {accessor} {register.CSharpName}(int index) => new {accessor}((byte)(0x{register.Offset:X} + Index(index, {array.Count}) * 0x{array.Stride:X}));"
-                        : $"public {accessor} {register.CSharpName}(int index) => new {accessor}({baseName} + 0x{register.Offset:X} + (nuint)Index(index, {array.Count}) * 0x{array.Stride:X});");
+                        ? $"public {accessor} {property}(int index) => new {accessor}((byte)(0x{register.Offset:X} + Index(index, {array.Count}) * 0x{array.Stride:X}));"
+                        : $"public {accessor} {property}(int index) => new {accessor}({baseName} + 0x{register.Offset:X} + (nuint)Index(index, {array.Count}) * 0x{array.Stride:X});");
                 }
                 else
                 {
                     w.Line(serial
-                        ? $"public {accessor} {register.CSharpName} {{ {Inline} get => new {accessor}(0x{register.Offset:X}); }}"
-                        : $"public {accessor} {register.CSharpName} {{ {Inline} get => new {accessor}({baseName} + 0x{register.Offset:X}); }}");
+                        ? $"public {accessor} {property} {{ {Inline} get => new {accessor}(0x{register.Offset:X}); }}"
+                        : $"public {accessor} {property} {{ {Inline} get => new {accessor}({baseName} + 0x{register.Offset:X}); }}");
                 }
                 w.Line();
-                EmitAccessor(w, register, $"{valuesScope}.{register.CSharpName}", accessor, bus, serial);
+                string container = valuesScope.Substring(valuesScope.LastIndexOf('.') + 1);
+                EmitAccessor(w, register, $"{valuesScope}.{ValueTypeName(register, container)}", accessor, bus, serial);
             }
         }
 
@@ -269,9 +272,9 @@ namespace Unikernel.Registers
             w.Line();
         }
 
-        private static void EmitValue(CodeWriter w, BlockModel block, RegisterModel register)
+        private static void EmitValue(CodeWriter w, BlockModel block, RegisterModel register, string container)
         {
-            string name = register.CSharpName;
+            string name = ValueTypeName(register, container);
             string raw = RawType(register.Width);
             Summary(w, $"{register.Name}: {Xml(register.Description)} (offset 0x{register.Offset:X}, {register.Width} bits, {AccessNames.Short(register.Access)}, reset 0x{register.Reset:X}).");
             w.Line($"public readonly struct {name}");
@@ -294,7 +297,7 @@ namespace Unikernel.Registers
                 IReadOnlyList<EnumValue>? values = field.Enum?.Values;
                 if (field.Enum != null)
                 {
-                    enumType = field.CSharpName + "Value";
+                    enumType = FieldMember(register, field, name) + "Value";
                     EmitEnum(w, enumType, field.Enum.Values, field.Width);
                     w.Line();
                 }
@@ -310,7 +313,8 @@ namespace Unikernel.Registers
                 string getter = type == "bool"
                     ? $"(Raw & {mask}) != 0"
                     : $"({type})((Raw >> {field.Lsb}) & {fieldMax})";
-                w.Line($"public {type} {field.CSharpName} {{ {Inline} get => {getter}; }}");
+                string member = FieldMember(register, field, name);
+                w.Line($"public {type} {member} {{ {Inline} get => {getter}; }}");
                 if (!AccessNames.CanWrite(field.Access) || field.Access == Access.WriteOneToClear)
                     continue;
                 w.Line();
@@ -318,17 +322,17 @@ namespace Unikernel.Registers
                 w.Line(Inline);
                 if (type == "bool")
                 {
-                    w.Line($"public {name} With{field.CSharpName}(bool value) => new {name}(value ? ({raw})(Raw | {mask}) : ({raw})(Raw & ~{mask}));");
+                    w.Line($"public {name} With{member}(bool value) => new {name}(value ? ({raw})(Raw | {mask}) : ({raw})(Raw & ~{mask}));");
                 }
                 else if (enumType != null)
                 {
-                    w.Line($"public {name} With{field.CSharpName}({type} value) => new {name}(({raw})((Raw & ~{mask}) | ((({raw})value & {fieldMax}) << {field.Lsb})));");
+                    w.Line($"public {name} With{member}({type} value) => new {name}(({raw})((Raw & ~{mask}) | ((({raw})value & {fieldMax}) << {field.Lsb})));");
                 }
                 else
                 {
                     // Constants too wide for the field are a compile error (analyzer UK0100);
                     // other values are checked here.
-                    w.Line($"public {name} With{field.CSharpName}([global::Unikernel.Hardware.FieldWidth({field.Width})] {type} value)");
+                    w.Line($"public {name} With{member}([global::Unikernel.Hardware.FieldWidth({field.Width})] {type} value)");
                     w.Open();
                     w.Line($"if (value > {fieldMax})");
                     w.Line($"    global::Unikernel.Kernel.Panic(\"{register.Name}.{field.Name}: value wider than {field.Width} bits\");");
@@ -349,6 +353,19 @@ namespace Unikernel.Registers
                 w.Line($"{Naming.Pascal(value.Name)} = 0x{value.Value:X},");
             w.Close();
         }
+
+        // C# forbids a member named like its type, and the value types have Raw, Reset and Zero:
+        // names that would collide get a suffix.
+        private static readonly HashSet<string> ValueMembers = new HashSet<string> { "Raw", "Reset", "Zero", "Equals", "GetHashCode", "ToString", "GetType" };
+
+        private static string FieldMember(RegisterModel register, FieldModel field, string valueType) =>
+            field.CSharpName == valueType || ValueMembers.Contains(field.CSharpName) ? field.CSharpName + "Field" : field.CSharpName;
+
+        /// <summary>The value type of a register: its name, unless that is the name of the class holding it.</summary>
+        private static string ValueTypeName(RegisterModel register, string container) =>
+            register.CSharpName == container ? register.CSharpName + "Value" : register.CSharpName;
+
+        private static string Member(string blockName, string name) => name == blockName || name == "Base" || name == "Index" ? name + "Reg" : name;
 
         private static string ArrayText(ArraySpec? array) => array == null ? "" : $", {array.Count} x stride 0x{array.Stride:X}";
 

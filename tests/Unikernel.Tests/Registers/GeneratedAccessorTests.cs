@@ -185,3 +185,34 @@ public class GeneratedAccessorTests
         Assert.Empty(result.Errors);
     }
 }
+
+/// <summary>Names the manuals use that collide in C# (found on the A64's R_CPUCFG and R_PRCM maps).</summary>
+public class GeneratedNameTests
+{
+    [Fact]
+    public void Colliding_names_get_a_suffix_and_compile()
+    {
+        const string block = """
+            block: sid
+            registers:
+              SID: { offset: 0x0, fields: { SID: { bits: 0 }, RESET: { bits: 1 }, RAW: { bits: 2 } } }
+              CPU_SYS_RST: { offset: 0x4, fields: { CPU_SYS_RST: { bits: 0 } } }
+              BASE: { offset: 0x8 }
+            """;
+        var result = GeneratorHarness.Run([GeneratorHarness.File("blocks/sid.yaml", block)], """
+            using Unikernel.Hardware;
+            public static class Use<TBus> where TBus : Unikernel.Drivers.Bus.IMmio
+            {
+                public static void Run()
+                {
+                    var sid = new Sid<TBus>(0);
+                    sid.SidReg.Write(r => r.WithSid(true).WithResetField(true).WithRawField(false));
+                    sid.CpuSysRst.Modify(r => r.WithCpuSysRstField(true));
+                    sid.BaseReg.Write(Sid.Base.Zero);
+                }
+            }
+            """);
+        Assert.Empty(result.GeneratorDiagnostics);
+        Assert.Empty(result.Errors);
+    }
+}
