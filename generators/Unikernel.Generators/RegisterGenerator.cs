@@ -42,7 +42,8 @@ namespace Unikernel.Generators
                 && !normalized.Contains("/hardware/boards/");
         }
 
-        private static string Normalize(string path) => path.Replace('\\', '/');
+        // AdditionalFiles may come as "src/Drivers/../../hardware/...": compare resolved paths.
+        private static string Normalize(string path) => Path.GetFullPath(path).Replace('\\', '/');
 
         private static void EmitFile(SourceProductionContext context, SourceFile file)
         {
