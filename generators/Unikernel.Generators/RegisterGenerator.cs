@@ -31,6 +31,37 @@ namespace Unikernel.Generators
                 .SelectMany((all, _) => SocInputs(all))
                 .WithTrackingName("SocInputs");
             context.RegisterSourceOutput(socs, EmitSoc);
+
+            // Boards: constants for the drivers, checked against their SoC's instances.
+            var boards = context.AdditionalTextsProvider
+                .Where(text => Normalize(text.Path).Contains("/hardware/boards/") && text.Path.EndsWith(".yaml", StringComparison.Ordinal))
+                .Select((text, token) => new SourceFile(Normalize(text.Path), text.GetText(token)?.ToString() ?? ""))
+                .Combine(files.Collect())
+                .Select((pair, _) => new BoardInput(pair.Left, SocFileOf(pair.Left, pair.Right)))
+                .WithTrackingName("BoardInputs");
+            context.RegisterSourceOutput(boards, EmitBoard);
+        }
+
+        private static SourceFile? SocFileOf(SourceFile board, ImmutableArray<SourceFile> files)
+        {
+            foreach (string line in board.Text.Split('\n'))
+            {
+                if (line.StartsWith("soc:", StringComparison.Ordinal))
+                {
+                    string id = line.Substring(4).Split('#')[0].Trim();
+                    return files.FirstOrDefault(f => f.Path.EndsWith("/hardware/" + id + ".yaml", StringComparison.Ordinal));
+                }
+            }
+            return null;
+        }
+
+        private static void EmitBoard(SourceProductionContext context, BoardInput input)
+        {
+            var soc = input.Soc == null ? null : YamlMapReader.Read(input.Soc.Path, input.Soc.Text).Soc;
+            var (code, diagnostics) = BoardEmitter.Board(input.Board.Path, input.Board.Text, soc);
+            Report(context, input.Board, diagnostics);
+            if (code != null)
+                context.AddSource($"Board.{Path.GetFileNameWithoutExtension(input.Board.Path)}.g.cs", SourceText.From(code, Encoding.UTF8));
         }
 
         /// <summary>Everything under a hardware/ directory except the board files (read by the tool).</summary>
@@ -121,6 +152,8 @@ namespace Unikernel.Generators
     internal sealed record SourceFile(string Path, string Text);
 
     internal sealed record SocInput(SourceFile Soc, EquatableArray<SourceFile> Dependencies);
+
+    internal sealed record BoardInput(SourceFile Board, SourceFile? Soc);
 
     /// <summary>An immutable array compared by its items, as incremental generator inputs must be.</summary>
     internal readonly struct EquatableArray<T> : IEquatable<EquatableArray<T>>, IEnumerable<T> where T : IEquatable<T>

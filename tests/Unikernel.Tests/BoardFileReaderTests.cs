@@ -11,6 +11,7 @@ public class BoardFileReaderTests
         soc: h3
         cpu: cortex-a7
         arch: arm
+        console: { uart: UART0, clock: 24000000, baud: 115200 }
         memory:
           sram: { base: 0x0, size: 0x10000 }
           dram: { base: 0x40000000, size: 0x40000000 }
@@ -74,7 +75,7 @@ public class BoardFileReaderTests
     public void Reports_an_unknown_key_where_it_is()
     {
         var error = Fails(Valid.Replace("  heap: 0x2000", "  haep: 0x2000"));
-        Assert.Equal(14, error.Line);
+        Assert.Equal(15, error.Line);
         Assert.Equal(3, error.Column);
         Assert.Contains("unknown key 'haep'", error.Message);
     }
@@ -91,7 +92,7 @@ public class BoardFileReaderTests
     {
         var error = Fails(Valid.Replace("heap: 0x2000", "heap: 0x2g00"));
         Assert.Contains("must be a number", error.Message);
-        Assert.Equal(14, error.Line);
+        Assert.Equal(15, error.Line);
     }
 
     [Fact]
@@ -129,6 +130,14 @@ public class BoardFileReaderTests
         var error = Fails(Valid.Replace("arch: arm", "arch: riscv64"));
         Assert.Contains("arch must be 'arm'", error.Message);
         Assert.Equal(5, error.Line);
+    }
+
+    [Fact]
+    public void Reports_a_console_without_its_baud_rate()
+    {
+        var error = Fails(Valid.Replace(", baud: 115200", ""));
+        Assert.Contains("'baud' is required", error.Message);
+        Assert.Equal(6, error.Line);
     }
 
     [Fact]

@@ -1,44 +1,38 @@
 using Unikernel.Drivers.Bus;
+using Unikernel.Hardware;
 
 namespace Unikernel.Drivers.Uart;
 
 /// <summary>
-/// The 16550-compatible UART of Allwinner SoCs (H3, A64: UART0 at 0x01C28000), registers
-/// 4 bytes apart. Polled output only. Offsets and bits are written by hand until the
-/// register generator supplies them (Allwinner H3 user manual, section 8.4 "UART").
+/// The 16550-compatible UART of Allwinner SoCs (H3, A64), through the accessors generated
+/// from hardware/blocks/uart-16550.yaml. Polled output. (H3/A64 user manuals, "UART".)
 /// </summary>
 public static class Ns16550Uart<TBus> where TBus : IMmio
 {
-    private const nuint TransmitHolding = 0x00;      // THR (DLAB = 0)
-    private const nuint DivisorLatchLow = 0x00;      // DLL (DLAB = 1)
-    private const nuint DivisorLatchHigh = 0x04;     // DLH (DLAB = 1)
-    private const nuint FifoControl = 0x08;          // FCR
-    private const nuint LineControl = 0x0C;          // LCR
-    private const nuint LineStatus = 0x14;           // LSR
-    private const uint LineControlDivisorLatch = 1u << 7;
-    private const uint LineControlEightBits = 0b11;
-    private const uint FifoEnableAndReset = 0b111;
-    private const uint LineStatusTransmitEmpty = 1u << 5; // THRE
     private const int TransmitTimeoutPolls = 1_000_000;
 
-    /// <summary>8N1 at the divisor's rate (clock / 16 / divisor), FIFOs on.</summary>
-    public static void Initialize(nuint @base, uint divisor)
+    /// <summary>Divisor for a baud rate: the UART samples at 16 times the bit rate.</summary>
+    public static uint Divisor(uint clockHz, uint baud) => (clockHz + 8 * baud) / (16 * baud);
+
+    /// <summary>8N1 at clock / 16 / divisor, FIFOs on and reset.</summary>
+    public static void Initialize(Uart16550<TBus> uart, uint divisor)
     {
-        TBus.Write32(@base + LineControl, LineControlDivisorLatch | LineControlEightBits);
-        TBus.Write32(@base + DivisorLatchLow, divisor & 0xFF);
-        TBus.Write32(@base + DivisorLatchHigh, (divisor >> 8) & 0xFF);
-        TBus.Write32(@base + LineControl, LineControlEightBits);
-        TBus.Write32(@base + FifoControl, FifoEnableAndReset);
+        var eightBits = Uart16550.Lcr.Reset.WithDls(Uart16550.Lcr.DlsValue.Bits8);
+        uart.Lcr.Write(eightBits.WithDlab(true));
+        uart.Dll.Write(Uart16550.Dll.Zero.WithDivLow(divisor & 0xFF));
+        uart.Dlh.Write(Uart16550.Dlh.Zero.WithDivHigh((divisor >> 8) & 0xFF));
+        uart.Lcr.Write(eightBits);
+        uart.Fcr.Write(Uart16550.Fcr.Zero.WithFifoe(true).WithRfifor(true).WithXfifor(true));
     }
 
     /// <summary>Waits for room in the transmitter, with a bound: a dead UART must not hang us.</summary>
-    public static bool TryWrite(nuint @base, byte value)
+    public static bool TryWrite(Uart16550<TBus> uart, byte value)
     {
         for (int poll = 0; poll < TransmitTimeoutPolls; poll++)
         {
-            if ((TBus.Read32(@base + LineStatus) & LineStatusTransmitEmpty) != 0)
+            if (uart.Lsr.Read().Thre)
             {
-                TBus.Write32(@base + TransmitHolding, value);
+                uart.Thr.Write(Uart16550.Thr.Zero.WithData(value));
                 return true;
             }
         }

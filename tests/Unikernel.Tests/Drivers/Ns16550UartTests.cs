@@ -1,17 +1,19 @@
 using Unikernel.Drivers.Uart;
+using Unikernel.Hardware;
 
 namespace Unikernel.Tests.Drivers;
 
 public class Ns16550UartTests
 {
     private const nuint Uart0 = 0x01C28000;
+    private static readonly Uart16550<RecordingBus> Uart = new(Uart0);
 
     public Ns16550UartTests() => RecordingBus.Reset();
 
     [Fact]
     public void Initialize_sets_the_divisor_through_the_latch_then_8N1_and_fifos()
     {
-        Ns16550Uart<RecordingBus>.Initialize(Uart0, 13);
+        Ns16550Uart<RecordingBus>.Initialize(Uart, 13);
         Assert.Equal(
         [
             "write 0x01c2800c <- 0x00000083", // LCR: DLAB | 8 bits
@@ -22,12 +24,19 @@ public class Ns16550UartTests
         ], RecordingBus.Log);
     }
 
+    [Theory]
+    [InlineData(24_000_000u, 115_200u, 13u)]
+    [InlineData(24_000_000u, 9_600u, 156u)]
+    [InlineData(62_500_000u, 115_200u, 34u)]
+    public void Divisor_rounds_to_the_nearest(uint clock, uint baud, uint divisor) =>
+        Assert.Equal(divisor, Ns16550Uart<RecordingBus>.Divisor(clock, baud));
+
     [Fact]
     public void Write_waits_for_the_transmitter_then_writes_the_byte()
     {
         int polls = 0;
         RecordingBus.OnRead = (address, value) => address == Uart0 + 0x14 && ++polls >= 3 ? 0x20u : 0u;
-        Assert.True(Ns16550Uart<RecordingBus>.TryWrite(Uart0, (byte)'A'));
+        Assert.True(Ns16550Uart<RecordingBus>.TryWrite(Uart, (byte)'A'));
         Assert.Equal(3, polls);
         Assert.Equal(0x41u, RecordingBus.Registers[Uart0]);
     }
@@ -35,7 +44,7 @@ public class Ns16550UartTests
     [Fact]
     public void Write_gives_up_on_a_transmitter_that_never_empties()
     {
-        Assert.False(Ns16550Uart<RecordingBus>.TryWrite(Uart0, (byte)'A'));
+        Assert.False(Ns16550Uart<RecordingBus>.TryWrite(Uart, (byte)'A'));
         Assert.False(RecordingBus.Registers.ContainsKey(Uart0));
     }
 }

@@ -11,7 +11,7 @@ namespace Unikernel.Tool.Boards;
 /// </summary>
 public static class BoardFileReader
 {
-    private static readonly string[] TopLevelKeys = ["name", "description", "soc", "cpu", "arch", "memory", "image", "emulator"];
+    private static readonly string[] TopLevelKeys = ["name", "description", "soc", "cpu", "arch", "memory", "console", "ethernet", "pmic", "image", "emulator"];
     private static readonly string[] ImageKeys = ["entry", "format", "load", "ram", "heap", "stack", "aarch32-switch"];
     private static readonly string[] EmulatorKeys = ["command", "machine", "options", "boot"];
 
@@ -61,6 +61,22 @@ public static class BoardFileReader
             throw reader.Error(reader.Child(root, "name")!, $"the board is named '{name}' but its file is '{expectedName}.yaml'; make them match");
 
         var memory = reader.Regions(reader.RequiredMapping(root, "memory"));
+        // Read by the register generator (board constants for the drivers); checked here for shape.
+        var console = reader.RequiredMapping(root, "console");
+        reader.RejectUnknownKeys(console, ["uart", "clock", "baud"]);
+        reader.RequiredString(console, "uart");
+        reader.RequiredNumber(console, "clock");
+        reader.RequiredNumber(console, "baud");
+        if (reader.Child(root, "ethernet") is YamlMappingNode ethernet)
+        {
+            reader.RejectUnknownKeys(ethernet, ["phy", "address", "interface"]);
+            reader.RequiredNumber(ethernet, "address");
+        }
+        if (reader.Child(root, "pmic") is YamlMappingNode pmic)
+        {
+            reader.RejectUnknownKeys(pmic, ["device", "bus", "address"]);
+            reader.RequiredNumber(pmic, "address");
+        }
         var image = reader.RequiredMapping(root, "image");
         reader.RejectUnknownKeys(image, ImageKeys);
         string format = reader.RequiredString(image, "format");

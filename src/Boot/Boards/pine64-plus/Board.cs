@@ -1,29 +1,28 @@
 using Unikernel.Drivers.Bus;
 using Unikernel.Drivers.Console;
 using Unikernel.Drivers.Uart;
+using Unikernel.Hardware;
+using BoardFile = Unikernel.Hardware.Boards.Pine64Plus;
 
 namespace Unikernel.Boot;
 
-/// <summary>
-/// Pine64+: Allwinner A64, four Cortex-A53 (AArch64 after the boot ROM's AArch32 start).
-/// The console is UART0, a 16550 at 0x01C28000 clocked from the 24 MHz oscillator (address
-/// written by hand until the register generator supplies it from hardware/a64.yaml).
-/// </summary>
+/// <summary>Pine64+: Allwinner A64, Cortex-A53 (AArch64). Console: UART0, a 16550 (hardware/boards/pine64-plus.yaml).</summary>
 internal struct Board : IConsole
 {
-    public const string Name = "pine64-plus";
+    public const string Name = BoardFile.Name;
     public const string Soc = "Allwinner A64";
     public const string Cpu = "Cortex-A53 (AArch64, EL3)";
-    private const nuint ConsoleUart = 0x01C28000;
-    private const uint ConsoleDivisor = 13; // 24 MHz / 16 / 13 = 115384 baud, 0.16% off 115200
 
-    public static void Initialize() => Ns16550Uart<DirectMmio>.Initialize(ConsoleUart, ConsoleDivisor);
+    private static Uart16550<DirectMmio> Console => A64<DirectMmio>.Uart0;
+
+    public static void Initialize() =>
+        Ns16550Uart<DirectMmio>.Initialize(Console, Ns16550Uart<DirectMmio>.Divisor(BoardFile.Console.ClockHz, BoardFile.Console.Baud));
 
     public static void Write(ReadOnlySpan<byte> bytes)
     {
         foreach (byte value in bytes)
         {
-            if (!Ns16550Uart<DirectMmio>.TryWrite(ConsoleUart, value))
+            if (!Ns16550Uart<DirectMmio>.TryWrite(Console, value))
                 return;
         }
     }

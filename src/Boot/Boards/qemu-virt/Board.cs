@@ -1,20 +1,19 @@
 using Unikernel.Drivers.Bus;
 using Unikernel.Drivers.Console;
 using Unikernel.Drivers.Uart;
+using Unikernel.Hardware;
+using BoardFile = Unikernel.Hardware.Boards.QemuVirt;
 
 namespace Unikernel.Boot;
 
-/// <summary>
-/// QEMU's virt machine with a Cortex-A53 started at EL3 (<c>-M virt,secure=on -bios</c>).
-/// The console is the PL011 at 0x09000000 (address written by hand until the register
-/// generator supplies it from hardware/qemu-virt.yaml).
-/// </summary>
+/// <summary>QEMU virt, Cortex-A53 at EL3. Console: the PL011 UART0 (hardware/boards/qemu-virt.yaml).</summary>
 internal struct Board : IConsole
 {
-    public const string Name = "qemu-virt";
+    public const string Name = BoardFile.Name;
     public const string Soc = "QEMU virt";
     public const string Cpu = "Cortex-A53 (AArch64, EL3)";
-    private const nuint ConsoleUart = 0x09000000;
+
+    private static Pl011<DirectMmio> Console => QemuVirt<DirectMmio>.Uart0;
 
     public static void Initialize() { }
 
@@ -22,7 +21,7 @@ internal struct Board : IConsole
     {
         foreach (byte value in bytes)
         {
-            if (!Pl011Uart<DirectMmio>.TryWrite(ConsoleUart, value))
+            if (!Pl011Uart<DirectMmio>.TryWrite(Console, value))
                 return;
         }
     }
