@@ -19,7 +19,7 @@ namespace Unikernel.Registers
                 if (!char.IsLetterOrDigit(c))
                     continue;
                 text.Append(upper ? char.ToUpperInvariant(c) : char.ToLowerInvariant(c));
-                upper = char.IsDigit(c);
+                upper = false;
             }
             if (text.Length == 0 || char.IsDigit(text[0]))
                 text.Insert(0, '_');

@@ -30,6 +30,8 @@ public static class GeneratorHarness
 
     public static AdditionalText File(string relativePath, string text) => new InMemoryAdditionalText(Root + relativePath, text);
 
+    public static AdditionalText FileAt(string absolutePath, string text) => new InMemoryAdditionalText(absolutePath, text);
+
     public static CSharpCompilation Compilation(params string[] sources) =>
         CSharpCompilation.Create("RegisterTest",
             sources.Select(s => CSharpSyntaxTree.ParseText(s, new CSharpParseOptions(LanguageVersion.Latest))),
