@@ -22,6 +22,7 @@ public sealed class ImageFixture : IDisposable
         {
             FaultProbes[board] = builder.Build(Board(board), Path.Combine(Output, board, "fault-probe"), ImageProject("FaultProbe"));
             RuntimeProbes[board] = builder.Build(Board(board), Path.Combine(Output, board, "runtime-probe"), ImageProject("RuntimeProbe"));
+            AccessorProbes[board] = builder.Build(Board(board), Path.Combine(Output, board, "accessor-probe"), ImageProject("AccessorProbe"));
         }
     }
 
@@ -30,6 +31,7 @@ public sealed class ImageFixture : IDisposable
     public Dictionary<string, BuiltImage> Bootloaders { get; } = [];
     public Dictionary<string, BuiltImage> FaultProbes { get; } = [];
     public Dictionary<string, BuiltImage> RuntimeProbes { get; } = [];
+    public Dictionary<string, BuiltImage> AccessorProbes { get; } = [];
 
     public string ImageProject(string name) => Path.Combine(Root, "tests", "Images", name, name + ".csproj");
 

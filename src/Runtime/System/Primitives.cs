@@ -87,6 +87,8 @@ public unsafe struct IntPtr : IEquatable<nint>
 {
     public static readonly nint Zero;
     private readonly void* _value;
+    public static nint MaxValue => sizeof(nint) == 8 ? unchecked((nint)long.MaxValue) : int.MaxValue;
+    public static nint MinValue => sizeof(nint) == 8 ? unchecked((nint)long.MinValue) : int.MinValue;
     public static int Size => sizeof(nint);
     public bool Equals(nint other) => (nint)_value == other;
 }
@@ -95,6 +97,8 @@ public unsafe struct UIntPtr : IEquatable<nuint>
 {
     public static readonly nuint Zero;
     private readonly void* _value;
+    public static nuint MaxValue => unchecked((nuint)(nint)(-1));
+    public static nuint MinValue => 0;
     public static int Size => sizeof(nuint);
     public bool Equals(nuint other) => (nuint)_value == other;
 }

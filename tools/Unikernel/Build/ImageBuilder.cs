@@ -32,14 +32,14 @@ public sealed class ImageBuilder(string repositoryRoot, Action<string>? progress
         Directory.CreateDirectory(objects);
 
         Report(board, "compiling C# to IL");
-        var (assembly, assemblyName, ilc) = CompileIl(project, board);
+        var (assembly, assemblyName, ilc, folding) = CompileIl(project, board);
 
         Report(board, $"ilc: IL to {board.Arch} machine code");
         string programObject = Path.Combine(objects, assemblyName + ".o");
         ExternalProcess.Run("ilc", ilc,
         [
             assembly, "-o", programObject, $"--systemmodule:{assemblyName}", "--targetos:linux", $"--targetarch:{board.Arch}",
-            "--Os", "--scan", "--preinitstatics", "--nativelib", "--reflectiondata:none", "--methodbodyfolding:all", $"--map:{Path.Combine(objects, assemblyName + ".ilc.map")}",
+            "--Os", "--scan", "--preinitstatics", "--nativelib", "--reflectiondata:none", $"--methodbodyfolding:{folding}", $"--map:{Path.Combine(objects, assemblyName + ".ilc.map")}",
         ]);
 
         Report(board, "assembling the entry code");
@@ -79,12 +79,12 @@ public sealed class ImageBuilder(string repositoryRoot, Action<string>? progress
 
     private void Report(BoardFile board, string step) => progress?.Invoke($"{board.Name}: {step}");
 
-    private static (string Assembly, string AssemblyName, string Ilc) CompileIl(string project, BoardFile board)
+    private static (string Assembly, string AssemblyName, string Ilc, string Folding) CompileIl(string project, BoardFile board)
     {
         var result = ExternalProcess.TryRun("dotnet",
         [
             "build", project, "-c", "Release", $"-p:Board={board.Name}", "-nologo", "-t:Build",
-            "-getProperty:TargetPath", "-getProperty:AssemblyName", "-getProperty:IlcPath",
+            "-getProperty:TargetPath", "-getProperty:AssemblyName", "-getProperty:IlcPath", "-getProperty:IlcMethodBodyFolding",
         ]);
         int json = result.Output.IndexOf("{\n", StringComparison.Ordinal) is var at and >= 0 ? at : result.Output.LastIndexOf('{');
         if (result.ExitCode != 0 || json < 0)
@@ -95,7 +95,7 @@ public sealed class ImageBuilder(string repositoryRoot, Action<string>? progress
         string ilc = properties.GetProperty("IlcPath").GetString()!;
         if (!File.Exists(ilc))
             throw new BuildFailure($"ilc was not found at {ilc}: the restore of the ILCompiler package did not complete. Run `dotnet restore {project}` and look at its errors.");
-        return (assembly, properties.GetProperty("AssemblyName").GetString()!, ilc);
+        return (assembly, properties.GetProperty("AssemblyName").GetString()!, ilc, properties.GetProperty("IlcMethodBodyFolding").GetString()!);
     }
 
     private string AssembleEntry(BoardFile board, string objects)
