@@ -32,53 +32,50 @@ namespace Unikernel.Registers
             Summary(w, $"{Xml(soc.Soc.Description ?? soc.Soc.Id)}: its peripherals on the bus <typeparamref name=\"TBus\"/>.");
             w.Line($"public static class {name}<TBus> where TBus : global::Unikernel.Drivers.Bus.IMmio");
             w.Open();
-            foreach (var peripheral in soc.Peripherals)
+            foreach (var (peripheral, instance) in Instances(soc))
             {
-                foreach (var instance in peripheral.Peripheral.Instances)
-                {
-                    Summary(w, $"{instance.Name} at 0x{instance.Base:X8} ({peripheral.Block.Id}).");
-                    w.Line($"public static {peripheral.TypeName}<TBus> {instance.CSharpName} {{ {Inline} get => new {peripheral.TypeName}<TBus>(0x{instance.Base:X8}); }}");
-                }
+                Summary(w, $"{instance.Name} at 0x{instance.Base:X8} ({peripheral.Block.Id}).");
+                w.Line($"public static {peripheral.TypeName}<TBus> {instance.CSharpName} {{ {Inline} get => new {peripheral.TypeName}<TBus>(0x{instance.Base:X8}); }}");
             }
             w.Close();
             w.Line();
             Summary(w, $"{Xml(soc.Soc.Description ?? soc.Soc.Id)}: addresses, interrupts, clock gates and resets of its peripherals.");
             w.Line($"public static class {name}");
             w.Open();
-            foreach (var peripheral in soc.Peripherals)
+            foreach (var (peripheral, instance) in Instances(soc))
             {
-                foreach (var instance in peripheral.Peripheral.Instances)
+                Summary(w, $"{instance.Name} ({peripheral.Peripheral.Name}, {peripheral.Block.Id}).");
+                w.Line($"public static class {instance.CSharpName}");
+                w.Open();
+                w.Line($"public const nuint Base = 0x{instance.Base:X8};");
+                w.Line($"public const nuint Size = 0x{peripheral.Block.Size:X};");
+                if (instance.Irqs.Count > 0)
                 {
-                    Summary(w, $"{instance.Name} ({peripheral.Peripheral.Name}, {peripheral.Block.Id}).");
-                    w.Line($"public static class {instance.CSharpName}");
-                    w.Open();
-                    w.Line($"public const nuint Base = 0x{instance.Base:X8};");
-                    w.Line($"public const nuint Size = 0x{peripheral.Block.Size:X};");
-                    if (instance.Irqs.Count > 0)
-                    {
-                        Summary(w, "GIC interrupt ID (SPI n is n + 32).");
-                        w.Line($"public const int Irq = {instance.Irqs[0]};");
-                        for (int i = 1; i < instance.Irqs.Count; i++)
-                            w.Line($"public const int Irq{i} = {instance.Irqs[i]};");
-                    }
-                    if (instance.ClockGate is { } gate)
-                    {
-                        Summary(w, "Bus clock gate: register offset from the CCU base, and bit.");
-                        w.Line($"public const nuint ClockGateOffset = 0x{gate.Offset:X};");
-                        w.Line($"public const int ClockGateBit = {gate.Bit};");
-                    }
-                    if (instance.Reset is { } reset)
-                    {
-                        Summary(w, "Bus soft reset: register offset from the CCU base, and bit (0 holds the block in reset).");
-                        w.Line($"public const nuint ResetOffset = 0x{reset.Offset:X};");
-                        w.Line($"public const int ResetBit = {reset.Bit};");
-                    }
-                    w.Close();
+                    Summary(w, "GIC interrupt ID (SPI n is n + 32).");
+                    w.Line($"public const int Irq = {instance.Irqs[0]};");
+                    for (int i = 1; i < instance.Irqs.Count; i++)
+                        w.Line($"public const int Irq{i} = {instance.Irqs[i]};");
                 }
+                if (instance.ClockGate is { } gate)
+                {
+                    Summary(w, "Bus clock gate: register offset from the CCU base, and bit.");
+                    w.Line($"public const nuint ClockGateOffset = 0x{gate.Offset:X};");
+                    w.Line($"public const int ClockGateBit = {gate.Bit};");
+                }
+                if (instance.Reset is { } reset)
+                {
+                    Summary(w, "Bus soft reset: register offset from the CCU base, and bit (0 holds the block in reset).");
+                    w.Line($"public const nuint ResetOffset = 0x{reset.Offset:X};");
+                    w.Line($"public const int ResetBit = {reset.Bit};");
+                }
+                w.Close();
             }
             w.Close();
             return w.ToString();
         }
+
+        private static IEnumerable<(ResolvedPeripheral Peripheral, InstanceModel Instance)> Instances(ResolvedSoc soc) =>
+            soc.Peripherals.SelectMany(p => p.Peripheral.Instances.Select(i => (p, i)));
 
         private static void Header(CodeWriter w, string path)
         {

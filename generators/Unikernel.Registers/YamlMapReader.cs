@@ -125,14 +125,8 @@ namespace Unikernel.Registers
             var clusters = new List<ClusterModel>();
             if (Child(root, "clusters") is YamlNode clustersNode)
             {
-                foreach (var (key, value) in Entries(clustersNode, "clusters"))
+                foreach (var (key, cluster) in MappingEntries(clustersNode, "clusters", ClusterKeys, "with offset: and registers:"))
                 {
-                    if (!(value is YamlMappingNode cluster))
-                    {
-                        Report(value, RegisterDiagnostic.InvalidValue, $"cluster '{key.Value}' must be a mapping with offset: and registers:");
-                        continue;
-                    }
-                    CheckKeys(cluster, ClusterKeys);
                     ulong offset = RequiredNumber(cluster, "offset") ?? 0;
                     var array = OptionalArray(cluster);
                     var clusterRegisters = Child(cluster, "registers") is YamlNode r ? ReadRegisters(r, width) : new List<RegisterModel>();
@@ -147,14 +141,8 @@ namespace Unikernel.Registers
         internal List<RegisterModel> ReadRegisters(YamlNode node, int defaultWidth)
         {
             var registers = new List<RegisterModel>();
-            foreach (var (key, value) in Entries(node, "registers"))
+            foreach (var (key, register) in MappingEntries(node, "registers", RegisterKeys, "with at least offset:"))
             {
-                if (!(value is YamlMappingNode register))
-                {
-                    Report(value, RegisterDiagnostic.InvalidValue, $"register '{key.Value}' must be a mapping with at least offset:");
-                    continue;
-                }
-                CheckKeys(register, RegisterKeys);
                 ulong offset = RequiredNumber(register, "offset") ?? 0;
                 int width = OptionalWidth(register, "width", defaultWidth);
                 var access = OptionalAccess(register, Access.ReadWrite);
@@ -284,14 +272,8 @@ namespace Unikernel.Registers
             var peripherals = new List<PeripheralModel>();
             if (Child(root, "peripherals") is YamlNode peripheralsNode)
             {
-                foreach (var (key, value) in Entries(peripheralsNode, "peripherals"))
+                foreach (var (key, peripheral) in MappingEntries(peripheralsNode, "peripherals", PeripheralKeys, "with block: and instances:"))
                 {
-                    if (!(value is YamlMappingNode peripheral))
-                    {
-                        Report(value, RegisterDiagnostic.InvalidValue, $"peripheral '{key.Value}' must be a mapping with block: and instances:");
-                        continue;
-                    }
-                    CheckKeys(peripheral, PeripheralKeys);
                     string block = RequiredString(peripheral, "block") ?? "";
                     var overrides = new List<RegisterModel>();
                     if (Child(peripheral, "overrides") is YamlNode overridesNode)
@@ -407,6 +389,21 @@ namespace Unikernel.Registers
                     continue;
                 }
                 yield return (key, pair.Value);
+            }
+        }
+
+        /// <summary>The entries of <paramref name="what"/> that are mappings, their keys checked; others are reported.</summary>
+        private IEnumerable<(YamlScalarNode Key, YamlMappingNode Value)> MappingEntries(YamlNode node, string what, string[] keys, string expected)
+        {
+            foreach (var (key, value) in Entries(node, what))
+            {
+                if (!(value is YamlMappingNode mapping))
+                {
+                    Report(value, RegisterDiagnostic.InvalidValue, $"'{key.Value}' in {what} must be a mapping {expected}");
+                    continue;
+                }
+                CheckKeys(mapping, keys);
+                yield return (key, mapping);
             }
         }
 

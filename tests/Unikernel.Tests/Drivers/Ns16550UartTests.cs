@@ -3,6 +3,7 @@ using Unikernel.Hardware;
 
 namespace Unikernel.Tests.Drivers;
 
+[Collection("RecordingBus")]
 public class Ns16550UartTests
 {
     private const nuint Uart0 = 0x01C28000;

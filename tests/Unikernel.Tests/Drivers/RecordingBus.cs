@@ -2,10 +2,14 @@ using Unikernel.Drivers.Bus;
 
 namespace Unikernel.Tests.Drivers;
 
+/// <summary>Test classes that use <see cref="RecordingBus"/> run one after the other: its state is static.</summary>
+[CollectionDefinition("RecordingBus")]
+public sealed class RecordingBusCollection;
+
 /// <summary>
 /// A simulated bus for one test class: registers are a dictionary, every access is logged,
 /// and a hook can model hardware behaviour on reads. Static because the bus interface is
-/// (drivers are generic over the bus type); tests of one class run one at a time.
+/// (drivers are generic over the bus type); classes using it join the "RecordingBus" collection.
 /// </summary>
 public struct RecordingBus : IMmio
 {

@@ -4,6 +4,7 @@ using Unikernel.Tests.Drivers;
 namespace Unikernel.Tests.Registers;
 
 /// <summary>The generated API's shape and behaviour, on a small block compiled with Roslyn.</summary>
+[Collection("RecordingBus")]
 public class GeneratedAccessorTests
 {
     public const string Block = """

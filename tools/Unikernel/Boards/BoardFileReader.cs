@@ -1,4 +1,4 @@
-using System.Globalization;
+using Unikernel.Registers;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
@@ -173,11 +173,8 @@ public static class BoardFileReader
         public ulong RequiredNumber(YamlMappingNode mapping, string key)
         {
             var node = Child(mapping, key) as YamlScalarNode ?? throw Error(mapping, $"'{key}' is required: a number such as 0x8000 or 32768");
-            string text = node.Value ?? "";
-            bool ok = text.StartsWith("0x", StringComparison.OrdinalIgnoreCase)
-                ? ulong.TryParse(text.AsSpan(2), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out ulong value)
-                : ulong.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out value);
-            return ok ? value : throw Error(node, $"'{key}' must be a number such as 0x8000 or 32768, not '{text}'");
+            // Numbers are written as in the register maps, and parsed the same way.
+            return YamlMapReader.Number(node) ?? throw Error(node, $"'{key}' must be a number such as 0x8000 or 32768, not '{node.Value}'");
         }
 
         public IReadOnlyList<MemoryRegion> Regions(YamlMappingNode memory)

@@ -1,0 +1,269 @@
+using System.Buffers.Binary;
+
+namespace Unikernel.Net.Wire;
+
+/// <summary>
+/// A view of an IPv6 packet: the 40-byte fixed header (RFC 8200 section 3) and its payload,
+/// with a bounded walker over the extension headers that may start it (RFC 8200 section 4).
+/// </summary>
+/// <remarks>
+/// Call <see cref="Check"/> (or <see cref="TryParse"/>) first; after it, no accessor can fault.
+/// The constructor itself checks nothing.
+/// </remarks>
+public readonly ref struct Ipv6Packet
+{
+    public const int VersionClassAndFlowOffset = 0;
+    public const int PayloadLengthOffset = 4;
+    public const int NextHeaderOffset = 6;
+    public const int HopLimitOffset = 7;
+    public const int SourceOffset = 8;
+    public const int DestinationOffset = 24;
+    public const int HeaderLength = 40;
+
+    /// <summary>The 16-bit payload length field's limit (jumbograms, RFC 2675, are not supported).</summary>
+    public const int MaximumPayloadLength = 65535;
+
+    public const byte Version6 = 6;
+
+    /// <summary>
+    /// The longest extension-header chain <see cref="WalkExtensionHeaders"/> follows. RFC 8200
+    /// section 4.1 lets headers repeat in any order, so the bound is ours: real traffic carries
+    /// one or two, and a longer chain is far more likely an attack than a packet for us.
+    /// </summary>
+    public const int MaximumExtensionHeaders = 8;
+
+    private const uint FlowLabelMask = 0xF_FFFF;
+
+    private readonly Span<byte> _buffer;
+
+    /// <summary>Wraps the bytes without checking them.</summary>
+    public Ipv6Packet(Span<byte> buffer)
+    {
+        _buffer = buffer;
+    }
+
+    /// <summary>
+    /// Accepts a packet with a whole fixed header, version 6, and a payload length that fits the
+    /// buffer (more bytes after it are Ethernet padding). Extension headers are checked by
+    /// <see cref="FindUpperLayer"/>, not here.
+    /// </summary>
+    public static bool Check(ReadOnlySpan<byte> buffer, out WireError reason)
+    {
+        if (buffer.Length < HeaderLength)
+            reason = WireError.Truncated;
+        else if (buffer[VersionClassAndFlowOffset] >> 4 != Version6)
+            reason = WireError.BadVersion;
+        else if (buffer.Length - HeaderLength < BinaryPrimitives.ReadUInt16BigEndian(buffer.Slice(PayloadLengthOffset)))
+            reason = WireError.Truncated;
+        else
+            reason = WireError.None;
+        return reason == WireError.None;
+    }
+
+    /// <summary><see cref="Check"/>, then a view of exactly header and payload (Ethernet padding left out).</summary>
+    public static bool TryParse(Span<byte> buffer, out Ipv6Packet packet, out WireError reason)
+    {
+        packet = Check(buffer, out reason)
+            ? new Ipv6Packet(buffer.Slice(0, HeaderLength + BinaryPrimitives.ReadUInt16BigEndian(buffer.Slice(PayloadLengthOffset))))
+            : default;
+        return reason == WireError.None;
+    }
+
+    /// <summary>
+    /// Writes the 40-byte fixed header for a payload of <paramref name="payloadLength"/> bytes
+    /// that the caller writes after it, and returns a view of header and payload. Traffic class
+    /// and flow label are zero; set <see cref="FlowLabel"/> afterwards to label a flow (RFC 6437).
+    /// </summary>
+    public static Ipv6Packet Emit(Span<byte> buffer, Ipv6Address source, Ipv6Address destination,
+        IpProtocol nextHeader, int payloadLength, byte hopLimit)
+    {
+        if ((uint)payloadLength > MaximumPayloadLength || buffer.Length - HeaderLength < payloadLength)
+            Kernel.Panic("Ipv6Packet.Emit: payload too long or buffer too short");
+        var packet = new Ipv6Packet(buffer.Slice(0, HeaderLength + payloadLength));
+        BinaryPrimitives.WriteUInt32BigEndian(buffer.Slice(VersionClassAndFlowOffset), (uint)Version6 << 28);
+        BinaryPrimitives.WriteUInt16BigEndian(buffer.Slice(PayloadLengthOffset), (ushort)payloadLength);
+        buffer[NextHeaderOffset] = (byte)nextHeader;
+        buffer[HopLimitOffset] = hopLimit;
+        packet.Source = source;
+        packet.Destination = destination;
+        return packet;
+    }
+
+    /// <summary>The bytes this view covers.</summary>
+    public Span<byte> Buffer => _buffer;
+
+    public int Version => _buffer[VersionClassAndFlowOffset] >> 4;
+
+    /// <summary>DSCP and ECN, the eight bits after the version (RFC 8200 section 7, RFC 2474, RFC 3168).</summary>
+    public byte TrafficClass
+    {
+        get => (byte)(VersionClassAndFlow >> 20);
+        set => VersionClassAndFlow = VersionClassAndFlow & 0xF00F_FFFF | (uint)value << 20;
+    }
+
+    /// <summary>The 20-bit flow label (RFC 6437); Linux sets one per socket by default.</summary>
+    public uint FlowLabel
+    {
+        get => VersionClassAndFlow & FlowLabelMask;
+        set => VersionClassAndFlow = VersionClassAndFlow & ~FlowLabelMask | value & FlowLabelMask;
+    }
+
+    /// <summary>Bytes after the fixed header, extension headers included.</summary>
+    public int PayloadLength
+    {
+        get => BinaryPrimitives.ReadUInt16BigEndian(_buffer.Slice(PayloadLengthOffset));
+        set => BinaryPrimitives.WriteUInt16BigEndian(_buffer.Slice(PayloadLengthOffset), (ushort)value);
+    }
+
+    /// <summary>The first header after the fixed header: an extension header or the upper layer.</summary>
+    public IpProtocol NextHeader
+    {
+        get => (IpProtocol)_buffer[NextHeaderOffset];
+        set => _buffer[NextHeaderOffset] = (byte)value;
+    }
+
+    public byte HopLimit
+    {
+        get => _buffer[HopLimitOffset];
+        set => _buffer[HopLimitOffset] = value;
+    }
+
+    public Ipv6Address Source
+    {
+        get => new Ipv6Address(_buffer.Slice(SourceOffset));
+        set => value.CopyTo(_buffer.Slice(SourceOffset));
+    }
+
+    public Ipv6Address Destination
+    {
+        get => new Ipv6Address(_buffer.Slice(DestinationOffset));
+        set => value.CopyTo(_buffer.Slice(DestinationOffset));
+    }
+
+    /// <summary><see cref="PayloadLength"/> bytes after the fixed header: trailing Ethernet padding is not payload.</summary>
+    public Span<byte> Payload => _buffer.Slice(HeaderLength, PayloadLength);
+
+    /// <summary>
+    /// Walks this packet's extension headers: see <see cref="WalkExtensionHeaders"/>.
+    /// <paramref name="offset"/> counts from the start of <see cref="Payload"/>.
+    /// </summary>
+    public bool FindUpperLayer(out IpProtocol protocol, out int offset, out WireError reason) =>
+        WalkExtensionHeaders(Payload, NextHeader, out protocol, out offset, out reason);
+
+    /// <summary>
+    /// Follows the chain of extension headers at the start of <paramref name="payload"/>, the
+    /// first being <paramref name="nextHeader"/>, to the upper-layer header: its protocol and its
+    /// offset in <paramref name="payload"/>. Every step advances by at least 8 bytes and the
+    /// chain is cut at <see cref="MaximumExtensionHeaders"/>, so the walk always ends.
+    /// </summary>
+    /// <remarks>
+    /// <para>Hop-by-Hop and Destination Options are skipped after their options are checked
+    /// (RFC 8200 section 4.2): an option whose type asks for a drop when unrecognised makes the
+    /// packet <see cref="WireError.Unsupported"/>; we recognise only padding and Router Alert,
+    /// whose action bits say "skip".</para>
+    /// <para>Hop-by-Hop anywhere but first is <see cref="WireError.BadFormat"/> (RFC 8200 section 4.1).</para>
+    /// <para>A Routing header with segments left would make us a router for the packet, which
+    /// we are not: <see cref="WireError.Unsupported"/> (RFC 8200 section 4.4; type 0 is deprecated
+    /// anyway, RFC 5095). With no segments left it is skipped.</para>
+    /// <para>An atomic fragment (offset 0, no more fragments) is processed as if the Fragment
+    /// header were absent (RFC 6946 section 4). A real fragment ends the walk with
+    /// <see cref="IpProtocol.Ipv6Fragment"/> at the Fragment header's offset: what follows is
+    /// not a whole upper-layer message, and reassembly is the caller's business.</para>
+    /// <para>Any other Next Header value, ESP, AH and No Next Header included, ends the walk as the upper layer.</para>
+    /// </remarks>
+    public static bool WalkExtensionHeaders(ReadOnlySpan<byte> payload, IpProtocol nextHeader,
+        out IpProtocol protocol, out int offset, out WireError reason)
+    {
+        protocol = nextHeader;
+        offset = 0;
+        for (int count = 0; IsWalkedExtensionHeader(protocol); count++)
+        {
+            if (count == MaximumExtensionHeaders)
+                return Fail(out reason, WireError.TooManyHeaders);
+            if (protocol == IpProtocol.HopByHop && count != 0)
+                return Fail(out reason, WireError.BadFormat);
+
+            // RFC 8200 sections 4.3 to 4.6: each of these is at least 8 bytes, Next Header first;
+            // all but Fragment give their length in 8-byte units beyond the first 8.
+            ReadOnlySpan<byte> rest = payload.Slice(offset);
+            if (rest.Length < 8)
+                return Fail(out reason, WireError.Truncated);
+            int length = protocol == IpProtocol.Ipv6Fragment ? 8 : (rest[1] + 1) * 8;
+            if (rest.Length < length)
+                return Fail(out reason, WireError.Truncated);
+            ReadOnlySpan<byte> header = rest.Slice(0, length);
+
+            if (protocol == IpProtocol.HopByHop || protocol == IpProtocol.Ipv6DestinationOptions)
+            {
+                if (!CheckOptions(header.Slice(2), out reason))
+                    return false;
+            }
+            else if (protocol == IpProtocol.Ipv6Routing)
+            {
+                // Routing header: Next Header, Hdr Ext Len, Routing Type, Segments Left.
+                if (header[3] != 0)
+                    return Fail(out reason, WireError.Unsupported);
+            }
+            else
+            {
+                // Fragment header: Next Header, reserved, 13-bit offset, 2 reserved bits, M.
+                ushort offsetAndMore = BinaryPrimitives.ReadUInt16BigEndian(header.Slice(2));
+                if ((offsetAndMore & 0xFFF9) != 0)
+                {
+                    reason = WireError.None;
+                    return true;
+                }
+            }
+
+            protocol = (IpProtocol)header[0];
+            offset += length;
+        }
+        reason = WireError.None;
+        return true;
+    }
+
+    private static bool IsWalkedExtensionHeader(IpProtocol protocol) =>
+        protocol == IpProtocol.HopByHop || protocol == IpProtocol.Ipv6Routing
+        || protocol == IpProtocol.Ipv6Fragment || protocol == IpProtocol.Ipv6DestinationOptions;
+
+    /// <summary>
+    /// Walks the TLV options of a Hop-by-Hop or Destination Options header (RFC 8200 section 4.2).
+    /// An option running past the header is <see cref="WireError.BadFormat"/>; an option we do not
+    /// recognise whose two high type bits are not 00 ("skip over") is <see cref="WireError.Unsupported"/>.
+    /// </summary>
+    private static bool CheckOptions(ReadOnlySpan<byte> options, out WireError reason)
+    {
+        const byte Pad1 = 0;
+        int index = 0;
+        while (index < options.Length)
+        {
+            byte type = options[index];
+            if (type == Pad1)
+            {
+                index++;
+                continue;
+            }
+            if (options.Length - index < 2 || options.Length - index - 2 < options[index + 1])
+                return Fail(out reason, WireError.BadFormat);
+            // PadN (1) and Router Alert (5, RFC 2711) are the ones we know, and both have action
+            // bits 00; every other 00 option is skipped too, as the RFC says.
+            if ((type & 0xC0) != 0)
+                return Fail(out reason, WireError.Unsupported);
+            index += 2 + options[index + 1];
+        }
+        reason = WireError.None;
+        return true;
+    }
+
+    private static bool Fail(out WireError reason, WireError why)
+    {
+        reason = why;
+        return false;
+    }
+
+    private uint VersionClassAndFlow
+    {
+        get => BinaryPrimitives.ReadUInt32BigEndian(_buffer.Slice(VersionClassAndFlowOffset));
+        set => BinaryPrimitives.WriteUInt32BigEndian(_buffer.Slice(VersionClassAndFlowOffset), value);
+    }
+}
