@@ -46,10 +46,10 @@ public readonly struct MacAddress : IEquatable<MacAddress>
     public bool IsLocallyAdministered => (_value & 0x0200_0000_0000) != 0;
 
     /// <summary>The Ethernet group address for an IPv4 multicast group: 01:00:5e and the low 23 bits (RFC 1112 section 6.4).</summary>
-    public static MacAddress FromIpv4Multicast(Ipv4Address group) => new MacAddress(0x0100_5E00_0000 | (group.Value & 0x7F_FFFF));
+    public static MacAddress FromIpv4Multicast(Ipv4Address group) => new MacAddress(0x0100_5E00_0000UL | (group.Value & 0x7F_FFFF));
 
     /// <summary>The Ethernet group address for an IPv6 multicast group: 33:33 and the low 32 bits (RFC 2464 section 7).</summary>
-    public static MacAddress FromIpv6Multicast(Ipv6Address group) => new MacAddress(0x3333_0000_0000 | (group.Low & 0xFFFF_FFFF));
+    public static MacAddress FromIpv6Multicast(Ipv6Address group) => new MacAddress(0x3333_0000_0000UL | (group.Low & 0xFFFF_FFFF));
 
     /// <summary>Writes the six octets in wire order.</summary>
     public void CopyTo(Span<byte> destination)

@@ -217,3 +217,34 @@ public class GeneratedNameTests
         Assert.Empty(result.Errors);
     }
 }
+
+public class CapturingLambdaTests
+{
+    private static async Task<IReadOnlyList<string>> Analyze(string body)
+    {
+        var result = GeneratorHarness.Run([GeneratorHarness.File("blocks/test-uart.yaml", GeneratedAccessorTests.Block)], $$"""
+            using Unikernel.Hardware;
+            public static class Use<TBus> where TBus : Unikernel.Drivers.Bus.IMmio
+            {
+                public static void Run(uint value) { var uart = new TestUart<TBus>(0); {{body}} }
+            }
+            """);
+        Assert.Empty(result.Errors);
+        var diagnostics = await result.Output.WithAnalyzers([new Unikernel.Generators.CapturingLambdaAnalyzer()]).GetAnalyzerDiagnosticsAsync();
+        return diagnostics.Select(d => d.GetMessage()).ToList();
+    }
+
+    [Fact]
+    public async Task A_capturing_lambda_is_reported()
+    {
+        var messages = await Analyze("uart.Divisor.Modify(r => r.WithValue(value));");
+        Assert.Contains(messages, m => m.Contains("DivisorRegister.Modify allocates on every call because its lambda captures value"));
+    }
+
+    [Fact]
+    public async Task Static_lambdas_and_plain_writes_are_fine()
+    {
+        var messages = await Analyze("uart.Lcr.Modify(static r => r.WithDlab(true)); uart.Divisor.Write(uart.Divisor.Read().WithValue(value));");
+        Assert.Empty(messages);
+    }
+}
