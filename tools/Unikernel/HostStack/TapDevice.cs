@@ -1,0 +1,100 @@
+using System.Runtime.InteropServices;
+
+namespace Unikernel.Tool.HostStack;
+
+/// <summary>
+/// A Linux TAP interface: whole Ethernet frames in and out through /dev/net/tun
+/// (Documentation/networking/tuntap.rst). Created on open, gone when closed.
+/// </summary>
+public sealed class TapDevice : IDisposable
+{
+    private const int OpenReadWrite = 2;
+    private const uint TunSetInterface = 0x400454CA;   // TUNSETIFF
+    private const short FlagTap = 0x0002;              // IFF_TAP
+    private const short FlagNoPacketInfo = 0x1000;     // IFF_NO_PI: frames only, no 4-byte header
+    private const short PollIn = 0x0001;
+
+    private readonly int _descriptor;
+
+    private TapDevice(int descriptor, string name)
+    {
+        _descriptor = descriptor;
+        Name = name;
+    }
+
+    public string Name { get; }
+
+    public static TapDevice Open(string name)
+    {
+        if (name.Length is 0 or > 15)
+            throw new ArgumentException($"a TAP interface name is 1 to 15 characters, not '{name}'");
+        int descriptor = open("/dev/net/tun", OpenReadWrite);
+        if (descriptor < 0)
+            throw new IOException($"cannot open /dev/net/tun ({Error()}): TAP devices need root (or CAP_NET_ADMIN) and the tun module");
+        var request = new byte[40];
+        System.Text.Encoding.ASCII.GetBytes(name).CopyTo(request, 0);
+        BitConverter.GetBytes((short)(FlagTap | FlagNoPacketInfo)).CopyTo(request, 16);
+        if (ioctl(descriptor, TunSetInterface, request) < 0)
+        {
+            string error = Error();
+            close(descriptor);
+            throw new IOException($"cannot create TAP interface '{name}' ({error}): is the name taken by a non-TAP device?");
+        }
+        return new TapDevice(descriptor, name);
+    }
+
+    /// <summary>Waits up to <paramref name="timeoutMilliseconds"/> for a frame; returns its length, or 0.</summary>
+    public int Receive(Span<byte> frame, int timeoutMilliseconds)
+    {
+        var poll = new PollDescriptor { Descriptor = _descriptor, Events = PollIn };
+        if (Poll(ref poll, 1, timeoutMilliseconds) <= 0 || (poll.Returned & PollIn) == 0)
+            return 0;
+        unsafe
+        {
+            fixed (byte* buffer = frame)
+            {
+                nint read = Read(_descriptor, buffer, (nuint)frame.Length);
+                return read < 0 ? 0 : (int)read;
+            }
+        }
+    }
+
+    public void Send(ReadOnlySpan<byte> frame)
+    {
+        unsafe
+        {
+            fixed (byte* buffer = frame)
+                _ = Write(_descriptor, buffer, (nuint)frame.Length);
+        }
+    }
+
+    public void Dispose() => close(_descriptor);
+
+    private static string Error() => Marshal.GetLastPInvokeErrorMessage();
+
+    [StructLayout(LayoutKind.Sequential)]
+    private struct PollDescriptor
+    {
+        public int Descriptor;
+        public short Events;
+        public short Returned;
+    }
+
+    [DllImport("libc", SetLastError = true)]
+    private static extern int open(string path, int flags);
+
+    [DllImport("libc", SetLastError = true)]
+    private static extern int close(int descriptor);
+
+    [DllImport("libc", SetLastError = true)]
+    private static extern int ioctl(int descriptor, uint request, byte[] argument);
+
+    [DllImport("libc", EntryPoint = "poll", SetLastError = true)]
+    private static extern int Poll(ref PollDescriptor descriptors, nuint count, int timeout);
+
+    [DllImport("libc", EntryPoint = "read", SetLastError = true)]
+    private static extern unsafe nint Read(int descriptor, byte* buffer, nuint count);
+
+    [DllImport("libc", EntryPoint = "write", SetLastError = true)]
+    private static extern unsafe nint Write(int descriptor, byte* buffer, nuint count);
+}
