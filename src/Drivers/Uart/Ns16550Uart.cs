@@ -25,6 +25,17 @@ public static class Ns16550Uart<TBus> where TBus : IMmio
         uart.Fcr.Write(Uart16550.Fcr.Zero.WithFifoe(true).WithRfifor(true).WithXfifor(true));
     }
 
+    /// <summary>Writes the bytes in order; stops at the first one the UART does not take in time.</summary>
+    public static bool TryWrite(Uart16550<TBus> uart, ReadOnlySpan<byte> bytes)
+    {
+        foreach (byte value in bytes)
+        {
+            if (!TryWrite(uart, value))
+                return false;
+        }
+        return true;
+    }
+
     /// <summary>Waits for room in the transmitter, with a bound: a dead UART must not hang us.</summary>
     public static bool TryWrite(Uart16550<TBus> uart, byte value)
     {

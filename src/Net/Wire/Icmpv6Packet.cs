@@ -22,6 +22,27 @@ public readonly ref struct Icmpv6Packet
     public const int MtuOffset = 4;
     public const int PointerOffset = 4;
 
+    /// <summary>Neighbour advertisement: the R, S and O flags, the top bits of the first body word (RFC 4861 section 4.4).</summary>
+    public const int NeighborFlagsOffset = 4;
+
+    /// <summary>Neighbour solicitation and advertisement: the target address after the first body word (RFC 4861 sections 4.3, 4.4).</summary>
+    public const int TargetAddressOffset = 8;
+
+    /// <summary>Neighbour solicitation and advertisement: where the options start, after the target.</summary>
+    public const int NeighborOptionsOffset = 24;
+
+    /// <summary>A neighbour solicitation or advertisement without options: RFC 4861 section 7.1.1 drops shorter ones.</summary>
+    public const int NeighborMessageLength = 24;
+
+    /// <summary>NA flag: the sender is a router (RFC 4861 section 4.4).</summary>
+    public const byte RouterFlag = 0x80;
+
+    /// <summary>NA flag: sent in response to a solicitation.</summary>
+    public const byte SolicitedFlag = 0x40;
+
+    /// <summary>NA flag: the receiver should replace a cached link-layer address.</summary>
+    public const byte OverrideFlag = 0x20;
+
     /// <summary>Type, code and checksum.</summary>
     public const int HeaderLength = 4;
 
@@ -130,6 +151,28 @@ public readonly ref struct Icmpv6Packet
         get => BinaryPrimitives.ReadUInt32BigEndian(_buffer.Slice(PointerOffset));
         set => BinaryPrimitives.WriteUInt32BigEndian(_buffer.Slice(PointerOffset), value);
     }
+
+    /// <summary>Neighbour advertisement flags (<see cref="RouterFlag"/>, <see cref="SolicitedFlag"/>, <see cref="OverrideFlag"/>); inside the minimum length.</summary>
+    public byte NeighborFlags
+    {
+        get => _buffer[NeighborFlagsOffset];
+        set => _buffer[NeighborFlagsOffset] = value;
+    }
+
+    /// <summary>True if the message is long enough to be a neighbour solicitation or advertisement, and then its target.</summary>
+    public bool TryGetTargetAddress(out Ipv6Address target)
+    {
+        if (_buffer.Length < NeighborMessageLength)
+        {
+            target = default;
+            return false;
+        }
+        target = new Ipv6Address(_buffer.Slice(TargetAddressOffset));
+        return true;
+    }
+
+    /// <summary>Neighbour solicitation and advertisement: the options after the target; empty if the message is shorter than that.</summary>
+    public Span<byte> NeighborOptions => _buffer.Length < NeighborMessageLength ? Span<byte>.Empty : _buffer.Slice(NeighborOptionsOffset);
 
     /// <summary>Everything after the checksum.</summary>
     public Span<byte> MessageBody => _buffer.Slice(HeaderLength);

@@ -48,4 +48,13 @@ public class Ns16550UartTests
         Assert.False(Ns16550Uart<RecordingBus>.TryWrite(Uart, (byte)'A'));
         Assert.False(RecordingBus.Registers.ContainsKey(Uart0));
     }
+
+    [Fact]
+    public void Writing_bytes_sends_each_in_order()
+    {
+        RecordingBus.OnRead = (address, value) => address == Uart0 + 0x14 ? 0x20u : value;
+        Assert.True(Ns16550Uart<RecordingBus>.TryWrite(Uart, "ok"u8));
+        Assert.Equal(["write 0x01c28000 <- 0x0000006f", "write 0x01c28000 <- 0x0000006b"],
+            RecordingBus.Log.Where(line => line.StartsWith("write")));
+    }
 }

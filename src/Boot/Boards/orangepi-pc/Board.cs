@@ -18,12 +18,5 @@ internal struct Board : IConsole
     public static void Initialize() =>
         Ns16550Uart<DirectMmio>.Initialize(Console, Ns16550Uart<DirectMmio>.Divisor(BoardFile.Console.ClockHz, BoardFile.Console.Baud));
 
-    public static void Write(ReadOnlySpan<byte> bytes)
-    {
-        foreach (byte value in bytes)
-        {
-            if (!Ns16550Uart<DirectMmio>.TryWrite(Console, value))
-                return;
-        }
-    }
+    public static void Write(ReadOnlySpan<byte> bytes) => Ns16550Uart<DirectMmio>.TryWrite(Console, bytes);
 }

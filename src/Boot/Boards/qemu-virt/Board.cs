@@ -17,12 +17,5 @@ internal struct Board : IConsole
 
     public static void Initialize() { }
 
-    public static void Write(ReadOnlySpan<byte> bytes)
-    {
-        foreach (byte value in bytes)
-        {
-            if (!Pl011Uart<DirectMmio>.TryWrite(Console, value))
-                return;
-        }
-    }
+    public static void Write(ReadOnlySpan<byte> bytes) => Pl011Uart<DirectMmio>.TryWrite(Console, bytes);
 }

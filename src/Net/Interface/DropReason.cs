@@ -1,0 +1,32 @@
+namespace Unikernel.Net;
+
+/// <summary>
+/// Why <see cref="NetworkInterface.Process"/> sent nothing back for a frame it did not absorb.
+/// Every received frame ends as exactly one of: replied, absorbed, or one of these.
+/// </summary>
+public enum DropReason : byte
+{
+    /// <summary>Link layer: the destination MAC is not ours, broadcast, or a group we listen to.</summary>
+    NotForUs = 0,
+
+    /// <summary>The ARP target or IP destination is not one of our addresses (or no IPv4 address is configured).</summary>
+    NotOurAddress,
+
+    /// <summary>A view's <c>Check</c> failed; which <see cref="Wire.WireError"/> is counted beside it.</summary>
+    Malformed,
+
+    /// <summary>The IPv4 header, ICMPv4 or ICMPv6 checksum does not add up (RFC 1122 section 3.2.1.2, RFC 4443 section 2.3).</summary>
+    BadChecksum,
+
+    /// <summary>A neighbour discovery message whose hop limit is not 255, so it may come from off-link (RFC 4861 section 7.1.1).</summary>
+    BadHopLimit,
+
+    /// <summary>A source we must not answer or learn: a group MAC, a broadcast, multicast or unspecified IP where a reply would go, our own IPv4 address.</summary>
+    InvalidSource,
+
+    /// <summary>Well formed but not ours to handle: EtherType, IP protocol, message type or code, fragments, VLAN tags.</summary>
+    Unsupported,
+
+    /// <summary>The answer does not fit the reply buffer the caller gave.</summary>
+    ReplyBufferTooSmall,
+}
