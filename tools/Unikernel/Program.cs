@@ -70,7 +70,27 @@ registers.SetAction(_ => Guard(() =>
     return 0;
 }));
 
-var rootCommand = new RootCommand("unikernel: build, boot and test the C# network bootloader and unikernel kit") { build, emulate, registers, test };
+var tapOption = new Option<string>("--tap") { Description = "TAP interface to create and serve (e.g. uk0)", Required = true };
+var macOption = new Option<string?>("--mac") { Description = "Our MAC address (default: a locally administered one derived from the TAP name)" };
+var ipv4Option = new Option<string?>("--ipv4") { Description = "A static IPv4 address, e.g. 169.254.77.2/16" };
+var hoststack = new Command("hoststack", "Run the network stack on a Linux TAP interface: answers ARP, ping, neighbour solicitation and ping6 (Ctrl-C stops)")
+{
+    tapOption, macOption, ipv4Option,
+};
+hoststack.SetAction(result =>
+{
+    try
+    {
+        return Unikernel.Tool.HostStack.HostStackCommand.Run(result.GetValue(tapOption)!, result.GetValue(macOption), result.GetValue(ipv4Option));
+    }
+    catch (Exception error) when (error is ArgumentException or IOException)
+    {
+        AnsiConsole.MarkupLine($"[red]error:[/] {Markup.Escape(error.Message)}");
+        return 1;
+    }
+});
+
+var rootCommand = new RootCommand("unikernel: build, boot and test the C# network bootloader and unikernel kit") { build, emulate, hoststack, registers, test };
 return rootCommand.Parse(args).Invoke();
 
 BuiltImage BuildBoard(BoardFile board, string? project = null, string? output = null)
