@@ -23,6 +23,7 @@ public sealed class ImageFixture : IDisposable
             FaultProbes[board] = builder.Build(Board(board), Path.Combine(Output, board, "fault-probe"), ImageProject("FaultProbe"));
             RuntimeProbes[board] = builder.Build(Board(board), Path.Combine(Output, board, "runtime-probe"), ImageProject("RuntimeProbe"));
             AccessorProbes[board] = builder.Build(Board(board), Path.Combine(Output, board, "accessor-probe"), ImageProject("AccessorProbe"));
+            NetProbes[board] = builder.Build(Board(board), Path.Combine(Output, board, "net-probe"), ImageProject("NetProbe"));
         }
     }
 
@@ -32,6 +33,7 @@ public sealed class ImageFixture : IDisposable
     public Dictionary<string, BuiltImage> FaultProbes { get; } = [];
     public Dictionary<string, BuiltImage> RuntimeProbes { get; } = [];
     public Dictionary<string, BuiltImage> AccessorProbes { get; } = [];
+    public Dictionary<string, BuiltImage> NetProbes { get; } = [];
 
     public string ImageProject(string name) => Path.Combine(Root, "tests", "Images", name, name + ".csproj");
 

@@ -4,7 +4,6 @@ using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Threading;
 using Unikernel.Drivers.Console;
-using Unikernel.Net.Wire;
 
 namespace Unikernel.Tests.Images;
 
@@ -27,26 +26,6 @@ public static unsafe class RuntimeChecks<TConsole> where TConsole : IConsole
         Memory();
         Objects();
         Language();
-        Wire();
-    }
-
-    /// <summary>The network stack's packet views and checksums, which boards and host share.</summary>
-    private static void Wire()
-    {
-        Span<byte> packet = stackalloc byte[64];
-        packet.Fill(0xAA);
-        var ping = Ipv4Packet.Emit(packet, new Ipv4Address(169, 254, 0, 1), new Ipv4Address(169, 254, 0, 2), IpProtocol.Icmp, 12, 64);
-        Icmpv4Packet.EmitEcho(ping.Payload, Icmpv4Type.EchoRequest, 0x1234, 7, "ping"u8);
-        Hex("ipv4-echo", packet.Slice(0, 32));
-        Line("ipv4-check", Ipv4Packet.Check(packet.Slice(0, 32), out var reason) ? 1UL : 100UL + (ulong)reason);
-        Line("icmp-check", Icmpv4Packet.Check(ping.Payload, out reason) ? 1UL : 100UL + (ulong)reason);
-        packet[20] ^= 0x40;
-        Line("icmp-corrupt", Icmpv4Packet.Check(packet.Slice(20, 12), out reason) ? 1UL : 100UL + (ulong)reason);
-        Line("checksum", InternetChecksum.Compute(Pattern));
-        Span<byte> text = stackalloc byte[Ipv6Address.MaxFormattedLength];
-        var address = new Ipv6Address(0xFE80_0000_0000_0000, 0x5054_00FF_FE12_3456);
-        Line("ipv6-format", address.TryFormat(text, out int written) ? (ulong)written : 0UL);
-        Hex("ipv6-text", text.Slice(0, written));
     }
 
     private static void Spans()

@@ -49,11 +49,19 @@ public sealed class ImageBuilder(string repositoryRoot, Action<string>? progress
         string script = Path.Combine(objects, "link.ld");
         File.WriteAllText(script, LinkerScript.For(board));
         string elf = Path.Combine(outputDirectory, assemblyName + ".elf");
-        ExternalProcess.Run("linking", "ld.lld",
+        var link = ExternalProcess.TryRun("ld.lld",
         [
             "-T", script, "--build-id=sha1", "-Map", Path.Combine(outputDirectory, assemblyName + ".map"),
             "-o", elf, entryObject, programObject,
         ]);
+        if (link.ExitCode != 0)
+        {
+            // The linker is the first to see an image larger than the loader takes.
+            var overflow = System.Text.RegularExpressions.Regex.Match(link.Error, @"will not fit in region 'image': overflowed by (\d+) bytes");
+            if (overflow.Success)
+                throw TooLarge(board, assemblyName, (long)board.LoadLimit + long.Parse(overflow.Groups[1].Value), outputDirectory);
+            throw new BuildFailure($"linking failed (ld.lld exited with {link.ExitCode}):\n{(link.Output + link.Error).Trim()}");
+        }
         string flat = Path.Combine(objects, assemblyName + ".flat.bin");
         ExternalProcess.Run("extracting the binary", "llvm-objcopy", ["-O", "binary", elf, flat]);
 
@@ -63,18 +71,22 @@ public sealed class ImageBuilder(string repositoryRoot, Action<string>? progress
         var report = SizeReport.From(board, assemblyName + ".bin", ElfFile.Read(elf), image.Length);
         File.WriteAllText(Path.Combine(outputDirectory, "size-report.txt"), report.ToString());
         if (!report.Fits)
-        {
-            throw new BuildFailure(
-                $"{board.Name}: {assemblyName}.bin is {image.Length} bytes but {report.LimitSource} {report.Limit} bytes " +
-                $"({board.Load.Region.Name} limit in {board.Path}); {image.Length - (long)report.Limit} bytes too many. " +
-                $"Make the first stage smaller; section sizes are in {Path.Combine(outputDirectory, "size-report.txt")}.");
-        }
+            throw TooLarge(board, assemblyName, image.Length, outputDirectory);
         string binary = Path.Combine(outputDirectory, assemblyName + ".bin");
         File.WriteAllBytes(binary, image);
         var built = new BuiltImage(board, outputDirectory, assemblyName, report);
         if (built.SdCard is { } sdCard)
             SdCardImage.Write(sdCard, image);
         return built;
+    }
+
+    private static BuildFailure TooLarge(BoardFile board, string assemblyName, long bytes, string outputDirectory)
+    {
+        string limitSource = board.Format == ImageFormat.Egon ? "the boot ROM loads at most" : $"the {board.Load.Region.Name} region holds";
+        return new BuildFailure(
+            $"{board.Name}: {assemblyName}.bin is {bytes} bytes but {limitSource} {board.LoadLimit} bytes " +
+            $"({board.Load.Region.Name} limit in {board.Path}); {bytes - (long)board.LoadLimit} bytes too many. " +
+            $"Make the first stage smaller; section sizes are in {Path.Combine(outputDirectory, "size-report.txt")} and {assemblyName}.map.");
     }
 
     private void Report(BoardFile board, string step) => progress?.Invoke($"{board.Name}: {step}");

@@ -1,0 +1,67 @@
+using Unikernel.Drivers.Console;
+using Unikernel.Net.Wire;
+
+namespace Unikernel.Tests.Images;
+
+/// <summary>
+/// The network stack's packet views, checksums and interface, printed one "name value" line
+/// per result. Compiled into the NetProbe image (our corelib, ARMv7 and AArch64) and into the
+/// host tests (the BCL): every line must match. A probe of its own so each fits the 32 KiB
+/// the boot ROM loads.
+/// </summary>
+public static class NetChecks<TConsole> where TConsole : IConsole
+{
+    private static ReadOnlySpan<byte> Pattern => [0xDE, 0xAD, 0xBE, 0xEF, 0x01, 0x02, 0x03, 0x04];
+
+    public static void Run() => Wire();
+
+    private static void Wire()
+    {
+        Span<byte> packet = stackalloc byte[64];
+        packet.Fill(0xAA);
+        var ping = Ipv4Packet.Emit(packet, new Ipv4Address(169, 254, 0, 1), new Ipv4Address(169, 254, 0, 2), IpProtocol.Icmp, 12, 64);
+        Icmpv4Packet.EmitEcho(ping.Payload, Icmpv4Type.EchoRequest, 0x1234, 7, "ping"u8);
+        Hex("ipv4-echo", packet.Slice(0, 32));
+        Line("ipv4-check", Ipv4Packet.Check(packet.Slice(0, 32), out var reason) ? 1UL : 100UL + (ulong)reason);
+        Line("icmp-check", Icmpv4Packet.Check(ping.Payload, out reason) ? 1UL : 100UL + (ulong)reason);
+        packet[20] ^= 0x40;
+        Line("icmp-corrupt", Icmpv4Packet.Check(packet.Slice(20, 12), out reason) ? 1UL : 100UL + (ulong)reason);
+        Line("checksum", InternetChecksum.Compute(Pattern));
+        Span<byte> text = stackalloc byte[Ipv6Address.MaxFormattedLength];
+        var address = new Ipv6Address(0xFE80_0000_0000_0000, 0x5054_00FF_FE12_3456);
+        Line("ipv6-format", address.TryFormat(text, out int written) ? (ulong)written : 0UL);
+        Hex("ipv6-text", text.Slice(0, written));
+
+        // The interface answers an ARP request for its address.
+        var ours = new MacAddress(0x02_00_5E_77_00_02UL);
+        var theirs = new MacAddress(0x02_00_5E_77_00_01UL);
+        var stack = new Unikernel.Net.NetworkInterface(ours, new Ipv4Address(169, 254, 77, 2));
+        Span<byte> frame = stackalloc byte[60];
+        Span<byte> reply = stackalloc byte[1514];
+        frame.Clear();
+        var ethernet = EthernetFrame.Emit(frame, new MacAddress(0xFFFF_FFFF_FFFFUL), theirs, EtherType.Arp);
+        ArpPacket.Emit(ethernet.Payload, ArpOperation.Request, theirs, new Ipv4Address(169, 254, 77, 1), default, new Ipv4Address(169, 254, 77, 2));
+        int length = stack.Process(frame, reply);
+        Line("arp-reply-length", (ulong)length);
+        Hex("arp-reply", reply.Slice(0, length));
+        Line("link-local-length", stack.LinkLocalAddress.TryFormat(text, out written) ? (ulong)written : 0UL);
+        Hex("link-local", text.Slice(0, written));
+        Line("interface-received", stack.Counters.Received + 10 * stack.Counters.Replied);
+    }
+
+    private static void Line(string name, ulong value)
+    {
+        ConsoleText<TConsole>.Write(name);
+        ConsoleText<TConsole>.Write(" ");
+        ConsoleText<TConsole>.WriteDecimal(value);
+        ConsoleText<TConsole>.WriteLine();
+    }
+
+    private static void Hex(string name, ReadOnlySpan<byte> bytes)
+    {
+        ConsoleText<TConsole>.Write(name);
+        ConsoleText<TConsole>.Write(" ");
+        ConsoleText<TConsole>.WriteHex(bytes);
+        ConsoleText<TConsole>.WriteLine();
+    }
+}
