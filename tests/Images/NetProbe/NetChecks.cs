@@ -49,19 +49,7 @@ public static class NetChecks<TConsole> where TConsole : IConsole
         Line("interface-received", stack.Counters.Received + 10 * stack.Counters.Replied);
     }
 
-    private static void Line(string name, ulong value)
-    {
-        ConsoleText<TConsole>.Write(name);
-        ConsoleText<TConsole>.Write(" ");
-        ConsoleText<TConsole>.WriteDecimal(value);
-        ConsoleText<TConsole>.WriteLine();
-    }
+    private static void Line(string name, ulong value) => ProbeLines<TConsole>.Line(name, value);
 
-    private static void Hex(string name, ReadOnlySpan<byte> bytes)
-    {
-        ConsoleText<TConsole>.Write(name);
-        ConsoleText<TConsole>.Write(" ");
-        ConsoleText<TConsole>.WriteHex(bytes);
-        ConsoleText<TConsole>.WriteLine();
-    }
+    private static void Hex(string name, ReadOnlySpan<byte> bytes) => ProbeLines<TConsole>.Hex(name, bytes);
 }

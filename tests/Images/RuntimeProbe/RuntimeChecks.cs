@@ -229,21 +229,9 @@ public static unsafe class RuntimeChecks<TConsole> where TConsole : IConsole
 
     private static uint Apply(Func<uint, uint> change, uint value) => change(value);
 
-    private static void Line(string name, ulong value)
-    {
-        ConsoleText<TConsole>.Write(name);
-        ConsoleText<TConsole>.Write(" ");
-        ConsoleText<TConsole>.WriteDecimal(value);
-        ConsoleText<TConsole>.WriteLine();
-    }
+    private static void Line(string name, ulong value) => ProbeLines<TConsole>.Line(name, value);
 
-    private static void Hex(string name, ReadOnlySpan<byte> bytes)
-    {
-        ConsoleText<TConsole>.Write(name);
-        ConsoleText<TConsole>.Write(" ");
-        ConsoleText<TConsole>.WriteHex(bytes);
-        ConsoleText<TConsole>.WriteLine();
-    }
+    private static void Hex(string name, ReadOnlySpan<byte> bytes) => ProbeLines<TConsole>.Hex(name, bytes);
 }
 
 /// <summary>Static readonly data: an array (built once, on first use) and a constant-folded scalar.</summary>
