@@ -7,6 +7,9 @@ using Unikernel.Tool.Build;
 using Unikernel.Tool.Emulate;
 
 string root = Repository.FindRoot();
+// Piped output (tests, CI logs, grep) is not wrapped at 80 columns: a message stays on one line.
+if (Console.IsOutputRedirected)
+    AnsiConsole.Profile.Width = 4096;
 string BuildDirectory(string board) => Path.Combine(root, "build", board);
 
 var boardOption = new Option<string?>("--board", "-b") { Description = "Board name (hardware/boards/NAME.yaml); default: all" };
@@ -24,10 +27,11 @@ build.SetAction(result => Guard(() =>
     string? output = result.GetValue(outputOption);
     if (output is not null && names.Count > 1)
         throw new BuildFailure("--output needs --board: each board gets its own directory");
+    var boards = names.Select(name => BoardCatalog.Load(root, name)).ToList();
     foreach (var summary in RegisterDocuments.Write(root))
         AnsiConsole.MarkupLine($"[grey]registers[/] {summary.Name}: {summary.Instances} instances of {summary.Peripherals} peripherals, {summary.Registers} registers, {summary.Fields} fields");
-    foreach (string name in names)
-        BuildBoard(BoardCatalog.Load(root, name), project, output is null ? null : Path.GetFullPath(output));
+    foreach (var board in boards)
+        BuildBoard(board, project, output is null ? null : Path.GetFullPath(output));
     return 0;
 }));
 
