@@ -9,6 +9,9 @@ public enum Icmpv6Type : byte
     ParameterProblem = 4,
     EchoRequest = 128,
     EchoReply = 129,
+
+    /// <summary>MLDv1 and MLDv2 share it; the length tells them apart (RFC 3810 section 8.1).</summary>
+    MulticastListenerQuery = 130,
     RouterSolicitation = 133,
     RouterAdvertisement = 134,
     NeighborSolicitation = 135,
