@@ -27,6 +27,12 @@ public enum DropReason : byte
     /// <summary>Well formed but not ours to handle: EtherType, IP protocol, message type or code, fragments, VLAN tags.</summary>
     Unsupported,
 
+    /// <summary>UDP to a port nobody listens on, where no port unreachable may go: to a group, or over the ICMP error rate limit.</summary>
+    ClosedPort,
+
+    /// <summary>UDP for a socket whose receive queue is full: the application is not reading fast enough.</summary>
+    QueueFull,
+
     /// <summary>The answer does not fit the reply buffer the caller gave.</summary>
     ReplyBufferTooSmall,
 }

@@ -20,8 +20,11 @@ public struct InterfaceCounters
     /// <summary>One past the last <see cref="WireError"/>: the malformed breakdown is indexed by it.</summary>
     public const int WireErrorCount = (int)WireError.TooManyHeaders + 1;
 
-    /// <summary>received, replied, absorbed, one per drop reason, one per malformed kind.</summary>
-    public const int LineCount = 3 + DropReasonCount + MalformedKindCount;
+    /// <summary>One past the last <see cref="SendDropReason"/>.</summary>
+    public const int SendDropReasonCount = (int)SendDropReason.QueueFull + 1;
+
+    /// <summary>received, replied, absorbed, one per drop reason, one per malformed kind, sent, one per send drop reason.</summary>
+    public const int LineCount = 3 + DropReasonCount + MalformedKindCount + 1 + SendDropReasonCount;
 
     /// <summary>The longest line: a name of at most 30 characters, a space, 20 digits, a newline.</summary>
     public const int MaxLineLength = 52;
@@ -38,6 +41,14 @@ public struct InterfaceCounters
     private ulong _absorbed;
     private DropSlots _drops;
     private MalformedSlots _malformed;
+    private ulong _sent;
+    private SendDropSlots _sendDrops;
+
+    [InlineArray(SendDropReasonCount)]
+    private struct SendDropSlots
+    {
+        private ulong _first;
+    }
 
     [InlineArray(DropReasonCount)]
     private struct DropSlots
@@ -80,6 +91,16 @@ public struct InterfaceCounters
 
     /// <summary>Replied, absorbed and dropped: equals <see cref="Received"/> between two calls to Process.</summary>
     public readonly ulong Accounted => _replied + _absorbed + Dropped;
+
+    /// <summary>Frames <see cref="NetworkInterface.Poll"/> gave out to send (replies from Process are counted as replied).</summary>
+    public readonly ulong Sent => _sent;
+
+    /// <summary>Frames or datagrams we meant to send and could not, for <paramref name="reason"/>.</summary>
+    public readonly ulong this[SendDropReason reason] => (uint)reason < SendDropReasonCount ? _sendDrops[(int)reason] : 0;
+
+    internal void CountSent() => _sent++;
+
+    internal void CountSendDrop(SendDropReason reason) => _sendDrops[(int)reason]++;
 
     internal void CountReceived() => _received++;
 
@@ -146,12 +167,23 @@ public struct InterfaceCounters
             name = Name(reason);
             value = this[reason];
         }
-        else
+        else if (index < 3 + DropReasonCount + MalformedKindCount)
         {
             // Malformed kinds are WireError.Truncated.. in order, skipping the two with their own reason.
             WireError error = MalformedKind(index - 3 - DropReasonCount);
             name = Name(error);
             value = Malformed(error);
+        }
+        else if (index == 3 + DropReasonCount + MalformedKindCount)
+        {
+            name = "sent"u8;
+            value = _sent;
+        }
+        else
+        {
+            var reason = (SendDropReason)(index - 4 - DropReasonCount - MalformedKindCount);
+            name = Name(reason);
+            value = this[reason];
         }
 
         Span<byte> digits = stackalloc byte[20];
@@ -193,7 +225,16 @@ public struct InterfaceCounters
         DropReason.BadHopLimit => "drop.bad-hop-limit"u8,
         DropReason.InvalidSource => "drop.invalid-source"u8,
         DropReason.Unsupported => "drop.unsupported"u8,
+        DropReason.ClosedPort => "drop.closed-port"u8,
+        DropReason.QueueFull => "drop.queue-full"u8,
         _ => "drop.reply-buffer-too-small"u8,
+    };
+
+    private static ReadOnlySpan<byte> Name(SendDropReason reason) => reason switch
+    {
+        SendDropReason.Unresolved => "send.unresolved"u8,
+        SendDropReason.NoRoute => "send.no-route"u8,
+        _ => "send.queue-full"u8,
     };
 
     private static ReadOnlySpan<byte> Name(WireError error) => error switch

@@ -2,30 +2,49 @@ using Unikernel.Net.Wire;
 
 namespace Unikernel.Net;
 
-public partial struct NetworkInterface
+public sealed partial class NetworkInterface
 {
-    /// <summary>IPv4 to our address, unfragmented, carrying an ICMP echo request: answered (RFC 792, RFC 1122 section 3.2.2.6).</summary>
+    /// <summary>The DHCP client's port (RFC 2131 section 4.1).</summary>
+    private const ushort DhcpClientPort = 68;
+
+    /// <summary>
+    /// IPv4 to our address (or broadcast, for UDP): ICMP echo requests answered (RFC 792, RFC 1122
+    /// section 3.2.2.6), UDP delivered to sockets or DHCP, the rest counted.
+    /// </summary>
     private Verdict ProcessIpv4(EthernetFrame ethernet, Span<byte> reply)
     {
         if (!Ipv4Packet.TryParse(ethernet.Payload, out var ip, out var error))
             return Verdict.FromWireError(error);
-        // Broadcast and multicast echo requests are not answered: RFC 1122 section 3.2.2.6 allows
-        // silently discarding them, and Linux does by default.
-        if (!_hasIpv4 || ip.Destination != _ipv4)
+        Ipv4Address destination = ip.Destination;
+        bool toUs = !_ipv4.IsUnspecified && destination == _ipv4;
+        bool toGroup = destination.IsBroadcast || destination.IsMulticast || IsSubnetBroadcast(destination);
+        // Before DHCP binds, the server may send to the address it offers (RFC 2131 section 4.1).
+        bool awaitingLease = _configuration.Dhcp && _ipv4.IsUnspecified;
+        if (!toUs && !toGroup && !awaitingLease)
             return Verdict.Drop(DropReason.NotOurAddress);
         // We do not reassemble (RFC 791 section 3.2): a fragment is not a whole message.
         if (ip.IsFragment)
             return Verdict.Drop(DropReason.Unsupported);
+
+        // RFC 1122 section 3.2.1.3: never answer or accept from a source that is not one host
+        // (0.0.0.0 is fine only for DHCP, which we are not the server of).
+        Ipv4Address source = ip.Source;
+        if (source.IsBroadcast || source.IsMulticast || source.IsLoopback || (!_ipv4.IsUnspecified && source == _ipv4))
+            return Verdict.Drop(DropReason.InvalidSource);
+
+        if (ip.Protocol == IpProtocol.Udp)
+            return ProcessUdpv4(ethernet, ip, toUs, reply);
+        if (!toUs)
+            return Verdict.Drop(DropReason.NotOurAddress);
         if (ip.Protocol != IpProtocol.Icmp)
             return Verdict.Drop(DropReason.Unsupported);
         if (!Icmpv4Packet.TryParse(ip.Payload, out var icmp, out error))
             return Verdict.FromWireError(error);
+        // Broadcast and multicast echo requests are not answered (toUs above): RFC 1122 section
+        // 3.2.2.6 allows silently discarding them, and Linux does by default.
         if (icmp.Type != Icmpv4Type.EchoRequest || icmp.Code != 0)
             return Verdict.Drop(DropReason.Unsupported);
-
-        // RFC 1122 section 3.2.1.3: never answer a source that is not one host.
-        Ipv4Address source = ip.Source;
-        if (source.IsUnspecified || source.IsBroadcast || source.IsMulticast || source.IsLoopback || source == _ipv4)
+        if (source.IsUnspecified)
             return Verdict.Drop(DropReason.InvalidSource);
 
         // The reply has a plain 20-byte header: options of the request (record route, timestamp)
@@ -38,5 +57,34 @@ public partial struct NetworkInterface
             icmpLength, DefaultHopLimit);
         Icmpv4Packet.EmitEcho(replyIp.Payload, Icmpv4Type.EchoReply, icmp.Identifier, icmp.SequenceNumber, icmp.Payload);
         return Verdict.Reply(length);
+    }
+
+    private Verdict ProcessUdpv4(EthernetFrame ethernet, Ipv4Packet ip, bool toUs, Span<byte> reply)
+    {
+        if (!UdpDatagram.TryParse(ip.Payload, out var udp, out var error))
+            return Verdict.FromWireError(error);
+        Ipv4Address source = ip.Source;
+        if (!udp.VerifyChecksum(source, ip.Destination))
+            return Verdict.Drop(DropReason.BadChecksum);
+        if (_configuration.Dhcp && udp.DestinationPort == DhcpClientPort)
+            return ProcessDhcp(ethernet, source, udp.Payload);
+        if (!toUs && _ipv4.IsUnspecified)
+            return Verdict.Drop(DropReason.NotOurAddress);
+        if (source.IsUnspecified || udp.SourcePort == 0)
+            return Verdict.Drop(DropReason.InvalidSource);
+
+        var remote = new IpEndpoint(source, udp.SourcePort);
+        Verdict verdict = DeliverUdp(udp, remote, Ipv6Address.MapIpv4(ip.Destination), !toUs, out bool portClosed);
+        if (portClosed && toUs)
+            return ReplyPortUnreachable(ethernet, ip, reply);
+        return verdict;
+    }
+
+    private bool IsSubnetBroadcast(Ipv4Address destination)
+    {
+        if (_ipv4.IsUnspecified || _ipv4PrefixLength <= 0 || _ipv4PrefixLength >= 31)
+            return false;
+        uint host = 0xFFFF_FFFFu >> _ipv4PrefixLength;
+        return destination.Value == (_ipv4.Value | host);
     }
 }

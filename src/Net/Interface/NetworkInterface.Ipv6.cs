@@ -2,72 +2,128 @@ using Unikernel.Net.Wire;
 
 namespace Unikernel.Net;
 
-public partial struct NetworkInterface
+public sealed partial class NetworkInterface
 {
     // RFC 4861 section 4.6: option types for the link-layer addresses.
     private const byte SourceLinkLayerAddressOption = 1;
     private const byte TargetLinkLayerAddressOption = 2;
 
-    // A target link-layer address option for Ethernet: type, length 1 (8 bytes), the MAC (RFC 4861 section 4.6.1).
+    // A link-layer address option for Ethernet: type, length 1 (8 bytes), the MAC (RFC 4861 section 4.6.1).
     private const int LinkLayerAddressOptionLength = 8;
 
-    /// <summary>IPv6 to our link-local address or a group we are in, carrying ICMPv6 we answer: echo and neighbour solicitation.</summary>
+    /// <summary>Parameter Problem code 1, unrecognised Next Header (RFC 4443 section 3.4).</summary>
+    private const byte UnrecognizedNextHeaderCode = 1;
+
+    /// <summary>
+    /// IPv6 to one of our addresses or a group we are in: ICMPv6 (echo, neighbour discovery,
+    /// router advertisements, MLD queries) and UDP; an upper layer we do not know is answered with
+    /// a Parameter Problem (RFC 8200 section 4).
+    /// </summary>
     private Verdict ProcessIpv6(EthernetFrame ethernet, Span<byte> reply)
     {
         if (!Ipv6Packet.TryParse(ethernet.Payload, out var ip, out var error))
             return Verdict.FromWireError(error);
         Ipv6Address destination = ip.Destination;
-        if (destination != _linkLocal && destination != Ipv6Address.AllNodes && destination != SolicitedNodeGroup)
+        bool toUs = _ipv6.Contains(destination);
+        if (!toUs && !IsOurGroup(destination))
             return Verdict.Drop(DropReason.NotOurAddress);
-        if (!ip.FindUpperLayer(out var protocol, out int offset, out error))
-            return Verdict.FromWireError(error);
-        // A fragment ends the walk: we do not reassemble, and NDP must not be fragmented anyway (RFC 6980).
-        if (protocol != IpProtocol.Icmpv6)
-            return Verdict.Drop(DropReason.Unsupported);
-        if (!Icmpv6Packet.TryParse(ip.Payload.Slice(offset), out var icmp, out error))
+        if (!Ipv6Packet.WalkExtensionHeaders(ip.Payload, ip.NextHeader, out var protocol, out int offset, out int nextHeaderField, out error))
             return Verdict.FromWireError(error);
         Ipv6Address source = ip.Source;
         // RFC 4291 section 2.7: a multicast address is never a source.
         if (source.IsMulticast)
             return Verdict.Drop(DropReason.InvalidSource);
-        if (!icmp.VerifyChecksum(source, destination))
+
+        if (protocol == IpProtocol.Icmpv6)
+            return ProcessIcmpv6(ethernet, ip, ip.Payload.Slice(offset), toUs, reply);
+        if (protocol == IpProtocol.Udp)
+            return ProcessUdpv6(ethernet, ip, ip.Payload.Slice(offset), toUs, reply);
+        // A fragment ends the walk: we do not reassemble. No Next Header means nothing to do.
+        if (protocol == IpProtocol.Ipv6Fragment || protocol == IpProtocol.Ipv6NoNextHeader || !toUs)
+            return Verdict.Drop(DropReason.Unsupported);
+        return ReplyIpv6Error(ethernet, ip, Icmpv6Type.ParameterProblem, UnrecognizedNextHeaderCode, (uint)nextHeaderField, reply,
+            DropReason.Unsupported);
+    }
+
+    /// <summary>All-nodes, and the solicited-node group of each of our addresses (RFC 4291 section 2.8).</summary>
+    private bool IsOurGroup(Ipv6Address destination)
+    {
+        if (destination == Ipv6Address.AllNodes)
+            return true;
+        for (int i = 0; i < Ipv6AddressTable.Capacity; i++)
+        {
+            if (_ipv6.StateAt(i) != AddressState.None && destination == _ipv6[i].SolicitedNode)
+                return true;
+        }
+        return false;
+    }
+
+    private Verdict ProcessIcmpv6(EthernetFrame ethernet, Ipv6Packet ip, Span<byte> message, bool toUs, Span<byte> reply)
+    {
+        if (!Icmpv6Packet.TryParse(message, out var icmp, out var error))
+            return Verdict.FromWireError(error);
+        if (!icmp.VerifyChecksum(ip.Source, ip.Destination))
             return Verdict.Drop(DropReason.BadChecksum);
 
         return icmp.Type switch
         {
-            Icmpv6Type.EchoRequest => ProcessEcho(ethernet, ip, icmp, reply),
+            Icmpv6Type.EchoRequest => ProcessEcho(ethernet, ip, icmp, toUs, reply),
             Icmpv6Type.NeighborSolicitation => ProcessNeighborSolicitation(ethernet, ip, icmp, reply),
+            Icmpv6Type.NeighborAdvertisement => ProcessNeighborAdvertisement(ip, icmp),
+            Icmpv6Type.RouterAdvertisement => ProcessRouterAdvertisement(ethernet, ip, icmp),
+            Icmpv6Type.MulticastListenerQuery => ProcessMulticastListenerQuery(ip, icmp),
             _ => Verdict.Drop(DropReason.Unsupported),
         };
     }
 
+    private Verdict ProcessUdpv6(EthernetFrame ethernet, Ipv6Packet ip, Span<byte> datagram, bool toUs, Span<byte> reply)
+    {
+        if (!UdpDatagram.TryParse(datagram, out var udp, out var error))
+            return Verdict.FromWireError(error);
+        Ipv6Address source = ip.Source;
+        if (!udp.VerifyChecksum(source, ip.Destination))
+            return Verdict.Drop(DropReason.BadChecksum);
+        if (source.IsUnspecified || udp.SourcePort == 0)
+            return Verdict.Drop(DropReason.InvalidSource);
+        var remote = new IpEndpoint(source, udp.SourcePort);
+        Verdict verdict = DeliverUdp(udp, remote, ip.Destination, !toUs, out bool portClosed);
+        if (portClosed && toUs)
+            return ReplyIpv6Error(ethernet, ip, Icmpv6Type.DestinationUnreachable, Ipv6PortUnreachableCode, 0, reply, DropReason.ClosedPort);
+        return verdict;
+    }
+
     /// <summary>
-    /// An echo reply from our link-local address (RFC 4443 section 4.2), also to a request sent
-    /// to a group we are in: the source must then be our unicast address, which it is.
+    /// An echo reply (RFC 4443 section 4.2) from the address the request was sent to, or, for
+    /// a request to a group we are in, from our unicast address of the requester's scope.
     /// </summary>
-    private readonly Verdict ProcessEcho(EthernetFrame ethernet, Ipv6Packet ip, Icmpv6Packet icmp, Span<byte> reply)
+    private Verdict ProcessEcho(EthernetFrame ethernet, Ipv6Packet ip, Icmpv6Packet icmp, bool toUs, Span<byte> reply)
     {
         if (icmp.Code != 0)
             return Verdict.Drop(DropReason.Unsupported);
         Ipv6Address source = ip.Source;
         if (source.IsUnspecified || source.IsLoopback)
             return Verdict.Drop(DropReason.InvalidSource);
+        Ipv6Address from = ip.Destination;
+        if (!toUs && !TrySelectSource(source, out from))
+            return Verdict.Drop(DropReason.NotOurAddress);
 
         int icmpLength = icmp.Buffer.Length;
         if (!TryStartReply(reply, ethernet.Source, EtherType.Ipv6, Ipv6Packet.HeaderLength + icmpLength, out int length))
             return Verdict.Drop(DropReason.ReplyBufferTooSmall);
-        var replyIp = Ipv6Packet.Emit(reply.Slice(EthernetFrame.HeaderLength), _linkLocal, source, IpProtocol.Icmpv6,
+        var replyIp = Ipv6Packet.Emit(reply.Slice(EthernetFrame.HeaderLength), from, source, IpProtocol.Icmpv6,
             icmpLength, DefaultHopLimit);
         Icmpv6Packet.EmitEcho(replyIp.Payload, Icmpv6Type.EchoReply, icmp.Identifier, icmp.SequenceNumber, icmp.Payload,
-            _linkLocal, source);
+            from, source);
         return Verdict.Reply(length);
     }
 
     /// <summary>
-    /// Validates a neighbour solicitation (RFC 4861 section 7.1.1) and, if it asks for our
-    /// link-local address, answers with a solicited advertisement carrying our MAC (section 7.2.4).
+    /// Validates a neighbour solicitation (RFC 4861 section 7.1.1), learns the sender's MAC, and
+    /// if it asks for one of our addresses answers with an advertisement carrying our MAC (section
+    /// 7.2.4). Another node's duplicate address detection for an address we are still testing
+    /// means the address is not ours to keep (RFC 4862 section 5.4.3).
     /// </summary>
-    private readonly Verdict ProcessNeighborSolicitation(EthernetFrame ethernet, Ipv6Packet ip, Icmpv6Packet icmp, Span<byte> reply)
+    private Verdict ProcessNeighborSolicitation(EthernetFrame ethernet, Ipv6Packet ip, Icmpv6Packet icmp, Span<byte> reply)
     {
         if (ip.HopLimit != NeighborDiscoveryHopLimit)
             return Verdict.Drop(DropReason.BadHopLimit);
@@ -77,7 +133,7 @@ public partial struct NetworkInterface
             return Verdict.FromWireError(WireError.Truncated);
         if (target.IsMulticast)
             return Verdict.FromWireError(WireError.BadFormat);
-        if (!CheckNeighborOptions(icmp.NeighborOptions, out bool hasSourceMac, out MacAddress sourceMac, out var error))
+        if (!FindLinkLayerOption(icmp.NeighborOptions, SourceLinkLayerAddressOption, out bool hasSourceMac, out MacAddress sourceMac, out var error))
             return Verdict.FromWireError(error);
 
         Ipv6Address source = ip.Source;
@@ -87,45 +143,87 @@ public partial struct NetworkInterface
         // group, and without a source link-layer address option.
         if (duplicateAddressDetection && (hasSourceMac || destination != target.SolicitedNode))
             return Verdict.FromWireError(WireError.BadFormat);
-        if (target != _linkLocal || (destination != _linkLocal && destination != SolicitedNodeGroup))
+        int slot = _ipv6.Find(target);
+        if (slot < 0 || (destination != target && destination != target.SolicitedNode))
             return Verdict.Drop(DropReason.NotOurAddress);
         if (hasSourceMac && sourceMac.IsMulticast)
             return Verdict.Drop(DropReason.InvalidSource);
+        if (duplicateAddressDetection && _ipv6.StateAt(slot) == AddressState.Optimistic)
+        {
+            LoseDuplicate(slot);
+            return Verdict.Absorbed;
+        }
+        if (hasSourceMac)
+            _neighbors.Learn(source, sourceMac, _now);
 
         // RFC 4861 section 7.2.4: to the solicitation's source with Solicited set; if that is
-        // the unspecified address, to all nodes with Solicited clear. Override is set: the
-        // address is ours alone, not anycast. We are not a router.
+        // the unspecified address, to all nodes with Solicited clear. Override is set, the
+        // address being ours alone, except while optimistic (RFC 4429 section 3.3). Not a router.
         Ipv6Address replyTo = duplicateAddressDetection ? Ipv6Address.AllNodes : source;
         MacAddress replyMac = duplicateAddressDetection ? MacAddress.FromIpv6Multicast(Ipv6Address.AllNodes)
             : hasSourceMac ? sourceMac : ethernet.Source;
-        byte flags = duplicateAddressDetection ? Icmpv6Packet.OverrideFlag : (byte)(Icmpv6Packet.SolicitedFlag | Icmpv6Packet.OverrideFlag);
+        byte flags = _ipv6.StateAt(slot) == AddressState.Optimistic ? (byte)0 : Icmpv6Packet.OverrideFlag;
+        if (!duplicateAddressDetection)
+            flags |= Icmpv6Packet.SolicitedFlag;
 
         const int IcmpLength = Icmpv6Packet.NeighborMessageLength + LinkLayerAddressOptionLength;
         if (!TryStartReply(reply, replyMac, EtherType.Ipv6, Ipv6Packet.HeaderLength + IcmpLength, out int length))
             return Verdict.Drop(DropReason.ReplyBufferTooSmall);
-        var replyIp = Ipv6Packet.Emit(reply.Slice(EthernetFrame.HeaderLength), _linkLocal, replyTo, IpProtocol.Icmpv6,
+        var replyIp = Ipv6Packet.Emit(reply.Slice(EthernetFrame.HeaderLength), target, replyTo, IpProtocol.Icmpv6,
             IcmpLength, NeighborDiscoveryHopLimit);
         var advertisement = Icmpv6Packet.Emit(replyIp.Payload, Icmpv6Type.NeighborAdvertisement, 0,
             IcmpLength - Icmpv6Packet.MinimumLength);
         advertisement.NeighborFlags = flags;
-        _linkLocal.CopyTo(advertisement.Buffer.Slice(Icmpv6Packet.TargetAddressOffset));
+        target.CopyTo(advertisement.Buffer.Slice(Icmpv6Packet.TargetAddressOffset));
         Span<byte> option = advertisement.NeighborOptions;
         option[0] = TargetLinkLayerAddressOption;
         option[1] = LinkLayerAddressOptionLength / 8;
         _mac.CopyTo(option.Slice(2));
-        advertisement.FillChecksum(_linkLocal, replyTo);
+        advertisement.FillChecksum(target, replyTo);
         return Verdict.Reply(length);
     }
 
     /// <summary>
-    /// Walks neighbour discovery options (RFC 4861 section 4.6): every option must have a
-    /// non-zero length (section 7.1.1) and lie inside the message. Finds the first source
-    /// link-layer address option; unknown options are skipped (section 4.6).
+    /// A neighbour advertisement (RFC 4861 section 7.1.2, 7.2.5): confirms or updates a cache
+    /// entry; one for an address we are testing proves it a duplicate (RFC 4862 section 5.4.4).
     /// </summary>
-    private static bool CheckNeighborOptions(ReadOnlySpan<byte> options, out bool hasSourceMac, out MacAddress sourceMac, out WireError error)
+    private Verdict ProcessNeighborAdvertisement(Ipv6Packet ip, Icmpv6Packet icmp)
     {
-        hasSourceMac = false;
-        sourceMac = default;
+        if (ip.HopLimit != NeighborDiscoveryHopLimit)
+            return Verdict.Drop(DropReason.BadHopLimit);
+        if (icmp.Code != 0)
+            return Verdict.FromWireError(WireError.BadFormat);
+        if (!icmp.TryGetTargetAddress(out var target))
+            return Verdict.FromWireError(WireError.Truncated);
+        byte flags = icmp.NeighborFlags;
+        bool solicited = (flags & Icmpv6Packet.SolicitedFlag) != 0;
+        if (target.IsMulticast || (solicited && ip.Destination.IsMulticast))
+            return Verdict.FromWireError(WireError.BadFormat);
+        if (!FindLinkLayerOption(icmp.NeighborOptions, TargetLinkLayerAddressOption, out bool hasMac, out MacAddress mac, out var error))
+            return Verdict.FromWireError(error);
+        int slot = _ipv6.Find(target);
+        if (slot >= 0)
+        {
+            if (_ipv6.StateAt(slot) != AddressState.Optimistic)
+                return Verdict.Drop(DropReason.InvalidSource);
+            LoseDuplicate(slot);
+            return Verdict.Absorbed;
+        }
+        if (!hasMac || mac.IsMulticast)
+            return Verdict.Drop(DropReason.Unsupported);
+        return _neighbors.Confirm(target, mac, solicited, (flags & Icmpv6Packet.OverrideFlag) != 0, _now)
+            ? Verdict.Absorbed : Verdict.Drop(DropReason.NotOurAddress);
+    }
+
+    /// <summary>
+    /// Walks neighbour discovery options (RFC 4861 section 4.6): every option must have a
+    /// non-zero length (section 7.1.1) and lie inside the message. Finds the first link-layer
+    /// address option of <paramref name="type"/>; unknown options are skipped (section 4.6).
+    /// </summary>
+    private static bool FindLinkLayerOption(ReadOnlySpan<byte> options, byte type, out bool found, out MacAddress mac, out WireError error)
+    {
+        found = false;
+        mac = default;
         int index = 0;
         while (index < options.Length)
         {
@@ -145,10 +243,10 @@ public partial struct NetworkInterface
                 error = WireError.Truncated;
                 return false;
             }
-            if (options[index] == SourceLinkLayerAddressOption && !hasSourceMac)
+            if (options[index] == type && !found)
             {
-                hasSourceMac = true;
-                sourceMac = new MacAddress(options.Slice(index + 2));
+                found = true;
+                mac = new MacAddress(options.Slice(index + 2));
             }
             index += length;
         }

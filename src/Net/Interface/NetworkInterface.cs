@@ -3,22 +3,25 @@ using Unikernel.Net.Wire;
 namespace Unikernel.Net;
 
 /// <summary>
-/// One Ethernet interface of an end host: its addresses, ARP cache and counters, and the
-/// responder that answers ARP, ping, neighbour solicitation and ping6 one frame at a time.
+/// One Ethernet interface of an end host: its addresses (static, DHCP, link-local, SLAAC),
+/// neighbour cache, UDP sockets and counters. <see cref="Process"/> takes each received frame
+/// and writes the immediate answer if there is one (ARP, echo, neighbour advertisement, ICMP
+/// errors); <see cref="Poll"/> hands out, one frame per call, what the interface originates on
+/// its own timers (solicitations, DHCP, router solicitation, MLD reports, queued datagrams).
 /// </summary>
 /// <remarks>
 /// <para>
-/// A mutable struct with everything inline, so it costs no allocation: keep one in a static
-/// field or a local and call <see cref="Process"/> on that variable (a copy counts on its own).
+/// Made once at start-up with every pool it will ever use (<see cref="NetworkConfiguration"/>):
+/// nothing is allocated per frame. Time is the caller's clock in milliseconds, given to
+/// <see cref="Poll"/>; <see cref="Process"/> runs at the time of the last poll.
 /// </para>
 /// <para>
-/// <see cref="Process"/> reads a received frame and writes at most one reply into a separate
-/// buffer. Input from the wire never panics and never throws: each view's <c>Check</c> runs
-/// before any accessor, the reply's length is checked against its buffer before any <c>Emit</c>,
-/// and every frame lands in exactly one counter of <see cref="Counters"/>.
+/// Input from the wire never panics and never throws: each view's <c>Check</c> runs before any
+/// accessor, a reply's length is checked against its buffer before any <c>Emit</c>, and every
+/// frame lands in exactly one counter of <see cref="Counters"/>.
 /// </para>
 /// </remarks>
-public partial struct NetworkInterface
+public sealed partial class NetworkInterface
 {
     /// <summary>TTL and hop limit of what we originate (RFC 1700's 64, as Linux uses).</summary>
     public const byte DefaultHopLimit = 64;
@@ -27,61 +30,108 @@ public partial struct NetworkInterface
     public const byte NeighborDiscoveryHopLimit = 255;
 
     private readonly MacAddress _mac;
-    private readonly Ipv4Address _ipv4;
-    private readonly bool _hasIpv4;
-    private readonly Ipv6Address _linkLocal;
-    private ArpCache _arpCache;
+    private readonly NetworkConfiguration _configuration;
+    private Ipv4Address _ipv4;
+    private int _ipv4PrefixLength;
+    private Ipv4Address _ipv4Gateway;
+    private Ipv6AddressTable _ipv6;
+    private NeighborCache _neighbors;
     private InterfaceCounters _counters;
+    private TokenBucket _icmpErrors;
+    private readonly TransmitQueue _transmit;
+    private readonly InterfaceEvents _events;
+    private long _now;
 
-    /// <summary>An interface with IPv6 only: the link-local address derived from <paramref name="mac"/>.</summary>
+    /// <summary>An interface with IPv6 only, its link-local address assumed unique: the tests' and the probes' choice.</summary>
     public NetworkInterface(MacAddress mac)
+        : this(mac, Ipv4Address.Any)
+    {
+    }
+
+    /// <summary>An interface with a static IPv4 address (/24) too; <see cref="Ipv4Address.Any"/> means none. No autoconfiguration.</summary>
+    public NetworkInterface(MacAddress mac, Ipv4Address ipv4)
+        : this(mac, Static(ipv4))
+    {
+    }
+
+    public NetworkInterface(MacAddress mac, NetworkConfiguration configuration)
     {
         _mac = mac;
-        _linkLocal = LinkLocalFromMac(mac);
+        _configuration = configuration;
+        _ipv6.Set(0, LinkLocalFromMac(mac), configuration.Ipv6Autoconfiguration, onLink: true,
+            Ipv6AddressTable.Forever, Ipv6AddressTable.Forever);
+        if (!configuration.Dhcp)
+        {
+            _ipv4 = configuration.Ipv4Address;
+            _ipv4PrefixLength = configuration.Ipv4PrefixLength;
+            _ipv4Gateway = configuration.Ipv4Gateway;
+        }
+        // RFC 4443 section 2.4 (f) leaves the rate to us: a burst of 10, then 10 a second.
+        _icmpErrors = new TokenBucket(10, 100);
+        _transmit = new TransmitQueue(configuration.TransmitQueueDepth > 0 ? configuration.TransmitQueueDepth : 1);
+        _events = new InterfaceEvents();
+        _udp = new UdpSocketTable(configuration.UdpSockets, configuration.UdpQueueDepth);
+        StartAutoconfiguration();
+        StartDhcp();
     }
 
-    /// <summary>An interface with a static IPv4 address too; <see cref="Ipv4Address.Any"/> means none.</summary>
-    public NetworkInterface(MacAddress mac, Ipv4Address ipv4)
-        : this(mac)
+    private static NetworkConfiguration Static(Ipv4Address ipv4)
     {
-        _ipv4 = ipv4;
-        _hasIpv4 = !ipv4.IsUnspecified;
+        var configuration = NetworkConfiguration.WithStaticIpv4(ipv4, 24);
+        configuration.Ipv6Autoconfiguration = false;
+        return configuration;
     }
 
-    public readonly MacAddress MacAddress => _mac;
+    public MacAddress MacAddress => _mac;
 
-    /// <summary>True if a static IPv4 address was configured.</summary>
-    public readonly bool HasIpv4Address => _hasIpv4;
+    /// <summary>True while an IPv4 address is configured or leased.</summary>
+    public bool HasIpv4Address => !_ipv4.IsUnspecified;
 
-    /// <summary>The static IPv4 address, or 0.0.0.0 when there is none.</summary>
-    public readonly Ipv4Address Ipv4Address => _ipv4;
+    /// <summary>The IPv4 address, static or leased, or 0.0.0.0 when there is none.</summary>
+    public Ipv4Address Ipv4Address => _ipv4;
+
+    public int Ipv4PrefixLength => _ipv4PrefixLength;
 
     /// <summary>fe80:: and the modified EUI-64 interface identifier of our MAC.</summary>
-    public readonly Ipv6Address LinkLocalAddress => _linkLocal;
+    public Ipv6Address LinkLocalAddress => _ipv6[0];
+
+    /// <summary>Our IPv6 addresses: slot 0 is the link-local one, the others SLAAC's (empty slots have state None).</summary>
+    public Ipv6AddressTable Ipv6Addresses => _ipv6;
 
     /// <summary>The group neighbour solicitations for our link-local address are sent to (RFC 4861 section 7.2.2).</summary>
-    public readonly Ipv6Address SolicitedNodeGroup => _linkLocal.SolicitedNode;
+    public Ipv6Address SolicitedNodeGroup => _ipv6[0].SolicitedNode;
 
     /// <summary>A snapshot of the counters.</summary>
-    public readonly InterfaceCounters Counters => _counters;
+    public InterfaceCounters Counters => _counters;
 
-    /// <summary>A snapshot of the ARP cache.</summary>
-    public readonly ArpCache ArpCache => _arpCache;
+    /// <summary>A snapshot of the neighbour cache (ARP entries are IPv4-mapped).</summary>
+    public NeighborCache Neighbors => _neighbors;
 
-    /// <summary>The link-layer address last learned for <paramref name="address"/> by ARP.</summary>
-    public readonly bool TryResolve(Ipv4Address address, out MacAddress mac) => _arpCache.TryLookup(address, out mac);
+    /// <summary>The clock of the last <see cref="Poll"/>, in milliseconds.</summary>
+    public long Now => _now;
+
+    /// <summary>The link-layer address known for <paramref name="address"/> by ARP.</summary>
+    public bool TryResolve(Ipv4Address address, out MacAddress mac) => _neighbors.TryLookup(Ipv6Address.MapIpv4(address), out mac);
+
+    /// <summary>The link-layer address known for <paramref name="address"/> by neighbour discovery.</summary>
+    public bool TryResolve(Ipv6Address address, out MacAddress mac) => _neighbors.TryLookup(address, out mac);
+
+    /// <summary>The oldest configuration change not yet taken, for the console to print.</summary>
+    public bool TryTakeEvent(out InterfaceEvent change) => _events.TryTake(out change);
 
     /// <summary>
     /// The link-local address of an interface with this MAC: fe80::/64 and the modified EUI-64
     /// identifier, the MAC split by ff:fe with the universal/local bit inverted (RFC 4291
     /// appendix A, RFC 2464 section 4): 52:54:00:12:34:56 gives fe80::5054:ff:fe12:3456.
     /// </summary>
-    public static Ipv6Address LinkLocalFromMac(MacAddress mac)
+    public static Ipv6Address LinkLocalFromMac(MacAddress mac) => new Ipv6Address(0xFE80_0000_0000_0000, InterfaceIdentifier(mac));
+
+    /// <summary>The modified EUI-64 interface identifier of <paramref name="mac"/> (RFC 4291 appendix A).</summary>
+    public static ulong InterfaceIdentifier(MacAddress mac)
     {
         const ulong UniversalLocalBit = 0x02_0000;
         ulong organisation = (mac.Value >> 24) ^ UniversalLocalBit;
-        ulong identifier = organisation << 40 | 0xFF_FEUL << 24 | (mac.Value & 0xFF_FFFF);
-        return new Ipv6Address(0xFE80_0000_0000_0000, identifier);
+        return organisation << 40 | 0xFF_FEUL << 24 | (mac.Value & 0xFF_FFFF);
     }
 
     /// <summary>
@@ -98,15 +148,35 @@ public partial struct NetworkInterface
         else if (verdict.IsAbsorbed)
             _counters.CountAbsorbed();
         else
+        {
             _counters.CountDrop(verdict.Reason, verdict.Error);
+            LastDrop = verdict.Reason;
+            LastDropError = verdict.Error;
+        }
         return verdict.Length;
     }
 
-    /// <summary>True for our MAC, broadcast, and the IPv6 groups we are in: all-nodes and our solicited-node group (RFC 2464 section 7).</summary>
-    public readonly bool AcceptsDestination(MacAddress destination) =>
-        destination == _mac || destination.IsBroadcast
-        || destination == MacAddress.FromIpv6Multicast(Ipv6Address.AllNodes)
-        || destination == MacAddress.FromIpv6Multicast(SolicitedNodeGroup);
+    /// <summary>Why the last dropped frame was dropped, for a log line.</summary>
+    public DropReason LastDrop { get; private set; }
+
+    /// <summary>The Check failure behind the last <see cref="DropReason.Malformed"/> drop.</summary>
+    public WireError LastDropError { get; private set; }
+
+    /// <summary>
+    /// True for our MAC, broadcast, and the IPv6 groups we are in: all-nodes and the
+    /// solicited-node group of each of our addresses (RFC 2464 section 7).
+    /// </summary>
+    public bool AcceptsDestination(MacAddress destination)
+    {
+        if (destination == _mac || destination.IsBroadcast || destination == MacAddress.FromIpv6Multicast(Ipv6Address.AllNodes))
+            return true;
+        for (int i = 0; i < Ipv6AddressTable.Capacity; i++)
+        {
+            if (_ipv6.StateAt(i) != AddressState.None && destination == MacAddress.FromIpv6Multicast(_ipv6[i].SolicitedNode))
+                return true;
+        }
+        return false;
+    }
 
     private Verdict Dispatch(Span<byte> frame, Span<byte> reply)
     {
@@ -132,7 +202,7 @@ public partial struct NetworkInterface
     /// Writes the Ethernet header of a reply whose payload is <paramref name="payloadLength"/>
     /// bytes, after checking it fits; false if it does not. Returns the padded frame length.
     /// </summary>
-    private readonly bool TryStartReply(Span<byte> reply, MacAddress destination, EtherType type, int payloadLength, out int frameLength)
+    private bool TryStartReply(Span<byte> reply, MacAddress destination, EtherType type, int payloadLength, out int frameLength)
     {
         int length = EthernetFrame.HeaderLength + payloadLength;
         frameLength = length < EthernetFrame.MinimumLength ? EthernetFrame.MinimumLength : length;

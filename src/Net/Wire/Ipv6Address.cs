@@ -60,6 +60,24 @@ public readonly struct Ipv6Address : IEquatable<Ipv6Address>
     /// <summary>::ffff:0:0/96 (RFC 4291 section 2.5.5.2).</summary>
     public bool IsIpv4Mapped => _high == 0 && _low >> 32 == 0xFFFF;
 
+    /// <summary>::ffff:a.b.c.d, the IPv4-mapped form of <paramref name="address"/> (RFC 4291 section 2.5.5.2): how one table keys both families.</summary>
+    public static Ipv6Address MapIpv4(Ipv4Address address) => new Ipv6Address(0, 0xFFFF_0000_0000UL | address.Value);
+
+    /// <summary>The IPv4 address inside an IPv4-mapped address (the low 32 bits).</summary>
+    public Ipv4Address MappedIpv4 => new Ipv4Address((uint)_low);
+
+    /// <summary>True if the first <paramref name="length"/> bits equal those of <paramref name="prefix"/>.</summary>
+    public bool HasPrefix(Ipv6Address prefix, int length)
+    {
+        if (length <= 0)
+            return true;
+        if (length >= 128)
+            return this == prefix;
+        if (length <= 64)
+            return (_high ^ prefix._high) >> (64 - length) == 0;
+        return _high == prefix._high && (_low ^ prefix._low) >> (128 - length) == 0;
+    }
+
     /// <summary>
     /// The solicited-node multicast group for this address, ff02::1:ffXX:XXXX with the low 24
     /// bits, where neighbour solicitations for it are sent (RFC 4291 section 2.7.1, RFC 4861 section 7.2.2).

@@ -172,10 +172,20 @@ public readonly ref struct Ipv6Packet
     /// <para>Any other Next Header value, ESP, AH and No Next Header included, ends the walk as the upper layer.</para>
     /// </remarks>
     public static bool WalkExtensionHeaders(ReadOnlySpan<byte> payload, IpProtocol nextHeader,
-        out IpProtocol protocol, out int offset, out WireError reason)
+        out IpProtocol protocol, out int offset, out WireError reason) =>
+        WalkExtensionHeaders(payload, nextHeader, out protocol, out offset, out _, out reason);
+
+    /// <summary>
+    /// <see cref="WalkExtensionHeaders(ReadOnlySpan{byte}, IpProtocol, out IpProtocol, out int, out WireError)"/>,
+    /// also giving where the Next Header field that named the upper layer is, counted from the
+    /// start of the IPv6 header: the pointer of a Parameter Problem for an unrecognised one (RFC 8200 section 4).
+    /// </summary>
+    public static bool WalkExtensionHeaders(ReadOnlySpan<byte> payload, IpProtocol nextHeader,
+        out IpProtocol protocol, out int offset, out int nextHeaderField, out WireError reason)
     {
         protocol = nextHeader;
         offset = 0;
+        nextHeaderField = NextHeaderOffset;
         for (int count = 0; IsWalkedExtensionHeader(protocol); count++)
         {
             if (count == MaximumExtensionHeaders)
@@ -216,6 +226,7 @@ public readonly ref struct Ipv6Packet
             }
 
             protocol = (IpProtocol)header[0];
+            nextHeaderField = HeaderLength + offset;
             offset += length;
         }
         reason = WireError.None;

@@ -316,7 +316,7 @@ public class DropPathTests
     public void Unsupported_IPv4_protocol()
     {
         byte[] frame = Ping();
-        frame[Ip + Ipv4Packet.ProtocolOffset] = (byte)IpProtocol.Udp;
+        frame[Ip + Ipv4Packet.ProtocolOffset] = 47; // GRE: not ours
         FixIpv4Checksum(frame);
         AssertDropped(frame, DropReason.Unsupported);
     }
@@ -349,10 +349,14 @@ public class DropPathTests
     }
 
     [Fact]
-    public void Unsupported_IPv6_next_header()
+    public void Unsupported_IPv6_next_header_to_a_group()
     {
+        // To a unicast address of ours it gets a Parameter Problem (InterfaceUdpTests); to a
+        // group no ICMPv6 error may be sent (RFC 4443 section 2.4 (e)).
         byte[] frame = Ping6();
-        frame[Ip + Ipv6Packet.NextHeaderOffset] = (byte)IpProtocol.Udp;
+        frame[Ip + Ipv6Packet.NextHeaderOffset] = 47;
+        Golden.Mac("33:33:00:00:00:01").CopyTo(frame);
+        Ipv6Address.AllNodes.CopyTo(frame.AsSpan(Ip + Ipv6Packet.DestinationOffset));
         AssertDropped(frame, DropReason.Unsupported);
     }
 

@@ -1,11 +1,16 @@
+using System.Text;
 using Unikernel.Net.Tests.Wire;
 using Unikernel.Net.Wire;
+using Xunit.Abstractions;
 using static Unikernel.Net.Tests.Interface.InterfaceGolden;
+using static Unikernel.Net.Tests.Interface.TestFrames;
 
 namespace Unikernel.Net.Tests.Interface;
 
-public class FuzzAndAllocationTests
+public class FuzzAndAllocationTests(ITestOutputHelper output)
 {
+    private static readonly byte[] Hello = Encoding.ASCII.GetBytes("hello\n");
+
     private static readonly byte[][] Seeds =
     [
         Golden.Bytes(Golden.ArpRequest),
@@ -14,24 +19,54 @@ public class FuzzAndAllocationTests
         Golden.Bytes(Icmpv6EchoRequest),
         Golden.Bytes(Golden.Icmpv6NeighborSolicitation),
         Golden.Bytes(Golden.UdpIpv6Datagram),
+        Udp4(PeerIpv4, OurIpv4, 40000, 7, Hello),
+        Udp4(PeerIpv4, OurIpv4, 40000, 9, Hello),
+        Udp6(PeerLinkLocal, OurLinkLocal, 40000, 7, Hello),
+        Udp6(PeerLinkLocal, OurLinkLocal, 40000, 9, Hello),
+        RouterAdvertisement(),
+        NeighborAdvertisement(PeerLinkLocal, OurLinkLocal, PeerLinkLocal, PeerMac, Icmpv6Packet.SolicitedFlag),
+        ArpReply(PeerIpv4, PeerMac),
     ];
 
+    /// <summary>Frames in the default run; UNIKERNEL_FUZZ_FRAMES sets a longer one (e.g. 20000000).</summary>
+    private static int FrameCount =>
+        int.TryParse(Environment.GetEnvironmentVariable("UNIKERNEL_FUZZ_FRAMES"), out int count) && count > 0 ? count : 200_000;
+
+    /// <summary>The fuzzed interface: every feature on, a socket on port 7 with a short queue nobody reads.</summary>
+    private static NetworkInterface NewFuzzedInterface()
+    {
+        var configuration = NetworkConfiguration.WithStaticIpv4(OurIpv4, 24);
+        configuration.UdpQueueDepth = 2;
+        var nic = new NetworkInterface(OurMac, configuration);
+        Assert.True(nic.TryBindUdp(7, out _));
+        return nic;
+    }
+
     /// <summary>
-    /// 200,000 frames, seeded so a failure replays: random bytes, and golden frames truncated,
-    /// extended, bit-flipped, with length fields and header bytes overwritten. None may throw
-    /// (a panic would be a PanicException here), every one is counted exactly once, and any
-    /// reply is a well-formed Ethernet frame inside the buffer.
+    /// 200,000 frames, seeded so a failure replays: random bytes, and seed frames truncated,
+    /// extended, bit-flipped, with length fields and header bytes overwritten and chains of
+    /// IPv6 extension headers inserted (too many, repeated, looping back to Hop-by-Hop). None
+    /// may throw (a panic would be a PanicException here), every one is counted exactly once,
+    /// any reply is a well-formed Ethernet frame inside the buffer, and the clock runs (polls
+    /// between frames) so timers and the transmit path are fuzzed too.
     /// </summary>
     [Fact]
     public void Random_and_mutated_frames_never_fault_and_are_each_counted_once()
     {
         var random = new Random(20240613);
-        var nic = NewInterface();
+        var nic = NewFuzzedInterface();
         byte[] reply = new byte[1600];
         byte[] buffer = new byte[1600];
+        byte[] sent = new byte[TransmitQueue.SlotSize];
         ulong replied = 0;
-        for (int n = 1; n <= 200_000; n++)
+        int frames = FrameCount;
+        for (int n = 1; n <= frames; n++)
         {
+            if (n % 64 == 0)
+            {
+                for (int sentLength; (sentLength = nic.Poll(n * 10L, sent)) > 0;)
+                    Assert.True(EthernetFrame.Check(sent.AsSpan(0, sentLength), out _));
+            }
             int length = Mutate(random, buffer);
             var frame = buffer.AsSpan(0, length);
             int written;
@@ -57,16 +92,66 @@ public class FuzzAndAllocationTests
         }
         Assert.Equal(replied, nic.Counters.Replied);
         Assert.True(replied > 1000, $"only {replied} replies: the mutations are too destructive to reach the handlers");
+        byte[] text = new byte[InterfaceCounters.MaxFormattedLength];
+        Assert.True(nic.Counters.TryFormat(text, out int formatted));
+        output.WriteLine($"after {frames} frames:\n{Encoding.ASCII.GetString(text, 0, formatted)}");
         for (int reason = 0; reason < InterfaceCounters.DropReasonCount; reason++)
         {
             if ((DropReason)reason != DropReason.ReplyBufferTooSmall)
                 Assert.True(nic.Counters[(DropReason)reason] > 0, $"{(DropReason)reason} never reached");
         }
+        Assert.True(nic.Counters.Malformed(WireError.TooManyHeaders) > 0, "no extension header chain was too long");
+    }
+
+    /// <summary>
+    /// Inserts 1 to 12 extension headers after the IPv6 header of an IPv6 seed: hop-by-hop,
+    /// destination options, routing and fragment headers chained in random order (hop-by-hop
+    /// out of place, the last one naming hop-by-hop again as a loop would), random lengths.
+    /// </summary>
+    private static int InsertExtensionHeaders(Random random, byte[] buffer, int length)
+    {
+        const int Ip = EthernetFrame.HeaderLength;
+        if (length < Ip + Ipv6Packet.HeaderLength || buffer[12] != 0x86 || buffer[13] != 0xDD)
+            return length;
+        IpProtocol[] kinds = [IpProtocol.HopByHop, IpProtocol.Ipv6DestinationOptions, IpProtocol.Ipv6Routing, IpProtocol.Ipv6Fragment];
+        int count = random.Next(1, 13);
+        byte upper = buffer[Ip + Ipv6Packet.NextHeaderOffset];
+        var chain = new List<byte>();
+        var types = new IpProtocol[count];
+        for (int i = 0; i < count; i++)
+            types[i] = kinds[random.Next(kinds.Length)];
+        for (int i = 0; i < count; i++)
+        {
+            bool loop = i == count - 1 && random.Next(4) == 0;
+            byte next = loop ? (byte)IpProtocol.HopByHop : i + 1 < count ? (byte)types[i + 1] : upper;
+            int units = types[i] == IpProtocol.Ipv6Fragment ? 0 : random.Next(0, 3);
+            var header = new byte[(units + 1) * 8];
+            header[0] = next;
+            header[1] = (byte)units;
+            if (types[i] is IpProtocol.HopByHop or IpProtocol.Ipv6DestinationOptions)
+            {
+                header[2] = 1; // PadN over the rest
+                header[3] = (byte)(header.Length - 4);
+            }
+            else if (random.Next(2) == 0)
+                random.NextBytes(header.AsSpan(2));
+            chain.AddRange(header);
+        }
+        int payload = length - Ip - Ipv6Packet.HeaderLength;
+        if (length + chain.Count > buffer.Length)
+            return length;
+        Array.Copy(buffer, Ip + Ipv6Packet.HeaderLength, buffer, Ip + Ipv6Packet.HeaderLength + chain.Count, payload);
+        chain.CopyTo(buffer, Ip + Ipv6Packet.HeaderLength);
+        buffer[Ip + Ipv6Packet.NextHeaderOffset] = (byte)types[0];
+        int payloadLength = (buffer[Ip + 4] << 8 | buffer[Ip + 5]) + chain.Count;
+        buffer[Ip + 4] = (byte)(payloadLength >> 8);
+        buffer[Ip + 5] = (byte)payloadLength;
+        return length + chain.Count;
     }
 
     private static int Mutate(Random random, byte[] buffer)
     {
-        int kind = random.Next(10);
+        int kind = random.Next(11);
         if (kind == 0)
         {
             int randomLength = random.Next(0, 200);
@@ -103,6 +188,9 @@ public class FuzzAndAllocationTests
             case 6: // a header byte overwritten (versions, IHL, next header, ICMP type, option lengths)
                 buffer[random.Next(Math.Min(length, 80))] = (byte)random.Next(256);
                 break;
+            case 7: // IPv6 extension header chains, too long or looping
+                length = InsertExtensionHeaders(random, buffer, length);
+                break;
             default: // the golden frame unchanged, so the reply paths are exercised too
                 break;
         }
@@ -112,19 +200,28 @@ public class FuzzAndAllocationTests
     [Fact]
     public void Processing_allocates_nothing_after_warm_up()
     {
-        var nic = NewInterface();
+        var nic = NewFuzzedInterface();
         byte[][] frames = [.. Seeds, new byte[10], new byte[70]];
         byte[] reply = new byte[1600];
-        for (int i = 0; i < 100; i++)
+        byte[] sent = new byte[TransmitQueue.SlotSize];
+        void ProcessAndPoll(int i)
+        {
             nic.Process(frames[i % frames.Length], reply);
+            while (nic.Poll(i * 10L, sent) > 0)
+            {
+            }
+        }
+        for (int i = 0; i < 100; i++)
+            ProcessAndPoll(i);
 
         long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 10_000; i++)
-            nic.Process(frames[i % frames.Length], reply);
+        for (int i = 100; i < 10_100; i++)
+            ProcessAndPoll(i);
         long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
 
         Assert.Equal(0, allocated);
         Assert.Equal(10_100UL, nic.Counters.Received);
-        Assert.True(nic.Counters.Replied >= 4 * 10_000 / 8);
+        // ARP, ping, two solicitations, ping6 and port unreachable (rate-limited) of 15 kinds.
+        Assert.True(nic.Counters.Replied >= (ulong)(5 * 10_000 / frames.Length), $"{nic.Counters.Replied} replies");
     }
 }

@@ -245,7 +245,7 @@ public class NetworkInterfaceTests
         new ArpPacket(frame.AsSpan(Ip)).SenderProtocolAddress = Ipv4Address.Any;
         byte[] reply = Run(ref nic, frame);
         Assert.Equal(Ipv4Address.Any, new ArpPacket(reply.AsSpan(Ip)).TargetProtocolAddress);
-        Assert.Equal(0, nic.ArpCache.Count);
+        Assert.Equal(0, nic.Neighbors.Count);
     }
 
     [Fact]
@@ -254,16 +254,16 @@ public class NetworkInterfaceTests
         var nic = NewInterface();
         byte[] frame = Golden.Bytes(Golden.ArpRequest);
         var arp = new ArpPacket(frame.AsSpan(Ip));
-        for (int i = 0; i < ArpCache.Capacity + 3; i++)
+        for (int i = 0; i < NeighborCache.Capacity + 3; i++)
         {
             arp.SenderProtocolAddress = new Ipv4Address(10, 0, 2, (byte)(100 + i));
             arp.SenderHardwareAddress = new MacAddress(0x5254_0000_0000UL + (ulong)i);
             Assert.NotEmpty(Run(ref nic, frame));
         }
-        Assert.Equal(ArpCache.Capacity, nic.ArpCache.Count);
+        Assert.Equal(NeighborCache.Capacity, nic.Neighbors.Count);
         for (int i = 0; i < 3; i++)
             Assert.False(nic.TryResolve(new Ipv4Address(10, 0, 2, (byte)(100 + i)), out _));
-        for (int i = 3; i < ArpCache.Capacity + 3; i++)
+        for (int i = 3; i < NeighborCache.Capacity + 3; i++)
         {
             Assert.True(nic.TryResolve(new Ipv4Address(10, 0, 2, (byte)(100 + i)), out var mac));
             Assert.Equal(new MacAddress(0x5254_0000_0000UL + (ulong)i), mac);

@@ -1,0 +1,48 @@
+using Unikernel.Net.Wire;
+
+namespace Unikernel.Net;
+
+/// <summary>What changed in an interface's configuration, for the console to report.</summary>
+public enum InterfaceEventKind : byte
+{
+    /// <summary>DHCP leased <see cref="InterfaceEvent.Address"/> from <see cref="InterfaceEvent.From"/>.</summary>
+    Ipv4Leased = 1,
+
+    /// <summary>DHCP renewed the lease.</summary>
+    Ipv4Renewed,
+
+    /// <summary>The lease ran out or the server refused it: the address is gone.</summary>
+    Ipv4Lost,
+
+    /// <summary>A router advertisement from <see cref="InterfaceEvent.From"/> gave us a global address.</summary>
+    Ipv6AddressAdded,
+
+    /// <summary>A global address's valid lifetime ran out.</summary>
+    Ipv6AddressExpired,
+
+    /// <summary>Duplicate address detection found another node with the address: we dropped it (RFC 4862 section 5.4.5).</summary>
+    DuplicateAddress,
+}
+
+/// <summary>One configuration change: the address concerned (IPv4 as IPv4-mapped), where it came from, its lifetime.</summary>
+public readonly struct InterfaceEvent
+{
+    public InterfaceEvent(InterfaceEventKind kind, Ipv6Address address, int prefixLength, Ipv6Address from, long lifetimeSeconds)
+    {
+        Kind = kind;
+        Address = address;
+        PrefixLength = prefixLength;
+        From = from;
+        LifetimeSeconds = lifetimeSeconds;
+    }
+
+    public InterfaceEventKind Kind { get; }
+
+    public Ipv6Address Address { get; }
+
+    public int PrefixLength { get; }
+
+    public Ipv6Address From { get; }
+
+    public long LifetimeSeconds { get; }
+}

@@ -1,0 +1,146 @@
+using Unikernel.Net.Wire;
+
+namespace Unikernel.Net;
+
+public sealed partial class NetworkInterface
+{
+    /// <summary>
+    /// Moves the clock to <paramref name="now"/> (milliseconds, never going back) and writes the
+    /// next frame the interface originates into <paramref name="frame"/> (at least
+    /// <see cref="TransmitQueue.SlotSize"/> bytes): a neighbour solicitation or ARP request, a
+    /// queued datagram whose next hop is resolved, a duplicate address detection probe, an MLD
+    /// report, a router solicitation, a DHCP message. Returns its length, 0 when nothing is due:
+    /// call it until it returns 0, then again by <see cref="NextPollAt"/> or when a frame arrives.
+    /// </summary>
+    public int Poll(long now, Span<byte> frame)
+    {
+        if (frame.Length < TransmitQueue.SlotSize)
+            Kernel.Panic("NetworkInterface.Poll: the frame buffer is shorter than an Ethernet frame");
+        if (now > _now)
+            _now = now;
+        AdvanceAddressTimers();
+
+        while (_neighbors.TryTakeSolicitation(_now, out var neighbor, out var unicastTo))
+        {
+            int length = EmitSolicitation(neighbor, unicastTo, frame);
+            if (length > 0)
+                return Sent(length);
+        }
+        int queued = TakeQueuedFrame(frame);
+        if (queued > 0)
+            return Sent(queued);
+        int own = EmitAutoconfiguration(frame);
+        if (own > 0)
+            return Sent(own);
+        if (QueueDhcp())
+            return Sent(TakeQueuedFrame(frame));
+        return 0;
+    }
+
+    /// <summary>When <see cref="Poll"/> next has something to do by the clock alone (<see cref="long.MaxValue"/> if never).</summary>
+    public long NextPollAt
+    {
+        get
+        {
+            long next = _neighbors.NextDeadline;
+            next = Earlier(next, _ipv6.NextDeadline(_now));
+            next = Earlier(next, AutoconfigurationDeadline);
+            if (_configuration.Dhcp)
+                next = Earlier(next, _dhcp.NextDeadline);
+            if (_transmit.Count > 0)
+                next = Earlier(next, _now);
+            return next;
+        }
+    }
+
+    private static long Earlier(long a, long b) => a < b ? a : b;
+
+    private int Sent(int length)
+    {
+        _counters.CountSent();
+        return length;
+    }
+
+    /// <summary>
+    /// An ARP request (RFC 826) for an IPv4-mapped neighbour, broadcast or, to probe, unicast; a
+    /// neighbour solicitation (RFC 4861 section 7.2.2) to the solicited-node group or, to probe,
+    /// to the neighbour itself. Frames for an IPv4 neighbour wait until we have an address.
+    /// </summary>
+    private int EmitSolicitation(Ipv6Address neighbor, MacAddress unicastTo, Span<byte> frame)
+    {
+        bool probe = unicastTo != MacAddress.Zero;
+        if (neighbor.IsIpv4Mapped)
+        {
+            if (_ipv4.IsUnspecified)
+                return 0;
+            EthernetFrame.Emit(frame, probe ? unicastTo : MacAddress.Broadcast, _mac, EtherType.Arp);
+            ArpPacket.Emit(frame.Slice(EthernetFrame.HeaderLength), ArpOperation.Request, _mac, _ipv4, MacAddress.Zero, neighbor.MappedIpv4);
+            return Pad(frame, EthernetFrame.HeaderLength + ArpPacket.Length);
+        }
+        if (!TrySelectSource(neighbor, out var source))
+            return 0;
+        Ipv6Address destination = probe ? neighbor : neighbor.SolicitedNode;
+        EthernetFrame.Emit(frame, probe ? unicastTo : MacAddress.FromIpv6Multicast(destination), _mac, EtherType.Ipv6);
+        // RFC 4429 section 3.3: an optimistic address does not announce its MAC in a solicitation.
+        MacAddress? sourceMac = _ipv6.IsOptimistic(source) ? null : _mac;
+        int length = NeighborDiscoveryMessages.EmitNeighborSolicitation(frame.Slice(EthernetFrame.HeaderLength), source, destination,
+            neighbor, sourceMac);
+        return Pad(frame, EthernetFrame.HeaderLength + length);
+    }
+
+    /// <summary>
+    /// The oldest queued frame whose next hop is known, destination MAC filled in; frames whose
+    /// neighbour never answered are dropped here and counted (RFC 4861 section 7.2.2 says to
+    /// report it with an ICMP error; the sender is ourselves, so the counter is the report).
+    /// </summary>
+    private int TakeQueuedFrame(Span<byte> frame)
+    {
+        for (int attempt = 0; attempt < _transmit.Depth; attempt++)
+        {
+            int slot = _transmit.Oldest(out int length, out var nextHop);
+            if (slot < 0)
+                return 0;
+            if (!nextHop.IsUnspecified)
+            {
+                if (_neighbors.StateOf(nextHop) == NeighborState.None)
+                {
+                    _transmit.Release(slot);
+                    _counters.CountSendDrop(SendDropReason.Unresolved);
+                    continue;
+                }
+                if (!_neighbors.Resolve(nextHop, _now, out var mac))
+                    return TakeResolvedFrame(frame);
+                mac.CopyTo(_transmit.Slot(slot));
+            }
+            _transmit.Slot(slot).Slice(0, length).CopyTo(frame);
+            _transmit.Release(slot);
+            return length;
+        }
+        return 0;
+    }
+
+    /// <summary>The oldest head-of-line frame for any next hop that is resolved, when the oldest of all waits.</summary>
+    private int TakeResolvedFrame(Span<byte> frame)
+    {
+        for (int slot = 0; slot < _transmit.Depth; slot++)
+        {
+            if (!_transmit.TryGetNextHop(slot, out var nextHop) || nextHop.IsUnspecified || !_neighbors.TryLookup(nextHop, out _))
+                continue;
+            int first = _transmit.OldestFor(nextHop, out int length);
+            _neighbors.Resolve(nextHop, _now, out var mac);
+            mac.CopyTo(_transmit.Slot(first));
+            _transmit.Slot(first).Slice(0, length).CopyTo(frame);
+            _transmit.Release(first);
+            return length;
+        }
+        return 0;
+    }
+
+    private static int Pad(Span<byte> frame, int length)
+    {
+        if (length >= EthernetFrame.MinimumLength)
+            return length;
+        frame.Slice(length, EthernetFrame.MinimumLength - length).Clear();
+        return EthernetFrame.MinimumLength;
+    }
+}

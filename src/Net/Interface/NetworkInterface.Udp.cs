@@ -1,0 +1,296 @@
+using Unikernel.Net.Wire;
+
+namespace Unikernel.Net;
+
+public sealed partial class NetworkInterface
+{
+    /// <summary>ICMP errors quote the invoking datagram up to a 576-byte IPv4 datagram (RFC 1812 section 4.3.2.3).</summary>
+    private const int Icmpv4ErrorLimit = 576;
+
+    /// <summary>ICMPv6 errors quote as much as fits the minimum MTU (RFC 4443 section 2.4 (c)).</summary>
+    private const int Icmpv6ErrorLimit = 1280;
+
+    private readonly UdpSocketTable _udp;
+
+    /// <summary>Binds a socket to <paramref name="port"/> for both families; false if taken or none is free.</summary>
+    public bool TryBindUdp(ushort port, out int socket) => _udp.TryBind(port, out socket);
+
+    /// <summary>Unbinds <paramref name="socket"/>, dropping what it has not read.</summary>
+    public void CloseUdp(int socket) => _udp.Close(socket);
+
+    /// <summary>
+    /// The oldest datagram received on <paramref name="socket"/>: copies what fits into
+    /// <paramref name="payload"/> and says who sent it and to which of our addresses.
+    /// </summary>
+    public bool TryReceiveUdp(int socket, Span<byte> payload, out int length, out IpEndpoint remote, out Ipv6Address local)
+    {
+        if (!_udp.IsBound(socket))
+        {
+            length = 0;
+            remote = default;
+            local = default;
+            return false;
+        }
+        return _udp.QueueOf(socket).TryDequeue(payload, out length, out remote, out local);
+    }
+
+    /// <summary>
+    /// Builds a datagram from <paramref name="socket"/>'s port to <paramref name="remote"/> and
+    /// queues it; <see cref="Poll"/> sends it once the next hop is resolved (or drops it, counted,
+    /// if that fails). The source address is ours of the destination's family and scope.
+    /// </summary>
+    public UdpSendResult SendUdp(int socket, IpEndpoint remote, ReadOnlySpan<byte> payload)
+    {
+        if (!_udp.IsBound(socket))
+            return UdpSendResult.NotBound;
+        ushort port = _udp.PortOf(socket);
+        if (remote.IsIpv4)
+        {
+            if (_ipv4.IsUnspecified)
+                return UdpSendResult.NoSourceAddress;
+            return QueueIpv4Udp(_ipv4, remote.Address.MappedIpv4, port, remote.Port, payload);
+        }
+        if (!TrySelectSource(remote.Address, out var source))
+            return UdpSendResult.NoSourceAddress;
+        return QueueIpv6Udp(source, remote.Address, port, remote.Port, payload);
+    }
+
+    private UdpSendResult QueueIpv4Udp(Ipv4Address source, Ipv4Address destination, ushort sourcePort, ushort destinationPort,
+        ReadOnlySpan<byte> payload)
+    {
+        const int Headers = EthernetFrame.HeaderLength + Ipv4Packet.MinimumHeaderLength + UdpDatagram.HeaderLength;
+        if (payload.Length > TransmitQueue.SlotSize - Headers)
+            return UdpSendResult.TooLarge;
+        int slot = _transmit.Reserve();
+        if (slot < 0)
+        {
+            _counters.CountSendDrop(SendDropReason.QueueFull);
+            return UdpSendResult.QueueFull;
+        }
+        payload.CopyTo(_transmit.Slot(slot).Slice(Headers));
+        return CommitIpv4Udp(slot, source, destination, sourcePort, destinationPort, payload.Length);
+    }
+
+    /// <summary>Wraps the <paramref name="payloadLength"/> bytes already at the UDP payload offset of <paramref name="slot"/> and queues them.</summary>
+    private UdpSendResult CommitIpv4Udp(int slot, Ipv4Address source, Ipv4Address destination, ushort sourcePort, ushort destinationPort,
+        int payloadLength)
+    {
+        if (!TryRouteIpv4(destination, out var nextHop, out var groupMac))
+        {
+            _counters.CountSendDrop(SendDropReason.NoRoute);
+            return UdpSendResult.NoRoute;
+        }
+        Span<byte> frame = _transmit.Slot(slot);
+        EthernetFrame.Emit(frame, groupMac, _mac, EtherType.Ipv4);
+        int udpLength = UdpDatagram.HeaderLength + payloadLength;
+        var ip = Ipv4Packet.Emit(frame.Slice(EthernetFrame.HeaderLength), source, destination, IpProtocol.Udp, udpLength, DefaultHopLimit);
+        var udp = UdpDatagram.Emit(ip.Payload, sourcePort, destinationPort, payloadLength);
+        udp.FillChecksum(source, destination);
+        Commit(slot, EthernetFrame.HeaderLength + Ipv4Packet.MinimumHeaderLength + udpLength, nextHop);
+        return UdpSendResult.Queued;
+    }
+
+    private UdpSendResult QueueIpv6Udp(Ipv6Address source, Ipv6Address destination, ushort sourcePort, ushort destinationPort,
+        ReadOnlySpan<byte> payload)
+    {
+        const int Headers = EthernetFrame.HeaderLength + Ipv6Packet.HeaderLength + UdpDatagram.HeaderLength;
+        if (payload.Length > TransmitQueue.SlotSize - Headers)
+            return UdpSendResult.TooLarge;
+        if (!TryRouteIpv6(destination, out var nextHop, out var groupMac))
+        {
+            _counters.CountSendDrop(SendDropReason.NoRoute);
+            return UdpSendResult.NoRoute;
+        }
+        int slot = _transmit.Reserve();
+        if (slot < 0)
+        {
+            _counters.CountSendDrop(SendDropReason.QueueFull);
+            return UdpSendResult.QueueFull;
+        }
+        Span<byte> frame = _transmit.Slot(slot);
+        EthernetFrame.Emit(frame, groupMac, _mac, EtherType.Ipv6);
+        int udpLength = UdpDatagram.HeaderLength + payload.Length;
+        var ip = Ipv6Packet.Emit(frame.Slice(EthernetFrame.HeaderLength), source, destination, IpProtocol.Udp, udpLength, DefaultHopLimit);
+        var udp = UdpDatagram.Emit(ip.Payload, sourcePort, destinationPort, payload.Length);
+        payload.CopyTo(udp.Payload);
+        udp.FillChecksum(source, destination);
+        Commit(slot, EthernetFrame.HeaderLength + Ipv6Packet.HeaderLength + udpLength, nextHop);
+        return UdpSendResult.Queued;
+    }
+
+    /// <summary>Queues a built frame; a unicast next hop starts its resolution now, so the solicitation goes out on the next poll.</summary>
+    private void Commit(int slot, int length, Ipv6Address nextHop)
+    {
+        if (length < EthernetFrame.MinimumLength)
+        {
+            _transmit.Slot(slot).Slice(length, EthernetFrame.MinimumLength - length).Clear();
+            length = EthernetFrame.MinimumLength;
+        }
+        _transmit.Commit(slot, length, nextHop);
+        if (!nextHop.IsUnspecified)
+            _neighbors.Resolve(nextHop, _now, out _);
+    }
+
+    /// <summary>
+    /// The next hop for an IPv4 destination (IPv4-mapped), or unspecified with the group MAC
+    /// when it needs no resolution: broadcast, multicast. On-link is our prefix and 169.254/16
+    /// (RFC 3927 section 2.6); the rest goes to the gateway.
+    /// </summary>
+    private bool TryRouteIpv4(Ipv4Address destination, out Ipv6Address nextHop, out MacAddress groupMac)
+    {
+        nextHop = default;
+        groupMac = default;
+        uint mask = _ipv4PrefixLength <= 0 ? 0 : _ipv4PrefixLength >= 32 ? 0xFFFF_FFFF : ~(0xFFFF_FFFFu >> _ipv4PrefixLength);
+        if (destination.IsBroadcast || (!_ipv4.IsUnspecified && mask != 0xFFFF_FFFF && destination.Value == (_ipv4.Value | ~mask)))
+        {
+            groupMac = MacAddress.Broadcast;
+            return true;
+        }
+        if (destination.IsMulticast)
+        {
+            groupMac = MacAddress.FromIpv4Multicast(destination);
+            return true;
+        }
+        if (destination.IsLinkLocal || ((destination.Value ^ _ipv4.Value) & mask) == 0)
+        {
+            nextHop = Ipv6Address.MapIpv4(destination);
+            return true;
+        }
+        if (_ipv4Gateway.IsUnspecified)
+            return false;
+        nextHop = Ipv6Address.MapIpv4(_ipv4Gateway);
+        return true;
+    }
+
+    /// <summary>
+    /// The next hop for an IPv6 destination: itself when link-local or inside an on-link prefix
+    /// of ours, else the default router (RFC 4861 section 5.2); multicast needs no resolution.
+    /// </summary>
+    private bool TryRouteIpv6(Ipv6Address destination, out Ipv6Address nextHop, out MacAddress groupMac)
+    {
+        nextHop = default;
+        groupMac = default;
+        if (destination.IsMulticast)
+        {
+            groupMac = MacAddress.FromIpv6Multicast(destination);
+            return true;
+        }
+        if (destination.IsLinkLocal || IsOnLink(destination))
+        {
+            nextHop = destination;
+            return true;
+        }
+        if (_router.IsUnspecified || _now - _routerUntil >= 0)
+            return false;
+        nextHop = _router;
+        return true;
+    }
+
+    private bool IsOnLink(Ipv6Address destination)
+    {
+        for (int i = 1; i < Ipv6AddressTable.Capacity; i++)
+        {
+            if (_ipv6.StateAt(i) != AddressState.None && _ipv6.IsOnLinkPrefix(i) && destination.HasPrefix(_ipv6[i], 64))
+                return true;
+        }
+        return false;
+    }
+
+    /// <summary>
+    /// Our source for <paramref name="destination"/> (RFC 6724, simplified): link-local for
+    /// link-local and link-scope multicast, else a global address, preferred before deprecated.
+    /// </summary>
+    private bool TrySelectSource(Ipv6Address destination, out Ipv6Address source)
+    {
+        bool linkScope = destination.IsLinkLocal || (destination.IsMulticast && (destination.High >> 48 & 0xF) <= 2);
+        if (linkScope)
+        {
+            source = _ipv6[0];
+            return true;
+        }
+        int chosen = -1;
+        for (int i = 1; i < Ipv6AddressTable.Capacity; i++)
+        {
+            AddressState state = _ipv6.StateAt(i);
+            if (state == AddressState.None)
+                continue;
+            if (chosen < 0 || (state != AddressState.Deprecated && _ipv6.StateAt(chosen) == AddressState.Deprecated))
+                chosen = i;
+        }
+        source = chosen < 0 ? default : _ipv6[chosen];
+        return chosen >= 0;
+    }
+
+    /// <summary>
+    /// A datagram that reached us: into its socket's queue, or, when nobody listens, answered with
+    /// port unreachable unless it was sent to a group (RFC 1122 section 4.1.3.1, RFC 4443 section 2.4 (e)).
+    /// </summary>
+    private Verdict DeliverUdp(UdpDatagram udp, IpEndpoint remote, Ipv6Address local, bool toGroup, out bool portClosed)
+    {
+        portClosed = false;
+        int socket = _udp.Find(udp.DestinationPort);
+        if (socket < 0)
+        {
+            portClosed = true;
+            return Verdict.Drop(DropReason.ClosedPort);
+        }
+        if (!_udp.QueueOf(socket).TryEnqueue(udp.Payload, remote, local))
+            return Verdict.Drop(DropReason.QueueFull);
+        return Verdict.Absorbed;
+    }
+
+    /// <summary>
+    /// ICMP destination unreachable, port unreachable (RFC 792, RFC 1122 section 3.2.2.1), quoting
+    /// the datagram's IP header and as much of the rest as fits 576 bytes; rate-limited.
+    /// </summary>
+    private Verdict ReplyPortUnreachable(EthernetFrame ethernet, Ipv4Packet ip, Span<byte> reply)
+    {
+        if (!_icmpErrors.TryTake(_now))
+            return Verdict.Drop(DropReason.ClosedPort);
+        int quoted = ip.TotalLength;
+        const int Room = Icmpv4ErrorLimit - Ipv4Packet.MinimumHeaderLength - Icmpv4Packet.HeaderLength;
+        if (quoted > Room)
+            quoted = Room;
+        int icmpLength = Icmpv4Packet.HeaderLength + quoted;
+        if (!TryStartReply(reply, ethernet.Source, EtherType.Ipv4, Ipv4Packet.MinimumHeaderLength + icmpLength, out int length))
+            return Verdict.Drop(DropReason.ReplyBufferTooSmall);
+        var replyIp = Ipv4Packet.Emit(reply.Slice(EthernetFrame.HeaderLength), _ipv4, ip.Source, IpProtocol.Icmp, icmpLength, DefaultHopLimit);
+        var icmp = Icmpv4Packet.Emit(replyIp.Payload, Icmpv4Type.DestinationUnreachable, PortUnreachableCode, quoted);
+        ip.Buffer.Slice(0, quoted).CopyTo(icmp.Payload);
+        icmp.FillChecksum();
+        return Verdict.Reply(length);
+    }
+
+    /// <summary>ICMPv6 destination unreachable (RFC 4443 section 3.1) with <paramref name="code"/>, quoting what fits 1280 bytes; rate-limited.</summary>
+    private Verdict ReplyIpv6Error(EthernetFrame ethernet, Ipv6Packet ip, Icmpv6Type type, byte code, uint pointer, Span<byte> reply,
+        DropReason whenLimited)
+    {
+        Ipv6Address source = ip.Source;
+        if (source.IsUnspecified || source.IsMulticast || !_icmpErrors.TryTake(_now))
+            return Verdict.Drop(whenLimited);
+        int quoted = Ipv6Packet.HeaderLength + ip.PayloadLength;
+        const int Room = Icmpv6ErrorLimit - Ipv6Packet.HeaderLength - Icmpv6Packet.MinimumLength;
+        if (quoted > Room)
+            quoted = Room;
+        int icmpLength = Icmpv6Packet.MinimumLength + quoted;
+        if (!TryStartReply(reply, ethernet.Source, EtherType.Ipv6, Ipv6Packet.HeaderLength + icmpLength, out int length))
+            return Verdict.Drop(DropReason.ReplyBufferTooSmall);
+        // From the address the packet was sent to if it is ours, else from one of ours of its scope.
+        Ipv6Address from = ip.Destination;
+        if (!_ipv6.Contains(from) && !TrySelectSource(source, out from))
+            return Verdict.Drop(whenLimited);
+        var replyIp = Ipv6Packet.Emit(reply.Slice(EthernetFrame.HeaderLength), from, source, IpProtocol.Icmpv6, icmpLength, DefaultHopLimit);
+        var icmp = Icmpv6Packet.Emit(replyIp.Payload, type, code, quoted);
+        if (type == Icmpv6Type.ParameterProblem)
+            icmp.Pointer = pointer;
+        ip.Buffer.Slice(0, quoted).CopyTo(icmp.Payload);
+        icmp.FillChecksum(from, source);
+        return Verdict.Reply(length);
+    }
+
+    /// <summary>Code 3 of destination unreachable (RFC 792).</summary>
+    private const byte PortUnreachableCode = 3;
+
+    /// <summary>Code 4 of ICMPv6 destination unreachable (RFC 4443 section 3.1).</summary>
+    private const byte Ipv6PortUnreachableCode = 4;
+}

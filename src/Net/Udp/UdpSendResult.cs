@@ -1,0 +1,23 @@
+namespace Unikernel.Net;
+
+/// <summary>What became of a datagram handed to <see cref="NetworkInterface.SendUdp"/>.</summary>
+public enum UdpSendResult : byte
+{
+    /// <summary>Built and queued: <see cref="NetworkInterface.Poll"/> sends it once the next hop's address is known.</summary>
+    Queued = 0,
+
+    /// <summary>The socket is not bound.</summary>
+    NotBound,
+
+    /// <summary>The payload does not fit one Ethernet frame (we do not fragment).</summary>
+    TooLarge,
+
+    /// <summary>We have no address of the destination's family and scope to send from.</summary>
+    NoSourceAddress,
+
+    /// <summary>The destination is off-link and there is no router.</summary>
+    NoRoute,
+
+    /// <summary>Every transmit slot is waiting: try again after a poll.</summary>
+    QueueFull,
+}

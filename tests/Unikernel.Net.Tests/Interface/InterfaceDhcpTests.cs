@@ -1,0 +1,143 @@
+using Unikernel.Net.Dhcp;
+using Unikernel.Net.Tests.Dhcp;
+using Unikernel.Net.Tests.Wire;
+using Unikernel.Net.Wire;
+using static Unikernel.Net.Tests.Interface.InterfaceGolden;
+using static Unikernel.Net.Tests.Interface.TestFrames;
+
+namespace Unikernel.Net.Tests.Interface;
+
+/// <summary>The DHCP client inside the interface: the frames it sends, the address it takes, renews and loses.</summary>
+public class InterfaceDhcpTests
+{
+    private static readonly Ipv4Address Server = Golden.V4("169.254.77.1");
+    private static readonly Ipv4Address Leased = Golden.V4("169.254.77.50");
+    private static readonly MacAddress ServerMac = Golden.Mac("52:54:00:00:00:01");
+
+    private static NetworkInterface NewDhcpInterface()
+    {
+        var configuration = NetworkConfiguration.Default;
+        configuration.Dhcp = true;
+        configuration.Ipv6Autoconfiguration = false;
+        configuration.Seed = 7;
+        return new NetworkInterface(OurMac, configuration);
+    }
+
+    /// <summary>What a DHCP frame we sent says, read through the views.</summary>
+    private sealed record Sent(MacAddress To, Ipv4Address Source, Ipv4Address Destination, DhcpMessageType Type, uint Xid,
+        Ipv4Address ClientAddress);
+
+    private static Sent Dhcp(byte[] frame)
+    {
+        Assert.True(EthernetFrame.TryParse(frame, out var ethernet, out _));
+        Assert.True(Ipv4Packet.TryParse(ethernet.Payload, out var ip, out _));
+        Assert.True(UdpDatagram.TryParse(ip.Payload, out var udp, out _));
+        Assert.True(udp.VerifyChecksum(ip.Source, ip.Destination));
+        Assert.Equal(DhcpClient.ClientPort, udp.SourcePort);
+        Assert.Equal(DhcpClient.ServerPort, udp.DestinationPort);
+        Assert.True(DhcpMessage.TryParse(udp.Payload, out var message, out _));
+        Assert.True(message.TryGetMessageType(out var type));
+        return new Sent(ethernet.Destination, ip.Source, ip.Destination, type, message.TransactionId, message.ClientAddress);
+    }
+
+    private static byte[] FromServer(DhcpMessageType type, uint xid, uint lease = 120, uint t1 = 8, uint t2 = 14)
+    {
+        byte[] payload = DhcpGolden.Reply(type, xid, OurMac, type == DhcpMessageType.Nak ? Ipv4Address.Any : Leased,
+            DhcpGolden.Address(54, Server),
+            (51, BigEndian(lease)), (58, BigEndian(t1)), (59, BigEndian(t2)),
+            DhcpGolden.Address(1, Golden.V4("255.255.255.0")));
+        return Udp4(Server, Leased, DhcpClient.ServerPort, DhcpClient.ClientPort, payload, OurMac) is var frame
+            ? WithSourceMac(frame, ServerMac) : null!;
+    }
+
+    private static byte[] BigEndian(uint value) => [(byte)(value >> 24), (byte)(value >> 16), (byte)(value >> 8), (byte)value];
+
+    private static byte[] WithSourceMac(byte[] frame, MacAddress mac)
+    {
+        mac.CopyTo(frame.AsSpan(EthernetFrame.SourceOffset));
+        return frame;
+    }
+
+    [Fact]
+    public void Discover_offer_request_ack_gives_the_interface_its_address_and_a_leased_event()
+    {
+        var nic = NewDhcpInterface();
+        Assert.False(nic.HasIpv4Address);
+        var discover = Dhcp(Assert.Single(PollAll(nic, 0)));
+        Assert.Equal(MacAddress.Broadcast, discover.To);
+        Assert.Equal(Ipv4Address.Any, discover.Source);
+        Assert.Equal(Ipv4Address.Broadcast, discover.Destination);
+        Assert.Equal(DhcpMessageType.Discover, discover.Type);
+
+        Assert.Empty(Run(ref nic, FromServer(DhcpMessageType.Offer, discover.Xid)));
+        var request = Dhcp(Assert.Single(PollAll(nic, 10)));
+        Assert.Equal(DhcpMessageType.Request, request.Type);
+
+        Assert.Empty(Run(ref nic, FromServer(DhcpMessageType.Ack, request.Xid)));
+        Assert.Equal(Leased, nic.Ipv4Address);
+        Assert.Equal(24, nic.Ipv4PrefixLength);
+        Assert.True(nic.TryTakeEvent(out var change));
+        Assert.Equal(InterfaceEventKind.Ipv4Leased, change.Kind);
+        Assert.Equal(Leased, change.Address.MappedIpv4);
+        Assert.Equal(Server, change.From.MappedIpv4);
+        Assert.Equal(120, change.LifetimeSeconds);
+
+        // The address answers ping now.
+        byte[] ping = Golden.Bytes(Golden.Icmpv4EchoRequest);
+        OurMac.CopyTo(ping);
+        Leased.CopyTo(ping.AsSpan(EthernetFrame.HeaderLength + Ipv4Packet.DestinationOffset));
+        FixIpv4Checksum(ping);
+        Assert.NotEmpty(Run(ref nic, ping));
+    }
+
+    /// <summary>An interface that went through DISCOVER, OFFER, REQUEST, ACK at 0 and 10 ms.</summary>
+    private static NetworkInterface Bound()
+    {
+        var nic = NewDhcpInterface();
+        var discover = Dhcp(Assert.Single(PollAll(nic, 0)));
+        Run(ref nic, FromServer(DhcpMessageType.Offer, discover.Xid));
+        var request = Dhcp(Assert.Single(PollAll(nic, 10)));
+        Run(ref nic, FromServer(DhcpMessageType.Ack, request.Xid));
+        nic.TryTakeEvent(out _);
+        return nic;
+    }
+
+    [Fact]
+    public void At_t1_the_lease_is_renewed_by_unicast_to_the_server_without_arp()
+    {
+        var nic = Bound();
+
+        Assert.Empty(PollAll(nic, 7_000));
+        var renewal = Dhcp(Assert.Single(PollAll(nic, 8_100)));
+        Assert.Equal(ServerMac, renewal.To); // learned from the ACK: no ARP before renewing
+        Assert.Equal(Leased, renewal.Source);
+        Assert.Equal(Server, renewal.Destination);
+        Assert.Equal(Leased, renewal.ClientAddress);
+
+        Run(ref nic, FromServer(DhcpMessageType.Ack, renewal.Xid));
+        Assert.True(nic.TryTakeEvent(out var change));
+        Assert.Equal(InterfaceEventKind.Ipv4Renewed, change.Kind);
+    }
+
+    [Fact]
+    public void Nak_takes_the_address_away_and_reports_it()
+    {
+        var nic = Bound();
+        var renewal = Dhcp(Assert.Single(PollAll(nic, 8_100)));
+        Run(ref nic, FromServer(DhcpMessageType.Nak, renewal.Xid));
+        Assert.False(nic.HasIpv4Address);
+        Assert.True(nic.TryTakeEvent(out var change));
+        Assert.Equal(InterfaceEventKind.Ipv4Lost, change.Kind);
+    }
+
+    [Fact]
+    public void Lease_that_runs_out_without_an_answer_is_lost()
+    {
+        var nic = Bound();
+        for (long now = 8_000; now <= 121_000; now += 1_000)
+            PollAll(nic, now);
+        Assert.False(nic.HasIpv4Address);
+        Assert.True(nic.TryTakeEvent(out var change));
+        Assert.Equal(InterfaceEventKind.Ipv4Lost, change.Kind);
+    }
+}
