@@ -40,8 +40,9 @@ public struct NeighborCache
         public NeighborState State;
         public byte Solicitations;
         public long Deadline;
-        public long LastUsed;
-        public uint Sequence;
+
+        /// <summary>A stamp from the cache's counter, taken when made or last used: the least recently used is evicted first.</summary>
+        public uint Used;
     }
 
     [InlineArray(Capacity)]
@@ -165,7 +166,7 @@ public struct NeighborCache
             return false;
         }
         ref Entry entry = ref _entries[index];
-        entry.LastUsed = now;
+        entry.Used = ++_sequence;
         if (entry.State == NeighborState.Incomplete)
         {
             mac = default;
@@ -287,21 +288,16 @@ public struct NeighborCache
         entry.State = NeighborState.None;
         entry.Solicitations = 0;
         entry.Deadline = now;
-        entry.LastUsed = now;
-        entry.Sequence = ++_sequence;
+        entry.Used = ++_sequence;
         return victim;
     }
 
-    /// <summary>Incomplete entries go first, then the one used longest ago, then the one made first.</summary>
+    /// <summary>Incomplete entries go first, then the one used longest ago (stamps compared across wrap-around).</summary>
     private readonly bool IsBetterVictim(int candidate, int victim)
     {
         bool candidateIncomplete = _entries[candidate].State == NeighborState.Incomplete;
-        bool victimIncomplete = _entries[victim].State == NeighborState.Incomplete;
-        if (candidateIncomplete != victimIncomplete)
+        if (candidateIncomplete != (_entries[victim].State == NeighborState.Incomplete))
             return candidateIncomplete;
-        long used = _entries[candidate].LastUsed - _entries[victim].LastUsed;
-        if (used != 0)
-            return used < 0;
-        return (int)(_entries[candidate].Sequence - _entries[victim].Sequence) < 0;
+        return (int)(_entries[candidate].Used - _entries[victim].Used) < 0;
     }
 }

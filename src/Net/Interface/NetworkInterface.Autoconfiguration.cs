@@ -36,7 +36,7 @@ public sealed partial class NetworkInterface
     /// </summary>
     private void StartAutoconfiguration()
     {
-        if (!_configuration.Ipv6Autoconfiguration)
+        if (!UsesAutoconfiguration)
             return;
         _routerSolicitationsLeft = MaxRouterSolicitations;
         _nextRouterSolicitation = 0;
@@ -70,14 +70,14 @@ public sealed partial class NetworkInterface
         int expired;
         while ((expired = _ipv6.Advance(_now)) >= 0)
             _events.Add(new InterfaceEvent(InterfaceEventKind.Ipv6AddressExpired, _ipv6[expired], 64, default, 0));
-        if (_configuration.Dhcp)
+        if (UsesDhcp)
             AdvanceDhcp();
     }
 
     /// <summary>The next frame of IPv6 autoconfiguration that is due: DAD probe, MLD report, router solicitation.</summary>
     private int EmitAutoconfiguration(Span<byte> frame)
     {
-        if (!_configuration.Ipv6Autoconfiguration)
+        if (!UsesAutoconfiguration)
             return 0;
         Span<byte> packet = frame.Slice(EthernetFrame.HeaderLength);
         if (_ipv6.TryTakeDadSolicitation(_now, out var tentative))
@@ -145,7 +145,7 @@ public sealed partial class NetworkInterface
     /// </summary>
     private Verdict ProcessMulticastListenerQuery(Ipv6Packet ip, Icmpv6Packet icmp)
     {
-        if (!_configuration.Ipv6Autoconfiguration)
+        if (!UsesAutoconfiguration)
             return Verdict.Drop(DropReason.Unsupported);
         // RFC 3810 section 5.1.14: from a link-local source, with hop limit 1.
         if (!ip.Source.IsLinkLocal || ip.HopLimit != 1)
@@ -168,7 +168,7 @@ public sealed partial class NetworkInterface
     /// </summary>
     private Verdict ProcessRouterAdvertisement(EthernetFrame ethernet, Ipv6Packet ip, Icmpv6Packet icmp)
     {
-        if (!_configuration.Ipv6Autoconfiguration)
+        if (!UsesAutoconfiguration)
             return Verdict.Drop(DropReason.Unsupported);
         if (ip.HopLimit != NeighborDiscoveryHopLimit)
             return Verdict.Drop(DropReason.BadHopLimit);

@@ -12,7 +12,7 @@ public sealed partial class NetworkInterface
 
     private void StartDhcp()
     {
-        if (_configuration.Dhcp)
+        if (UsesDhcp)
             _dhcp = new DhcpClient(_mac, _configuration.Seed);
     }
 
@@ -71,7 +71,7 @@ public sealed partial class NetworkInterface
     /// <summary>Builds the DHCP message due now, if any, straight into a transmit slot.</summary>
     private bool QueueDhcp()
     {
-        if (!_configuration.Dhcp || _now < _dhcp.NextDeadline)
+        if (!UsesDhcp || _now < _dhcp.NextDeadline)
             return false;
         int slot = _transmit.Reserve();
         if (slot < 0)

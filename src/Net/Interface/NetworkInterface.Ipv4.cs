@@ -19,7 +19,7 @@ public sealed partial class NetworkInterface
         bool toUs = !_ipv4.IsUnspecified && destination == _ipv4;
         bool toGroup = destination.IsBroadcast || destination.IsMulticast || IsSubnetBroadcast(destination);
         // Before DHCP binds, the server may send to the address it offers (RFC 2131 section 4.1).
-        bool awaitingLease = _configuration.Dhcp && _ipv4.IsUnspecified;
+        bool awaitingLease = UsesDhcp && _ipv4.IsUnspecified;
         if (!toUs && !toGroup && !awaitingLease)
             return Verdict.Drop(DropReason.NotOurAddress);
         // We do not reassemble (RFC 791 section 3.2): a fragment is not a whole message.
@@ -66,7 +66,7 @@ public sealed partial class NetworkInterface
         Ipv4Address source = ip.Source;
         if (!udp.VerifyChecksum(source, ip.Destination))
             return Verdict.Drop(DropReason.BadChecksum);
-        if (_configuration.Dhcp && udp.DestinationPort == DhcpClientPort)
+        if (UsesDhcp && udp.DestinationPort == DhcpClientPort)
             return ProcessDhcp(ethernet, source, udp.Payload);
         if (!toUs && _ipv4.IsUnspecified)
             return Verdict.Drop(DropReason.NotOurAddress);

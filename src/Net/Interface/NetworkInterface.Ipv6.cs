@@ -148,7 +148,7 @@ public sealed partial class NetworkInterface
             return Verdict.Drop(DropReason.NotOurAddress);
         if (hasSourceMac && sourceMac.IsMulticast)
             return Verdict.Drop(DropReason.InvalidSource);
-        if (duplicateAddressDetection && _ipv6.StateAt(slot) == AddressState.Optimistic)
+        if (UsesAutoconfiguration && duplicateAddressDetection && _ipv6.StateAt(slot) == AddressState.Optimistic)
         {
             LoseDuplicate(slot);
             return Verdict.Absorbed;
@@ -204,7 +204,7 @@ public sealed partial class NetworkInterface
         int slot = _ipv6.Find(target);
         if (slot >= 0)
         {
-            if (_ipv6.StateAt(slot) != AddressState.Optimistic)
+            if (!UsesAutoconfiguration || _ipv6.StateAt(slot) != AddressState.Optimistic)
                 return Verdict.Drop(DropReason.InvalidSource);
             LoseDuplicate(slot);
             return Verdict.Absorbed;

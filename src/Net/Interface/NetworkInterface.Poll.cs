@@ -45,7 +45,7 @@ public sealed partial class NetworkInterface
             long next = _neighbors.NextDeadline;
             next = Earlier(next, _ipv6.NextDeadline(_now));
             next = Earlier(next, AutoconfigurationDeadline);
-            if (_configuration.Dhcp)
+            if (UsesDhcp)
                 next = Earlier(next, _dhcp.NextDeadline);
             if (_transmit.Count > 0)
                 next = Earlier(next, _now);

@@ -10,13 +10,18 @@ public sealed partial class NetworkInterface
     /// <summary>ICMPv6 errors quote as much as fits the minimum MTU (RFC 4443 section 2.4 (c)).</summary>
     private const int Icmpv6ErrorLimit = 1280;
 
-    private readonly UdpSocketTable _udp;
+    /// <summary>Null with no sockets, or in an image built without <see cref="NetworkFeatures.UdpSockets"/>.</summary>
+    private readonly UdpSocketTable? _udp;
 
     /// <summary>Binds a socket to <paramref name="port"/> for both families; false if taken or none is free.</summary>
-    public bool TryBindUdp(ushort port, out int socket) => _udp.TryBind(port, out socket);
+    public bool TryBindUdp(ushort port, out int socket)
+    {
+        socket = -1;
+        return NetworkFeatures.UdpSockets && _udp != null && _udp.TryBind(port, out socket);
+    }
 
     /// <summary>Unbinds <paramref name="socket"/>, dropping what it has not read.</summary>
-    public void CloseUdp(int socket) => _udp.Close(socket);
+    public void CloseUdp(int socket) => _udp?.Close(socket);
 
     /// <summary>
     /// The oldest datagram received on <paramref name="socket"/>: copies what fits into
@@ -24,14 +29,14 @@ public sealed partial class NetworkInterface
     /// </summary>
     public bool TryReceiveUdp(int socket, Span<byte> payload, out int length, out IpEndpoint remote, out Ipv6Address local)
     {
-        if (!_udp.IsBound(socket))
+        if (!NetworkFeatures.UdpSockets || _udp == null || !_udp.IsBound(socket))
         {
             length = 0;
             remote = default;
             local = default;
             return false;
         }
-        return _udp.QueueOf(socket).TryDequeue(payload, out length, out remote, out local);
+        return _udp!.Queues.TryDequeue(socket, payload, out length, out remote, out local);
     }
 
     /// <summary>
@@ -41,9 +46,9 @@ public sealed partial class NetworkInterface
     /// </summary>
     public UdpSendResult SendUdp(int socket, IpEndpoint remote, ReadOnlySpan<byte> payload)
     {
-        if (!_udp.IsBound(socket))
+        if (!NetworkFeatures.UdpSockets || _udp == null || !_udp.IsBound(socket))
             return UdpSendResult.NotBound;
-        ushort port = _udp.PortOf(socket);
+        ushort port = _udp!.PortOf(socket);
         if (remote.IsIpv4)
         {
             if (_ipv4.IsUnspecified)
@@ -228,13 +233,13 @@ public sealed partial class NetworkInterface
     private Verdict DeliverUdp(UdpDatagram udp, IpEndpoint remote, Ipv6Address local, bool toGroup, out bool portClosed)
     {
         portClosed = false;
-        int socket = _udp.Find(udp.DestinationPort);
+        int socket = NetworkFeatures.UdpSockets && _udp != null ? _udp.Find(udp.DestinationPort) : -1;
         if (socket < 0)
         {
             portClosed = true;
             return Verdict.Drop(DropReason.ClosedPort);
         }
-        if (!_udp.QueueOf(socket).TryEnqueue(udp.Payload, remote, local))
+        if (!_udp!.Queues.TryEnqueue(socket, udp.Payload, remote, local))
             return Verdict.Drop(DropReason.QueueFull);
         return Verdict.Absorbed;
     }

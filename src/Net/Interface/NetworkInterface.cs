@@ -58,7 +58,9 @@ public sealed partial class NetworkInterface
     {
         _mac = mac;
         _configuration = configuration;
-        _ipv6.Set(0, LinkLocalFromMac(mac), configuration.Ipv6Autoconfiguration, onLink: true,
+        if ((configuration.Dhcp && !NetworkFeatures.Dhcp) || (configuration.Ipv6Autoconfiguration && !NetworkFeatures.Ipv6Autoconfiguration))
+            Kernel.Panic("NetworkInterface: the configuration asks for a feature this image was built without (NetworkFeatures)");
+        _ipv6.Set(0, LinkLocalFromMac(mac), NetworkFeatures.Ipv6Autoconfiguration && configuration.Ipv6Autoconfiguration, onLink: true,
             Ipv6AddressTable.Forever, Ipv6AddressTable.Forever);
         if (!configuration.Dhcp)
         {
@@ -70,10 +72,17 @@ public sealed partial class NetworkInterface
         _icmpErrors = new TokenBucket(10, 100);
         _transmit = new TransmitQueue(configuration.TransmitQueueDepth > 0 ? configuration.TransmitQueueDepth : 1);
         _events = new InterfaceEvents();
-        _udp = new UdpSocketTable(configuration.UdpSockets, configuration.UdpQueueDepth);
+        if (NetworkFeatures.UdpSockets && configuration.UdpSockets > 0)
+            _udp = new UdpSocketTable(configuration.UdpSockets, configuration.UdpQueueDepth);
         StartAutoconfiguration();
         StartDhcp();
     }
+
+    /// <summary>DHCP is configured and built in.</summary>
+    private bool UsesDhcp => NetworkFeatures.Dhcp && _configuration.Dhcp;
+
+    /// <summary>IPv6 autoconfiguration is configured and built in.</summary>
+    private bool UsesAutoconfiguration => NetworkFeatures.Ipv6Autoconfiguration && _configuration.Ipv6Autoconfiguration;
 
     private static NetworkConfiguration Static(Ipv4Address ipv4)
     {

@@ -7,16 +7,14 @@ namespace Unikernel.Net;
 internal sealed class UdpSocketTable
 {
     private readonly ushort[] _ports;
-    private readonly DatagramQueue[] _queues;
+    private readonly DatagramQueues _queues;
 
     public UdpSocketTable(int sockets, int depth)
     {
         if (sockets < 0 || (sockets > 0 && depth < 1))
             Kernel.Panic("UDP sockets need a queue of at least one datagram");
         _ports = new ushort[sockets];
-        _queues = new DatagramQueue[sockets];
-        for (int i = 0; i < sockets; i++)
-            _queues[i] = new DatagramQueue(depth);
+        _queues = new DatagramQueues(sockets, depth < 1 ? 1 : depth);
     }
 
     public int Capacity => _ports.Length;
@@ -36,7 +34,8 @@ internal sealed class UdpSocketTable
 
     public ushort PortOf(int socket) => _ports[socket];
 
-    public DatagramQueue QueueOf(int socket) => _queues[socket];
+    /// <summary>The receive queues; a socket's queue has the socket's number.</summary>
+    public DatagramQueues Queues => _queues;
 
     /// <summary>Binds a free socket to <paramref name="port"/>; false if the port is taken, 0, or no socket is free.</summary>
     public bool TryBind(ushort port, out int socket)
@@ -49,7 +48,7 @@ internal sealed class UdpSocketTable
             if (_ports[i] == 0)
             {
                 _ports[i] = port;
-                _queues[i].Clear();
+                _queues.Clear(i);
                 socket = i;
                 return true;
             }
@@ -62,7 +61,7 @@ internal sealed class UdpSocketTable
         if (IsBound(socket))
         {
             _ports[socket] = 0;
-            _queues[socket].Clear();
+            _queues.Clear(socket);
         }
     }
 }

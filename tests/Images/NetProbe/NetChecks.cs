@@ -35,18 +35,38 @@ public static class NetChecks<TConsole> where TConsole : IConsole
         // The interface answers an ARP request for its address.
         var ours = new MacAddress(0x02_00_5E_77_00_02UL);
         var theirs = new MacAddress(0x02_00_5E_77_00_01UL);
-        var stack = new Unikernel.Net.NetworkInterface(ours, new Ipv4Address(169, 254, 77, 2));
+        var stack = NewInterface(ours);
         Span<byte> frame = stackalloc byte[60];
         Span<byte> reply = stackalloc byte[1514];
-        frame.Clear();
-        var ethernet = EthernetFrame.Emit(frame, new MacAddress(0xFFFF_FFFF_FFFFUL), theirs, EtherType.Arp);
-        ArpPacket.Emit(ethernet.Payload, ArpOperation.Request, theirs, new Ipv4Address(169, 254, 77, 1), default, new Ipv4Address(169, 254, 77, 2));
+        ArpRequest(frame, theirs);
         int length = stack.Process(frame, reply);
         Line("arp-reply-length", (ulong)length);
         Hex("arp-reply", reply.Slice(0, length));
         Line("link-local-length", stack.LinkLocalAddress.TryFormat(text, out written) ? (ulong)written : 0UL);
         Hex("link-local", text.Slice(0, written));
         Line("interface-received", stack.Counters.Received + 10 * stack.Counters.Replied);
+    }
+
+    /// <summary>
+    /// The interface with the smallest pools (one socket of one datagram, one frame waiting):
+    /// the probe's heap is 8 KiB of SRAM. Features follow the image (NetProbeFeatures.cs).
+    /// </summary>
+    public static Unikernel.Net.NetworkInterface NewInterface(MacAddress mac)
+    {
+        var configuration = Unikernel.Net.NetworkConfiguration.WithStaticIpv4(new Ipv4Address(169, 254, 77, 2), 16);
+        configuration.Ipv6Autoconfiguration = false;
+        configuration.UdpSockets = 1;
+        configuration.UdpQueueDepth = 1;
+        configuration.TransmitQueueDepth = 1;
+        return new Unikernel.Net.NetworkInterface(mac, configuration);
+    }
+
+    /// <summary>An ARP request from <paramref name="theirs"/> (169.254.77.1) for 169.254.77.2.</summary>
+    public static void ArpRequest(Span<byte> frame, MacAddress theirs)
+    {
+        frame.Clear();
+        var ethernet = EthernetFrame.Emit(frame, new MacAddress(0xFFFF_FFFF_FFFFUL), theirs, EtherType.Arp);
+        ArpPacket.Emit(ethernet.Payload, ArpOperation.Request, theirs, new Ipv4Address(169, 254, 77, 1), default, new Ipv4Address(169, 254, 77, 2));
     }
 
     private static void Line(string name, ulong value) => ProbeLines<TConsole>.Line(name, value);

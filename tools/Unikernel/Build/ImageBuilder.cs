@@ -59,7 +59,10 @@ public sealed class ImageBuilder(string repositoryRoot, Action<string>? progress
             // The linker is the first to see an image larger than the loader takes.
             var overflow = System.Text.RegularExpressions.Regex.Match(link.Error, @"will not fit in region 'image': overflowed by (\d+) bytes");
             if (overflow.Success)
+            {
+                WriteOverflowReport(Path.Combine(outputDirectory, "size-report.txt"), entryObject, programObject);
                 throw TooLarge(board, assemblyName, (long)board.LoadLimit + long.Parse(overflow.Groups[1].Value), outputDirectory);
+            }
             throw new BuildFailure($"linking failed (ld.lld exited with {link.ExitCode}):\n{(link.Output + link.Error).Trim()}");
         }
         string flat = Path.Combine(objects, assemblyName + ".flat.bin");
@@ -80,13 +83,28 @@ public sealed class ImageBuilder(string repositoryRoot, Action<string>? progress
         return built;
     }
 
+    /// <summary>
+    /// When the image does not link, there is no ELF to report on: the report gives the section
+    /// sizes of the objects and their 40 largest symbols instead, which is what one needs to trim.
+    /// </summary>
+    private static void WriteOverflowReport(string path, string entryObject, string programObject)
+    {
+        var sizes = ExternalProcess.TryRun("llvm-size", ["-A", entryObject, programObject]);
+        var symbols = ExternalProcess.TryRun("llvm-nm", ["--size-sort", "--reverse-sort", "-S", "--radix=d", programObject]);
+        var largest = symbols.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Take(40);
+        File.WriteAllText(path,
+            "The image did not link: it is larger than the region the loader takes.\n\n" +
+            "Section sizes of the objects:\n" + sizes.Output.Trim() + "\n\n" +
+            "Largest symbols (address, size in bytes, type, name):\n" + string.Join('\n', largest) + "\n");
+    }
+
     private static BuildFailure TooLarge(BoardFile board, string assemblyName, long bytes, string outputDirectory)
     {
         string limitSource = board.Format == ImageFormat.Egon ? "the boot ROM loads at most" : $"the {board.Load.Region.Name} region holds";
         return new BuildFailure(
             $"{board.Name}: {assemblyName}.bin is {bytes} bytes but {limitSource} {board.LoadLimit} bytes " +
             $"({board.Load.Region.Name} limit in {board.Path}); {bytes - (long)board.LoadLimit} bytes too many. " +
-            $"Make the first stage smaller; section sizes are in {Path.Combine(outputDirectory, "size-report.txt")} and {assemblyName}.map.");
+            $"Make the first stage smaller; section sizes and the largest symbols are in {Path.Combine(outputDirectory, "size-report.txt")}.");
     }
 
     private void Report(BoardFile board, string step) => progress?.Invoke($"{board.Name}: {step}");

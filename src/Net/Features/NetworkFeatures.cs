@@ -1,0 +1,19 @@
+namespace Unikernel.Net;
+
+/// <summary>
+/// What the network stack of this build links. This file (everything on) is the default, used
+/// by the host and by images that do not choose; an image sets the MSBuild property
+/// <c>NetworkFeaturesFile</c> to its own copy with some constants false, and the code behind
+/// them is dropped at compile time: a small first stage pays only for what it uses.
+/// </summary>
+public static class NetworkFeatures
+{
+    /// <summary>The DHCPv4 client (<see cref="NetworkConfiguration.Dhcp"/>).</summary>
+    public const bool Dhcp = true;
+
+    /// <summary>UDP sockets an application binds (<see cref="NetworkInterface.TryBindUdp"/>); without them every port is closed.</summary>
+    public const bool UdpSockets = true;
+
+    /// <summary>Duplicate address detection, MLD reports, router solicitation and SLAAC (<see cref="NetworkConfiguration.Ipv6Autoconfiguration"/>).</summary>
+    public const bool Ipv6Autoconfiguration = true;
+}
