@@ -1,13 +1,17 @@
+using System.Runtime.InteropServices;
 using Unikernel.Tool.Build;
 
 namespace Unikernel.Tests.Net;
 
 /// <summary>
-/// A network namespace of the test's own, with a unique name, deleted on dispose. Only
-/// link-local and test ranges are used inside (169.254.0.0/16, fe80::/64).
+/// A network namespace of the test's own, with a unique name. Disposing stops the programs
+/// started in it, then deletes it. Only link-local and test ranges are used inside
+/// (169.254.0.0/16, fe80::/64, fd00::/8).
 /// </summary>
 public sealed class NetworkNamespace : IDisposable
 {
+    private readonly List<BackgroundProcess> _started = [];
+
     public NetworkNamespace()
     {
         Name = "uk" + Guid.NewGuid().ToString("N")[..10];
@@ -26,7 +30,63 @@ public sealed class NetworkNamespace : IDisposable
     public ExternalProcess.Result TryRun(params string[] command) =>
         ExternalProcess.TryRun("ip", ["netns", "exec", Name, .. command]);
 
+    /// <summary>Starts a long-running command inside (in the foreground: `ip netns exec` execs it); stopped on dispose.</summary>
+    public BackgroundProcess Start(params string[] command)
+    {
+        var process = new BackgroundProcess("ip", ["netns", "exec", Name, .. command]);
+        _started.Add(process);
+        return process;
+    }
+
+    /// <summary>
+    /// Runs <paramref name="action"/> on a thread of its own that has entered the namespace
+    /// (setns(2) moves only the calling thread): sockets it opens belong to the namespace.
+    /// </summary>
+    public void Inside(Action action)
+    {
+        Exception? failure = null;
+        var thread = new Thread(() =>
+        {
+            try
+            {
+                using var handle = File.OpenHandle($"/var/run/netns/{Name}");
+                if (setns((int)handle.DangerousGetHandle(), CloneNewNetwork) != 0)
+                    throw new IOException($"setns into {Name} failed: {Marshal.GetLastPInvokeErrorMessage()}");
+                action();
+            }
+            catch (Exception e)
+            {
+                failure = e;
+            }
+        });
+        thread.Start();
+        thread.Join();
+        if (failure is not null)
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure);
+    }
+
     public static bool Available() => Environment.UserName == "root" && File.Exists("/dev/net/tun");
 
-    public void Dispose() => ExternalProcess.TryRun("ip", ["netns", "delete", Name]);
+    /// <summary>Fails with the package to install when a program the test drives is missing.</summary>
+    public static void Require(string program, string package)
+    {
+        string[] path = [.. (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':'), "/usr/sbin", "/sbin"];
+        Assert.True(path.Any(directory => directory.Length > 0 && File.Exists(Path.Combine(directory, program))),
+            $"{program} is missing: run ./unikernel once as root (it installs {package}), or apt-get install {package}");
+    }
+
+    public void Dispose()
+    {
+        for (int i = _started.Count - 1; i >= 0; i--)
+            _started[i].Dispose();
+        // Anything else still in the namespace is ours too (a command left behind by a failed step).
+        foreach (string pid in ExternalProcess.TryRun("ip", ["netns", "pids", Name]).Output.Split('\n', StringSplitOptions.RemoveEmptyEntries))
+            ExternalProcess.TryRun("kill", ["-KILL", pid.Trim()]);
+        ExternalProcess.TryRun("ip", ["netns", "delete", Name]);
+    }
+
+    private const int CloneNewNetwork = 0x40000000; // CLONE_NEWNET
+
+    [DllImport("libc", SetLastError = true)]
+    private static extern int setns(int descriptor, int type);
 }

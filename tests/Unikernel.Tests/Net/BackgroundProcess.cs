@@ -1,0 +1,92 @@
+using System.Diagnostics;
+using System.Text;
+using System.Text.RegularExpressions;
+using Unikernel.Tool.Emulate;
+
+namespace Unikernel.Tests.Net;
+
+/// <summary>
+/// A long-running program the test owns (hoststack, dnsmasq, radvd), in the foreground of its
+/// own process: standard output and error are kept, line by line, and disposing stops it
+/// (SIGTERM, then SIGKILL), so nothing outlives the test.
+/// </summary>
+public sealed class BackgroundProcess : IDisposable
+{
+    private readonly Process _process;
+    private readonly StringBuilder _output = new();
+
+    public BackgroundProcess(string program, IEnumerable<string> arguments)
+    {
+        var start = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (string argument in arguments)
+            start.ArgumentList.Add(argument);
+        CommandLine = $"{program} {string.Join(' ', arguments)}";
+        _process = Process.Start(start) ?? throw new InvalidOperationException($"could not start {CommandLine}");
+        _process.OutputDataReceived += (_, e) => Append(e.Data);
+        _process.ErrorDataReceived += (_, e) => Append(e.Data);
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+    }
+
+    public string CommandLine { get; }
+
+    /// <summary>Everything printed so far (standard output and error, interleaved by arrival).</summary>
+    public string Output
+    {
+        get { lock (_output) return _output.ToString(); }
+    }
+
+    public bool HasExited => _process.HasExited;
+
+    /// <summary>The first line matching <paramref name="pattern"/>; a timeout fails with everything printed so far.</summary>
+    public Match WaitForLine(string pattern, TimeSpan timeout, int after = 0)
+    {
+        var regex = new Regex(pattern);
+        var watch = Stopwatch.StartNew();
+        while (true)
+        {
+            string[] lines = Output.Split('\n');
+            foreach (string line in lines.Skip(after))
+            {
+                var match = regex.Match(line.TrimEnd('\r'));
+                if (match.Success)
+                    return match;
+            }
+            if (watch.Elapsed > timeout || (_process.HasExited && watch.Elapsed > TimeSpan.FromMilliseconds(200)))
+                throw new TimeoutException($"no line matching /{pattern}/ within {timeout.TotalSeconds:0} s " +
+                    $"from `{CommandLine}`{(_process.HasExited ? $" (exited with {_process.ExitCode})" : "")}; its output:\n{Output}");
+            Thread.Sleep(50);
+        }
+    }
+
+    /// <summary>How many lines have been printed so far (to wait for a line printed after them).</summary>
+    public int LineCount => Output.Split('\n').Length - 1;
+
+    /// <summary>Stops the program and waits until its output is complete.</summary>
+    public string Stop()
+    {
+        Emulator.Stop(_process);   // SIGTERM; SIGKILL to the whole tree after 3 s
+        _process.WaitForExit();    // also drains the asynchronous readers
+        return Output;
+    }
+
+    public void Dispose()
+    {
+        try
+        {
+            Stop();
+        }
+        finally
+        {
+            _process.Dispose();
+        }
+    }
+
+    private void Append(string? line)
+    {
+        if (line is null)
+            return;
+        lock (_output)
+            _output.AppendLine(line);
+    }
+}
