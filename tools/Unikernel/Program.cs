@@ -76,8 +76,8 @@ registers.SetAction(_ => Guard(() =>
 
 var tapOption = new Option<string>("--tap") { Description = "TAP interface to create and serve (e.g. uk0)", Required = true };
 var macOption = new Option<string?>("--mac") { Description = "Our MAC address (default: a locally administered one derived from the TAP name)" };
-var ipv4Option = new Option<string?>("--ipv4") { Description = "A static IPv4 address, e.g. 169.254.77.2/16" };
-var hoststack = new Command("hoststack", "Run the network stack on a Linux TAP interface: answers ARP, ping, neighbour solicitation and ping6 (Ctrl-C stops)")
+var ipv4Option = new Option<string?>("--ipv4") { Description = "A static IPv4 address with its prefix, e.g. 169.254.77.2/16, or dhcp" };
+var hoststack = new Command("hoststack", "Run the network stack on a Linux TAP interface: SLAAC and DHCP addresses, ping and ping6, UDP echo on port 7 (Ctrl-C stops and prints the counters)")
 {
     tapOption, macOption, ipv4Option,
 };

@@ -16,9 +16,7 @@ public sealed partial class NetworkInterface
     {
         if (frame.Length < TransmitQueue.SlotSize)
             Kernel.Panic("NetworkInterface.Poll: the frame buffer is shorter than an Ethernet frame");
-        if (now > _now)
-            _now = now;
-        AdvanceAddressTimers();
+        AdvanceClock(now);
 
         while (_neighbors.TryTakeSolicitation(_now, out var neighbor, out var unicastTo))
         {
@@ -35,6 +33,18 @@ public sealed partial class NetworkInterface
         if (QueueDhcp())
             return Sent(TakeQueuedFrame(frame));
         return 0;
+    }
+
+    /// <summary>
+    /// Moves the clock to <paramref name="now"/> (it never goes back) and runs what time alone
+    /// changes: duplicate address detection ending, lifetimes running out. <see cref="Process"/>
+    /// runs at this time; call it before processing a frame that arrived after a sleep.
+    /// </summary>
+    public void AdvanceClock(long now)
+    {
+        if (now > _now)
+            _now = now;
+        AdvanceAddressTimers();
     }
 
     /// <summary>When <see cref="Poll"/> next has something to do by the clock alone (<see cref="long.MaxValue"/> if never).</summary>

@@ -124,10 +124,12 @@ public class HostStackInteropMeasurements(ITestOutputHelper log)
 
         private void Copy(TapDevice from, TapDevice to)
         {
-            var frame = new byte[FrameLoop.MaximumFrame + 4];
+            var frame = new byte[Unikernel.Net.NetworkRunner<TapDevice>.FrameBufferSize];
             while (!_stop.IsCancellationRequested)
             {
-                int length = from.Receive(frame, timeoutMilliseconds: 200);
+                if (!from.WaitReadable(200))
+                    continue;
+                int length = from.Receive(frame);
                 if (length > 0)
                     to.Send(frame.AsSpan(0, length));
             }

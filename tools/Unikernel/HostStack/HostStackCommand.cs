@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net;
 using System.Runtime.InteropServices;
 using System.Text;
@@ -8,16 +9,26 @@ namespace Unikernel.Tool.HostStack;
 
 /// <summary>
 /// `unikernel hoststack`: the network stack of the boards, running on a Linux TAP interface,
-/// so Linux's own stack can test it (ping, ping6). Ctrl-C or SIGTERM stops it and prints the
-/// counters.
+/// so Linux's own stack can test it: addresses from SLAAC and DHCP, ping, ping6, UDP echo on
+/// port 7, drops logged with their reason. Ctrl-C or SIGTERM stops it and prints the counters.
 /// </summary>
 public static class HostStackCommand
 {
+    /// <summary>The echo service's port (RFC 862).</summary>
+    public const ushort EchoPort = 7;
+
+    /// <summary>The longest the loop sleeps, so a stop request is seen promptly.</summary>
+    private const int MaximumSleepMilliseconds = 200;
+
     public static int Run(string tapName, string? macText, string? ipv4Text)
     {
         var mac = macText is null ? DefaultMac(tapName) : ParseMac(macText);
-        var stack = ipv4Text is null ? new NetworkInterface(mac) : new NetworkInterface(mac, ParseIpv4(ipv4Text));
+        var configuration = Configure(ipv4Text);
+        var stack = new NetworkInterface(mac, configuration);
+        if (!stack.TryBindUdp(EchoPort, out int echo))
+            throw new InvalidOperationException("cannot bind the echo port");
         using var tap = TapDevice.Open(tapName);
+        var runner = new NetworkRunner<TapDevice>(tap, stack);
         using var stop = new CancellationTokenSource();
         Console.CancelKeyPress += (_, e) =>
         {
@@ -29,15 +40,78 @@ public static class HostStackCommand
             context.Cancel = true;
             stop.Cancel();
         });
-        Console.WriteLine($"hoststack: {tap.Name} mac {Text(stack.MacAddress)} ipv6 {Text(stack.LinkLocalAddress)}"
-            + (stack.HasIpv4Address ? $" ipv4 {Text(stack.Ipv4Address)}" : "") + "; answering ARP, ping, neighbour solicitation, ping6");
-        Console.Out.Flush();
-        FrameLoop.Run(tap, (frame, reply) => stack.Process(frame, reply), stop.Token);
+        string ipv4 = configuration.Dhcp ? " ipv4 dhcp" : stack.HasIpv4Address ? $" ipv4 {Text(stack.Ipv4Address)}/{stack.Ipv4PrefixLength}" : "";
+        Say($"{tap.Name} mac {Text(stack.MacAddress)} ipv6 {Text(stack.LinkLocalAddress)}{ipv4}; answering ping and ping6, UDP echo on port {EchoPort}");
+
+        var clock = Stopwatch.StartNew();
+        var payload = new byte[DatagramQueues.SlotSize];
+        ulong dropped = 0;
+        while (!stop.IsCancellationRequested)
+        {
+            long now = clock.ElapsedMilliseconds;
+            long sleep = Math.Clamp(stack.NextPollAt - now, 0, MaximumSleepMilliseconds);
+            tap.WaitReadable((int)sleep);
+            while (runner.ReceiveOne(clock.ElapsedMilliseconds))
+            {
+                if (stack.Counters.Dropped != dropped)
+                {
+                    dropped = stack.Counters.Dropped;
+                    Say(stack.LastDrop == DropReason.Malformed ? $"drop {stack.LastDrop} ({stack.LastDropError})" : $"drop {stack.LastDrop}");
+                }
+            }
+            // RFC 862: whatever arrives on the echo port goes back to its sender.
+            while (stack.TryReceiveUdp(echo, payload, out int length, out var remote, out _))
+                stack.SendUdp(echo, remote, payload.AsSpan(0, Math.Min(length, payload.Length)));
+            runner.Flush(clock.ElapsedMilliseconds);
+            while (stack.TryTakeEvent(out var change))
+                Say(Describe(change));
+        }
+
         var counters = new byte[InterfaceCounters.MaxFormattedLength];
         stack.Counters.TryFormat(counters, out int written);
         Console.WriteLine("hoststack: stopped; counters:");
         Console.Write(Encoding.ASCII.GetString(counters, 0, written));
         return 0;
+    }
+
+    /// <summary>`--ipv4`: none, dhcp, or an address with its prefix length (/16 if left out, as 169.254/16 is).</summary>
+    public static NetworkConfiguration Configure(string? ipv4Text)
+    {
+        var configuration = NetworkConfiguration.Default;
+        configuration.Seed = (uint)Environment.TickCount | 1;
+        if (ipv4Text is null)
+            return configuration;
+        if (ipv4Text == "dhcp")
+        {
+            configuration.Dhcp = true;
+            return configuration;
+        }
+        string[] parts = ipv4Text.Split('/');
+        int prefix = 16;
+        if (parts.Length > 2 || (parts.Length == 2 && (!int.TryParse(parts[1], out prefix) || prefix is < 1 or > 32)))
+            throw new ArgumentException($"--ipv4 must be dhcp or an address with a prefix length such as 169.254.77.2/16, not '{ipv4Text}'");
+        configuration.Ipv4Address = ParseIpv4(parts[0]);
+        configuration.Ipv4PrefixLength = prefix;
+        return configuration;
+    }
+
+    /// <summary>One line per configuration change, in the form the interop tests read.</summary>
+    public static string Describe(InterfaceEvent change) => change.Kind switch
+    {
+        InterfaceEventKind.Ipv4Leased => $"ipv4 {Text(change.Address.MappedIpv4)}/{change.PrefixLength} leased from {Text(change.From.MappedIpv4)} for {change.LifetimeSeconds} s",
+        InterfaceEventKind.Ipv4Renewed => $"ipv4 {Text(change.Address.MappedIpv4)}/{change.PrefixLength} renewed from {Text(change.From.MappedIpv4)} for {change.LifetimeSeconds} s",
+        InterfaceEventKind.Ipv4Lost => $"ipv4 {Text(change.Address.MappedIpv4)} lost: the lease ended or the server refused it",
+        InterfaceEventKind.Ipv6AddressAdded => $"ipv6 {Text(change.Address)}/{change.PrefixLength} from router {Text(change.From)}, valid "
+            + (change.LifetimeSeconds < 0 ? "forever" : $"{change.LifetimeSeconds} s"),
+        InterfaceEventKind.Ipv6AddressExpired => $"ipv6 {Text(change.Address)} expired",
+        InterfaceEventKind.DuplicateAddress => $"ipv6 {Text(change.Address)} is used by another node on the link: not using it (RFC 4862 5.4.5)",
+        _ => $"event {change.Kind}",
+    };
+
+    private static void Say(string line)
+    {
+        Console.WriteLine("hoststack: " + line);
+        Console.Out.Flush();
     }
 
     /// <summary>A stable, locally administered MAC for a TAP name (IEEE 802: bit 1 of the first byte set).</summary>
@@ -55,26 +129,28 @@ public static class HostStackCommand
         var bytes = new byte[6];
         if (parts.Length != 6 || parts.Where((p, i) => !byte.TryParse(p, System.Globalization.NumberStyles.HexNumber, null, out bytes[i])).Any())
             throw new ArgumentException($"--mac must look like 02:00:00:00:00:01, not '{text}'");
-        return new MacAddress(bytes);
+        var mac = new MacAddress(bytes);
+        if (mac.IsMulticast)
+            throw new ArgumentException($"--mac {text} is a group address (bit 0 of the first byte set); an interface needs a unicast one");
+        return mac;
     }
 
     public static Ipv4Address ParseIpv4(string text)
     {
-        string address = text.Split('/')[0];
-        if (!IPAddress.TryParse(address, out var parsed) || parsed.AddressFamily != System.Net.Sockets.AddressFamily.InterNetwork)
-            throw new ArgumentException($"--ipv4 must be an IPv4 address such as 169.254.77.2, not '{text}'");
+        if (!IPAddress.TryParse(text, out var parsed) || parsed.AddressFamily != System.Net.Sockets.AddressFamily.InterNetwork)
+            throw new ArgumentException($"--ipv4 must be dhcp or an IPv4 address such as 169.254.77.2/16, not '{text}'");
         return new Ipv4Address(parsed.GetAddressBytes());
     }
 
     private static string Text(MacAddress value)
     {
-        Span<char> text = stackalloc char[32];
+        Span<char> text = stackalloc char[MacAddress.MaxFormattedLength];
         return value.TryFormat(text, out int n) ? new string(text[..n]) : "?";
     }
 
     private static string Text(Ipv4Address value)
     {
-        Span<char> text = stackalloc char[32];
+        Span<char> text = stackalloc char[Ipv4Address.MaxFormattedLength];
         return value.TryFormat(text, out int n) ? new string(text[..n]) : "?";
     }
 

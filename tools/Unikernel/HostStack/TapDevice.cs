@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using Unikernel.Net;
 
 namespace Unikernel.Tool.HostStack;
 
@@ -6,7 +7,7 @@ namespace Unikernel.Tool.HostStack;
 /// A Linux TAP interface: whole Ethernet frames in and out through /dev/net/tun
 /// (Documentation/networking/tuntap.rst). Created on open, gone when closed.
 /// </summary>
-public sealed class TapDevice : IDisposable
+public sealed class TapDevice : INetworkDevice, IDisposable
 {
     private const int OpenReadWrite = 2;
     private const uint TunSetInterface = 0x400454CA;   // TUNSETIFF
@@ -43,11 +44,17 @@ public sealed class TapDevice : IDisposable
         return new TapDevice(descriptor, name);
     }
 
-    /// <summary>Waits up to <paramref name="timeoutMilliseconds"/> for a frame; returns its length, or 0.</summary>
-    public int Receive(Span<byte> frame, int timeoutMilliseconds)
+    /// <summary>Waits up to <paramref name="timeoutMilliseconds"/> for a frame to arrive; true if one is waiting.</summary>
+    public bool WaitReadable(int timeoutMilliseconds)
     {
         var poll = new PollDescriptor { Descriptor = _descriptor, Events = PollIn };
-        if (Poll(ref poll, 1, timeoutMilliseconds) <= 0 || (poll.Returned & PollIn) == 0)
+        return Poll(ref poll, 1, timeoutMilliseconds) > 0 && (poll.Returned & PollIn) != 0;
+    }
+
+    /// <summary>The next frame if one is waiting (without blocking); its length, or 0.</summary>
+    public int Receive(Span<byte> frame)
+    {
+        if (!WaitReadable(0))
             return 0;
         unsafe
         {
@@ -59,12 +66,13 @@ public sealed class TapDevice : IDisposable
         }
     }
 
-    public void Send(ReadOnlySpan<byte> frame)
+    /// <summary>Writes one frame; false if the kernel refused it (the interface is down, or its queue full).</summary>
+    public bool Send(ReadOnlySpan<byte> frame)
     {
         unsafe
         {
             fixed (byte* buffer = frame)
-                _ = Write(_descriptor, buffer, (nuint)frame.Length);
+                return Write(_descriptor, buffer, (nuint)frame.Length) == frame.Length;
         }
     }
 

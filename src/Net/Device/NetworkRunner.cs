@@ -1,0 +1,60 @@
+namespace Unikernel.Net;
+
+/// <summary>
+/// Moves frames between a device and an interface: each received frame through
+/// <see cref="NetworkInterface.Process"/> with its reply sent back, and what the interface
+/// originates (<see cref="NetworkInterface.Poll"/>) sent out. Its three frame buffers are made
+/// once, here; a main loop calls <see cref="ReceiveOne"/> until it returns false, then
+/// <see cref="Flush"/>, and sleeps until a frame arrives or <see cref="NetworkInterface.NextPollAt"/>.
+/// </summary>
+public sealed class NetworkRunner<TDevice>
+    where TDevice : INetworkDevice
+{
+    /// <summary>An Ethernet frame at the standard MTU, and room for a VLAN tag and FCS a device may leave on.</summary>
+    public const int FrameBufferSize = 1536;
+
+    private readonly NetworkInterface _interface;
+    private readonly byte[] _received = new byte[FrameBufferSize];
+    private readonly byte[] _reply = new byte[FrameBufferSize];
+    private readonly byte[] _outgoing = new byte[FrameBufferSize];
+    private TDevice _device;
+
+    public NetworkRunner(TDevice device, NetworkInterface networkInterface)
+    {
+        _device = device;
+        _interface = networkInterface;
+    }
+
+    public NetworkInterface Interface => _interface;
+
+    /// <summary>Frames the device refused to take (its ring full): they are lost, as on a congested wire.</summary>
+    public ulong SendRefused { get; private set; }
+
+    /// <summary>Handles one received frame, if one is waiting, at time <paramref name="now"/>; false when the device has none.</summary>
+    public bool ReceiveOne(long now)
+    {
+        int length = _device.Receive(_received);
+        if (length == 0)
+            return false;
+        _interface.AdvanceClock(now);
+        int reply = _interface.Process(_received.AsSpan(0, length), _reply);
+        if (reply > 0)
+            Send(_reply.AsSpan(0, reply));
+        return true;
+    }
+
+    /// <summary>Sends everything the interface has due at <paramref name="now"/>; returns how many frames.</summary>
+    public int Flush(long now)
+    {
+        int count = 0;
+        for (int length; (length = _interface.Poll(now, _outgoing)) > 0; count++)
+            Send(_outgoing.AsSpan(0, length));
+        return count;
+    }
+
+    private void Send(ReadOnlySpan<byte> frame)
+    {
+        if (!_device.Send(frame))
+            SendRefused++;
+    }
+}
