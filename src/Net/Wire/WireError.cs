@@ -17,7 +17,7 @@ public enum WireError : byte
     /// <summary>The IPv4 header length (IHL) is below the minimum of five words.</summary>
     BadHeaderLength,
 
-    /// <summary>A length field contradicts the header itself (IPv4 total length below the header length, UDP length below 8).</summary>
+    /// <summary>A length field contradicts the header itself (IPv4 total length below the header length, UDP length below 8, a TCP option whose kind fixes a length it does not have).</summary>
     BadLength,
 
     /// <summary>A checksum that the view can verify on its own (IPv4 header, ICMPv4) does not add up.</summary>
