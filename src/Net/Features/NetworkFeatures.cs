@@ -14,6 +14,9 @@ public static class NetworkFeatures
     /// <summary>UDP sockets an application binds (<see cref="NetworkInterface.TryBindUdp"/>); without them every port is closed.</summary>
     public const bool UdpSockets = true;
 
+    /// <summary>TCP connections (RFC 9293), both families.</summary>
+    public const bool Tcp = true;
+
     /// <summary>Duplicate address detection, MLD reports, router solicitation and SLAAC (<see cref="NetworkConfiguration.Ipv6Autoconfiguration"/>).</summary>
     public const bool Ipv6Autoconfiguration = true;
 }

@@ -36,6 +36,12 @@ public sealed partial class NetworkInterface
             return ProcessUdpv4(ethernet, ip, toUs, reply);
         if (!toUs)
             return Verdict.Drop(DropReason.NotOurAddress);
+        if (ip.Protocol == IpProtocol.Tcp)
+        {
+            if (source.IsUnspecified)
+                return Verdict.Drop(DropReason.InvalidSource);
+            return ProcessTcp(ethernet, Ipv6Address.MapIpv4(destination), Ipv6Address.MapIpv4(source), ip.Payload, reply);
+        }
         if (ip.Protocol != IpProtocol.Icmp)
             return Verdict.Drop(DropReason.Unsupported);
         if (!Icmpv4Packet.TryParse(ip.Payload, out var icmp, out error))

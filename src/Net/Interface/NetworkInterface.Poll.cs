@@ -27,6 +27,9 @@ public sealed partial class NetworkInterface
         int queued = TakeQueuedFrame(frame);
         if (queued > 0)
             return Sent(queued);
+        int segment = EmitTcp(frame);
+        if (segment > 0)
+            return Sent(segment);
         int own = EmitAutoconfiguration(frame);
         if (own > 0)
             return Sent(own);
@@ -59,6 +62,8 @@ public sealed partial class NetworkInterface
                 next = Earlier(next, _dhcp.NextDeadline);
             if (_transmit.Count > 0)
                 next = Earlier(next, _now);
+            if (NetworkFeatures.Tcp)
+                next = Earlier(next, TcpDeadline);
             return next;
         }
     }

@@ -76,6 +76,7 @@ public sealed partial class NetworkInterface
             _udp = new UdpSocketTable(configuration.UdpSockets, configuration.UdpQueueDepth);
         StartAutoconfiguration();
         StartDhcp();
+        StartTcp(configuration);
     }
 
     /// <summary>DHCP is configured and built in.</summary>

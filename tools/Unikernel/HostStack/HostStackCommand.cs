@@ -17,6 +17,9 @@ public static class HostStackCommand
     /// <summary>The echo service's port (RFC 862).</summary>
     public const ushort EchoPort = 7;
 
+    /// <summary>The port of the kernel upload service: a stream in, its length and SHA-256 out.</summary>
+    public const ushort UploadPort = 1337;
+
     /// <summary>The longest the loop sleeps, so a stop request is seen promptly.</summary>
     private const int MaximumSleepMilliseconds = 200;
 
@@ -25,8 +28,9 @@ public static class HostStackCommand
         var mac = macText is null ? DefaultMac(tapName) : ParseMac(macText);
         var configuration = Configure(ipv4Text);
         var stack = new NetworkInterface(mac, configuration);
-        if (!stack.TryBindUdp(EchoPort, out int echo))
-            throw new InvalidOperationException("cannot bind the echo port");
+        if (!stack.TryBindUdp(EchoPort, out int echo) || !stack.TryListenTcp(EchoPort) || !stack.TryListenTcp(UploadPort))
+            throw new InvalidOperationException("cannot bind the echo and upload ports");
+        var services = new TcpServices(stack, Say);
         using var tap = TapDevice.Open(tapName);
         var runner = new NetworkRunner<TapDevice>(tap, stack);
         using var stop = new CancellationTokenSource();
@@ -41,7 +45,7 @@ public static class HostStackCommand
             stop.Cancel();
         });
         string ipv4 = configuration.Dhcp ? " ipv4 dhcp" : stack.HasIpv4Address ? $" ipv4 {Text(stack.Ipv4Address)}/{stack.Ipv4PrefixLength}" : "";
-        Say($"{tap.Name} mac {Text(stack.MacAddress)} ipv6 {Text(stack.LinkLocalAddress)}{ipv4}; answering ping and ping6, UDP echo on port {EchoPort}");
+        Say($"{tap.Name} mac {Text(stack.MacAddress)} ipv6 {Text(stack.LinkLocalAddress)}{ipv4}; answering ping and ping6, UDP and TCP echo on port {EchoPort}, uploads on TCP port {UploadPort}");
 
         var clock = Stopwatch.StartNew();
         var payload = new byte[DatagramQueues.SlotSize];
@@ -62,6 +66,7 @@ public static class HostStackCommand
             // RFC 862: whatever arrives on the echo port goes back to its sender.
             while (stack.TryReceiveUdp(echo, payload, out int length, out var remote, out _))
                 stack.SendUdp(echo, remote, payload.AsSpan(0, Math.Min(length, payload.Length)));
+            services.Run(clock.ElapsedMilliseconds);
             runner.Flush(clock.ElapsedMilliseconds);
             while (stack.TryTakeEvent(out var change))
                 Say(Describe(change));
@@ -79,6 +84,15 @@ public static class HostStackCommand
     {
         var configuration = NetworkConfiguration.Default;
         configuration.Seed = (uint)Environment.TickCount | 1;
+        // RFC 6528: the initial sequence number key from the OS's random source.
+        Span<byte> secret = stackalloc byte[16];
+        System.Security.Cryptography.RandomNumberGenerator.Fill(secret);
+        configuration.TcpSecret0 = BitConverter.ToUInt64(secret);
+        configuration.TcpSecret1 = BitConverter.ToUInt64(secret[8..]);
+        configuration.TcpConnections = 32;
+        // A window large enough for a fast link: 1 MiB a connection.
+        configuration.TcpReceiveBuffer = 1 << 20;
+        configuration.TcpSendBuffer = 256 * 1024;
         if (ipv4Text is null)
             return configuration;
         if (ipv4Text == "dhcp")

@@ -1,0 +1,78 @@
+using System.Diagnostics;
+using System.Security.Cryptography;
+using Unikernel.Net;
+
+namespace Unikernel.Tool.HostStack;
+
+/// <summary>
+/// hoststack's TCP services: echo on port 7 (RFC 862) and the upload service on port 1337,
+/// which reads a stream until the peer closes and prints its length and SHA-256 (what the
+/// bootloader does with a kernel before running it).
+/// </summary>
+public sealed class TcpServices(NetworkInterface stack, Action<string> say)
+{
+    private readonly List<Upload> _uploads = [];
+    private readonly List<int> _echoes = [];
+    private readonly byte[] _buffer = new byte[256 * 1024];
+
+    private sealed class Upload(int connection)
+    {
+        public int Connection { get; } = connection;
+        public IncrementalHash Hash { get; } = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        public long Length { get; set; }
+        public Stopwatch Clock { get; } = Stopwatch.StartNew();
+    }
+
+    public void Run(long now)
+    {
+        while (stack.TryAcceptTcp(HostStackCommand.UploadPort, out int connection))
+            _uploads.Add(new Upload(connection));
+        while (stack.TryAcceptTcp(HostStackCommand.EchoPort, out int connection))
+            _echoes.Add(connection);
+
+        for (int i = _uploads.Count - 1; i >= 0; i--)
+        {
+            var upload = _uploads[i];
+            // Straight from the receive buffer, without copying it out first.
+            while (stack.TryPeekReceivedTcp(upload.Connection, out var data) && data.Length > 0)
+            {
+                upload.Hash.AppendData(data);
+                upload.Length += data.Length;
+                stack.ConsumeTcp(upload.Connection, data.Length);
+            }
+            for (int read; (read = stack.ReceiveTcp(upload.Connection, _buffer)) > 0;)
+            {
+                upload.Hash.AppendData(_buffer, 0, read);
+                upload.Length += read;
+            }
+            if (!stack.IsReceiveFinishedTcp(upload.Connection))
+                continue;
+            if (stack.WasResetTcp(upload.Connection))
+                say($"tcp {HostStackCommand.UploadPort} reset by the peer after {upload.Length} bytes");
+            else
+                say($"tcp {HostStackCommand.UploadPort} received {upload.Length} bytes sha256 {Convert.ToHexStringLower(upload.Hash.GetHashAndReset())} in {upload.Clock.ElapsedMilliseconds} ms");
+            stack.CloseTcp(upload.Connection);
+            upload.Hash.Dispose();
+            _uploads.RemoveAt(i);
+        }
+
+        for (int i = _echoes.Count - 1; i >= 0; i--)
+        {
+            int connection = _echoes[i];
+            // Only what the send buffer takes is read, so nothing is lost when the peer reads slowly.
+            while (stack.TryPeekReceivedTcp(connection, out var data) && data.Length > 0)
+            {
+                int sent = stack.SendTcp(connection, data);
+                if (sent <= 0)
+                    break;
+                stack.ConsumeTcp(connection, sent);
+            }
+            if (stack.IsReceiveFinishedTcp(connection))
+            {
+                stack.CloseTcp(connection);
+                _echoes.RemoveAt(i);
+            }
+        }
+        _ = now;
+    }
+}
