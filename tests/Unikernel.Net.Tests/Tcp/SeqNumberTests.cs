@@ -85,17 +85,17 @@ public class SeqNumberTests
     }
 
     [Fact]
-    public void IsInRange_is_half_open_low_included_high_excluded_across_the_wrap()
+    public void IsBetween_is_half_open_low_included_high_excluded_across_the_wrap()
     {
         // "RCV.NXT =< SEG.SEQ < RCV.NXT+RCV.WND" with RCV.NXT 16 before the wrap and a window of 32.
         SeqNumber next = S(0xFFFFFFF0), end = next + 32;
-        Assert.True(next.IsInRange(next, end));
-        Assert.True(S(0xFFFFFFFF).IsInRange(next, end));
-        Assert.True(S(0).IsInRange(next, end));
-        Assert.True(S(0x0F).IsInRange(next, end));
-        Assert.False(S(0x10).IsInRange(next, end));
-        Assert.False(S(0xFFFFFFEF).IsInRange(next, end));
-        Assert.False(next.IsInRange(next, next)); // a zero window holds nothing
+        Assert.True(next.IsBetween(next, end));
+        Assert.True(S(0xFFFFFFFF).IsBetween(next, end));
+        Assert.True(S(0).IsBetween(next, end));
+        Assert.True(S(0x0F).IsBetween(next, end));
+        Assert.False(S(0x10).IsBetween(next, end));
+        Assert.False(S(0xFFFFFFEF).IsBetween(next, end));
+        Assert.False(next.IsBetween(next, next)); // a zero window holds nothing
     }
 
     [Fact]
