@@ -68,7 +68,7 @@ public readonly struct SeqNumber : IEquatable<SeqNumber>
     /// unsigned offset from low, so it is exact for any interval shorter than 2^32, not only
     /// those within 2^31.
     /// </summary>
-    public bool IsInRange(SeqNumber low, SeqNumber high) => unchecked(_value - low._value) < unchecked(high._value - low._value);
+    public bool IsBetween(SeqNumber low, SeqNumber high) => unchecked(_value - low._value) < unchecked(high._value - low._value);
 
     /// <summary>
     /// True if low &lt; this &lt;= high: the form of the acknowledgment test "SND.UNA &lt; SEG.ACK
