@@ -94,7 +94,13 @@ hoststack.SetAction(result =>
     }
 });
 
-var rootCommand = new RootCommand("unikernel: build, boot and test the C# network bootloader and unikernel kit") { build, emulate, hoststack, registers, test };
+// `bench`: TCP receive throughput of hoststack, lwIP (Debian's liblwip-dev behind a TAP, the
+// harness in bench/lwip-sink/) and Linux over veth, each fed the same stream by Linux's nc in
+// network namespaces of its own; median of --runs transfers of --bytes, ratios to lwIP; the
+// table is appended to build/measurements/bench.txt. Needs root. (tools/Unikernel/Bench/)
+var bench = Unikernel.Tool.Bench.BenchCommand.Create(root);
+
+var rootCommand = new RootCommand("unikernel: build, boot and test the C# network bootloader and unikernel kit") { bench, build, emulate, hoststack, registers, test };
 return rootCommand.Parse(args).Invoke();
 
 BuiltImage BuildBoard(BoardFile board, string? project = null, string? output = null)

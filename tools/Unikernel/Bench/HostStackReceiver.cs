@@ -1,0 +1,68 @@
+using System.Globalization;
+
+namespace Unikernel.Tool.Bench;
+
+/// <summary>
+/// Our stack: `unikernel hoststack` on a TAP interface in a namespace, with its TCP service on
+/// port 1337, which prints `hoststack: tcp 1337 received N bytes sha256 HEX in MS ms` when the
+/// peer closes. Until hoststack has TCP, the connection is refused or times out, and the row
+/// reads "not available yet".
+/// </summary>
+public sealed class HostStackReceiver : BenchReceiver
+{
+    public const string Tap = "uk0";
+    public const string Mac = "02:00:5e:77:00:02";
+    public const string LinkAddress = "169.254.77.1/16";
+    public const string StackAddress = "169.254.77.2";
+    public const string NotAvailable = "not available yet (hoststack has no TCP)";
+
+    private readonly BenchNamespace _space;
+    private readonly BenchProcess _stack;
+
+    public HostStackReceiver()
+    {
+        _space = new BenchNamespace();
+        try
+        {
+            _stack = _space.Start([.. ToolCommand(), "hoststack", "--tap", Tap, "--mac", Mac, "--ipv4", StackAddress + "/16"]);
+            _stack.WaitForLine("^hoststack: uk0 ", TimeSpan.FromSeconds(30));
+            _space.Address(Tap, LinkAddress);
+        }
+        catch
+        {
+            _space.Dispose();
+            throw;
+        }
+    }
+
+
+    public override BenchNamespace Sender => _space;
+
+    public override string Address => StackAddress;
+
+    public override int Mark() => _stack.LineCount;
+
+    public override void Confirm(ThroughputRun run, StreamFile stream, int mark)
+    {
+        if (!run.Connected)
+            throw new ReceiverUnavailable(NotAvailable);
+        base.Confirm(run, stream, mark);
+        var report = _stack.WaitForLine($@"^hoststack: tcp {ThroughputRun.Port} received (\d+) bytes sha256 ([0-9a-fA-F]{{64}}) in (\d+) ms$", TimeSpan.FromSeconds(10), mark);
+        long received = long.Parse(report.Groups[1].Value, CultureInfo.InvariantCulture);
+        if (received != stream.Length)
+            throw new BenchFailure($"hoststack received {received} bytes of {stream.Length}");
+        if (!string.Equals(report.Groups[2].Value, stream.Sha256, StringComparison.OrdinalIgnoreCase))
+            throw new BenchFailure($"hoststack's sha256 {report.Groups[2].Value} is not the stream's {stream.Sha256}");
+    }
+
+    public override void Dispose() => _space.Dispose();
+
+    /// <summary>This tool again: `dotnet unikernel.dll`, or its apphost.</summary>
+    private static string[] ToolCommand()
+    {
+        string host = Environment.ProcessPath ?? "dotnet";
+        return System.IO.Path.GetFileNameWithoutExtension(host) == "dotnet"
+            ? [host, typeof(HostStackReceiver).Assembly.Location]
+            : [host];
+    }
+}

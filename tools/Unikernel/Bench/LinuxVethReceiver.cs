@@ -1,0 +1,45 @@
+namespace Unikernel.Tool.Bench;
+
+/// <summary>
+/// Linux to Linux: two namespaces joined by a veth pair, `nc -lk 1337 > /dev/null` in one, the
+/// sender in the other. The ceiling of this machine for a TCP stream (offloads and all).
+/// </summary>
+public sealed class LinuxVethReceiver : BenchReceiver
+{
+    public const string SenderAddress = "169.254.79.1";
+    public const string ReceiverAddress = "169.254.79.2";
+
+    private readonly BenchNamespace _sender;
+    private readonly BenchNamespace _receiver;
+
+    public LinuxVethReceiver()
+    {
+        _sender = new BenchNamespace();
+        try
+        {
+            _receiver = new BenchNamespace();
+            _sender.Veth("ukv0", _receiver, "ukv1");
+            _sender.Address("ukv0", SenderAddress + "/16");
+            _receiver.Address("ukv1", ReceiverAddress + "/16");
+            // -k: one listener for every run; its output goes nowhere, its input is empty.
+            _receiver.Start("sh", "-c", $"exec nc -lk {ThroughputRun.Port} < /dev/null > /dev/null");
+            _receiver.WaitListening(ThroughputRun.Port, TimeSpan.FromSeconds(10));
+        }
+        catch
+        {
+            Dispose();
+            throw;
+        }
+    }
+
+
+    public override BenchNamespace Sender => _sender;
+
+    public override string Address => ReceiverAddress;
+
+    public override void Dispose()
+    {
+        _receiver?.Dispose();
+        _sender.Dispose();
+    }
+}
