@@ -122,6 +122,7 @@ public sealed partial class NetworkInterface
             c.SndUna = ack;
             SampleRtt(ref c, ack);
             c.State = TcpState.Established;
+            StartCongestionControl(ref c);
             c.RetransmitDeadline = 0;
             c.Backoff = 0;
             return ReplyAck(ref c, reply);
@@ -140,6 +141,11 @@ public sealed partial class NetworkInterface
         int length = segment.Payload.Length;
         int segmentLength = length + ((flags & TcpFlags.Syn) != 0 ? 1 : 0) + ((flags & TcpFlags.Fin) != 0 ? 1 : 0);
         uint window = ReceiveWindow(ref c);
+
+        // Our SYN-ACK was lost and the peer sends its SYN again: answer it again (as Linux does),
+        // rather than with the bare ACK an unacceptable segment gets.
+        if (c.State == TcpState.SynReceived && (flags & (TcpFlags.Syn | TcpFlags.Ack)) == TcpFlags.Syn && seq == c.Irs)
+            return ReplySegment(ref c, c.Iss, TcpFlags.Syn | TcpFlags.Ack, 0, 0, reply);
 
         // PAWS (RFC 7323 section 5.3): an old timestamp means an old duplicate.
         if (c.Timestamps && options.HasTimestamps && (flags & TcpFlags.Rst) == 0
@@ -170,8 +176,6 @@ public sealed partial class NetworkInterface
         // Fourth: a SYN in a synchronised state gets a challenge ACK (RFC 5961 section 4.2).
         if ((flags & TcpFlags.Syn) != 0)
         {
-            if (c.State == TcpState.SynReceived && seq == c.Irs)
-                return ReplySegment(ref c, c.Iss, TcpFlags.Syn | TcpFlags.Ack, 0, 0, reply); // the peer lost our SYN-ACK
             return ReplyAck(ref c, reply);
         }
 
@@ -184,6 +188,7 @@ public sealed partial class NetworkInterface
             if (ack <= c.SndUna || ack > c.SndNxt)
                 return ReplySegment(ref c, ack, TcpFlags.Rst, 0, 0, reply, resetOnly: true);
             c.State = TcpState.Established;
+            StartCongestionControl(ref c);
             c.SndWnd = (uint)segment.Window << c.SendScale;
             c.SndWl1 = seq;
             c.SndWl2 = ack;
@@ -197,8 +202,10 @@ public sealed partial class NetworkInterface
         if (c.State == TcpState.Closed)
             return Verdict.Absorbed;
 
-        // Timestamps: remember the peer's for our echo, for in-order segments (RFC 7323 section 4.3).
-        if (c.Timestamps && options.HasTimestamps && seq <= c.RcvNxt && (int)(options.TimestampValue - c.TsRecent) >= 0)
+        // Timestamps: remember the peer's for our echo when the segment starts at or before what
+        // we last acknowledged (RFC 7323 section 4.3 and 5.3, R3), so a delayed ACK echoes the
+        // earliest segment it covers.
+        if (c.Timestamps && options.HasTimestamps && seq <= c.LastAckSent && (int)(options.TimestampValue - c.TsRecent) >= 0)
             c.TsRecent = options.TimestampValue;
 
         // Seventh: the text.
@@ -278,7 +285,10 @@ public sealed partial class NetworkInterface
             c.SndWl1 = seq;
             c.SndWl2 = ack;
             if (window > 0)
+            {
                 c.PersistDeadline = 0;
+                c.PersistBackoff = 0;
+            }
         }
 
         if (!FinAcked(ref c))

@@ -39,16 +39,20 @@ public sealed partial class NetworkInterface
     private static uint MaximumSendWindow(ref TcpConnection c) => c.SndWnd > 65535u ? c.SndWnd : 65535u;
 
     /// <summary>
-    /// After the application read: if the window grew by a segment or half the buffer since we
-    /// last said, tell the peer now (receiver-side silly window avoidance, RFC 9293 section 3.8.6.2.2).
+    /// After the application read: when the window we offered had shrunk below half the buffer
+    /// and has now grown by a segment or half the buffer, tell the peer at once (receiver-side
+    /// silly window avoidance, RFC 1122 section 4.2.3.3); a wide open window needs no update.
     /// </summary>
-    private void WindowOpened(ref TcpConnection c, int freeBefore)
+    private static void WindowOpened(ref TcpConnection c, int freeBefore)
     {
-        if (c.State < TcpState.Established)
+        if (c.State < TcpState.Established || freeBefore >= c.Receive.Free)
             return;
         int advertised = c.RcvAdvertised - c.RcvNxt;
-        int threshold = c.SendMss < c.Receive.Capacity / 2 ? c.SendMss : c.Receive.Capacity / 2;
-        if (c.Receive.Free - (advertised > 0 ? advertised : 0) >= threshold && freeBefore < c.Receive.Free)
+        if (advertised < 0)
+            advertised = 0;
+        int half = c.Receive.Capacity / 2;
+        int threshold = c.SendMss < half ? c.SendMss : half;
+        if (advertised < half && c.Receive.Free - advertised >= threshold)
             c.AckNow = true;
     }
 
@@ -76,6 +80,19 @@ public sealed partial class NetworkInterface
         c.Rto = rto < MinimumRto ? MinimumRto : rto > MaximumRto ? MaximumRto : rto;
     }
 
+    /// <summary>
+    /// The congestion window a new connection starts with, once the MSS is known: ten segments
+    /// capped at 14,600 bytes as RFC 6928 (and Linux) has it; slow start until a loss.
+    /// </summary>
+    private static void StartCongestionControl(ref TcpConnection c)
+    {
+        uint mss = c.SendMss;
+        uint tenSegments = 10 * mss;
+        uint cap = 2 * mss > 14600u ? 2 * mss : 14600u;
+        c.Cwnd = tenSegments < cap ? tenSegments : cap;
+        c.Ssthresh = uint.MaxValue / 2;
+    }
+
     /// <summary>Slow start and congestion avoidance (RFC 5681 section 3.1), and leaving NewReno recovery (RFC 6582 section 3.2).</summary>
     private static void GrowWindow(ref TcpConnection c, int acked)
     {
@@ -90,7 +107,7 @@ public sealed partial class NetworkInterface
             else
             {
                 // Partial acknowledgment: the next hole is lost too; resend it now (step 5).
-                c.SndNxt = c.SndUna;
+                c.RetransmitFirst = true;
                 c.Cwnd = c.Cwnd > (uint)acked ? c.Cwnd - (uint)acked + c.SendMss : c.SendMss;
             }
             return;
@@ -117,9 +134,8 @@ public sealed partial class NetworkInterface
         c.Recover = c.SndMax;
         c.InRecovery = true;
         c.RttMeasuring = false;
-        // Resend the first unacknowledged segment: SndNxt back to SndUna sends it, and what follows
-        // goes again as the window allows.
-        c.SndNxt = c.SndUna;
+        // Resend the first unacknowledged segment; new data follows as the inflated window allows.
+        c.RetransmitFirst = true;
     }
 
     /// <summary>The next segment any connection has due, written as a whole frame; 0 when none.</summary>
@@ -150,7 +166,7 @@ public sealed partial class NetworkInterface
                 ref TcpConnection c = ref _tcp[i];
                 if (c.State == TcpState.Closed)
                     continue;
-                if (c.AckNow || c.AbortPending || HasSomethingToSend(ref c) || (c.State == TcpState.SynSent && c.SndNxt == c.Iss))
+                if (c.AckNow || c.AbortPending || c.RetransmitFirst || HasSomethingToSend(ref c) || (c.State == TcpState.SynSent && c.SndNxt == c.Iss))
                     return _now;
                 if (c.RetransmitDeadline != 0)
                     next = Earlier(next, c.RetransmitDeadline);
@@ -237,6 +253,7 @@ public sealed partial class NetworkInterface
                 c.Ssthresh = flight / 2 > 2u * c.SendMss ? flight / 2 : 2u * c.SendMss;
                 c.Cwnd = c.SendMss;
                 c.InRecovery = false;
+                c.RetransmitFirst = false;
                 c.DuplicateAcks = 0;
                 c.SndNxt = c.SndUna;
                 if (c.FinSent && c.SndUna != c.SndMax)
@@ -258,6 +275,16 @@ public sealed partial class NetworkInterface
         if (c.State == TcpState.TimeWait)
             return c.AckNow ? WriteAck(ref c, frame) : 0;
 
+        // Fast retransmit: the segment at SND.UNA again, whatever the window (RFC 5681 section 3.2 step 3).
+        if (c.RetransmitFirst)
+        {
+            c.RetransmitFirst = false;
+            int held = c.Send.Count;
+            int first = held < c.SendMss ? held : c.SendMss;
+            if (first > 0)
+                return WriteSegment(ref c, frame, c.SndUna, TcpFlags.Ack | (first == held && !c.FinSent ? TcpFlags.Psh : 0), 0, first);
+        }
+
         // New or retransmitted data from SndNxt, as much as the windows allow, a segment at a time.
         int sent = SentData(ref c);
         int unsent = c.Send.Count - sent;
@@ -277,7 +304,7 @@ public sealed partial class NetworkInterface
             return written;
         }
         if (unsent > 0 && c.SndWnd == 0 && c.SndUna == c.SndNxt)
-            return ProbeZeroWindow(ref c, frame, sent);
+            return ProbeZeroWindow(ref c, frame);
 
         if (c.CloseRequested && !c.FinSent && unsent == 0 && (c.State == TcpState.Established || c.State == TcpState.CloseWait))
         {
@@ -320,8 +347,13 @@ public sealed partial class NetworkInterface
             c.RetransmitDeadline = _now + c.Rto;
     }
 
-    /// <summary>RFC 9293 section 3.8.6.1: with the window shut and data waiting, a one-byte probe on the persist timer.</summary>
-    private int ProbeZeroWindow(ref TcpConnection c, Span<byte> frame, int sent)
+    /// <summary>
+    /// RFC 9293 section 3.8.6.1: with the window shut and data waiting, a probe on the persist
+    /// timer, backed off. As Linux does, the probe repeats the last acknowledged byte's sequence
+    /// number (SND.UNA - 1) with no data: the peer must answer it with an ACK carrying its
+    /// window, and nothing of ours moves.
+    /// </summary>
+    private int ProbeZeroWindow(ref TcpConnection c, Span<byte> frame)
     {
         if (c.PersistDeadline == 0)
         {
@@ -330,9 +362,10 @@ public sealed partial class NetworkInterface
         }
         if (_now - c.PersistDeadline < 0)
             return 0;
-        int backoff = c.Rto * 2;
+        c.PersistBackoff++;
+        long backoff = (long)c.Rto << (c.PersistBackoff < 6 ? c.PersistBackoff : 6);
         c.PersistDeadline = _now + (backoff > MaximumRto ? MaximumRto : backoff);
-        return WriteSegment(ref c, frame, c.SndNxt, TcpFlags.Ack, sent, 1);
+        return WriteSegment(ref c, frame, c.SndUna - 1, TcpFlags.Ack, 0, 0);
     }
 
     /// <summary>Finds the peer's MAC for an active open: the next hop through the neighbour cache (its solicitations go out from Poll).</summary>
@@ -471,7 +504,9 @@ public sealed partial class NetworkInterface
             c.AckNow = false;
             c.UnackedSegments = 0;
             c.DelayedAckDeadline = 0;
-            SeqNumber edge = c.RcvNxt + (int)(scaled << c.ReceiveScale);
+            c.LastAckSent = c.RcvNxt;
+            // A SYN's window is never scaled (RFC 7323 section 2.2).
+            SeqNumber edge = c.RcvNxt + (int)(syn ? scaled : scaled << c.ReceiveScale);
             if (edge > c.RcvAdvertised || c.RcvAdvertised == default)
                 c.RcvAdvertised = edge;
         }

@@ -65,6 +65,9 @@ internal struct TcpConnection
     public bool Timestamps;
     public uint TsRecent;
 
+    /// <summary>RCV.NXT as our last ACK said it (RFC 7323's Last.ACK.sent).</summary>
+    public SeqNumber LastAckSent;
+
     /// <summary>Segments received since our last ACK; every second full one is acknowledged at once (RFC 9293 section 3.8.6.3, RFC 5681 section 4.2).</summary>
     public byte UnackedSegments;
     public bool AckNow;
@@ -85,10 +88,14 @@ internal struct TcpConnection
     public uint Ssthresh;
     public byte DuplicateAcks;
     public bool InRecovery;
+
+    /// <summary>Fast retransmit or a partial ACK asks for the segment at SND.UNA to go again, once, before new data.</summary>
+    public bool RetransmitFirst;
     public SeqNumber Recover;
 
     /// <summary>Zero-window probe due (RFC 9293 section 3.8.6.1).</summary>
     public long PersistDeadline;
+    public byte PersistBackoff;
 
     /// <summary>When TIME-WAIT ends, or a half-open SYN-RECEIVED entry is given up.</summary>
     public long StateDeadline;

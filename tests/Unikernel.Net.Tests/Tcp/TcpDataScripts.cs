@@ -1,0 +1,235 @@
+namespace Unikernel.Net.Tests.Tcp;
+
+/// <summary>Receiving and sending data: acknowledgments, SACK, windows, resets, PAWS, retransmission.</summary>
+public class TcpDataScripts
+{
+    private const string Open = TcpHandshakeScripts.PassiveOpen + "\n";
+
+    [Fact]
+    public void Every_second_segment_is_acknowledged_at_once_a_single_one_after_the_delay()
+    {
+        new TcpScript().Run(Open + """
+            +.1   < P. 1:1001(1000) ack 1 win 502 <nop,nop,TS val 120 ecr 0>
+            +0    < P. 1001:2001(1000) ack 1 win 502 <nop,nop,TS val 121 ecr 0>
+            // A delayed ACK echoes the earliest timestamp it covers (RFC 7323 section 4.3).
+            +0    > . 1:1(0) ack 2001 win 31768 <nop,nop,TS val * ecr 120>
+            +.1   < P. 2001:3001(1000) ack 1 win 502 <nop,nop,TS val 130 ecr 0>
+            +.04  > . 1:1(0) ack 3001 win 31268 <nop,nop,TS val * ecr 130>
+            +0    app read 3000
+            """).Finish(2);
+    }
+
+    [Fact]
+    public void Out_of_order_data_is_held_and_reported_in_sack_blocks_until_the_hole_fills()
+    {
+        new TcpScript().Run(Open + """
+            +.1   < . 1001:2001(1000) ack 1 win 502 <nop,nop,TS val 120 ecr 0>
+            +0    > . 1:1(0) ack 1 <nop,nop,TS val * ecr 110,nop,nop,sack 1001:2001>
+            +0    < . 3001:4001(1000) ack 1 win 502 <nop,nop,TS val 121 ecr 0>
+            +0    > . 1:1(0) ack 1 <nop,nop,TS val * ecr 110,nop,nop,sack 3001:4001 1001:2001>
+            +0    < . 1:1001(1000) ack 1 win 502 <nop,nop,TS val 122 ecr 0>
+            +0    > . 1:1(0) ack 2001 <nop,nop,TS val * ecr 122,nop,nop,sack 3001:4001>
+            +0    < . 2001:3001(1000) ack 1 win 502 <nop,nop,TS val 123 ecr 0>
+            +0    > . 1:1(0) ack 4001 <nop,nop,TS val * ecr 123>
+            +0    app read 4000
+            """).Finish(2);
+    }
+
+    [Fact]
+    public void Duplicate_data_is_acknowledged_and_not_delivered_twice()
+    {
+        new TcpScript().Run(Open + """
+            +.1   < . 1:1001(1000) ack 1 win 502 <nop,nop,TS val 120 ecr 0>
+            +.04  > . 1:1(0) ack 1001 <nop,nop,TS val * ecr 120>
+            +.1   < . 1:1001(1000) ack 1 win 502 <nop,nop,TS val 121 ecr 0>
+            +0    > . 1:1(0) ack 1001 <nop,nop,TS val * ecr 120>
+            +.1   < . 501:1501(1000) ack 1 win 502 <nop,nop,TS val 122 ecr 0>
+            +.04  > . 1:1(0) ack 1501 <nop,nop,TS val * ecr 122>
+            +0    app read 1500
+            """).Finish(2);
+    }
+
+    [Fact]
+    public void Full_receive_buffer_closes_the_window_and_reading_opens_it_again()
+    {
+        new TcpScript(receiveBuffer: 2000).Run("""
+            0     < S 0:0(0) win 65535 <mss 1000>
+            0     > S. 0:0(0) ack 1 win 2000 <mss 1440>
+            +.01  < . 1:1(0) ack 1 win 65535
+            +.1   < . 1:1001(1000) ack 1 win 65535
+            +0    < . 1001:2001(1000) ack 1 win 65535
+            +0    > . 1:1(0) ack 2001 win 0
+            +.1   < . 2001:2002(1) ack 1 win 65535
+            +0    > . 1:1(0) ack 2001 win 0
+            +0    app accept
+            +0    app read 2000
+            +0    > . 1:1(0) ack 2001 win 2000
+            """).Finish(2);
+    }
+
+    [Theory]
+    [InlineData(4294967000u)]
+    [InlineData(4294967295u)]
+    public void Sequence_numbers_wrap_around_cleanly(uint peerIsn)
+    {
+        new TcpScript().Run($"""
+            peer isn {peerIsn}
+            """ + "\n" + Open + """
+            +.1   < . 1:1001(1000) ack 1 win 502 <nop,nop,TS val 120 ecr 0>
+            +0    < . 1001:2001(1000) ack 1 win 502 <nop,nop,TS val 121 ecr 0>
+            +0    > . 1:1(0) ack 2001 <nop,nop,TS val * ecr 120>
+            +0    app read 2000
+            """).Finish(2);
+    }
+
+    [Fact]
+    public void Reset_with_the_exact_sequence_number_ends_the_connection()
+    {
+        new TcpScript().Run(Open + """
+            +.1   < R 1:1(0) win 0
+            +0    app reset
+            +0    app state Closed
+            """).Finish(1);
+    }
+
+    [Fact]
+    public void Reset_inside_the_window_but_not_exact_gets_a_challenge_ack()
+    {
+        new TcpScript().Run(Open + """
+            +.1   < R 500:500(0) win 0
+            +0    > . 1:1(0) ack 1 <nop,nop,TS val * ecr 110>
+            +0    app state Established
+            """).Finish(1);
+    }
+
+    [Fact]
+    public void Reset_outside_the_window_is_ignored()
+    {
+        new TcpScript().Run(Open + """
+            +.1   < R 900000:900000(0) win 0
+            +0    app state Established
+            """).Finish(1);
+    }
+
+    [Fact]
+    public void Syn_on_an_established_connection_gets_a_challenge_ack()
+    {
+        new TcpScript().Run(Open + """
+            +.1   < S 77:77(0) win 65535 <mss 1460>
+            +0    > . 1:1(0) ack 1 <nop,nop,TS val * ecr 110>
+            +0    app state Established
+            """).Finish(1);
+    }
+
+    [Fact]
+    public void Old_timestamp_is_rejected_by_paws_with_an_ack()
+    {
+        new TcpScript().Run(Open + """
+            +.1   < . 1:1001(1000) ack 1 win 502 <nop,nop,TS val 50 ecr 0>
+            +0    > . 1:1(0) ack 1 <nop,nop,TS val * ecr 110>
+            +0    app read 0
+            """).Finish(1);
+    }
+
+    [Fact]
+    public void Ack_for_data_never_sent_is_answered_and_ignored()
+    {
+        new TcpScript().Run(Open + """
+            +.1   < . 1:1(0) ack 5000 win 502 <nop,nop,TS val 120 ecr 0>
+            +0    > . 1:1(0) ack 1 <nop,nop,TS val * ecr 110>
+            +0    app state Established
+            """).Finish(1);
+    }
+
+    [Fact]
+    public void Segment_with_a_bad_checksum_is_dropped()
+    {
+        new TcpScript().Run(Open + """
+            +.1   < . 1:1001(1000) ack 1 win 502 badsum <nop,nop,TS val 120 ecr 0>
+            +0    app read 0
+            """).Finish(1);
+    }
+
+    [Fact]
+    public void Data_we_send_is_retransmitted_on_timeout_with_backoff()
+    {
+        new TcpScript().Run(Open + """
+            +.1   app write 1000
+            +0    > P. 1:1001(1000) ack 1 <nop,nop,TS val * ecr 110>
+            +1.0  > P. 1:1001(1000) ack 1 <nop,nop,TS val * ecr 110>
+            +2.0  > P. 1:1001(1000) ack 1 <nop,nop,TS val * ecr 110>
+            +.01  < . 1:1(0) ack 1001 win 502 <nop,nop,TS val 200 ecr 0>
+            """).Finish(8);
+    }
+
+    [Fact]
+    public void Rto_follows_the_measured_round_trip()
+    {
+        new TcpScript().Run(Open + """
+            +.1   app write 1000
+            +0    > P. 1:1001(1000) ack 1 <nop,nop,TS val * ecr 110>
+            +.05  < . 1:1(0) ack 1001 win 502 <nop,nop,TS val 200 ecr 0>
+            +.1   app write 1000
+            +0    > P. 1001:2001(1000) ack 1 <nop,nop,TS val * ecr 200>
+            // srtt 50 ms, rttvar 25 ms: RTO = 150 ms, raised to the 200 ms floor
+            +.2   > P. 1001:2001(1000) ack 1 <nop,nop,TS val * ecr 200>
+            +.01  < . 1:1(0) ack 2001 win 502 <nop,nop,TS val 300 ecr 0>
+            """).Finish(3);
+    }
+
+    [Fact]
+    public void Three_duplicate_acks_trigger_a_fast_retransmit()
+    {
+        new TcpScript().Run("""
+            0     < S 0:0(0) win 65535 <mss 1000>
+            0     > S. 0:0(0) ack 1 <mss 1440>
+            +.01  < . 1:1(0) ack 1 win 65535
+            +0    app accept
+            +.1   app write 4000
+            +0    > . 1:1001(1000) ack 1
+            +0    > . 1001:2001(1000) ack 1
+            +0    > . 2001:3001(1000) ack 1
+            +0    > P. 3001:4001(1000) ack 1
+            +.05  < . 1:1(0) ack 1001 win 65535
+            // three duplicates of it: the segment after 1001 is taken as lost
+            +0    < . 1:1(0) ack 1001 win 65535
+            +0    < . 1:1(0) ack 1001 win 65535
+            +0    < . 1:1(0) ack 1001 win 65535
+            +0    > . 1001:2001(1000) ack 1
+            +.05  < . 1:1(0) ack 4001 win 65535
+            """).Finish(3);
+    }
+
+    [Fact]
+    public void Zero_window_from_the_peer_is_probed_until_it_opens()
+    {
+        new TcpScript().Run("""
+            0     < S 0:0(0) win 65535 <mss 1000>
+            0     > S. 0:0(0) ack 1 <mss 1440>
+            +.01  < . 1:1(0) ack 1 win 0
+            +0    app accept
+            +.1   app write 500
+            // Probes repeat SND.UNA - 1 with no data, backed off from the RTO.
+            +1.0  > . 0:0(0) ack 1
+            +.01  < . 1:1(0) ack 1 win 0
+            3.11  > . 0:0(0) ack 1
+            +.01  < . 1:1(0) ack 1 win 65535
+            +0    > P. 1:501(500) ack 1
+            +.01  < . 1:1(0) ack 501 win 65535
+            """).Finish(8);
+    }
+
+    [Fact]
+    public void Retransmitted_fin_in_time_wait_is_acknowledged_again()
+    {
+        new TcpScript().Run(Open + """
+            +.1   app close
+            +0    > F. 1:1(0) ack 1 <nop,nop,TS val * ecr 110>
+            +.01  < F. 1:1(0) ack 2 win 502 <nop,nop,TS val 120 ecr 0>
+            +0    > . 2:2(0) ack 2 <nop,nop,TS val * ecr 120>
+            +.5   < F. 1:1(0) ack 2 win 502 <nop,nop,TS val 130 ecr 0>
+            +0    > . 2:2(0) ack 2 <nop,nop,TS val * ecr 120>
+            +0    app state TimeWait
+            """).Finish(2);
+    }
+}

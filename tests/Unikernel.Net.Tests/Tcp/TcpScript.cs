@@ -1,0 +1,448 @@
+using System.Globalization;
+using System.Text;
+using System.Text.RegularExpressions;
+using Unikernel.Net.Tcp;
+using Unikernel.Net.Tests.Wire;
+using Unikernel.Net.Wire;
+
+namespace Unikernel.Net.Tests.Tcp;
+
+/// <summary>
+/// A small packetdrill-style language for TCP behaviour: each line feeds a segment from the
+/// peer (<c>&lt;</c>), expects one from us (<c>&gt;</c>), or acts as the application
+/// (<c>app ...</c>), at a time in seconds (absolute, or <c>+</c> relative to the last line).
+/// Sequence numbers are relative: the peer's to its initial sequence number (<c>peer isn N</c>
+/// sets it, near the wrap if wanted), ours to our ISS, learned from our SYN or SYN-ACK.
+/// <code>
+/// 0     &lt; S 0:0(0) win 65535 &lt;mss 1460,sackOK,TS val 100 ecr 0,nop,wscale 7&gt;
+/// 0     &gt; S. 0:0(0) ack 1 &lt;mss 1440,sackOK,TS val * ecr 100,nop,wscale *&gt;
+/// +.01  &lt; . 1:1(0) ack 1 win 502
+/// +0    app accept
+/// </code>
+/// Outbound lines check flags, sequence range and length exactly; <c>ack</c>, <c>win</c> and
+/// options only when given (<c>*</c> matches any value). Every segment we send must be expected:
+/// one left over when the next line runs fails the script. Times of expected segments must match
+/// within <see cref="Tolerance"/>.
+/// </summary>
+public sealed class TcpScript
+{
+    /// <summary>How far the time of a segment we send may be from the script's (packetdrill's default is 4 ms).</summary>
+    public const long Tolerance = 5;
+
+    public static readonly MacAddress OurMac = Golden.Mac("02:00:5e:77:00:02");
+    public static readonly MacAddress PeerMac = Golden.Mac("02:00:5e:77:00:01");
+    public static readonly Ipv4Address OurIpv4 = Golden.V4("169.254.77.2");
+    public static readonly Ipv4Address PeerIpv4 = Golden.V4("169.254.77.1");
+    public static readonly Ipv6Address OurIpv6 = NetworkInterface.LinkLocalFromMac(OurMac);
+    public static readonly Ipv6Address PeerIpv6 = NetworkInterface.LinkLocalFromMac(PeerMac);
+
+    private readonly bool _ipv6;
+    private readonly List<(long Time, byte[] Frame)> _sent = [];
+    private readonly byte[] _frame = new byte[TransmitQueue.SlotSize];
+    private long _now;
+    private long _lastLineTime;
+    private int _line;
+    private uint _peerIsn = 1_000_000;
+    private SeqNumber? _ourIss;
+    private ushort? _ourPort;
+    private int _connection = -1;
+    private long _appRead;
+    private long _appWritten;
+
+    public TcpScript(bool ipv6 = true, int receiveBuffer = 64 * 1024, int sendBuffer = 64 * 1024, ushort listenPort = 8080, ushort peerPort = 40000)
+    {
+        _ipv6 = ipv6;
+        ListenPort = listenPort;
+        PeerPort = peerPort;
+        var configuration = NetworkConfiguration.WithStaticIpv4(OurIpv4, 16);
+        configuration.Ipv6Autoconfiguration = false;
+        configuration.TcpConnections = 4;
+        configuration.TcpReceiveBuffer = receiveBuffer;
+        configuration.TcpSendBuffer = sendBuffer;
+        Interface = new NetworkInterface(OurMac, configuration);
+        Assert.True(Interface.TryListenTcp(listenPort));
+        // The peer introduces itself (a neighbour solicitation or ARP request), so we know its MAC.
+        Interface.Process(ipv6 ? Introduction6() : Introduction4(), new byte[TransmitQueue.SlotSize]);
+    }
+
+    public NetworkInterface Interface { get; }
+
+    public ushort ListenPort { get; }
+
+    public ushort PeerPort { get; }
+
+    /// <summary>The connection the application holds (accepted or connected), -1 before.</summary>
+    public int Connection => _connection;
+
+    /// <summary>Our initial sequence number, once seen.</summary>
+    public SeqNumber OurIss => _ourIss ?? throw new InvalidOperationException("no SYN from us yet");
+
+    /// <summary>Runs every line; a failure names the line and what differed.</summary>
+    public TcpScript Run(string script)
+    {
+        foreach (string raw in script.Split('\n'))
+        {
+            _line++;
+            string line = raw.Trim();
+            int comment = line.IndexOf("//", StringComparison.Ordinal);
+            if (comment >= 0)
+                line = line[..comment].Trim();
+            if (line.Length == 0)
+                continue;
+            try
+            {
+                Execute(line);
+            }
+            catch (Exception error) when (error is not TcpScriptException)
+            {
+                throw new TcpScriptException($"line {_line}: {line}\n{error.Message}", error);
+            }
+        }
+        return this;
+    }
+
+    /// <summary>Lets time pass to <paramref name="seconds"/> and fails on any segment we sent that no line expected.</summary>
+    public TcpScript Finish(double seconds)
+    {
+        Advance((long)Math.Round(seconds * 1000));
+        if (_sent.Count > 0)
+            throw new TcpScriptException($"at the end: unexpected segment at {_sent[0].Time / 1000.0:0.000}: {Describe(_sent[0].Frame)}");
+        return this;
+    }
+
+    private void Execute(string line)
+    {
+        if (line.StartsWith("peer isn ", StringComparison.Ordinal))
+        {
+            _peerIsn = uint.Parse(line[9..], CultureInfo.InvariantCulture);
+            return;
+        }
+        var match = Regex.Match(line, @"^(\+?)([0-9]*\.?[0-9]+)\s+(.*)$");
+        if (!match.Success)
+            throw new TcpScriptException($"line {_line}: no time: {line}");
+        double seconds = double.Parse(match.Groups[2].Value, CultureInfo.InvariantCulture);
+        long time = (long)Math.Round(seconds * 1000) + (match.Groups[1].Value == "+" ? _lastLineTime : 0);
+        _lastLineTime = time;
+        string rest = match.Groups[3].Value;
+        if (rest.StartsWith('>'))
+        {
+            Expect(time, rest[1..].Trim());
+            return;
+        }
+        Advance(time);
+        if (_sent.Count > 0)
+            throw new TcpScriptException($"line {_line}: unexpected segment at {_sent[0].Time / 1000.0:0.000} before this line: {Describe(_sent[0].Frame)}");
+        if (rest.StartsWith('<'))
+            Inject(rest[1..].Trim());
+        else if (rest.StartsWith("app ", StringComparison.Ordinal))
+            App(rest[4..].Trim());
+        else
+            throw new TcpScriptException($"line {_line}: expected <, > or app: {line}");
+    }
+
+    /// <summary>Moves the clock to <paramref name="time"/> a millisecond at a time, keeping what we send.</summary>
+    private void Advance(long time)
+    {
+        // What the last line made due goes out now, even when the clock does not move.
+        Poll();
+        while (_now < time)
+        {
+            _now++;
+            Poll();
+        }
+    }
+
+    private void Poll()
+    {
+        for (int length; (length = Interface.Poll(_now, _frame)) > 0;)
+            Keep(_frame.AsSpan(0, length));
+    }
+
+    private void Keep(ReadOnlySpan<byte> frame)
+    {
+        // Only TCP is the script's business (neighbour discovery and ARP are answered by the stack itself).
+        if (TryParseTcp(frame.ToArray(), out _, out _))
+            _sent.Add((_now, frame.ToArray()));
+    }
+
+    private void Expect(long time, string expected)
+    {
+        Advance(time + Tolerance);
+        if (_sent.Count == 0)
+            throw new TcpScriptException($"line {_line}: expected {expected} at {time / 1000.0:0.000}, nothing was sent");
+        var (sentAt, frame) = _sent[0];
+        _sent.RemoveAt(0);
+        if (Math.Abs(sentAt - time) > Tolerance)
+            throw new TcpScriptException($"line {_line}: expected at {time / 1000.0:0.000}, sent at {sentAt / 1000.0:0.000}: {Describe(frame)}");
+        Assert.True(TryParseTcp(frame, out var segment, out var options));
+        var spec = SegmentSpec.Parse(expected);
+        if (segment.Flags != spec.Flags)
+            Fail(expected, frame, "flags");
+        SeqNumber seq = segment.SequenceNumber;
+        if ((spec.Flags & TcpFlags.Syn) != 0 && _ourIss is null)
+        {
+            _ourIss = seq - (int)spec.Start;
+            _ourPort = segment.SourcePort;
+        }
+        // Before any SYN of ours there is no ISS: sequence numbers are then absolute.
+        int relative = seq - (_ourIss ?? new SeqNumber(0));
+        if (relative != spec.Start || segment.Payload.Length != spec.Length)
+            Fail(expected, frame, "sequence or length");
+        if (spec.Ack is { } ack && segment.AcknowledgmentNumber - new SeqNumber(_peerIsn) != ack)
+            Fail(expected, frame, "ack");
+        if (spec.Window is { } window && segment.Window != window)
+            Fail(expected, frame, "window");
+        if (spec.Options is { } wanted && !OptionsMatch(wanted, options))
+            Fail(expected, frame, "options");
+        for (int i = 0; i < segment.Payload.Length; i++)
+        {
+            if (segment.Payload[i] != Pattern(_ourIss is { } s ? seq + i - s - 1 : 0))
+                Fail(expected, frame, $"payload byte {i}");
+        }
+        _lastLineTime = time;
+    }
+
+    private void Fail(string expected, byte[] frame, string what) =>
+        throw new TcpScriptException($"line {_line}: {what} differ\n  expected {expected}\n  sent     {Describe(frame)}");
+
+    private void Inject(string text)
+    {
+        var spec = SegmentSpec.Parse(text);
+        var options = spec.InboundOptions(_ourIss, _peerIsn);
+        int optionsLength = TcpOptions.Length(in options);
+        int tcpLength = TcpSegment.MinimumHeaderLength + optionsLength + spec.Length;
+        int ipHeader = _ipv6 ? Ipv6Packet.HeaderLength : Ipv4Packet.MinimumHeaderLength;
+        byte[] frame = new byte[Math.Max(EthernetFrame.MinimumLength, EthernetFrame.HeaderLength + ipHeader + tcpLength)];
+        EthernetFrame.Emit(frame, OurMac, PeerMac, _ipv6 ? EtherType.Ipv6 : EtherType.Ipv4);
+        var ipSpace = frame.AsSpan(EthernetFrame.HeaderLength);
+        var seq = new SeqNumber(_peerIsn) + (int)spec.Start;
+        SeqNumber ack = spec.Ack is { } a ? (_ourIss ?? new SeqNumber(0)) + (int)a : new SeqNumber(0);
+        var segment = TcpSegment.Emit(ipSpace.Slice(ipHeader), PeerPort, spec.DestinationPort ?? _ourPort ?? ListenPort, seq, ack, spec.Flags,
+            (ushort)(spec.Window ?? 65535), optionsLength, spec.Length);
+        TcpOptions.Write(segment.Options, in options);
+        for (int i = 0; i < spec.Length; i++)
+            segment.Payload[i] = Pattern(spec.Start + i - 1);
+        if (_ipv6)
+        {
+            Ipv6Packet.Emit(ipSpace, PeerIpv6, OurIpv6, IpProtocol.Tcp, tcpLength, 64);
+            segment.FillChecksum(PeerIpv6, OurIpv6);
+        }
+        else
+        {
+            Ipv4Packet.Emit(ipSpace, PeerIpv4, OurIpv4, IpProtocol.Tcp, tcpLength, 64);
+            segment.FillChecksum(PeerIpv4, OurIpv4);
+        }
+        if (spec.BadChecksum)
+            segment.Checksum ^= 0x5555;
+        byte[] reply = new byte[TransmitQueue.SlotSize];
+        int replyLength = Interface.Process(frame, reply);
+        if (replyLength > 0)
+            Keep(reply.AsSpan(0, replyLength));
+        Assert.Equal(Interface.Counters.Received, Interface.Counters.Accounted);
+    }
+
+    private void App(string command)
+    {
+        string[] words = command.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        switch (words[0])
+        {
+            case "accept":
+                Assert.True(Interface.TryAcceptTcp(ListenPort, out _connection), "no connection to accept");
+                break;
+            case "no-accept":
+                Assert.False(Interface.TryAcceptTcp(ListenPort, out _), "a connection was accepted");
+                break;
+            case "connect":
+                var remote = _ipv6 ? new IpEndpoint(PeerIpv6, PeerPort) : new IpEndpoint(PeerIpv4, PeerPort);
+                Assert.Equal(TcpConnectResult.Started, Interface.ConnectTcp(remote, out _connection));
+                break;
+            case "read":
+            {
+                int count = int.Parse(words[1], CultureInfo.InvariantCulture);
+                byte[] buffer = new byte[count + 1];
+                int read = Interface.ReceiveTcp(_connection, buffer);
+                Assert.True(read == count, $"read {read} bytes, expected {count}");
+                for (int i = 0; i < read; i++)
+                    Assert.True(buffer[i] == Pattern(_appRead + i), $"byte {_appRead + i} of the stream differs");
+                _appRead += read;
+                break;
+            }
+            case "write":
+            {
+                int count = int.Parse(words[1], CultureInfo.InvariantCulture);
+                byte[] data = new byte[count];
+                for (int i = 0; i < count; i++)
+                    data[i] = Pattern(_appWritten + i);
+                int taken = Interface.SendTcp(_connection, data);
+                Assert.True(taken == count, $"send took {taken} of {count} bytes");
+                _appWritten += count;
+                break;
+            }
+            case "close":
+                Interface.CloseTcp(_connection);
+                break;
+            case "abort":
+                Interface.AbortTcp(_connection);
+                break;
+            case "state":
+                var state = Enum.Parse<TcpState>(words[1], ignoreCase: true);
+                Assert.True(Interface.StateOfTcp(_connection) == state, $"state {Interface.StateOfTcp(_connection)}, expected {state}");
+                break;
+            case "reset":
+                Assert.True(Interface.WasResetTcp(_connection), "the connection was not reset");
+                break;
+            case "eof":
+                Assert.True(Interface.IsReceiveFinishedTcp(_connection), "the stream has not ended");
+                break;
+            default:
+                throw new TcpScriptException($"line {_line}: unknown app command {command}");
+        }
+    }
+
+    /// <summary>Stream byte <paramref name="index"/> (0 is the first after the SYN): a pattern, so misplaced data shows.</summary>
+    public static byte Pattern(long index) => (byte)(index * 7 + (index >> 8));
+
+    private bool OptionsMatch(string wanted, in TcpOptions actual)
+    {
+        foreach (string option in wanted.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+        {
+            string[] words = option.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            bool ok = words[0] switch
+            {
+                "nop" or "..." => true,
+                "mss" => actual.HasMss && Matches(words[1], actual.Mss),
+                "wscale" => actual.HasWindowScale && Matches(words[1], actual.WindowScale),
+                "sackOK" => actual.SackPermitted,
+                "TS" => actual.HasTimestamps && Matches(words[2], actual.TimestampValue) && Matches(words[4], actual.TimestampEcho),
+                "sack" => SackMatches(words.Skip(1).ToArray(), actual),
+                "none" => !actual.HasMss && !actual.HasWindowScale && !actual.SackPermitted && !actual.HasTimestamps && actual.SackBlockCount == 0,
+                _ => throw new TcpScriptException($"unknown option {option}"),
+            };
+            if (!ok)
+                return false;
+        }
+        // Options we send that the line does not name are a difference too.
+        bool named(string kind) => wanted.Contains(kind, StringComparison.Ordinal);
+        return (named("mss") || !actual.HasMss) && (named("wscale") || !actual.HasWindowScale)
+            && (named("sackOK") || !actual.SackPermitted) && (named("TS") || !actual.HasTimestamps)
+            && (named("sack ") || actual.SackBlockCount == 0);
+    }
+
+    private bool SackMatches(string[] blocks, in TcpOptions actual)
+    {
+        if (blocks.Length != actual.SackBlockCount)
+            return false;
+        for (int i = 0; i < blocks.Length; i++)
+        {
+            string[] edges = blocks[i].Split(':');
+            var block = actual.GetSackBlock(i);
+            if (block.Left - new SeqNumber(_peerIsn) != int.Parse(edges[0], CultureInfo.InvariantCulture)
+                || block.Right - new SeqNumber(_peerIsn) != int.Parse(edges[1], CultureInfo.InvariantCulture))
+                return false;
+        }
+        return true;
+    }
+
+    private static bool Matches(string wanted, uint value) => wanted == "*" || uint.Parse(wanted, CultureInfo.InvariantCulture) == value;
+
+    private static bool TryParseTcp(byte[] frame, out TcpSegment segment, out TcpOptions options)
+    {
+        segment = default;
+        options = default;
+        if (!EthernetFrame.TryParse(frame, out var ethernet, out _))
+            return false;
+        Span<byte> payload;
+        if (ethernet.EtherType == EtherType.Ipv6)
+        {
+            if (!Ipv6Packet.TryParse(ethernet.Payload, out var ip, out _) || ip.NextHeader != IpProtocol.Tcp)
+                return false;
+            payload = ip.Payload;
+            if (!TcpSegment.TryParse(payload, out segment, out _))
+                return false;
+            Assert.True(segment.VerifyChecksum(ip.Source, ip.Destination), "bad checksum on a segment we sent");
+        }
+        else if (ethernet.EtherType == EtherType.Ipv4)
+        {
+            if (!Ipv4Packet.TryParse(ethernet.Payload, out var ip, out _) || ip.Protocol != IpProtocol.Tcp)
+                return false;
+            payload = ip.Payload;
+            if (!TcpSegment.TryParse(payload, out segment, out _))
+                return false;
+            Assert.True(segment.VerifyChecksum(ip.Source, ip.Destination), "bad checksum on a segment we sent");
+        }
+        else
+            return false;
+        return TcpOptions.TryParse(segment.Options, out options, out _);
+    }
+
+    private string Describe(byte[] frame)
+    {
+        if (!TryParseTcp(frame, out var segment, out var options))
+            return "(not TCP)";
+        var text = new StringBuilder();
+        text.Append(FlagText(segment.Flags)).Append(' ');
+        int seq = _ourIss is { } iss ? segment.SequenceNumber - iss : (int)segment.SequenceNumber.Value;
+        text.Append(CultureInfo.InvariantCulture, $"{seq}:{seq + segment.Payload.Length}({segment.Payload.Length})");
+        if ((segment.Flags & TcpFlags.Ack) != 0)
+            text.Append(CultureInfo.InvariantCulture, $" ack {segment.AcknowledgmentNumber - new SeqNumber(_peerIsn)}");
+        text.Append(CultureInfo.InvariantCulture, $" win {segment.Window}");
+        var parts = new List<string>();
+        if (options.HasMss)
+            parts.Add($"mss {options.Mss}");
+        if (options.SackPermitted)
+            parts.Add("sackOK");
+        if (options.HasTimestamps)
+            parts.Add($"TS val {options.TimestampValue} ecr {options.TimestampEcho}");
+        if (options.HasWindowScale)
+            parts.Add($"wscale {options.WindowScale}");
+        if (options.SackBlockCount > 0)
+            parts.Add("sack " + string.Join(' ', Enumerable.Range(0, options.SackBlockCount).Select(i =>
+                $"{options.GetSackBlock(i).Left - new SeqNumber(_peerIsn)}:{options.GetSackBlock(i).Right - new SeqNumber(_peerIsn)}")));
+        if (parts.Count > 0)
+            text.Append(" <").Append(string.Join(',', parts)).Append('>');
+        return text.ToString();
+    }
+
+    public static string FlagText(TcpFlags flags)
+    {
+        var text = new StringBuilder();
+        if ((flags & TcpFlags.Syn) != 0)
+            text.Append('S');
+        if ((flags & TcpFlags.Fin) != 0)
+            text.Append('F');
+        if ((flags & TcpFlags.Rst) != 0)
+            text.Append('R');
+        if ((flags & TcpFlags.Psh) != 0)
+            text.Append('P');
+        if ((flags & TcpFlags.Ack) != 0)
+            text.Append('.');
+        return text.ToString();
+    }
+
+    private byte[] Introduction6()
+    {
+        var body = new byte[4 + 16 + 8];
+        OurIpv6.CopyTo(body.AsSpan(4));
+        body[20] = 1;
+        body[21] = 1;
+        PeerMac.CopyTo(body.AsSpan(22));
+        int icmpLength = 4 + body.Length;
+        byte[] frame = new byte[EthernetFrame.HeaderLength + Ipv6Packet.HeaderLength + icmpLength];
+        EthernetFrame.Emit(frame, OurMac, PeerMac, EtherType.Ipv6);
+        var ip = Ipv6Packet.Emit(frame.AsSpan(EthernetFrame.HeaderLength), PeerIpv6, OurIpv6, IpProtocol.Icmpv6, icmpLength, 255);
+        ip.Payload[0] = (byte)Icmpv6Type.NeighborSolicitation;
+        body.CopyTo(ip.Payload.Slice(4));
+        new Icmpv6Packet(ip.Payload).FillChecksum(PeerIpv6, OurIpv6);
+        return frame;
+    }
+
+    private static byte[] Introduction4()
+    {
+        byte[] frame = new byte[EthernetFrame.MinimumLength];
+        EthernetFrame.Emit(frame, MacAddress.Broadcast, PeerMac, EtherType.Arp);
+        ArpPacket.Emit(frame.AsSpan(EthernetFrame.HeaderLength), ArpOperation.Request, PeerMac, PeerIpv4, MacAddress.Zero, OurIpv4);
+        return frame;
+    }
+}
+
+public sealed class TcpScriptException(string message, Exception? inner = null) : Exception(message, inner);
