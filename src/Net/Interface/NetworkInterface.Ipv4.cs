@@ -36,7 +36,7 @@ public sealed partial class NetworkInterface
             return ProcessUdpv4(ethernet, ip, toUs, reply);
         if (!toUs)
             return Verdict.Drop(DropReason.NotOurAddress);
-        if (ip.Protocol == IpProtocol.Tcp)
+        if (NetworkFeatures.Tcp && ip.Protocol == IpProtocol.Tcp)
         {
             if (source.IsUnspecified)
                 return Verdict.Drop(DropReason.InvalidSource);

@@ -38,7 +38,7 @@ public sealed partial class NetworkInterface
             return ProcessIcmpv6(ethernet, ip, ip.Payload.Slice(offset), toUs, reply);
         if (protocol == IpProtocol.Udp)
             return ProcessUdpv6(ethernet, ip, ip.Payload.Slice(offset), toUs, reply);
-        if (protocol == IpProtocol.Tcp && NetworkFeatures.Tcp)
+        if (NetworkFeatures.Tcp && protocol == IpProtocol.Tcp)
             return toUs ? ProcessTcp(ethernet, destination, source, ip.Payload.Slice(offset), reply) : Verdict.Drop(DropReason.NotOurAddress);
         // A fragment ends the walk: we do not reassemble. No Next Header means nothing to do.
         if (protocol == IpProtocol.Ipv6Fragment || protocol == IpProtocol.Ipv6NoNextHeader || !toUs)

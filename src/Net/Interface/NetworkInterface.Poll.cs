@@ -62,7 +62,7 @@ public sealed partial class NetworkInterface
                 next = Earlier(next, _dhcp.NextDeadline);
             if (_transmit.Count > 0)
                 next = Earlier(next, _now);
-            if (NetworkFeatures.Tcp)
+            if (NetworkFeatures.Tcp && _tcp.Length > 0)
                 next = Earlier(next, TcpDeadline);
             return next;
         }

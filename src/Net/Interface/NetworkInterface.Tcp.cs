@@ -24,18 +24,22 @@ public sealed partial class NetworkInterface
     /// <summary>MSL, the maximum segment lifetime; TIME-WAIT lasts twice this (RFC 9293 section 3.4.2). Linux waits 60 s in all.</summary>
     public const long MaximumSegmentLifetime = 30_000;
 
-    private TcpConnection[] _tcp = [];
-    private ushort[] _listeners = [];
-    private byte[] _tcpReceivePool = [];
-    private byte[] _tcpSendPool = [];
+    // Made by StartTcp; null in an image built without TCP, where every use is behind TcpBuiltIn.
+    private TcpConnection[] _tcp = null!;
+    private ushort[] _listeners = null!;
+    private byte[] _tcpReceivePool = null!;
+    private byte[] _tcpSendPool = null!;
     private InitialSequenceNumbers _isn;
     private ushort _nextEphemeralPort;
 
+    /// <summary>NetworkFeatures.Tcp, as a property so the compiler does not call the code behind it unreachable; ilc folds it.</summary>
+    private static bool TcpBuiltIn => NetworkFeatures.Tcp;
+
     private void StartTcp(in NetworkConfiguration configuration)
     {
-        if (!NetworkFeatures.Tcp || configuration.TcpConnections <= 0)
+        if (!TcpBuiltIn)
             return;
-        int count = configuration.TcpConnections;
+        int count = configuration.TcpConnections > 0 ? configuration.TcpConnections : 0;
         _tcp = new TcpConnection[count];
         _listeners = new ushort[configuration.TcpListeners > 0 ? configuration.TcpListeners : 1];
         int receive = configuration.TcpReceiveBuffer > 0 ? configuration.TcpReceiveBuffer : 4096;
@@ -74,6 +78,8 @@ public sealed partial class NetworkInterface
     /// <summary>Stops listening on <paramref name="port"/>; connections already made go on.</summary>
     public void StopListeningTcp(ushort port)
     {
+        if (!TcpBuiltIn)
+            return;
         for (int i = 0; i < _listeners.Length; i++)
         {
             if (_listeners[i] == port)
@@ -87,6 +93,9 @@ public sealed partial class NetworkInterface
     /// </summary>
     public bool TryAcceptTcp(ushort port, out int connection)
     {
+        connection = -1;
+        if (!TcpBuiltIn)
+            return false;
         for (int i = 0; i < _tcp.Length; i++)
         {
             ref TcpConnection c = ref _tcp[i];
@@ -234,7 +243,7 @@ public sealed partial class NetworkInterface
     private bool TryGet(int connection, out int slot, bool allowClosed = false)
     {
         slot = connection & 0xFF;
-        return connection >= 0 && slot < _tcp.Length && _tcp[slot].Generation == (ushort)(connection >> 8)
+        return TcpBuiltIn && connection >= 0 && slot < _tcp.Length && _tcp[slot].Generation == (ushort)(connection >> 8)
             && (allowClosed || _tcp[slot].State != TcpState.Closed);
     }
 
