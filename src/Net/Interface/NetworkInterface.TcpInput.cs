@@ -31,7 +31,10 @@ public sealed partial class NetworkInterface
         if (slot < 0)
             return ProcessTcpWithoutConnection(ethernet, local, remote, segment, options, reply);
         ref TcpConnection c = ref _tcp[slot];
-        c.RemoteMac = ethernet.Source;
+        // The peer's MAC is learned once, from the segment that made the connection (or from the
+        // neighbour cache for an active open): the Ethernet header has no checksum of ours.
+        if (c.RemoteMac == MacAddress.Zero)
+            c.RemoteMac = ethernet.Source;
         if (c.State == TcpState.SynSent)
             return ProcessSynSent(ref c, segment, options, reply);
         return ProcessSynchronized(ref c, segment, options, reply);

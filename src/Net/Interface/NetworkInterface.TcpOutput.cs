@@ -276,13 +276,16 @@ public sealed partial class NetworkInterface
             return c.AckNow ? WriteAck(ref c, frame) : 0;
 
         // Fast retransmit: the segment at SND.UNA again, whatever the window (RFC 5681 section 3.2 step 3).
+        // The MSS counts no options (RFC 9293 section 3.7.1): what they take comes off the data.
+        int segmentSize = c.SendMss - OptionsOverhead(ref c);
         if (c.RetransmitFirst)
         {
             c.RetransmitFirst = false;
-            int held = c.Send.Count;
-            int first = held < c.SendMss ? held : c.SendMss;
+            // Only bytes already sent: what lies beyond SND.NXT is new data, for the code below.
+            int outstanding = SentData(ref c);
+            int first = outstanding < segmentSize ? outstanding : segmentSize;
             if (first > 0)
-                return WriteSegment(ref c, frame, c.SndUna, TcpFlags.Ack | (first == held && !c.FinSent ? TcpFlags.Psh : 0), 0, first);
+                return WriteSegment(ref c, frame, c.SndUna, TcpFlags.Ack, 0, first);
         }
 
         // New or retransmitted data from SndNxt, as much as the windows allow, a segment at a time.
@@ -291,7 +294,7 @@ public sealed partial class NetworkInterface
         uint usable = UsableWindow(ref c);
         if (unsent > 0 && usable > 0)
         {
-            int length = unsent < c.SendMss ? unsent : c.SendMss;
+            int length = unsent < segmentSize ? unsent : segmentSize;
             if ((uint)length > usable)
                 length = (int)usable;
             TcpFlags flags = TcpFlags.Ack | (length == unsent ? TcpFlags.Psh : 0);
@@ -318,6 +321,18 @@ public sealed partial class NetworkInterface
         if (c.AckNow || delayedAckDue)
             return WriteAck(ref c, frame);
         return 0;
+    }
+
+    /// <summary>Bytes of options on a data segment: timestamps (10, padded to 12) and SACK blocks (2 + 8 each, padded).</summary>
+    private static int OptionsOverhead(ref TcpConnection c)
+    {
+        int length = c.Timestamps ? 12 : 0;
+        if (c.SackPermitted && c.OutOfOrderCount > 0)
+        {
+            int blocks = c.OutOfOrderCount < (c.Timestamps ? 3 : 4) ? c.OutOfOrderCount : (c.Timestamps ? 3 : 4);
+            length += 4 + 8 * blocks;
+        }
+        return length;
     }
 
     /// <summary>After sending [seq, seq+length): SndNxt and SndMax move, the timer runs, and one segment is timed.</summary>

@@ -75,11 +75,10 @@ internal struct ByteRing
     /// <summary>Forgets <paramref name="length"/> bytes from the front.</summary>
     public void Discard(int length)
     {
+        // Start is never reset, even when the ring empties: out-of-order data may already sit
+        // beyond Count at positions counted from it.
         Start = (Start + length) % Capacity;
         Count -= length;
-        // An empty ring restarts at its beginning, so a stream that fits is stored contiguously.
-        if (Count == 0)
-            Start = 0;
     }
 
     /// <summary>

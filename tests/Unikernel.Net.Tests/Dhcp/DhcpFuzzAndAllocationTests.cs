@@ -4,6 +4,7 @@ using Unikernel.Net.Wire;
 
 namespace Unikernel.Net.Tests.Dhcp;
 
+[Collection("Allocation")]
 public class DhcpFuzzAndAllocationTests
 {
     private static readonly MacAddress Mac = DhcpGolden.ClientMac;

@@ -7,6 +7,7 @@ using static Unikernel.Net.Tests.Interface.TestFrames;
 
 namespace Unikernel.Net.Tests.Interface;
 
+[Collection("Allocation")]
 public class FuzzAndAllocationTests(ITestOutputHelper output)
 {
     private static readonly byte[] Hello = Encoding.ASCII.GetBytes("hello\n");

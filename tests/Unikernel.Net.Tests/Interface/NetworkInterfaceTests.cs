@@ -5,6 +5,7 @@ using static Unikernel.Net.Tests.Interface.InterfaceGolden;
 
 namespace Unikernel.Net.Tests.Interface;
 
+[Collection("Allocation")]
 public class NetworkInterfaceTests
 {
     private const int Ip = EthernetFrame.HeaderLength;

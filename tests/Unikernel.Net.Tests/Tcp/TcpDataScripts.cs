@@ -232,4 +232,44 @@ public class TcpDataScripts
             +0    app state TimeWait
             """).Finish(2);
     }
+
+    /// <summary>Found by the property test: emptying the receive buffer must not move data held beyond a hole.</summary>
+    [Fact]
+    public void Reading_everything_in_order_keeps_out_of_order_data_in_place()
+    {
+        new TcpScript().Run(Open + """
+            +.1   < . 1:1001(1000) ack 1 win 502 <nop,nop,TS val 120 ecr 0>
+            +0    < . 2001:3001(1000) ack 1 win 502 <nop,nop,TS val 121 ecr 0>
+            +0    > . 1:1(0) ack 1001 <nop,nop,TS val * ecr 120,nop,nop,sack 2001:3001>
+            +0    app read 1000
+            +0    < . 1001:2001(1000) ack 1 win 502 <nop,nop,TS val 122 ecr 0>
+            +0    > . 1:1(0) ack 3001 <nop,nop,TS val * ecr 122>
+            +0    app read 2000
+            """).Finish(2);
+    }
+
+    /// <summary>Found by the property test: a fast retransmit resends only what was sent, never new data past SND.NXT.</summary>
+    [Fact]
+    public void Fast_retransmit_with_unsent_data_queued_resends_only_sent_bytes()
+    {
+        new TcpScript().Run("""
+            0     < S 0:0(0) win 2000 <mss 1000>
+            0     > S. 0:0(0) ack 1 <mss 1440>
+            +.01  < . 1:1(0) ack 1 win 2000
+            +0    app accept
+            +.1   app write 5000
+            +0    > . 1:1001(1000) ack 1
+            +0    > . 1001:2001(1000) ack 1
+            +.05  < . 1:1(0) ack 1001 win 2000
+            +0    > . 2001:3001(1000) ack 1
+            +0    < . 1:1(0) ack 1001 win 2000
+            +0    < . 1:1(0) ack 1001 win 2000
+            +0    < . 1:1(0) ack 1001 win 2000
+            +0    > . 1001:2001(1000) ack 1
+            +.05  < . 1:1(0) ack 3001 win 2000
+            +0    > . 3001:4001(1000) ack 1
+            +0    > P. 4001:5001(1000) ack 1
+            +.05  < . 1:1(0) ack 5001 win 2000
+            """).Finish(3);
+    }
 }

@@ -241,6 +241,37 @@ public sealed class TcpScript
         Assert.Equal(Interface.Counters.Received, Interface.Counters.Accounted);
     }
 
+    /// <summary>
+    /// Writes, without allocating, a data segment from the peer into <paramref name="frame"/>:
+    /// <paramref name="length"/> pattern bytes at relative sequence <paramref name="start"/>,
+    /// acknowledging our SYN, with a timestamp. Returns the frame's length.
+    /// </summary>
+    public int BuildData(Span<byte> frame, long start, int length, uint timestamp)
+    {
+        var options = new TcpOptions { HasTimestamps = true, TimestampValue = timestamp };
+        int optionsLength = TcpOptions.Length(in options);
+        int tcpLength = TcpSegment.MinimumHeaderLength + optionsLength + length;
+        int ipHeader = _ipv6 ? Ipv6Packet.HeaderLength : Ipv4Packet.MinimumHeaderLength;
+        EthernetFrame.Emit(frame, OurMac, PeerMac, _ipv6 ? EtherType.Ipv6 : EtherType.Ipv4);
+        var ipSpace = frame.Slice(EthernetFrame.HeaderLength);
+        var segment = TcpSegment.Emit(ipSpace.Slice(ipHeader), PeerPort, ListenPort, new SeqNumber(_peerIsn) + (int)start, OurIss + 1,
+            TcpFlags.Ack, 502, optionsLength, length);
+        TcpOptions.Write(segment.Options, in options);
+        for (int i = 0; i < length; i++)
+            segment.Payload[i] = Pattern(start + i - 1);
+        if (_ipv6)
+        {
+            Ipv6Packet.Emit(ipSpace, PeerIpv6, OurIpv6, IpProtocol.Tcp, tcpLength, 64);
+            segment.FillChecksum(PeerIpv6, OurIpv6);
+        }
+        else
+        {
+            Ipv4Packet.Emit(ipSpace, PeerIpv4, OurIpv4, IpProtocol.Tcp, tcpLength, 64);
+            segment.FillChecksum(PeerIpv4, OurIpv4);
+        }
+        return EthernetFrame.HeaderLength + ipHeader + tcpLength;
+    }
+
     private void App(string command)
     {
         string[] words = command.Split(' ', StringSplitOptions.RemoveEmptyEntries);

@@ -1,0 +1,82 @@
+using System.Text;
+using Unikernel.Net.Wire;
+using static Unikernel.Net.Tests.Interface.InterfaceGolden;
+using static Unikernel.Net.Tests.Interface.TestFrames;
+
+namespace Unikernel.Net.Tests.Interface;
+
+/// <summary>
+/// Allocation counts are per thread but a garbage collection started by another test's thread
+/// can disturb them: the tests that count bytes run alone, in this collection.
+/// </summary>
+[CollectionDefinition("Allocation", DisableParallelization = true)]
+public sealed class AllocationCollection;
+
+/// <summary>After warm-up, the UDP and TCP data paths allocate nothing.</summary>
+[Collection("Allocation")]
+public class DataPathAllocationTests
+{
+    private static readonly byte[] Hello = Encoding.ASCII.GetBytes("hello\n");
+
+    [Fact]
+    public void Echo_round_trip_allocates_nothing_after_warm_up()
+    {
+        var nic = NewInterface();
+        Assert.True(nic.TryBindUdp(7, out int socket));
+        Run(ref nic, ArpReply(PeerIpv4, PeerMac));
+        byte[] request = Udp4(PeerIpv4, OurIpv4, 40000, 7, Hello);
+        byte[] reply = new byte[1600];
+        byte[] payload = new byte[1500];
+        byte[] frame = new byte[TransmitQueue.SlotSize];
+        void EchoOnce(long now)
+        {
+            nic.Process(request, reply);
+            while (nic.TryReceiveUdp(socket, payload, out int length, out var remote, out _))
+                nic.SendUdp(socket, remote, payload.AsSpan(0, length));
+            while (nic.Poll(now, frame) > 0)
+            {
+            }
+        }
+        for (int i = 0; i < 100; i++)
+            EchoOnce(i);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 10_000; i++)
+            EchoOnce(100 + i);
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.True(nic.Counters.Sent >= 10_000);
+    }
+
+    [Fact]
+    public void Tcp_receive_and_acknowledge_allocate_nothing_after_warm_up()
+    {
+        var script = new Tcp.TcpScript(ipv6: false);
+        script.Run(Tcp.TcpHandshakeScripts.PassiveOpen);
+        var nic = script.Interface;
+        int connection = script.Connection;
+        byte[] frame = new byte[TransmitQueue.SlotSize];
+        byte[] reply = new byte[TransmitQueue.SlotSize];
+        byte[] read = new byte[4096];
+        long sequence = 1;
+        void Once(long now)
+        {
+            int length = script.BuildData(frame, sequence, 1000, (uint)now);
+            sequence += 1000;
+            nic.AdvanceClock(now);
+            nic.Process(frame.AsSpan(0, length), reply);
+            while (nic.ReceiveTcp(connection, read) > 0)
+            {
+            }
+            while (nic.Poll(now, reply) > 0)
+            {
+            }
+        }
+        for (int i = 0; i < 100; i++)
+            Once(1_000 + i);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 10_000; i++)
+            Once(2_000 + i);
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.Equal(TcpState.Established, nic.StateOfTcp(connection));
+        Assert.Equal(nic.Counters.Received, nic.Counters.Accounted);
+    }
+}
