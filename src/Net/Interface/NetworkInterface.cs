@@ -166,6 +166,9 @@ public sealed partial class NetworkInterface
         return verdict.Length;
     }
 
+    /// <summary>Frames dropped so far (the sum of the drop counters), without copying the counters.</summary>
+    public ulong DroppedFrames => _counters.Dropped;
+
     /// <summary>Why the last dropped frame was dropped, for a log line.</summary>
     public DropReason LastDrop { get; private set; }
 

@@ -57,9 +57,9 @@ public static class HostStackCommand
             tap.WaitReadable((int)sleep);
             while (runner.ReceiveOne(clock.ElapsedMilliseconds))
             {
-                if (stack.Counters.Dropped != dropped)
+                if (stack.DroppedFrames != dropped)
                 {
-                    dropped = stack.Counters.Dropped;
+                    dropped = stack.DroppedFrames;
                     Say(stack.LastDrop == DropReason.Malformed ? $"drop {stack.LastDrop} ({stack.LastDropError})" : $"drop {stack.LastDrop}");
                 }
             }
