@@ -14,6 +14,7 @@ public sealed class BackgroundProcess : IDisposable
 {
     private readonly Process _process;
     private readonly StringBuilder _output = new();
+    private bool _disposed;
 
     public BackgroundProcess(string program, IEnumerable<string> arguments)
     {
@@ -59,6 +60,18 @@ public sealed class BackgroundProcess : IDisposable
         }
     }
 
+    /// <summary>Waits for the program to end by itself; false when it is still running after <paramref name="timeout"/>.</summary>
+    public bool WaitForExit(TimeSpan timeout)
+    {
+        if (!_process.WaitForExit(timeout))
+            return false;
+        _process.WaitForExit(); // also drains the asynchronous readers
+        return true;
+    }
+
+    /// <summary>The exit code, once it has exited.</summary>
+    public int ExitCode => _process.ExitCode;
+
     /// <summary>How many lines have been printed so far (to wait for a line printed after them).</summary>
     public int LineCount => Output.Split('\n').Length - 1;
 
@@ -72,6 +85,10 @@ public sealed class BackgroundProcess : IDisposable
 
     public void Dispose()
     {
+        // Both the test and the namespace that started it may dispose it.
+        if (_disposed)
+            return;
+        _disposed = true;
         try
         {
             Stop();

@@ -83,6 +83,16 @@ public sealed class InteropFactAttribute : FactAttribute
     }
 }
 
+/// <summary>A theory that needs root and /dev/net/tun, as <see cref="InteropFactAttribute"/>.</summary>
+public sealed class InteropTheoryAttribute : TheoryAttribute
+{
+    public InteropTheoryAttribute()
+    {
+        if (!NetworkNamespace.Available())
+            Skip = "needs root and /dev/net/tun for network namespaces and TAP devices (CI runs as root)";
+    }
+}
+
 /// <summary>The interop tests run one after another: the RTT measurement wants a quiet machine.</summary>
 [CollectionDefinition("Host stack interop", DisableParallelization = true)]
 public sealed class HostStackInteropCollection;

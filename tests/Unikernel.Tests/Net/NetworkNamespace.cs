@@ -77,8 +77,19 @@ public sealed class NetworkNamespace : IDisposable
 
     public void Dispose()
     {
-        for (int i = _started.Count - 1; i >= 0; i--)
-            _started[i].Dispose();
+        try
+        {
+            for (int i = _started.Count - 1; i >= 0; i--)
+                _started[i].Dispose();
+        }
+        finally
+        {
+            DeleteNamespace();
+        }
+    }
+
+    private void DeleteNamespace()
+    {
         // Anything else still in the namespace is ours too (a command left behind by a failed step).
         foreach (string pid in ExternalProcess.TryRun("ip", ["netns", "pids", Name]).Output.Split('\n', StringSplitOptions.RemoveEmptyEntries))
             ExternalProcess.TryRun("kill", ["-KILL", pid.Trim()]);
