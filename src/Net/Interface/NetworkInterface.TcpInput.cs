@@ -340,10 +340,10 @@ public sealed partial class NetworkInterface
         }
         if (payload.Length > room)
             payload = payload.Slice(0, room);
-        c.Receive.WriteAt(_tcpReceivePool, c.Receive.Count + offset, payload);
 
         if (offset == 0)
         {
+            c.Receive.WriteAt(_tcpReceivePool, c.Receive.Count, payload);
             c.Receive.Count += payload.Length;
             c.RcvNxt = c.RcvNxt + payload.Length;
             bool filledHole = MergeOutOfOrder(ref c);
@@ -356,8 +356,10 @@ public sealed partial class NetworkInterface
                 c.DelayedAckDeadline = _now + DelayedAckTime;
             return;
         }
-        AddOutOfOrder(ref c, seq, seq + payload.Length);
-        // Out of order: a duplicate ACK at once, with SACK blocks, drives the sender's fast retransmit.
+        // Out of order: kept only if a range can hold it (else it comes again); either way a
+        // duplicate ACK at once, with SACK blocks, drives the sender's fast retransmit.
+        if (AddOutOfOrder(ref c, seq, seq + payload.Length))
+            c.Receive.WriteAt(_tcpReceivePool, c.Receive.Count + offset, payload);
         c.AckNow = true;
     }
 
@@ -386,9 +388,14 @@ public sealed partial class NetworkInterface
         return merged;
     }
 
-    /// <summary>Records [left, right) as held, merging with ranges it touches; the newest first, as RFC 2018 section 4 wants for the first SACK block.</summary>
-    private static void AddOutOfOrder(ref TcpConnection c, SeqNumber left, SeqNumber right)
+    /// <summary>
+    /// Records [left, right) as held, merged with the ranges it touches, and first in the list
+    /// (the newest, as RFC 2018 section 4 wants for the first SACK block). False when it touches
+    /// none and every range is taken: then the data is not kept.
+    /// </summary>
+    private static bool AddOutOfOrder(ref TcpConnection c, SeqNumber left, SeqNumber right)
     {
+        bool merged = false;
         for (int i = 0; i < c.OutOfOrderCount; i++)
         {
             if (c.OutOfOrder[i].Right < left || c.OutOfOrder[i].Left > right)
@@ -398,15 +405,17 @@ public sealed partial class NetworkInterface
             if (c.OutOfOrder[i].Right > right)
                 right = c.OutOfOrder[i].Right;
             RemoveRange(ref c, i);
+            merged = true;
             i = -1;
         }
-        // Newest first; when all four are taken the oldest is forgotten (its data will be resent).
-        int count = c.OutOfOrderCount < 4 ? c.OutOfOrderCount : 3;
-        for (int i = count; i > 0; i--)
+        if (!merged && c.OutOfOrderCount == SackRanges.Capacity)
+            return false;
+        for (int i = c.OutOfOrderCount; i > 0; i--)
             c.OutOfOrder[i] = c.OutOfOrder[i - 1];
         c.OutOfOrder[0].Left = left;
         c.OutOfOrder[0].Right = right;
-        c.OutOfOrderCount = (byte)(count + 1);
+        c.OutOfOrderCount++;
+        return true;
     }
 
     private static void RemoveRange(ref TcpConnection c, int index)

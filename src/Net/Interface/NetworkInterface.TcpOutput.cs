@@ -485,7 +485,9 @@ public sealed partial class NetworkInterface
         }
         if (!syn && !reset && c.SackPermitted && c.OutOfOrderCount > 0 && (flags & TcpFlags.Ack) != 0)
         {
-            for (int i = 0; i < c.OutOfOrderCount; i++)
+            // As many blocks as the option room takes (AddSackBlock refuses the rest), newest first.
+            int blocks = c.OutOfOrderCount < TcpOptions.MaximumSackBlocks ? c.OutOfOrderCount : TcpOptions.MaximumSackBlocks;
+            for (int i = 0; i < blocks; i++)
                 options.AddSackBlock(new SackBlock(c.OutOfOrder[i].Left, c.OutOfOrder[i].Right));
         }
         int optionsLength = TcpOptions.Length(in options);

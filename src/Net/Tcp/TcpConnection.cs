@@ -103,7 +103,10 @@ internal struct TcpConnection
     /// <summary>When the connection was made: half-open entries are evicted oldest first under a SYN flood.</summary>
     public long Created;
 
-    /// <summary>Out-of-order data held beyond RcvNxt, as up to four ranges (also our SACK blocks, RFC 2018).</summary>
+    /// <summary>
+    /// Out-of-order data held beyond RcvNxt, as up to <see cref="SackRanges.Capacity"/> ranges,
+    /// the most recently grown first (our SACK blocks, RFC 2018 section 4).
+    /// </summary>
     public SackRanges OutOfOrder;
     public byte OutOfOrderCount;
 
@@ -116,10 +119,16 @@ internal struct TcpConnection
     public readonly int InFlight => SndNxt - SndUna;
 }
 
-/// <summary>Four sequence ranges [left, right).</summary>
-[InlineArray(4)]
+/// <summary>
+/// Sequence ranges [left, right) held beyond a hole. Sixty-four: loss or reordering over a window of a few
+/// hundred segments leaves that many holes, and a range we could not track would have to be
+/// sent again after the peer thought it delivered (it keeps what we SACKed).
+/// </summary>
+[InlineArray(Capacity)]
 internal struct SackRanges
 {
+    public const int Capacity = 64;
+
     private SeqRange _first;
 }
 

@@ -18,12 +18,18 @@ public sealed class HostStackLink : IDisposable
     /// <param name="ipv4">hoststack's --ipv4 (an address/prefix, or "dhcp"); none when null.</param>
     /// <param name="peerAddresses">addresses for Linux's end of uk0, such as 169.254.77.1/16.</param>
     public HostStackLink(string? ipv4, params string[] peerAddresses)
+        : this(ipv4, [], peerAddresses)
+    {
+    }
+
+    /// <param name="stackOptions">more hoststack options, such as --impair 'loss 5%'.</param>
+    public HostStackLink(string? ipv4, string[] stackOptions, params string[] peerAddresses)
     {
         Space = new NetworkNamespace();
         try
         {
             string tool = typeof(Unikernel.Tool.Repository).Assembly.Location;
-            string[] options = ipv4 is null ? [] : ["--ipv4", ipv4];
+            string[] options = ipv4 is null ? stackOptions : ["--ipv4", ipv4, .. stackOptions];
             Stack = Space.Start(["dotnet", tool, "hoststack", "--tap", "uk0", "--mac", Mac, .. options]);
             Banner = Stack.WaitForLine("^hoststack: uk0 .*", TimeSpan.FromSeconds(30)).Value;
             Space.Run("ip", "link", "set", "lo", "up");

@@ -23,7 +23,7 @@ public static class HostStackCommand
     /// <summary>The longest the loop sleeps, so a stop request is seen promptly.</summary>
     private const int MaximumSleepMilliseconds = 200;
 
-    public static int Run(string tapName, string? macText, string? ipv4Text)
+    public static int Run(string tapName, string? macText, string? ipv4Text, string? impairment = null)
     {
         var mac = macText is null ? DefaultMac(tapName) : ParseMac(macText);
         var configuration = Configure(ipv4Text);
@@ -32,7 +32,22 @@ public static class HostStackCommand
             throw new InvalidOperationException("cannot bind the echo and upload ports");
         var services = new TcpServices(stack, Say);
         using var tap = TapDevice.Open(tapName);
-        var runner = new NetworkRunner<TapDevice>(tap, stack);
+        var impaired = impairment is null ? null : new ImpairedDevice(tap, impairment, Environment.TickCount);
+        Func<int, bool> waitReadable = impaired is null ? tap.WaitReadable : impaired.WaitReadable;
+        Func<long, bool> receiveOne;
+        Func<long, int> flush;
+        if (impaired is null)
+        {
+            var runner = new NetworkRunner<TapDevice>(tap, stack);
+            receiveOne = runner.ReceiveOne;
+            flush = runner.Flush;
+        }
+        else
+        {
+            var runner = new NetworkRunner<ImpairedDevice>(impaired, stack);
+            receiveOne = runner.ReceiveOne;
+            flush = runner.Flush;
+        }
         using var stop = new CancellationTokenSource();
         Console.CancelKeyPress += (_, e) =>
         {
@@ -45,6 +60,8 @@ public static class HostStackCommand
             stop.Cancel();
         });
         string ipv4 = configuration.Dhcp ? " ipv4 dhcp" : stack.HasIpv4Address ? $" ipv4 {Text(stack.Ipv4Address)}/{stack.Ipv4PrefixLength}" : "";
+        if (impairment is not null)
+            Say($"impairing received frames: {impairment}");
         Say($"{tap.Name} mac {Text(stack.MacAddress)} ipv6 {Text(stack.LinkLocalAddress)}{ipv4}; answering ping and ping6, UDP and TCP echo on port {EchoPort}, uploads on TCP port {UploadPort}");
 
         var clock = Stopwatch.StartNew();
@@ -54,8 +71,8 @@ public static class HostStackCommand
         {
             long now = clock.ElapsedMilliseconds;
             long sleep = Math.Clamp(stack.NextPollAt - now, 0, MaximumSleepMilliseconds);
-            tap.WaitReadable((int)sleep);
-            while (runner.ReceiveOne(clock.ElapsedMilliseconds))
+            waitReadable((int)sleep);
+            while (receiveOne(clock.ElapsedMilliseconds))
             {
                 if (stack.DroppedFrames != dropped)
                 {
@@ -67,7 +84,7 @@ public static class HostStackCommand
             while (stack.TryReceiveUdp(echo, payload, out int length, out var remote, out _))
                 stack.SendUdp(echo, remote, payload.AsSpan(0, Math.Min(length, payload.Length)));
             services.Run(clock.ElapsedMilliseconds);
-            runner.Flush(clock.ElapsedMilliseconds);
+            flush(clock.ElapsedMilliseconds);
             while (stack.TryTakeEvent(out var change))
                 Say(Describe(change));
         }
