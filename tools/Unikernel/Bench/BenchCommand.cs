@@ -58,7 +58,8 @@ public static class BenchCommand
             AnsiConsole.MarkupLine($"[grey]bench:[/] {bytes} bytes per transfer ({Markup.Escape(stream.Path)}, sha256 {stream.Sha256}), {runs} run{(runs == 1 ? "" : "s")} per receiver");
             var rows = new List<BenchRow>
             {
-                Measure("hoststack (ours)", "nc → TAP → hoststack (C#)", () => new HostStackReceiver(), stream, runs, stop.Token),
+                Measure("hoststack (ours)", "nc → TAP → hoststack (C#), counting", () => new HostStackReceiver(hash: false), stream, runs, stop.Token),
+                Measure("hoststack + SHA-256", "the same, hashing as the bootloader does", () => new HostStackReceiver(hash: true), stream, runs, stop.Token),
                 Measure(BenchTable.LwipRow, "nc → TAP → lwIP (liblwip-dev)", () => LwipSink.Start(root), stream, runs, stop.Token),
                 Measure("Linux", "nc → veth → nc (two namespaces)", () => new LinuxVethReceiver(), stream, runs, stop.Token),
             };

@@ -19,12 +19,17 @@ public sealed class HostStackReceiver : BenchReceiver
     private readonly BenchNamespace _space;
     private readonly BenchProcess _stack;
 
-    public HostStackReceiver()
+    private readonly bool _hash;
+
+    /// <param name="hash">true: the upload service checks SHA-256 as the bootloader does; false: it only counts, as the lwIP sink does.</param>
+    public HostStackReceiver(bool hash)
     {
+        _hash = hash;
         _space = new BenchNamespace();
         try
         {
-            _stack = _space.Start([.. ToolCommand(), "hoststack", "--tap", Tap, "--mac", Mac, "--ipv4", StackAddress + "/16"]);
+            string[] counting = hash ? [] : ["--no-hash"];
+            _stack = _space.Start([.. ToolCommand(), "hoststack", "--tap", Tap, "--mac", Mac, "--ipv4", StackAddress + "/16", .. counting]);
             _stack.WaitForLine("^hoststack: uk0 ", TimeSpan.FromSeconds(30));
             _space.Address(Tap, LinkAddress);
         }
@@ -47,11 +52,14 @@ public sealed class HostStackReceiver : BenchReceiver
         if (!run.Connected)
             throw new ReceiverUnavailable(NotAvailable);
         base.Confirm(run, stream, mark);
-        var report = _stack.WaitForLine($@"^hoststack: tcp {ThroughputRun.Port} received (\d+) bytes sha256 ([0-9a-fA-F]{{64}}) in (\d+) ms$", TimeSpan.FromSeconds(10), mark);
+        string pattern = _hash
+            ? $@"^hoststack: tcp {ThroughputRun.Port} received (\d+) bytes sha256 ([0-9a-fA-F]{{64}}) in (\d+) ms$"
+            : $@"^hoststack: tcp {ThroughputRun.Port} received (\d+) bytes in (\d+) ms$";
+        var report = _stack.WaitForLine(pattern, TimeSpan.FromSeconds(10), mark);
         long received = long.Parse(report.Groups[1].Value, CultureInfo.InvariantCulture);
         if (received != stream.Length)
             throw new BenchFailure($"hoststack received {received} bytes of {stream.Length}");
-        if (!string.Equals(report.Groups[2].Value, stream.Sha256, StringComparison.OrdinalIgnoreCase))
+        if (_hash && !string.Equals(report.Groups[2].Value, stream.Sha256, StringComparison.OrdinalIgnoreCase))
             throw new BenchFailure($"hoststack's sha256 {report.Groups[2].Value} is not the stream's {stream.Sha256}");
     }
 

@@ -23,14 +23,14 @@ public static class HostStackCommand
     /// <summary>The longest the loop sleeps, so a stop request is seen promptly.</summary>
     private const int MaximumSleepMilliseconds = 200;
 
-    public static int Run(string tapName, string? macText, string? ipv4Text, string? impairment = null)
+    public static int Run(string tapName, string? macText, string? ipv4Text, string? impairment = null, bool hashUploads = true)
     {
         var mac = macText is null ? DefaultMac(tapName) : ParseMac(macText);
         var configuration = Configure(ipv4Text);
         var stack = new NetworkInterface(mac, configuration);
         if (!stack.TryBindUdp(EchoPort, out int echo) || !stack.TryListenTcp(EchoPort) || !stack.TryListenTcp(UploadPort))
             throw new InvalidOperationException("cannot bind the echo and upload ports");
-        var services = new TcpServices(stack, Say);
+        var services = new TcpServices(stack, Say, hashUploads);
         using var tap = TapDevice.Open(tapName);
         var impaired = impairment is null ? null : new ImpairedDevice(tap, impairment, Environment.TickCount);
         Func<int, bool> waitReadable = impaired is null ? tap.WaitReadable : impaired.WaitReadable;

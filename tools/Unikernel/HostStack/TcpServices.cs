@@ -9,7 +9,8 @@ namespace Unikernel.Tool.HostStack;
 /// which reads a stream until the peer closes and prints its length and SHA-256 (what the
 /// bootloader does with a kernel before running it).
 /// </summary>
-public sealed class TcpServices(NetworkInterface stack, Action<string> say)
+/// <remarks>With <c>hash</c> false the upload service only counts, as the lwIP sink of the bench does.</remarks>
+public sealed class TcpServices(NetworkInterface stack, Action<string> say, bool hash = true)
 {
     private readonly List<Upload> _uploads = [];
     private readonly List<int> _echoes = [];
@@ -36,21 +37,20 @@ public sealed class TcpServices(NetworkInterface stack, Action<string> say)
             // Straight from the receive buffer, without copying it out first.
             while (stack.TryPeekReceivedTcp(upload.Connection, out var data) && data.Length > 0)
             {
-                upload.Hash.AppendData(data);
+                if (hash)
+                    upload.Hash.AppendData(data);
                 upload.Length += data.Length;
                 stack.ConsumeTcp(upload.Connection, data.Length);
             }
-            for (int read; (read = stack.ReceiveTcp(upload.Connection, _buffer)) > 0;)
-            {
-                upload.Hash.AppendData(_buffer, 0, read);
-                upload.Length += read;
-            }
+
             if (!stack.IsReceiveFinishedTcp(upload.Connection))
                 continue;
             if (stack.WasResetTcp(upload.Connection))
                 say($"tcp {HostStackCommand.UploadPort} reset by the peer after {upload.Length} bytes");
-            else
+            else if (hash)
                 say($"tcp {HostStackCommand.UploadPort} received {upload.Length} bytes sha256 {Convert.ToHexStringLower(upload.Hash.GetHashAndReset())} in {upload.Clock.ElapsedMilliseconds} ms");
+            else
+                say($"tcp {HostStackCommand.UploadPort} received {upload.Length} bytes in {upload.Clock.ElapsedMilliseconds} ms");
             stack.CloseTcp(upload.Connection);
             upload.Hash.Dispose();
             _uploads.RemoveAt(i);
