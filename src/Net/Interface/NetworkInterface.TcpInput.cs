@@ -272,12 +272,18 @@ public sealed partial class NetworkInterface
             SampleRtt(ref c, ack);
             c.Backoff = 0;
             c.RetransmitDeadline = c.SndUna == c.SndMax ? 0 : _now + c.Rto;
+            PruneScoreboard(ref c);
+            RecordSacks(ref c, options);
             GrowWindow(ref c, acked);
             c.DuplicateAcks = 0;
         }
         else if (acked == 0 && length == 0 && window == c.SndWnd && c.SndUna != c.SndMax && (segment.Flags & TcpFlags.Fin) == 0)
         {
+            bool news = RecordSacks(ref c, options);
             DuplicateAck(ref c);
+            // In recovery, each duplicate bringing SACK news lets the next hole go (RFC 6675 section 5, simplified).
+            if (c.InRecovery && news)
+                c.RetransmitFirst = true;
         }
 
         // Send window update (section 3.10.7.4): only from a newer segment, so old ones cannot shrink it.
@@ -309,6 +315,76 @@ public sealed partial class NetworkInterface
                 Free(ref c);
                 break;
         }
+    }
+
+    /// <summary>Merges the peer's SACK blocks above SND.UNA into the scoreboard; true if it learned something.</summary>
+    private static bool RecordSacks(ref TcpConnection c, in TcpOptions options)
+    {
+        if (!c.SackPermitted)
+            return false;
+        bool news = false;
+        for (int b = 0; b < options.SackBlockCount; b++)
+        {
+            var block = options.GetSackBlock(b);
+            SeqNumber left = block.Left;
+            SeqNumber right = block.Right;
+            // Blocks must lie inside what we sent and above what is acknowledged (RFC 2018 section 4, and D-SACKs are not ours to use).
+            if (left >= right || left <= c.SndUna || right > c.SndMax)
+                continue;
+            bool covered = false;
+            for (int i = 0; i < c.PeerSackedCount; i++)
+            {
+                ref SeqRange range = ref c.PeerSacked[i];
+                if (range.Left <= left && right <= range.Right)
+                {
+                    covered = true;
+                    break;
+                }
+            }
+            if (covered)
+                continue;
+            news = true;
+            // Merge with what it touches, then insert keeping the ranges sorted by left edge.
+            for (int i = 0; i < c.PeerSackedCount; i++)
+            {
+                if (c.PeerSacked[i].Right < left || c.PeerSacked[i].Left > right)
+                    continue;
+                left = SeqNumber.Min(left, c.PeerSacked[i].Left);
+                right = SeqNumber.Max(right, c.PeerSacked[i].Right);
+                for (int j = i; j < c.PeerSackedCount - 1; j++)
+                    c.PeerSacked[j] = c.PeerSacked[j + 1];
+                c.PeerSackedCount--;
+                i = -1;
+            }
+            if (c.PeerSackedCount == PeerSackRanges.Capacity)
+                c.PeerSackedCount--; // the highest range goes: the holes below matter first
+            int at = c.PeerSackedCount;
+            while (at > 0 && c.PeerSacked[at - 1].Left > left)
+            {
+                c.PeerSacked[at] = c.PeerSacked[at - 1];
+                at--;
+            }
+            c.PeerSacked[at].Left = left;
+            c.PeerSacked[at].Right = right;
+            c.PeerSackedCount++;
+        }
+        return news;
+    }
+
+    /// <summary>Forgets scoreboard ranges now acknowledged.</summary>
+    private static void PruneScoreboard(ref TcpConnection c)
+    {
+        int kept = 0;
+        for (int i = 0; i < c.PeerSackedCount; i++)
+        {
+            if (c.PeerSacked[i].Right <= c.SndUna)
+                continue;
+            c.PeerSacked[kept] = c.PeerSacked[i];
+            if (c.PeerSacked[kept].Left < c.SndUna)
+                c.PeerSacked[kept].Left = c.SndUna;
+            kept++;
+        }
+        c.PeerSackedCount = (byte)kept;
     }
 
     private static bool FinAcked(ref TcpConnection c) => c.FinSent && c.SndUna == c.SndMax;

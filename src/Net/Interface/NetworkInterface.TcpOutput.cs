@@ -103,6 +103,7 @@ public sealed partial class NetworkInterface
                 // Full acknowledgment: deflate to ssthresh and leave recovery.
                 c.InRecovery = false;
                 c.Cwnd = c.Ssthresh;
+                c.HighRetransmit = c.SndUna;
             }
             else
             {
@@ -134,8 +135,9 @@ public sealed partial class NetworkInterface
         c.Recover = c.SndMax;
         c.InRecovery = true;
         c.RttMeasuring = false;
-        // Resend the first unacknowledged segment; new data follows as the inflated window allows.
+        // Resend the first hole; new data follows as the inflated window allows.
         c.RetransmitFirst = true;
+        c.HighRetransmit = c.SndUna;
     }
 
     /// <summary>The next segment any connection has due, written as a whole frame; 0 when none.</summary>
@@ -281,11 +283,20 @@ public sealed partial class NetworkInterface
         if (c.RetransmitFirst)
         {
             c.RetransmitFirst = false;
-            // Only bytes already sent: what lies beyond SND.NXT is new data, for the code below.
-            int outstanding = SentData(ref c);
-            int first = outstanding < segmentSize ? outstanding : segmentSize;
-            if (first > 0)
-                return WriteSegment(ref c, frame, c.SndUna, TcpFlags.Ack, 0, first);
+            if (NextHole(ref c, out SeqNumber hole, out int holeLength))
+            {
+                // Only bytes already sent: what lies beyond SND.NXT is new data, for the code below.
+                int offset = hole - c.SndUna;
+                int outstanding = SentData(ref c) - offset;
+                int length = holeLength < segmentSize ? holeLength : segmentSize;
+                if (length > outstanding)
+                    length = outstanding;
+                if (length > 0)
+                {
+                    c.HighRetransmit = hole + length;
+                    return WriteSegment(ref c, frame, hole, TcpFlags.Ack, offset, length);
+                }
+            }
         }
 
         // New or retransmitted data from SndNxt, as much as the windows allow, a segment at a time.
@@ -321,6 +332,37 @@ public sealed partial class NetworkInterface
         if (c.AckNow || delayedAckDue)
             return WriteAck(ref c, frame);
         return 0;
+    }
+
+    /// <summary>
+    /// The next hole to resend in recovery: from the later of SND.UNA and where the last
+    /// retransmission ended, up to the next range the peer SACKed. Without SACK news the hole
+    /// is the segment at SND.UNA. A hole above every SACKed range is not known to be lost.
+    /// </summary>
+    private static bool NextHole(ref TcpConnection c, out SeqNumber hole, out int length)
+    {
+        hole = c.HighRetransmit > c.SndUna ? c.HighRetransmit : c.SndUna;
+        for (int i = 0; i < c.PeerSackedCount; i++)
+        {
+            ref SeqRange range = ref c.PeerSacked[i];
+            if (range.Right <= hole)
+                continue;
+            if (range.Left <= hole)
+            {
+                hole = range.Right;
+                continue;
+            }
+            length = range.Left - hole;
+            return true;
+        }
+        // No SACKed range above: only the first unacknowledged segment, and only once per partial ACK.
+        if (c.PeerSackedCount == 0 && hole == c.SndUna)
+        {
+            length = c.SndMax - c.SndUna;
+            return length > 0;
+        }
+        length = 0;
+        return false;
     }
 
     /// <summary>Bytes of options on a data segment: timestamps (10, padded to 12) and SACK blocks (2 + 8 each, padded).</summary>

@@ -89,8 +89,15 @@ internal struct TcpConnection
     public byte DuplicateAcks;
     public bool InRecovery;
 
-    /// <summary>Fast retransmit or a partial ACK asks for the segment at SND.UNA to go again, once, before new data.</summary>
+    /// <summary>Fast retransmit, a partial ACK or new SACK news in recovery ask for the next hole to go again, once, before new data.</summary>
     public bool RetransmitFirst;
+
+    /// <summary>Where the last retransmission in recovery ended: the next hole is looked for from here (RFC 6675's HighRxt).</summary>
+    public SeqNumber HighRetransmit;
+
+    /// <summary>What the peer reported holding above SND.UNA in its SACK blocks (RFC 2018), merged: our scoreboard.</summary>
+    public PeerSackRanges PeerSacked;
+    public byte PeerSackedCount;
     public SeqNumber Recover;
 
     /// <summary>Zero-window probe due (RFC 9293 section 3.8.6.1).</summary>
@@ -128,6 +135,15 @@ internal struct TcpConnection
 internal struct SackRanges
 {
     public const int Capacity = 64;
+
+    private SeqRange _first;
+}
+
+/// <summary>The scoreboard's ranges: eight, as a peer reports at most four blocks at a time and they merge.</summary>
+[InlineArray(Capacity)]
+internal struct PeerSackRanges
+{
+    public const int Capacity = 8;
 
     private SeqRange _first;
 }

@@ -272,4 +272,30 @@ public class TcpDataScripts
             +.05  < . 1:1(0) ack 5001 win 2000
             """).Finish(3);
     }
+
+    /// <summary>With SACK, recovery resends each hole the peer's blocks reveal, not only the first (RFC 6675, simplified).</summary>
+    [Fact]
+    public void Sack_blocks_from_the_peer_lead_recovery_to_every_hole()
+    {
+        new TcpScript().Run("""
+            0     < S 0:0(0) win 65535 <mss 1000,sackOK>
+            0     > S. 0:0(0) ack 1 <mss 1440,sackOK>
+            +.01  < . 1:1(0) ack 1 win 65535
+            +0    app accept
+            +.1   app write 5000
+            +0    > . 1:1001(1000) ack 1
+            +0    > . 1001:2001(1000) ack 1
+            +0    > . 2001:3001(1000) ack 1
+            +0    > . 3001:4001(1000) ack 1
+            +0    > P. 4001:5001(1000) ack 1
+            // 1:1001 and 2001:3001 are lost; the peer SACKs what it has.
+            +.05  < . 1:1(0) ack 1 win 65535 <sack 1001:2001>
+            +0    < . 1:1(0) ack 1 win 65535 <sack 1001:2001 3001:4001>
+            +0    < . 1:1(0) ack 1 win 65535 <sack 1001:2001 3001:5001>
+            +0    > . 1:1001(1000) ack 1
+            +.01  < . 1:1(0) ack 2001 win 65535 <sack 3001:5001>
+            +0    > . 2001:3001(1000) ack 1
+            +.01  < . 1:1(0) ack 5001 win 65535
+            """).Finish(3);
+    }
 }
