@@ -50,6 +50,9 @@ public struct NetworkConfiguration
     /// <summary>Bytes of send buffer per connection: what can be in flight or queued.</summary>
     public int TcpSendBuffer;
 
+    /// <summary>Seconds a connection may be idle before keep-alive probes (RFC 1122 section 4.2.3.6 says at least two hours); 0, the default, for none.</summary>
+    public int TcpKeepAliveSeconds;
+
     /// <summary>The secret key of initial sequence numbers (RFC 6528): from the board's entropy, never a constant.</summary>
     public ulong TcpSecret0;
 

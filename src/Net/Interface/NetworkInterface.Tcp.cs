@@ -52,6 +52,7 @@ public sealed partial class NetworkInterface
             _tcp[i].Send = new ByteRing(i * send, send);
         }
         _isn = new InitialSequenceNumbers(configuration.TcpSecret0, configuration.TcpSecret1);
+        _keepAliveIdle = configuration.TcpKeepAliveSeconds * 1000L;
         // RFC 6335 section 6: the dynamic range, started at a place the seed picks.
         _nextEphemeralPort = (ushort)(49152 + configuration.Seed % 16384);
     }
@@ -301,6 +302,7 @@ public sealed partial class NetworkInterface
         c.RemoteAddress = remote;
         c.RemotePort = remotePort;
         c.Created = _now;
+        c.LastHeard = _now;
         c.Iss = _isn.FromMilliseconds(local, localPort, remote, remotePort, _now);
         c.Rto = InitialRto;
         c.SendMss = DefaultSendMss;
@@ -308,11 +310,44 @@ public sealed partial class NetworkInterface
         return ref c;
     }
 
+    /// <summary>The slot is free for a new connection; the application learns the end from an event (Closed or Reset).</summary>
     private static void Free(ref TcpConnection c)
     {
+        // Only a connection the application holds has an end to report.
+        if (c.Accepted)
+            c.Events |= c.WasReset ? TcpEvents.Reset : TcpEvents.Closed;
         c.State = TcpState.Closed;
         c.AbortPending = false;
     }
+
+    /// <summary>
+    /// The next connection with events the application has not taken, and what they are (taken
+    /// by this call). Connected on a connection not yet accepted names its listening port in
+    /// <paramref name="port"/>; accept it with <see cref="TryAcceptTcp"/>.
+    /// </summary>
+    public bool TryTakeTcpEvent(out int connection, out ushort port, out TcpEvents events)
+    {
+        connection = -1;
+        port = 0;
+        events = TcpEvents.None;
+        if (!TcpBuiltIn)
+            return false;
+        for (int i = 0; i < _tcp.Length; i++)
+        {
+            ref TcpConnection c = ref _tcp[i];
+            if (c.Events == TcpEvents.None)
+                continue;
+            events = c.Events;
+            c.Events = TcpEvents.None;
+            connection = Handle(i);
+            port = c.LocalPort;
+            return true;
+        }
+        return false;
+    }
+
+    /// <summary>Keep-alive (RFC 9293 section 3.8.4, RFC 1122 section 4.2.3.6): off unless the configuration sets an idle time.</summary>
+    private long _keepAliveIdle;
 
     /// <summary>The smallest shift that lets the whole buffer be offered in a 16-bit window (RFC 7323 section 2.3), at most 14.</summary>
     private static byte ScaleFor(int capacity)

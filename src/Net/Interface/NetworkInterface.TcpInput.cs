@@ -125,6 +125,7 @@ public sealed partial class NetworkInterface
             c.SndUna = ack;
             SampleRtt(ref c, ack);
             c.State = TcpState.Established;
+            c.Events |= TcpEvents.Connected;
             StartCongestionControl(ref c);
             c.RetransmitDeadline = 0;
             c.Backoff = 0;
@@ -167,6 +168,9 @@ public sealed partial class NetworkInterface
             return ReplyAck(ref c, reply);
         }
 
+        c.LastHeard = _now;
+        c.KeepAliveProbes = 0;
+
         // Second: RST (RFC 5961 section 3.2): only an exact match resets; in window, a challenge ACK.
         if ((flags & TcpFlags.Rst) != 0)
         {
@@ -191,6 +195,7 @@ public sealed partial class NetworkInterface
             if (ack <= c.SndUna || ack > c.SndNxt)
                 return ReplySegment(ref c, ack, TcpFlags.Rst, 0, 0, reply, resetOnly: true);
             c.State = TcpState.Established;
+            c.Events |= TcpEvents.Connected;
             StartCongestionControl(ref c);
             c.SndWnd = (uint)segment.Window << c.SendScale;
             c.SndWl1 = seq;
@@ -220,6 +225,7 @@ public sealed partial class NetworkInterface
         {
             c.RcvNxt = c.RcvNxt + 1;
             c.FinReceived = true;
+            c.Events |= TcpEvents.PeerClosed;
             c.AckNow = true;
             switch (c.State)
             {
@@ -265,7 +271,10 @@ public sealed partial class NetworkInterface
             if (dataAcked > c.Send.Count)
                 dataAcked = c.Send.Count;
             if (dataAcked > 0)
+            {
                 c.Send.Discard(dataAcked);
+                c.Events |= TcpEvents.Writable;
+            }
             c.SndUna = ack;
             if (c.SndNxt < c.SndUna)
                 c.SndNxt = c.SndUna;
@@ -421,6 +430,7 @@ public sealed partial class NetworkInterface
         {
             c.Receive.WriteAt(_tcpReceivePool, c.Receive.Count, payload);
             c.Receive.Count += payload.Length;
+            c.Events |= TcpEvents.Readable;
             c.RcvNxt = c.RcvNxt + payload.Length;
             bool filledHole = MergeOutOfOrder(ref c);
             // Every second full segment is acknowledged at once, the others within the delay
@@ -525,6 +535,7 @@ public sealed partial class NetworkInterface
     private static void Reset(ref TcpConnection c)
     {
         c.WasReset = true;
+        c.Events |= TcpEvents.Reset;
         c.State = TcpState.Closed;
     }
 

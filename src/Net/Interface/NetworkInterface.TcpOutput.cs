@@ -178,6 +178,8 @@ public sealed partial class NetworkInterface
                     next = Earlier(next, c.PersistDeadline);
                 if (c.StateDeadline != 0 && (c.State == TcpState.TimeWait || c.State == TcpState.SynReceived))
                     next = Earlier(next, c.StateDeadline);
+                if (_keepAliveIdle > 0 && c.State == TcpState.Established)
+                    next = Earlier(next, c.LastHeard + _keepAliveIdle + c.KeepAliveProbes * KeepAliveInterval);
             }
             return next;
         }
@@ -328,6 +330,10 @@ public sealed partial class NetworkInterface
             return written;
         }
 
+        int keepAlive = KeepAlive(ref c, frame);
+        if (keepAlive != 0)
+            return keepAlive < 0 ? 0 : keepAlive;
+
         bool delayedAckDue = c.DelayedAckDeadline != 0 && _now - c.DelayedAckDeadline >= 0;
         if (c.AckNow || delayedAckDue)
             return WriteAck(ref c, frame);
@@ -422,6 +428,33 @@ public sealed partial class NetworkInterface
         c.PersistBackoff++;
         long backoff = (long)c.Rto << (c.PersistBackoff < 6 ? c.PersistBackoff : 6);
         c.PersistDeadline = _now + (backoff > MaximumRto ? MaximumRto : backoff);
+        return WriteSegment(ref c, frame, c.SndUna - 1, TcpFlags.Ack, 0, 0);
+    }
+
+    /// <summary>Keep-alive probes after 75 s apart, as Linux (tcp_keepalive_intvl), and nine of them (tcp_keepalive_probes).</summary>
+    private const long KeepAliveInterval = 75_000;
+
+    private const int KeepAliveProbeLimit = 9;
+
+    /// <summary>
+    /// When enabled and the connection has been idle that long, a probe like a zero-window one
+    /// (SND.UNA - 1, no data: the peer must answer); after nine unanswered, the connection is
+    /// given up. Returns a frame length, 0 when nothing is due, -1 when the connection ended.
+    /// </summary>
+    private int KeepAlive(ref TcpConnection c, Span<byte> frame)
+    {
+        if (_keepAliveIdle <= 0 || c.State != TcpState.Established || c.SndUna != c.SndMax)
+            return 0;
+        long due = c.LastHeard + _keepAliveIdle + c.KeepAliveProbes * KeepAliveInterval;
+        if (_now - due < 0)
+            return 0;
+        if (c.KeepAliveProbes >= KeepAliveProbeLimit)
+        {
+            c.WasReset = true;
+            Free(ref c);
+            return -1;
+        }
+        c.KeepAliveProbes++;
         return WriteSegment(ref c, frame, c.SndUna - 1, TcpFlags.Ack, 0, 0);
     }
 

@@ -28,6 +28,15 @@ internal struct TcpConnection
     /// <summary>A reset ended the connection: the application learns it on its next call.</summary>
     public bool WasReset;
 
+    /// <summary>Events not yet taken by the application.</summary>
+    public TcpEvents Events;
+
+    /// <summary>When the last acceptable segment arrived: keep-alive probes start after an idle spell.</summary>
+    public long LastHeard;
+
+    /// <summary>Keep-alive probes sent without an answer.</summary>
+    public byte KeepAliveProbes;
+
     /// <summary>The application aborted: a RST goes on the next poll, then the slot is free.</summary>
     public bool AbortPending;
 

@@ -298,4 +298,55 @@ public class TcpDataScripts
             +.01  < . 1:1(0) ack 5001 win 65535
             """).Finish(3);
     }
+
+    [Fact]
+    public void Events_report_connection_data_room_and_the_end()
+    {
+        new TcpScript().Run("""
+            0     < S 0:0(0) win 65535 <mss 1000>
+            0     > S. 0:0(0) ack 1 <mss 1440>
+            +.01  < . 1:1(0) ack 1 win 65535
+            +0    app events Connected
+            +0    app accept
+            +.01  < P. 1:101(100) ack 1 win 65535
+            +0    app events Readable
+            +0    app write 100
+            +0    > P. 1:101(100) ack 101
+            +.01  < . 101:101(0) ack 101 win 65535
+            +0    app events Writable
+            +0    < F. 101:101(0) ack 101 win 65535
+            +0    > . 101:101(0) ack 102
+            +0    app events PeerClosed
+            +0    app close
+            +0    > F. 101:101(0) ack 102
+            +.01  < . 102:102(0) ack 102 win 65535
+            +0    app events Closed
+            """).Finish(1);
+    }
+
+    [Fact]
+    public void Keep_alive_probes_an_idle_connection_and_gives_up_after_nine()
+    {
+        var script = new TcpScript(keepAliveSeconds: 10);
+        script.Run(TcpHandshakeScripts.PassiveOpen + """
+
+            10.01 > . 0:0(0) ack 1 <nop,nop,TS val * ecr 110>
+            +75   > . 0:0(0) ack 1 <nop,nop,TS val * ecr 110>
+            +.01  < . 1:1(0) ack 1 win 502 <nop,nop,TS val 200 ecr 0>
+            // answered: the idle time starts again from the answer
+            +10   > . 0:0(0) ack 1 <nop,nop,TS val * ecr 200>
+            """);
+        for (int probe = 1; probe < 9; probe++)
+            script.Run($"+75 > . 0:0(0) ack 1 <nop,nop,TS val * ecr 200>");
+        script.Run("""
+            +75   app state Closed
+            +0    app reset
+            """);
+    }
+
+    [Fact]
+    public void Keep_alive_is_off_by_default()
+    {
+        new TcpScript().Run(TcpHandshakeScripts.PassiveOpen).Finish(3 * 60 * 60);
+    }
 }

@@ -49,7 +49,8 @@ public sealed class TcpScript
     private long _appRead;
     private long _appWritten;
 
-    public TcpScript(bool ipv6 = true, int receiveBuffer = 64 * 1024, int sendBuffer = 64 * 1024, ushort listenPort = 8080, ushort peerPort = 40000)
+    public TcpScript(bool ipv6 = true, int receiveBuffer = 64 * 1024, int sendBuffer = 64 * 1024, ushort listenPort = 8080, ushort peerPort = 40000,
+        int keepAliveSeconds = 0)
     {
         _ipv6 = ipv6;
         ListenPort = listenPort;
@@ -59,6 +60,7 @@ public sealed class TcpScript
         configuration.TcpConnections = 4;
         configuration.TcpReceiveBuffer = receiveBuffer;
         configuration.TcpSendBuffer = sendBuffer;
+        configuration.TcpKeepAliveSeconds = keepAliveSeconds;
         Interface = new NetworkInterface(OurMac, configuration);
         Assert.True(Interface.TryListenTcp(listenPort));
         // The peer introduces itself (a neighbour solicitation or ARP request), so we know its MAC.
@@ -319,6 +321,19 @@ public sealed class TcpScript
                 var state = Enum.Parse<TcpState>(words[1], ignoreCase: true);
                 Assert.True(Interface.StateOfTcp(_connection) == state, $"state {Interface.StateOfTcp(_connection)}, expected {state}");
                 break;
+            case "events":
+            {
+                // app events Connected,Readable: exactly these are waiting, for our connection.
+                var expected = words.Length > 1 ? Enum.Parse<TcpEvents>(words[1]) : TcpEvents.None;
+                var taken = TcpEvents.None;
+                while (Interface.TryTakeTcpEvent(out int connection, out _, out var events))
+                {
+                    if (_connection < 0 || connection == _connection)
+                        taken |= events;
+                }
+                Assert.True(taken == expected, $"events {taken}, expected {expected}");
+                break;
+            }
             case "reset":
                 Assert.True(Interface.WasResetTcp(_connection), "the connection was not reset");
                 break;
