@@ -27,7 +27,24 @@ public class FuzzAndAllocationTests(ITestOutputHelper output)
         RouterAdvertisement(),
         NeighborAdvertisement(PeerLinkLocal, OurLinkLocal, PeerLinkLocal, PeerMac, Icmpv6Packet.SolicitedFlag),
         ArpReply(PeerIpv4, PeerMac),
+        TcpSyn(),
+        TcpData(),
     ];
+
+    /// <summary>A SYN with every option to the listening port 7, as Linux sends one.</summary>
+    private static byte[] TcpSyn()
+    {
+        var options = new TcpOptions
+        {
+            HasMss = true, Mss = 1460, SackPermitted = true, HasTimestamps = true, TimestampValue = 100, HasWindowScale = true, WindowScale = 7,
+        };
+        return Tcp4(PeerIpv4, OurIpv4, 40000, 7, 1000, 0, TcpFlags.Syn, options, []);
+    }
+
+    /// <summary>A data segment for the connection the SYN above makes, if the fuzzer lets it be made.</summary>
+    private static byte[] TcpData() =>
+        Tcp4(PeerIpv4, OurIpv4, 40000, 7, 1001, 0, TcpFlags.Ack | TcpFlags.Psh, new TcpOptions { HasTimestamps = true, TimestampValue = 101 },
+            Hello);
 
     /// <summary>Frames in the default run; UNIKERNEL_FUZZ_FRAMES sets a longer one (e.g. 20000000).</summary>
     private static int FrameCount =>
@@ -40,6 +57,7 @@ public class FuzzAndAllocationTests(ITestOutputHelper output)
         configuration.UdpQueueDepth = 2;
         var nic = new NetworkInterface(OurMac, configuration);
         Assert.True(nic.TryBindUdp(7, out _));
+        Assert.True(nic.TryListenTcp(7));
         return nic;
     }
 

@@ -43,6 +43,23 @@ internal static class TestFrames
         return frame;
     }
 
+    /// <summary>A TCP segment over IPv4 from the peer, options and payload as given, checksum filled.</summary>
+    public static byte[] Tcp4(Ipv4Address source, Ipv4Address destination, ushort sourcePort, ushort destinationPort, uint seq, uint ack,
+        TcpFlags flags, TcpOptions options, byte[] payload)
+    {
+        int optionsLength = TcpOptions.Length(in options);
+        int tcpLength = TcpSegment.MinimumHeaderLength + optionsLength + payload.Length;
+        byte[] frame = new byte[Math.Max(EthernetFrame.MinimumLength, EthernetFrame.HeaderLength + Ipv4Packet.MinimumHeaderLength + tcpLength)];
+        EthernetFrame.Emit(frame, OurMac, PeerMac, EtherType.Ipv4);
+        var ip = Ipv4Packet.Emit(frame.AsSpan(EthernetFrame.HeaderLength), source, destination, IpProtocol.Tcp, tcpLength, 64);
+        var segment = TcpSegment.Emit(ip.Payload, sourcePort, destinationPort, new Unikernel.Net.Tcp.SeqNumber(seq),
+            new Unikernel.Net.Tcp.SeqNumber(ack), flags, 65535, optionsLength, payload.Length);
+        TcpOptions.Write(segment.Options, in options);
+        payload.CopyTo(segment.Payload);
+        segment.FillChecksum(source, destination);
+        return frame;
+    }
+
     /// <summary>An ICMPv6 message from <paramref name="source"/> with the given body (after type, code, checksum).</summary>
     public static byte[] Icmp6(Ipv6Address source, Ipv6Address destination, Icmpv6Type type, byte[] body, byte hopLimit = 255,
         MacAddress? to = null, MacAddress? from = null)

@@ -256,7 +256,7 @@ public sealed class TcpScript
         int ipHeader = _ipv6 ? Ipv6Packet.HeaderLength : Ipv4Packet.MinimumHeaderLength;
         EthernetFrame.Emit(frame, OurMac, PeerMac, _ipv6 ? EtherType.Ipv6 : EtherType.Ipv4);
         var ipSpace = frame.Slice(EthernetFrame.HeaderLength);
-        var segment = TcpSegment.Emit(ipSpace.Slice(ipHeader), PeerPort, ListenPort, new SeqNumber(_peerIsn) + (int)start, OurIss + 1,
+        var segment = TcpSegment.Emit(ipSpace.Slice(ipHeader), PeerPort, ListenPort, new SeqNumber(_peerIsn) + (int)start, (_ourIss ?? new SeqNumber(0)) + 1,
             TcpFlags.Ack, 502, optionsLength, length);
         TcpOptions.Write(segment.Options, in options);
         for (int i = 0; i < length; i++)
