@@ -52,6 +52,20 @@ public sealed class NetworkRunner<TDevice>
         return count;
     }
 
+    /// <summary>
+    /// One turn of a main loop on <typeparamref name="TClock"/>'s time: every waiting frame
+    /// handled, then everything due sent. Returns how many frames came in.
+    /// </summary>
+    public int Step<TClock>()
+        where TClock : IMonotonicClock
+    {
+        int received = 0;
+        while (ReceiveOne(TClock.Milliseconds))
+            received++;
+        Flush(TClock.Milliseconds);
+        return received;
+    }
+
     private void Send(ReadOnlySpan<byte> frame)
     {
         if (!_device.Send(frame))

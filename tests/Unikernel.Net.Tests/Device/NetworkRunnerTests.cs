@@ -115,4 +115,25 @@ public class NetworkRunnerTests
         Run(a, b, 0, 100);
         Assert.True(a.SendRefused > 0);
     }
+
+    /// <summary>A clock the test moves by hand.</summary>
+    private struct ManualClock : IMonotonicClock
+    {
+        public static long Now;
+
+        public static long Milliseconds => Now;
+    }
+
+    [Fact]
+    public void Step_runs_both_directions_on_the_clock_it_is_given()
+    {
+        var (a, b, _) = Link();
+        for (ManualClock.Now = 0; ManualClock.Now < 2_000; ManualClock.Now += 10)
+        {
+            a.Step<ManualClock>();
+            b.Step<ManualClock>();
+        }
+        Assert.Equal(AddressState.Preferred, a.Interface.Ipv6Addresses.StateAt(0));
+        Assert.Equal(2_000 - 10, a.Interface.Now);
+    }
 }
