@@ -5,8 +5,7 @@ namespace Unikernel.Net;
 public sealed partial class NetworkInterface
 {
     // RFC 4861 section 4.6: option types for the link-layer addresses.
-    private const byte SourceLinkLayerAddressOption = 1;
-    private const byte TargetLinkLayerAddressOption = 2;
+    private const byte TargetLinkLayerAddressOption = (byte)NdpOptionType.TargetLinkLayerAddress;
 
     // A link-layer address option for Ethernet: type, length 1 (8 bytes), the MAC (RFC 4861 section 4.6.1).
     private const int LinkLayerAddressOptionLength = 8;
@@ -127,16 +126,9 @@ public sealed partial class NetworkInterface
     /// </summary>
     private Verdict ProcessNeighborSolicitation(EthernetFrame ethernet, Ipv6Packet ip, Icmpv6Packet icmp, Span<byte> reply)
     {
-        if (ip.HopLimit != NeighborDiscoveryHopLimit)
-            return Verdict.Drop(DropReason.BadHopLimit);
-        if (icmp.Code != 0)
-            return Verdict.FromWireError(WireError.BadFormat);
-        if (!icmp.TryGetTargetAddress(out var target))
-            return Verdict.FromWireError(WireError.Truncated);
-        if (target.IsMulticast)
-            return Verdict.FromWireError(WireError.BadFormat);
-        if (!FindLinkLayerOption(icmp.NeighborOptions, SourceLinkLayerAddressOption, out bool hasSourceMac, out MacAddress sourceMac, out var error))
-            return Verdict.FromWireError(error);
+        if (!CheckNeighborMessage(ip, icmp, NdpOptionType.SourceLinkLayerAddress, out var target, out bool hasSourceMac, out MacAddress sourceMac,
+            out Verdict rejected))
+            return rejected;
 
         Ipv6Address source = ip.Source;
         Ipv6Address destination = ip.Destination;
@@ -191,18 +183,13 @@ public sealed partial class NetworkInterface
     /// </summary>
     private Verdict ProcessNeighborAdvertisement(Ipv6Packet ip, Icmpv6Packet icmp)
     {
-        if (ip.HopLimit != NeighborDiscoveryHopLimit)
-            return Verdict.Drop(DropReason.BadHopLimit);
-        if (icmp.Code != 0)
-            return Verdict.FromWireError(WireError.BadFormat);
-        if (!icmp.TryGetTargetAddress(out var target))
-            return Verdict.FromWireError(WireError.Truncated);
+        if (!CheckNeighborMessage(ip, icmp, NdpOptionType.TargetLinkLayerAddress, out var target, out bool hasMac, out MacAddress mac,
+            out Verdict rejected))
+            return rejected;
         byte flags = icmp.NeighborFlags;
         bool solicited = (flags & Icmpv6Packet.SolicitedFlag) != 0;
-        if (target.IsMulticast || (solicited && ip.Destination.IsMulticast))
+        if (solicited && ip.Destination.IsMulticast)
             return Verdict.FromWireError(WireError.BadFormat);
-        if (!FindLinkLayerOption(icmp.NeighborOptions, TargetLinkLayerAddressOption, out bool hasMac, out MacAddress mac, out var error))
-            return Verdict.FromWireError(error);
         int slot = _ipv6.Find(target);
         if (slot >= 0)
         {
@@ -218,41 +205,32 @@ public sealed partial class NetworkInterface
     }
 
     /// <summary>
-    /// Walks neighbour discovery options (RFC 4861 section 4.6): every option must have a
-    /// non-zero length (section 7.1.1) and lie inside the message. Finds the first link-layer
-    /// address option of <paramref name="type"/>; unknown options are skipped (section 4.6).
+    /// The checks a solicitation and an advertisement share (RFC 4861 sections 7.1.1 and 7.1.2):
+    /// hop limit 255, code 0, a unicast target, options that walk (none of zero length, none past
+    /// the end); and the link-layer address option of <paramref name="option"/>, if there is one.
     /// </summary>
-    private static bool FindLinkLayerOption(ReadOnlySpan<byte> options, byte type, out bool found, out MacAddress mac, out WireError error)
+    private static bool CheckNeighborMessage(Ipv6Packet ip, Icmpv6Packet icmp, NdpOptionType option, out Ipv6Address target, out bool hasMac,
+        out MacAddress mac, out Verdict rejected)
     {
-        found = false;
+        hasMac = false;
         mac = default;
-        int index = 0;
-        while (index < options.Length)
+        rejected = default;
+        target = default;
+        if (ip.HopLimit != NeighborDiscoveryHopLimit)
+            rejected = Verdict.Drop(DropReason.BadHopLimit);
+        else if (icmp.Code != 0)
+            rejected = Verdict.FromWireError(WireError.BadFormat);
+        else if (!icmp.TryGetTargetAddress(out target))
+            rejected = Verdict.FromWireError(WireError.Truncated);
+        else if (target.IsMulticast)
+            rejected = Verdict.FromWireError(WireError.BadFormat);
+        else if (!NdpOptionReader.Validate(icmp.NeighborOptions, out var error))
+            rejected = Verdict.FromWireError(error);
+        else
         {
-            if (options.Length - index < 2)
-            {
-                error = WireError.Truncated;
-                return false;
-            }
-            int length = options[index + 1] * 8;
-            if (length == 0)
-            {
-                error = WireError.BadFormat;
-                return false;
-            }
-            if (options.Length - index < length)
-            {
-                error = WireError.Truncated;
-                return false;
-            }
-            if (options[index] == type && !found)
-            {
-                found = true;
-                mac = new MacAddress(options.Slice(index + 2));
-            }
-            index += length;
+            hasMac = NdpOptionReader.TryFindLinkLayerAddress(icmp.NeighborOptions, option, out mac);
+            return true;
         }
-        error = WireError.None;
-        return true;
+        return false;
     }
 }

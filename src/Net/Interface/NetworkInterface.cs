@@ -181,14 +181,15 @@ public sealed partial class NetworkInterface
     /// </summary>
     public bool AcceptsDestination(MacAddress destination)
     {
-        if (destination == _mac || destination.IsBroadcast || destination == MacAddress.FromIpv6Multicast(Ipv6Address.AllNodes))
+        if (destination == _mac || destination.IsBroadcast)
             return true;
-        for (int i = 0; i < Ipv6AddressTable.Capacity; i++)
-        {
-            if (_ipv6.StateAt(i) != AddressState.None && destination == MacAddress.FromIpv6Multicast(_ipv6[i].SolicitedNode))
-                return true;
-        }
-        return false;
+        // 33:33 and the low 32 bits of an IPv6 group (RFC 2464 section 7): all-nodes (…:1) or a
+        // solicited-node group (ff02::1:ffXX:XXXX), ours if IsOurGroup says so.
+        const ulong Ipv6Multicast = 0x3333_0000_0000UL;
+        if ((destination.Value & 0xFFFF_0000_0000UL) != Ipv6Multicast)
+            return false;
+        uint low = (uint)destination.Value;
+        return low == 1 || IsOurGroup(new Ipv6Address(0xFF02_0000_0000_0000, 0x1_0000_0000UL | low));
     }
 
     private Verdict Dispatch(Span<byte> frame, Span<byte> reply)

@@ -13,9 +13,8 @@ public static class NetChecks<TConsole> where TConsole : IConsole
 {
     private static ReadOnlySpan<byte> Pattern => [0xDE, 0xAD, 0xBE, 0xEF, 0x01, 0x02, 0x03, 0x04];
 
-    public static void Run() => Wire();
-
-    private static void Wire()
+    /// <summary>Prints every check; returns the interface it made, for the probe's allocation check.</summary>
+    public static Unikernel.Net.NetworkInterface Run()
     {
         Span<byte> packet = stackalloc byte[64];
         packet.Fill(0xAA);
@@ -45,6 +44,7 @@ public static class NetChecks<TConsole> where TConsole : IConsole
         Line("link-local-length", stack.LinkLocalAddress.TryFormat(text, out written) ? (ulong)written : 0UL);
         Hex("link-local", text.Slice(0, written));
         Line("interface-received", stack.Counters.Received + 10 * stack.Counters.Replied);
+        return stack;
     }
 
     /// <summary>

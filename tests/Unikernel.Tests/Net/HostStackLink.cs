@@ -1,3 +1,4 @@
+using Unikernel.Tool.Build;
 using System.Globalization;
 using System.Text.RegularExpressions;
 

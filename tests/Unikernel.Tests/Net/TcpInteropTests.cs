@@ -1,3 +1,4 @@
+using Unikernel.Tool.Build;
 using System.Diagnostics;
 using System.Globalization;
 using System.Security.Cryptography;

@@ -110,7 +110,7 @@ public static class BenchCommand
             AnsiConsole.MarkupLine($"[grey]bench:[/] {Markup.Escape(name)}: {Markup.Escape(unavailable.Message)}");
             return new BenchRow(name, path, speeds, Unavailable: unavailable.Message);
         }
-        catch (Exception failure) when (failure is BenchFailure or Build.BuildFailure or IOException)
+        catch (Exception failure) when (failure is BenchFailure or Build.BuildFailure or IOException or TimeoutException)
         {
             AnsiConsole.MarkupLine($"[grey]bench:[/] {Markup.Escape(name)}: [red]failed[/]");
             return new BenchRow(name, path, speeds, Failure: failure.Message);

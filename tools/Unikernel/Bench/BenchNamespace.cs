@@ -12,7 +12,7 @@ namespace Unikernel.Tool.Bench;
 public sealed class BenchNamespace : IDisposable
 {
     private static readonly List<BenchNamespace> Live = [];
-    private readonly List<BenchProcess> _started = [];
+    private readonly List<BackgroundProcess> _started = [];
     private bool _deleted;
 
     public BenchNamespace()
@@ -40,9 +40,9 @@ public sealed class BenchNamespace : IDisposable
         ExternalProcess.Run($"running `{string.Join(' ', command)}` in {Name}", "ip", ["netns", "exec", Name, .. command]);
 
     /// <summary>Starts a long-running command inside; it is stopped on dispose.</summary>
-    public BenchProcess Start(params string[] command)
+    public BackgroundProcess Start(params string[] command)
     {
-        var process = new BenchProcess("ip", ["netns", "exec", Name, .. command]);
+        var process = new BackgroundProcess("ip", ["netns", "exec", Name, .. command]);
         lock (_started)
             _started.Add(process);
         return process;
@@ -84,7 +84,7 @@ public sealed class BenchNamespace : IDisposable
 
     public void Dispose()
     {
-        BenchProcess[] started;
+        BackgroundProcess[] started;
         lock (_started)
         {
             if (_deleted)

@@ -1,5 +1,7 @@
 using System.Globalization;
 
+using Unikernel.Tool.Build;
+
 namespace Unikernel.Tool.Bench;
 
 /// <summary>
@@ -17,7 +19,7 @@ public sealed class HostStackReceiver : BenchReceiver
     public const string NotAvailable = "not available yet (hoststack has no TCP)";
 
     private readonly BenchNamespace _space;
-    private readonly BenchProcess _stack;
+    private readonly BackgroundProcess _stack;
 
     private readonly bool _hash;
 

@@ -22,7 +22,7 @@ public sealed class LwipSink : BenchReceiver
     private static readonly string[] Libraries = ["/usr/lib/x86_64-linux-gnu/liblwip.so", "/usr/lib/aarch64-linux-gnu/liblwip.so", "/usr/lib/liblwip.so"];
 
     private readonly BenchNamespace _space;
-    private readonly BenchProcess _sink;
+    private readonly BackgroundProcess _sink;
 
     private LwipSink(string program)
     {

@@ -3,12 +3,13 @@ using System.Text;
 using System.Text.RegularExpressions;
 using Unikernel.Tool.Emulate;
 
-namespace Unikernel.Tests.Net;
+namespace Unikernel.Tool.Build;
 
 /// <summary>
-/// A long-running program the test owns (hoststack, dnsmasq, radvd), in the foreground of its
-/// own process: standard output and error are kept, line by line, and disposing stops it
-/// (SIGTERM, then SIGKILL), so nothing outlives the test.
+/// A long-running program a test or the bench owns (hoststack, dnsmasq, radvd, lwip-sink, nc),
+/// in the foreground of its own process, its standard input closed so it never reads the
+/// terminal: standard output and error are kept, line by line, and disposing stops it
+/// (SIGTERM, then SIGKILL), so nothing outlives its owner.
 /// </summary>
 public sealed class BackgroundProcess : IDisposable
 {
@@ -18,11 +19,18 @@ public sealed class BackgroundProcess : IDisposable
 
     public BackgroundProcess(string program, IEnumerable<string> arguments)
     {
-        var start = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        var start = new ProcessStartInfo(program)
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
         foreach (string argument in arguments)
             start.ArgumentList.Add(argument);
         CommandLine = $"{program} {string.Join(' ', arguments)}";
         _process = Process.Start(start) ?? throw new InvalidOperationException($"could not start {CommandLine}");
+        _process.StandardInput.Close();
         _process.OutputDataReceived += (_, e) => Append(e.Data);
         _process.ErrorDataReceived += (_, e) => Append(e.Data);
         _process.BeginOutputReadLine();
