@@ -165,6 +165,8 @@ public sealed partial class NetworkInterface
         {
             if ((flags & TcpFlags.Rst) != 0)
                 return Verdict.Drop(DropReason.NotOurAddress);
+            if (length > 0 && seq + length <= c.RcvNxt)
+                NoteDuplicate(ref c, seq, seq + length);
             return ReplyAck(ref c, reply);
         }
 
@@ -408,6 +410,7 @@ public sealed partial class NetworkInterface
         int skip = c.RcvNxt - seq;
         if (skip > 0)
         {
+            NoteDuplicate(ref c, seq, skip >= payload.Length ? seq + payload.Length : c.RcvNxt);
             if (skip >= payload.Length)
             {
                 c.AckNow = true;
@@ -449,6 +452,16 @@ public sealed partial class NetworkInterface
         c.AckNow = true;
     }
 
+    /// <summary>Remembers [left, right) as received twice, for a D-SACK block (RFC 2883 section 4) if SACK was agreed.</summary>
+    private static void NoteDuplicate(ref TcpConnection c, SeqNumber left, SeqNumber right)
+    {
+        if (!c.SackPermitted || left >= right)
+            return;
+        c.Duplicate.Left = left;
+        c.Duplicate.Right = right;
+        c.HasDuplicate = true;
+    }
+
     /// <summary>Joins the out-of-order ranges that now start at or before RcvNxt; true if any did.</summary>
     private static bool MergeOutOfOrder(ref TcpConnection c)
     {
@@ -486,6 +499,8 @@ public sealed partial class NetworkInterface
         {
             if (c.OutOfOrder[i].Right < left || c.OutOfOrder[i].Left > right)
                 continue;
+            if (c.OutOfOrder[i].Left <= left && right <= c.OutOfOrder[i].Right)
+                NoteDuplicate(ref c, left, right);
             if (c.OutOfOrder[i].Left < left)
                 left = c.OutOfOrder[i].Left;
             if (c.OutOfOrder[i].Right > right)

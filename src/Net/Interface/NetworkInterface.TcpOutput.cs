@@ -375,9 +375,10 @@ public sealed partial class NetworkInterface
     private static int OptionsOverhead(ref TcpConnection c)
     {
         int length = c.Timestamps ? 12 : 0;
-        if (c.SackPermitted && c.OutOfOrderCount > 0)
+        int held = c.OutOfOrderCount + (c.HasDuplicate ? 1 : 0);
+        if (c.SackPermitted && held > 0)
         {
-            int blocks = c.OutOfOrderCount < (c.Timestamps ? 3 : 4) ? c.OutOfOrderCount : (c.Timestamps ? 3 : 4);
+            int blocks = held < (c.Timestamps ? 3 : 4) ? held : (c.Timestamps ? 3 : 4);
             length += 4 + 8 * blocks;
         }
         return length;
@@ -557,6 +558,12 @@ public sealed partial class NetworkInterface
             options.HasTimestamps = true;
             options.TimestampValue = (uint)_now;
             options.TimestampEcho = c.TsRecent;
+        }
+        if (!syn && !reset && c.HasDuplicate && (flags & TcpFlags.Ack) != 0)
+        {
+            // The D-SACK block goes first (RFC 2883 section 4), then the ranges we hold.
+            options.AddSackBlock(new SackBlock(c.Duplicate.Left, c.Duplicate.Right));
+            c.HasDuplicate = false;
         }
         if (!syn && !reset && c.SackPermitted && c.OutOfOrderCount > 0 && (flags & TcpFlags.Ack) != 0)
         {

@@ -126,6 +126,10 @@ internal struct TcpConnection
     public SackRanges OutOfOrder;
     public byte OutOfOrderCount;
 
+    /// <summary>Data that arrived twice, reported once as the first SACK block of our next ACK (D-SACK, RFC 2883), so the peer learns its retransmission was spurious.</summary>
+    public SeqRange Duplicate;
+    public bool HasDuplicate;
+
     public ByteRing Receive;
     public ByteRing Send;
 

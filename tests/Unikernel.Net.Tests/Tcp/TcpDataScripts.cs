@@ -41,10 +41,11 @@ public class TcpDataScripts
         new TcpScript().Run(Open + """
             +.1   < . 1:1001(1000) ack 1 win 502 <nop,nop,TS val 120 ecr 0>
             +.04  > . 1:1(0) ack 1001 <nop,nop,TS val * ecr 120>
+            // The duplicate is reported in a D-SACK block (RFC 2883), so the peer learns its retransmission was needless.
             +.1   < . 1:1001(1000) ack 1 win 502 <nop,nop,TS val 121 ecr 0>
-            +0    > . 1:1(0) ack 1001 <nop,nop,TS val * ecr 120>
+            +0    > . 1:1(0) ack 1001 <nop,nop,TS val * ecr 120,nop,nop,sack 1:1001>
             +.1   < . 501:1501(1000) ack 1 win 502 <nop,nop,TS val 122 ecr 0>
-            +.04  > . 1:1(0) ack 1501 <nop,nop,TS val * ecr 122>
+            +.04  > . 1:1(0) ack 1501 <nop,nop,TS val * ecr 122,nop,nop,sack 501:1001>
             +0    app read 1500
             """).Finish(2);
     }
