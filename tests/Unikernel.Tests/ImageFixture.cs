@@ -25,6 +25,8 @@ public sealed class ImageFixture : IDisposable
             AccessorProbes[board] = builder.Build(Board(board), Path.Combine(Output, board, "accessor-probe"), ImageProject("AccessorProbe"));
             NetProbes[board] = builder.Build(Board(board), Path.Combine(Output, board, "net-probe"), ImageProject("NetProbe"));
         }
+        // TCP on bare metal: qemu-virt only (with TCP the stack does not fit orangepi-pc's 32 KiB).
+        TcpProbe = builder.Build(Board("qemu-virt"), Path.Combine(Output, "qemu-virt", "tcp-probe"), ImageProject("TcpProbe"));
     }
 
     public string Root { get; }
@@ -34,6 +36,7 @@ public sealed class ImageFixture : IDisposable
     public Dictionary<string, BuiltImage> RuntimeProbes { get; } = [];
     public Dictionary<string, BuiltImage> AccessorProbes { get; } = [];
     public Dictionary<string, BuiltImage> NetProbes { get; } = [];
+    public BuiltImage TcpProbe { get; }
 
     public string ImageProject(string name) => Path.Combine(Root, "tests", "Images", name, name + ".csproj");
 

@@ -42,6 +42,19 @@ public class RuntimeProbeTests(ImageFixture images)
     public void Network_stack_computes_on_the_boards_what_it_computes_on_the_host(string board) =>
         Compare(images.NetProbes[board], HostLines(() => NetChecks<HostConsole>.Run()), 10, allocates: false);
 
+    /// <summary>
+    /// TCP over a lossy, reordering wire between two of our stacks, on AArch64 bare metal and on
+    /// the host: the same stream arrives, with the same hash, the same states and frame counts.
+    /// </summary>
+    [Fact]
+    public void Tcp_transfers_on_the_board_as_on_the_host()
+    {
+        string[] host = HostLines(TcpChecks<HostConsole>.Run);
+        Assert.Contains("ipv6-received 65536", host);
+        Assert.Contains("ipv4-received 65536", host);
+        Compare(images.TcpProbe, host, 10, allocates: true);
+    }
+
     private static void Compare(Unikernel.Tool.Build.BuiltImage image, string[] host, int minimumChecks, bool allocates)
     {
         using var qemu = QemuSession.Start(image);
