@@ -73,6 +73,11 @@ namespace Unikernel.Registers
                 w.Append($"        public const uint ClockHz = {Number(console, "clock")};\n");
                 w.Append($"        public const uint Baud = {Number(console, "baud")};\n    }}\n");
             }
+            if (Child(root, "timer") is YamlMappingNode timer)
+            {
+                w.Append("\n    /// <summary>The ARM generic timer: the counter frequency the boot code sets in CNTFRQ (boot ROMs leave it unset).</summary>\n    public static class Timer\n    {\n");
+                w.Append($"        public const uint FrequencyHz = {Number(timer, "frequency")};\n    }}\n");
+            }
             if (Child(root, "ethernet") is YamlMappingNode ethernet)
             {
                 w.Append("\n    /// <summary>The Ethernet PHY on the EMAC's MDIO bus.</summary>\n    public static class Ethernet\n    {\n");

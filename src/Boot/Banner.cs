@@ -24,5 +24,11 @@ internal static class Banner
         ConsoleText<Board>.Write(" bytes at 0x");
         ConsoleText<Board>.WriteHex(image.ImageStart, 8);
         ConsoleText<Board>.WriteLine();
+        // The generic timer counts from power-on: this is how long the boot took so far.
+        ConsoleText<Board>.Write("  timer ");
+        ConsoleText<Board>.WriteDecimal(GenericTimer.Frequency);
+        ConsoleText<Board>.Write(" Hz, ");
+        ConsoleText<Board>.WriteDecimal((ulong)GenericTimer.Microseconds);
+        ConsoleText<Board>.WriteLine(" us since power-on");
     }
 }

@@ -16,6 +16,13 @@ public class BootTests(ImageFixture images)
     {
         var image = images.Bootloaders[board];
         using var qemu = QemuSession.Start(image);
+        string? timerLine = qemu.WaitForLine(line => line.StartsWith("  timer "), BootTimeout);
+        // The generic timer: the board file's frequency where it sets one (orangepi-pc: 24 MHz,
+        // which emulate also gives QEMU), QEMU virt's own 62.5 MHz otherwise; time has passed.
+        var timer = Regex.Match(timerLine ?? "", @"^  timer (\d+) Hz, (\d+) us since power-on$");
+        Assert.True(timer.Success, $"no timer line from {board}:\n{qemu.Output}");
+        Assert.Equal(board == "orangepi-pc" ? 24_000_000L : 62_500_000L, long.Parse(timer.Groups[1].Value));
+        Assert.True(long.Parse(timer.Groups[2].Value) > 0);
         string? sizeLine = qemu.WaitForLine(line => line.StartsWith("  image "), BootTimeout);
         string output = qemu.Output;
         Assert.True(sizeLine is not null, $"no banner from {board}:\n{output}");

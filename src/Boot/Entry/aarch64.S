@@ -51,6 +51,27 @@ _start:
         b       __unikernel_halt
         .ltorg
 
+/* The generic timer (ARM ARM D11): the physical counter and its frequency. */
+        .global __unikernel_counter
+        .type   __unikernel_counter, %function
+__unikernel_counter:
+        isb                             /* not read ahead of the code before it */
+        mrs     x0, cntpct_el0
+        ret
+
+        .global __unikernel_counter_frequency
+        .type   __unikernel_counter_frequency, %function
+__unikernel_counter_frequency:
+        mrs     x0, cntfrq_el0
+        ret
+
+        .global __unikernel_set_counter_frequency
+        .type   __unikernel_set_counter_frequency, %function
+__unikernel_set_counter_frequency:      /* w0 = ticks a second; writable at EL3 only */
+        msr     cntfrq_el0, x0
+        isb
+        ret
+
 /* Masks interrupts and waits for ever: where every panic and a returning program end. */
         .global __unikernel_halt
         .type   __unikernel_halt, %function

@@ -121,6 +121,27 @@ report_exception:
         b       __unikernel_halt
         .ltorg
 
+/* The generic timer (ARM ARM B8): the physical counter CNTPCT (64 bits in r0:r1) and CNTFRQ. */
+        .global __unikernel_counter
+        .type   __unikernel_counter, %function
+__unikernel_counter:
+        isb
+        mrrc    p15, 0, r0, r1, c14
+        bx      lr
+
+        .global __unikernel_counter_frequency
+        .type   __unikernel_counter_frequency, %function
+__unikernel_counter_frequency:
+        mrc     p15, 0, r0, c14, c0, 0
+        bx      lr
+
+        .global __unikernel_set_counter_frequency
+        .type   __unikernel_set_counter_frequency, %function
+__unikernel_set_counter_frequency:      /* r0 = ticks a second; writable in secure PL1, where we start */
+        mcr     p15, 0, r0, c14, c0, 0
+        isb
+        bx      lr
+
 /* Masks interrupts and waits for ever: where every panic and a returning program end. */
         .global __unikernel_halt
         .type   __unikernel_halt, %function

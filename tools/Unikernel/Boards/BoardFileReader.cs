@@ -11,7 +11,7 @@ namespace Unikernel.Tool.Boards;
 /// </summary>
 public static class BoardFileReader
 {
-    private static readonly string[] TopLevelKeys = ["name", "description", "soc", "cpu", "arch", "memory", "console", "ethernet", "pmic", "image", "emulator"];
+    private static readonly string[] TopLevelKeys = ["name", "description", "soc", "cpu", "arch", "memory", "console", "timer", "ethernet", "pmic", "image", "emulator"];
     private static readonly string[] ImageKeys = ["entry", "format", "load", "ram", "heap", "stack", "aarch32-switch"];
     private static readonly string[] EmulatorKeys = ["command", "machine", "options", "boot"];
 
@@ -67,6 +67,11 @@ public static class BoardFileReader
         reader.RequiredString(console, "uart");
         reader.RequiredNumber(console, "clock");
         reader.RequiredNumber(console, "baud");
+        if (reader.Child(root, "timer") is YamlMappingNode timer)
+        {
+            reader.RejectUnknownKeys(timer, ["frequency"]);
+            reader.RequiredNumber(timer, "frequency");
+        }
         if (reader.Child(root, "ethernet") is YamlMappingNode ethernet)
         {
             reader.RejectUnknownKeys(ethernet, ["phy", "address", "interface"]);

@@ -15,8 +15,12 @@ internal struct Board : IConsole
 
     private static Uart16550<DirectMmio> Console => H3<DirectMmio>.Uart0;
 
-    public static void Initialize() =>
+    /// <summary>The generic timer's frequency first (the boot ROM leaves CNTFRQ unset), then the console.</summary>
+    public static void Initialize()
+    {
+        GenericTimer.SetFrequency(BoardFile.Timer.FrequencyHz);
         Ns16550Uart<DirectMmio>.Initialize(Console, Ns16550Uart<DirectMmio>.Divisor(BoardFile.Console.ClockHz, BoardFile.Console.Baud));
+    }
 
     public static void Write(ReadOnlySpan<byte> bytes) => Ns16550Uart<DirectMmio>.TryWrite(Console, bytes);
 }
