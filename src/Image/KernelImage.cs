@@ -122,7 +122,7 @@ public readonly ref struct KernelImage
 
     /// <summary>
     /// Writes the header for <paramref name="payload"/>, hashing it with <see cref="Sha256"/>.
-    /// Panics if the buffer is too short or the payload is 4 GiB or longer.
+    /// Panics if the buffer is too short.
     /// </summary>
     public static KernelImage Emit(Span<byte> buffer, ulong loadAddress, ulong entryPoint, ReadOnlySpan<byte> payload)
     {
