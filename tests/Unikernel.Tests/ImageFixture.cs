@@ -24,6 +24,7 @@ public sealed class ImageFixture : IDisposable
             RuntimeProbes[board] = builder.Build(Board(board), Path.Combine(Output, board, "runtime-probe"), ImageProject("RuntimeProbe"));
             AccessorProbes[board] = builder.Build(Board(board), Path.Combine(Output, board, "accessor-probe"), ImageProject("AccessorProbe"));
             NetProbes[board] = builder.Build(Board(board), Path.Combine(Output, board, "net-probe"), ImageProject("NetProbe"));
+            ImageProbes[board] = builder.Build(Board(board), Path.Combine(Output, board, "image-probe"), ImageProject("ImageProbe"));
         }
         // TCP on bare metal: qemu-virt only (with TCP the stack does not fit orangepi-pc's 32 KiB).
         TcpProbe = builder.Build(Board("qemu-virt"), Path.Combine(Output, "qemu-virt", "tcp-probe"), ImageProject("TcpProbe"));
@@ -37,6 +38,7 @@ public sealed class ImageFixture : IDisposable
     public Dictionary<string, BuiltImage> AccessorProbes { get; } = [];
     public Dictionary<string, BuiltImage> NetProbes { get; } = [];
     public BuiltImage TcpProbe { get; }
+    public Dictionary<string, BuiltImage> ImageProbes { get; } = [];
 
     public string ImageProject(string name) => Path.Combine(Root, "tests", "Images", name, name + ".csproj");
 

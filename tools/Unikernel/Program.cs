@@ -102,7 +102,11 @@ hoststack.SetAction(result =>
 // table is appended to build/measurements/bench.txt. Needs root. (tools/Unikernel/Bench/)
 var bench = Unikernel.Tool.Bench.BenchCommand.Create(root);
 
-var rootCommand = new RootCommand("unikernel: build, boot and test the C# network bootloader and unikernel kit") { bench, build, emulate, hoststack, registers, test };
+// `upload`: a kernel to the bootloader over TCP, wrapped in an image header if it is a raw
+// binary; prints the bootloader's reply (docs/image-format.md). (tools/Unikernel/Upload/)
+var upload = Unikernel.Tool.Upload.UploadCommand.Create();
+
+var rootCommand = new RootCommand("unikernel: build, boot and test the C# network bootloader and unikernel kit") { bench, build, emulate, hoststack, registers, test, upload };
 return rootCommand.Parse(args).Invoke();
 
 BuiltImage BuildBoard(BoardFile board, string? project = null, string? output = null)
