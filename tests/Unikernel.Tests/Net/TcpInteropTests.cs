@@ -119,6 +119,39 @@ public class TcpInteropTests(ITestOutputHelper log)
         AppendMeasurement($"{"16 parallel x 4 MiB",-34} | {bytes / MiB,4} MiB | hoststack {"-",6} ms | wall {wall,7:0} ms | {bytes / 1e6 / (wall / 1000),7:0.0} MB/s | Linux retransmitted {RetransmittedSegments(link.Space)} segments");
     }
 
+    /// <summary>
+    /// `./unikernel upload` wraps a raw file in the image header and hoststack checks it as the
+    /// bootloader will (header, length, SHA-256): "ok" over IPv6 link-local; a damaged image is
+    /// refused with its reason, and the connection's reply is what the tool prints.
+    /// </summary>
+    [InteropFact]
+    public void Upload_tool_gets_the_verdict_of_hoststacks_image_check()
+    {
+        using var link = NewLink();
+        using var files = new TemporaryDirectory();
+        var data = RandomFile(files.File("kernel.bin"), 1 * MiB);
+        string tool = typeof(Unikernel.Tool.Repository).Assembly.Location;
+        var good = link.Space.TryRun("dotnet", tool, "upload", data.Path, "--to", HostStackLink.LinkLocal + "%uk0", "--load", "0x42000000");
+        Check(good.ExitCode == 0 && good.Output.Contains($"ok {1 * MiB} sha256 {data.Sha256}", StringComparison.Ordinal),
+            () => $"upload exit {good.ExitCode}:\n{good.Output}{good.Error}\n{StackReport(link)}");
+
+        // The same image with one payload byte changed: refused with the hash it got.
+        byte[] image = new byte[Unikernel.Boot.Image.KernelImage.FixedHeaderLength + 4096];
+        Random.Shared.NextBytes(image.AsSpan(Unikernel.Boot.Image.KernelImage.FixedHeaderLength));
+        Unikernel.Boot.Image.KernelImage.Emit(image, 0x42000000, 0x42000000, image.AsSpan(Unikernel.Boot.Image.KernelImage.FixedHeaderLength));
+        image[^1] ^= 1;
+        string bad = files.File("bad.img");
+        File.WriteAllBytes(bad, image);
+        // The tool refuses to send it (it checks the hash first) ...
+        var refused = link.Space.TryRun("dotnet", tool, "upload", bad, "--to", Address);
+        Check(refused.ExitCode == 1 && (refused.Output + refused.Error).Contains("its payload hashes to", StringComparison.Ordinal),
+            () => $"upload of a damaged image: exit {refused.ExitCode}:\n{refused.Output}{refused.Error}");
+        // ... so it goes the seed's way, with nc: hoststack answers on the connection why it refuses it.
+        var netcat = link.Space.TryRun("sh", "-c", $"nc -N -w 5 {Address} 1337 < {bad}");
+        Check(netcat.Output.StartsWith("error: sha256 mismatch: received ", StringComparison.Ordinal),
+            () => $"nc got: {netcat.Output}{netcat.Error}\n{StackReport(link)}");
+    }
+
     /// <summary>100 KiB of random data through the TCP echo on port 7 comes back unchanged, over IPv4 and IPv6.</summary>
     [InteropFact]
     public void Tcp_echo_on_port_7_returns_100_KiB_unchanged_over_ipv4_and_ipv6()

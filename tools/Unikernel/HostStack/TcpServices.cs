@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Security.Cryptography;
+using Unikernel.Boot.Image;
 using Unikernel.Net;
 
 namespace Unikernel.Tool.HostStack;
@@ -22,6 +23,42 @@ public sealed class TcpServices(NetworkInterface stack, Action<string> say, bool
         public IncrementalHash Hash { get; } = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         public long Length { get; set; }
         public Stopwatch Clock { get; } = Stopwatch.StartNew();
+
+        /// <summary>The first bytes, kept to tell a kernel image (docs/image-format.md) from a raw stream.</summary>
+        public byte[] Head { get; } = new byte[KernelImage.FixedHeaderLength];
+
+        /// <summary>The SHA-256 of everything after those first bytes: an image's payload.</summary>
+        public IncrementalHash PayloadHash { get; } = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+    }
+
+    /// <summary>
+    /// A kernel image (docs/image-format.md) is checked as the bootloader checks it: header, length,
+    /// SHA-256 of the payload; the verdict goes back on the connection and to the console. The
+    /// host does not jump to it, of course.
+    /// </summary>
+    private void AnswerImage(Upload upload)
+    {
+        string verdict;
+        if (!KernelImage.Check(upload.Head, uint.MaxValue, [], out var error))
+            verdict = $"error: {KernelImage.Describe(error)}";
+        else if (new KernelImage(upload.Head).HeaderLength != KernelImage.FixedHeaderLength)
+            verdict = "error: a header longer than version 1's, which hoststack does not check";
+        else
+        {
+            var image = new KernelImage(upload.Head);
+            long payload = upload.Length - image.HeaderLength;
+            string sha = Convert.ToHexStringLower(upload.PayloadHash.GetHashAndReset());
+            if (payload < image.PayloadLength)
+                verdict = $"error: truncated payload: {payload} of {image.PayloadLength} bytes";
+            else if (payload > image.PayloadLength)
+                verdict = "error: data after the payload";
+            else if (!string.Equals(sha, Convert.ToHexStringLower(image.PayloadSha256), StringComparison.Ordinal))
+                verdict = $"error: sha256 mismatch: received {sha}";
+            else
+                verdict = $"ok {payload} sha256 {sha}, jumping to 0x{image.EntryPoint:x}";
+        }
+        say($"tcp {HostStackCommand.UploadPort} image: {verdict}");
+        stack.SendTcp(upload.Connection, System.Text.Encoding.ASCII.GetBytes(verdict + "\n"));
     }
 
     public void Run(long now)
@@ -37,8 +74,18 @@ public sealed class TcpServices(NetworkInterface stack, Action<string> say, bool
             // Straight from the receive buffer, without copying it out first.
             while (stack.TryPeekReceivedTcp(upload.Connection, out var data) && data.Length > 0)
             {
+                // The first 64 bytes are kept aside: with the image magic they are a header, not payload.
+                int head = 0;
+                if (upload.Length < upload.Head.Length)
+                {
+                    head = (int)Math.Min(data.Length, upload.Head.Length - upload.Length);
+                    data[..head].CopyTo(upload.Head.AsSpan((int)upload.Length));
+                }
                 if (hash)
+                {
                     upload.Hash.AppendData(data);
+                    upload.PayloadHash.AppendData(data[head..]);
+                }
                 upload.Length += data.Length;
                 stack.ConsumeTcp(upload.Connection, data.Length);
             }
@@ -47,12 +94,15 @@ public sealed class TcpServices(NetworkInterface stack, Action<string> say, bool
                 continue;
             if (stack.WasResetTcp(upload.Connection))
                 say($"tcp {HostStackCommand.UploadPort} reset by the peer after {upload.Length} bytes");
+            else if (hash && upload.Length >= upload.Head.Length && KernelImage.StartsWithMagic(upload.Head))
+                AnswerImage(upload);
             else if (hash)
                 say($"tcp {HostStackCommand.UploadPort} received {upload.Length} bytes sha256 {Convert.ToHexStringLower(upload.Hash.GetHashAndReset())} in {upload.Clock.ElapsedMilliseconds} ms");
             else
                 say($"tcp {HostStackCommand.UploadPort} received {upload.Length} bytes in {upload.Clock.ElapsedMilliseconds} ms");
             stack.CloseTcp(upload.Connection);
             upload.Hash.Dispose();
+            upload.PayloadHash.Dispose();
             _uploads.RemoveAt(i);
         }
 
