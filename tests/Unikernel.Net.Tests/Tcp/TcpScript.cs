@@ -211,31 +211,12 @@ public sealed class TcpScript
     {
         var spec = SegmentSpec.Parse(text);
         var options = spec.InboundOptions(_ourIss, _peerIsn);
-        int optionsLength = TcpOptions.Length(in options);
-        int tcpLength = TcpSegment.MinimumHeaderLength + optionsLength + spec.Length;
-        int ipHeader = _ipv6 ? Ipv6Packet.HeaderLength : Ipv4Packet.MinimumHeaderLength;
-        byte[] frame = new byte[Math.Max(EthernetFrame.MinimumLength, EthernetFrame.HeaderLength + ipHeader + tcpLength)];
-        EthernetFrame.Emit(frame, OurMac, PeerMac, _ipv6 ? EtherType.Ipv6 : EtherType.Ipv4);
-        var ipSpace = frame.AsSpan(EthernetFrame.HeaderLength);
+        byte[] frame = new byte[EthernetFrame.HeaderLength + Ipv6Packet.HeaderLength + TcpSegment.MaximumHeaderLength + spec.Length];
         var seq = new SeqNumber(_peerIsn) + (int)spec.Start;
         SeqNumber ack = spec.Ack is { } a ? (_ourIss ?? new SeqNumber(0)) + (int)a : new SeqNumber(0);
-        var segment = TcpSegment.Emit(ipSpace.Slice(ipHeader), PeerPort, spec.DestinationPort ?? _ourPort ?? ListenPort, seq, ack, spec.Flags,
-            (ushort)(spec.Window ?? 65535), optionsLength, spec.Length);
-        TcpOptions.Write(segment.Options, in options);
-        for (int i = 0; i < spec.Length; i++)
-            segment.Payload[i] = Pattern(spec.Start + i - 1);
-        if (_ipv6)
-        {
-            Ipv6Packet.Emit(ipSpace, PeerIpv6, OurIpv6, IpProtocol.Tcp, tcpLength, 64);
-            segment.FillChecksum(PeerIpv6, OurIpv6);
-        }
-        else
-        {
-            Ipv4Packet.Emit(ipSpace, PeerIpv4, OurIpv4, IpProtocol.Tcp, tcpLength, 64);
-            segment.FillChecksum(PeerIpv4, OurIpv4);
-        }
-        if (spec.BadChecksum)
-            segment.Checksum ^= 0x5555;
+        int length = WriteSegment(frame, spec.DestinationPort ?? _ourPort ?? ListenPort, seq, ack, spec.Flags, (ushort)(spec.Window ?? 65535),
+            in options, spec.Start, spec.Length, spec.BadChecksum);
+        frame = frame[..Math.Max(EthernetFrame.MinimumLength, length)];
         byte[] reply = new byte[TransmitQueue.SlotSize];
         int replyLength = Interface.Process(frame, reply);
         if (replyLength > 0)
@@ -251,13 +232,20 @@ public sealed class TcpScript
     public int BuildData(Span<byte> frame, long start, int length, uint timestamp)
     {
         var options = new TcpOptions { HasTimestamps = true, TimestampValue = timestamp };
+        return WriteSegment(frame, ListenPort, new SeqNumber(_peerIsn) + (int)start, (_ourIss ?? new SeqNumber(0)) + 1, TcpFlags.Ack, 502,
+            in options, start, length, badChecksum: false);
+    }
+
+    /// <summary>A whole frame from the peer: Ethernet, IP of the script's family, TCP with pattern bytes from <paramref name="start"/>; its length.</summary>
+    private int WriteSegment(Span<byte> frame, ushort destinationPort, SeqNumber seq, SeqNumber ack, TcpFlags flags, ushort window,
+        in TcpOptions options, long start, int length, bool badChecksum)
+    {
         int optionsLength = TcpOptions.Length(in options);
         int tcpLength = TcpSegment.MinimumHeaderLength + optionsLength + length;
         int ipHeader = _ipv6 ? Ipv6Packet.HeaderLength : Ipv4Packet.MinimumHeaderLength;
         EthernetFrame.Emit(frame, OurMac, PeerMac, _ipv6 ? EtherType.Ipv6 : EtherType.Ipv4);
         var ipSpace = frame.Slice(EthernetFrame.HeaderLength);
-        var segment = TcpSegment.Emit(ipSpace.Slice(ipHeader), PeerPort, ListenPort, new SeqNumber(_peerIsn) + (int)start, (_ourIss ?? new SeqNumber(0)) + 1,
-            TcpFlags.Ack, 502, optionsLength, length);
+        var segment = TcpSegment.Emit(ipSpace.Slice(ipHeader), PeerPort, destinationPort, seq, ack, flags, window, optionsLength, length);
         TcpOptions.Write(segment.Options, in options);
         for (int i = 0; i < length; i++)
             segment.Payload[i] = Pattern(start + i - 1);
@@ -271,6 +259,8 @@ public sealed class TcpScript
             Ipv4Packet.Emit(ipSpace, PeerIpv4, OurIpv4, IpProtocol.Tcp, tcpLength, 64);
             segment.FillChecksum(PeerIpv4, OurIpv4);
         }
+        if (badChecksum)
+            segment.Checksum ^= 0x5555;
         return EthernetFrame.HeaderLength + ipHeader + tcpLength;
     }
 
