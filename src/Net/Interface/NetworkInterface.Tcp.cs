@@ -281,7 +281,6 @@ public sealed partial class NetworkInterface
         }
         if (!evictHalfOpen || oldest < 0)
             return -1;
-        _counters.CountSendDrop(SendDropReason.QueueFull);
         Free(ref _tcp[oldest]);
         return oldest;
     }
