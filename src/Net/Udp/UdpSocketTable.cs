@@ -17,8 +17,6 @@ internal sealed class UdpSocketTable
         _queues = new DatagramQueues(sockets, depth < 1 ? 1 : depth);
     }
 
-    public int Capacity => _ports.Length;
-
     /// <summary>The socket bound to <paramref name="port"/>, or -1.</summary>
     public int Find(ushort port)
     {
