@@ -42,7 +42,8 @@ namespace Unikernel.Registers
             w.Append($"    public const string Soc = \"{socId}\";\n");
             w.Append($"    public const string Cpu = \"{Escape(Scalar(root, "cpu") ?? "")}\";\n");
             w.Append($"    public const string Arch = \"{Escape(Scalar(root, "arch") ?? "")}\";\n");
-            if (Child(root, "memory") is YamlMappingNode memory)
+            var memory = Child(root, "memory") as YamlMappingNode;
+            if (memory != null)
             {
                 w.Append("\n    /// <summary>Memory regions of the board (base and size in bytes).</summary>\n    public static class Memory\n    {\n");
                 foreach (var pair in memory.Children)
@@ -85,6 +86,19 @@ namespace Unikernel.Registers
                 w.Append($"        public const int PhyAddress = {Number(ethernet, "address")};\n");
                 w.Append($"        public const string Interface = \"{Escape(Scalar(ethernet, "interface") ?? "")}\";\n    }}\n");
             }
+            if (Child(root, "second-stage") is YamlMappingNode stage)
+            {
+                w.Append("\n    /// <summary>The netboot program the first stage loads from the SD card: where it is on the card and where it runs.</summary>\n    public static class SecondStage\n    {\n");
+                w.Append($"        public const ulong CardOffset = 0x{Number(stage, "card-offset"):X};\n");
+                AppendLayout(w, stage, memory);
+                w.Append("    }\n");
+            }
+            if (Child(root, "kernel") is YamlMappingNode kernel)
+            {
+                w.Append("\n    /// <summary>Where a kernel such as samples/Hello links (the bootloader keeps out of this range).</summary>\n    public static class Kernel\n    {\n");
+                AppendLayout(w, kernel, memory);
+                w.Append("    }\n");
+            }
             if (Child(root, "pmic") is YamlMappingNode pmic)
             {
                 w.Append("\n    /// <summary>The power management IC and the bus it is on.</summary>\n    public static class Pmic\n    {\n");
@@ -94,6 +108,18 @@ namespace Unikernel.Registers
             }
             w.Append("}\n");
             return (w.ToString(), diagnostics);
+        }
+
+        /// <summary>LoadAddress and LoadLimit of a layout's load slice: its region's base plus offset, and its limit.</summary>
+        private static void AppendLayout(StringBuilder w, YamlMappingNode layout, YamlMappingNode? memory)
+        {
+            if (!(Child(layout, "load") is YamlMappingNode load))
+                return;
+            ulong regionBase = 0;
+            if (memory != null && Scalar(load, "region") is string region && Child(memory, region) is YamlMappingNode regionNode)
+                regionBase = Number(regionNode, "base");
+            w.Append($"        public const nuint LoadAddress = 0x{regionBase + Number(load, "offset"):X};\n");
+            w.Append($"        public const ulong LoadLimit = 0x{Number(load, "limit"):X};\n");
         }
 
         private static YamlNode? Child(YamlMappingNode mapping, string key) =>

@@ -20,4 +20,12 @@ public enum ImageError
     OverlapsForbidden,
     /// <summary>The entry point is not inside the load range (an empty payload has none).</summary>
     EntryOutsideImage,
+    /// <summary>The load range is not inside the memory the loader has (<see cref="KernelImage.CheckFixedHeader"/>: DRAM as detected).</summary>
+    OutsideMemory,
+    /// <summary>The stream ended before the payload was complete.</summary>
+    PayloadTruncated,
+    /// <summary>More bytes came than header and payload.</summary>
+    DataAfterPayload,
+    /// <summary>The payload's SHA-256 is not the header's.</summary>
+    Sha256Mismatch,
 }

@@ -54,24 +54,36 @@ public readonly ref struct KernelImage
     /// </summary>
     public static bool Check(ReadOnlySpan<byte> buffer, ulong maximumPayloadLength, ReadOnlySpan<AddressRange> forbidden, out ImageError reason)
     {
-        reason = CheckHeader(buffer, maximumPayloadLength, forbidden);
+        reason = CheckHeader(buffer, maximumPayloadLength, new AddressRange(0, ulong.MaxValue), forbidden, wholeHeader: true);
         return reason == ImageError.None;
     }
 
-    private static ImageError CheckHeader(ReadOnlySpan<byte> buffer, ulong maximumPayloadLength, ReadOnlySpan<AddressRange> forbidden)
+    /// <summary>
+    /// What a loader checks once the <see cref="FixedHeaderLength"/> bytes are in, before it
+    /// writes a byte: <see cref="Check"/>'s rules (a longer header's extra bytes, which version 1
+    /// skips, need not be there), and a load range inside <paramref name="memory"/>
+    /// (<see cref="ImageError.OutsideMemory"/>).
+    /// </summary>
+    public static bool CheckFixedHeader(ReadOnlySpan<byte> buffer, AddressRange memory, ReadOnlySpan<AddressRange> forbidden, out ImageError reason)
+    {
+        reason = CheckHeader(buffer, memory.Length, memory, forbidden, wholeHeader: false);
+        return reason == ImageError.None;
+    }
+
+    private static ImageError CheckHeader(ReadOnlySpan<byte> buffer, ulong maximumPayloadLength, AddressRange memory, ReadOnlySpan<AddressRange> forbidden, bool wholeHeader)
     {
         if (buffer.Length < VersionOffset)
             return ImageError.Truncated;
         if (BinaryPrimitives.ReadUInt64LittleEndian(buffer) != Magic)
             return ImageError.BadMagic;
-        if (buffer.Length < PayloadLengthOffset)
+        if (buffer.Length < FixedHeaderLength && (!wholeHeader || buffer.Length < PayloadLengthOffset))
             return ImageError.Truncated;
         if (BinaryPrimitives.ReadUInt16LittleEndian(buffer.Slice(VersionOffset)) != Version)
             return ImageError.UnsupportedVersion;
         int headerLength = BinaryPrimitives.ReadUInt16LittleEndian(buffer.Slice(HeaderLengthOffset));
         if (headerLength < FixedHeaderLength)
             return ImageError.BadHeaderLength;
-        if (buffer.Length < headerLength)
+        if (buffer.Length < (wholeHeader ? headerLength : FixedHeaderLength))
             return ImageError.Truncated;
 
         ulong payloadLength = BinaryPrimitives.ReadUInt32LittleEndian(buffer.Slice(PayloadLengthOffset));
@@ -81,6 +93,8 @@ public readonly ref struct KernelImage
         if (load + payloadLength < load)
             return ImageError.LoadRangeWraps;
         var range = new AddressRange(load, payloadLength);
+        if (load < memory.Start || load + payloadLength > memory.End)
+            return ImageError.OutsideMemory;
         for (int i = 0; i < forbidden.Length; i++)
         {
             if (range.Overlaps(forbidden[i]))
@@ -183,6 +197,10 @@ public readonly ref struct KernelImage
         ImageError.LoadRangeWraps => "load range passes the end of the address space",
         ImageError.OverlapsForbidden => "load range overlaps the bootloader",
         ImageError.EntryOutsideImage => "entry point outside the loaded range",
+        ImageError.OutsideMemory => "load range outside DRAM",
+        ImageError.PayloadTruncated => "truncated payload",
+        ImageError.DataAfterPayload => "data after the payload",
+        ImageError.Sha256Mismatch => "sha256 mismatch",
         _ => "unknown reason",
     };
 }

@@ -113,26 +113,42 @@ BuiltImage BuildBoard(BoardFile board, string? project = null, string? output = 
 {
     var watch = Stopwatch.StartNew();
     BuiltImage? built = null;
+    BuiltImage? sample = null;
     AnsiConsole.Status().Start($"{board.Name}: building", context =>
     {
         var builder = new ImageBuilder(root, step => context.Status(Markup.Escape(step)));
-        built = builder.Build(board, output ?? BuildDirectory(board.Name), project);
+        string directory = output ?? BuildDirectory(board.Name);
+        if (project is not null)
+            built = builder.Build(board, directory, project);
+        else
+        {
+            built = builder.BuildBootloader(board, directory);
+            sample = builder.BuildSampleKernel(board, Path.Combine(directory, "hello"));
+        }
     });
     AnsiConsole.MarkupLine($"[green]built[/] {Markup.Escape(built!.Binary)} in {watch.Elapsed.TotalSeconds:0.0} s");
-    if (built.SdCard is { } sdCard)
-        AnsiConsole.MarkupLine($"      {Markup.Escape(sdCard)}");
     Console.Write(built.Size.ToString());
+    if (built.SecondStage is { } second)
+    {
+        AnsiConsole.MarkupLine($"[green]built[/] {Markup.Escape(second.KernelImage)} (second stage, loaded from the SD card)");
+        Console.Write(second.Size.ToString());
+    }
+    if (built.SdCard is { } sdCard)
+        AnsiConsole.MarkupLine($"[green]built[/] {Markup.Escape(sdCard)}");
+    if (sample is not null)
+        AnsiConsole.MarkupLine($"[green]built[/] {Markup.Escape(sample.KernelImage)} (samples/Hello: upload it with `./unikernel upload`)");
     return built;
 }
 
 BuiltImage Existing(BoardFile board)
 {
     string directory = BuildDirectory(board.Name);
-    string elf = Path.Combine(directory, "Bootloader.elf");
-    string binary = Path.Combine(directory, "Bootloader.bin");
+    string name = board.SecondStage is null ? "Bootloader" : "Loader";
+    string elf = Path.Combine(directory, name + ".elf");
+    string binary = Path.Combine(directory, name + ".bin");
     if (!File.Exists(elf) || !File.Exists(binary))
         throw new BuildFailure($"no image in {directory}: run `./unikernel build --board {board.Name}` first, or drop --no-build");
-    return new BuiltImage(board, directory, "Bootloader", SizeReport.From(board, "Bootloader.bin", ElfFile.Read(elf), new FileInfo(binary).Length));
+    return new BuiltImage(board, directory, name, SizeReport.From(board, name + ".bin", ElfFile.Read(elf), new FileInfo(binary).Length));
 }
 
 static int Guard(Func<int> action)

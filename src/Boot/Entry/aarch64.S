@@ -72,6 +72,20 @@ __unikernel_set_counter_frequency:      /* w0 = ticks a second; writable at EL3 
         isb
         ret
 
+/* Jumps to a loaded program (Linux arm64 booting.rst: x0 = DTB, here none, x1-x3 = 0). The
+ * caller has stopped DMA and cleaned the caches; interrupts stay masked. */
+        .global __unikernel_jump
+        .type   __unikernel_jump, %function
+__unikernel_jump:                       /* x0 = entry point */
+        mov     x4, x0
+        mov     x0, #0
+        mov     x1, #0
+        mov     x2, #0
+        mov     x3, #0
+        dsb     sy
+        isb
+        br      x4
+
 /* Masks interrupts and waits for ever: where every panic and a returning program end. */
         .global __unikernel_halt
         .type   __unikernel_halt, %function
@@ -159,6 +173,7 @@ __image_layout:
         .quad   __image_start, __image_end, __heap_start, __heap_end
         .quad   __stack_bottom, __stack_top, __build_id_start, __build_id_end
         .quad   __modules_start, __modules_end
+        .quad   __ram_start, __ram_end
 
         .section .data.cookie, "aw"
         .balign 8

@@ -121,6 +121,20 @@ report_exception:
         b       __unikernel_halt
         .ltorg
 
+/* Jumps to a loaded program in A32 state (Linux arm booting.rst: r0 = 0, r1 = ~0 for a
+ * device-tree-only machine, r2 = DTB address, here none). The caller has stopped DMA and
+ * cleaned the caches; IRQ and FIQ stay masked. */
+        .global __unikernel_jump
+        .type   __unikernel_jump, %function
+__unikernel_jump:                       /* r0 = entry point */
+        mov     r3, r0
+        mov     r0, #0
+        mvn     r1, #0
+        mov     r2, #0
+        dsb
+        isb
+        bx      r3
+
 /* The generic timer (ARM ARM B8): the physical counter CNTPCT (64 bits in r0:r1) and CNTFRQ. */
         .global __unikernel_counter
         .type   __unikernel_counter, %function
@@ -255,6 +269,7 @@ __image_layout:
         .word   __image_start, __image_end, __heap_start, __heap_end
         .word   __stack_bottom, __stack_top, __build_id_start, __build_id_end
         .word   __modules_start, __modules_end
+        .word   __ram_start, __ram_end
 
         .section .data.cookie, "aw"
         .balign 4

@@ -1,8 +1,10 @@
+using Unikernel.Net.Wire;
+
 namespace Unikernel.Drivers.Console;
 
 /// <summary>
 /// Formats text onto a console without allocating: ASCII strings, decimal and hexadecimal
-/// numbers, hex dumps. Each call formats into a small stack buffer and writes it once.
+/// numbers, hex dumps, MAC, IPv6 and IPv4 addresses. Each call formats into a small stack buffer and writes it once.
 /// </summary>
 public static class ConsoleText<TConsole> where TConsole : IConsole
 {
@@ -59,6 +61,28 @@ public static class ConsoleText<TConsole> where TConsole : IConsole
             pair[1] = HexDigit(value & 0xF);
             TConsole.Write(pair);
         }
+    }
+
+    public static void Write(MacAddress address)
+    {
+        Span<byte> text = stackalloc byte[MacAddress.MaxFormattedLength];
+        address.TryFormat(text, out int length);
+        TConsole.Write(text.Slice(0, length));
+    }
+
+    /// <summary>RFC 5952 text: lower case, the longest run of zero groups as <c>::</c>.</summary>
+    public static void Write(Ipv6Address address)
+    {
+        Span<byte> text = stackalloc byte[Ipv6Address.MaxFormattedLength];
+        address.TryFormat(text, out int length);
+        TConsole.Write(text.Slice(0, length));
+    }
+
+    public static void Write(Ipv4Address address)
+    {
+        Span<byte> text = stackalloc byte[Ipv4Address.MaxFormattedLength];
+        address.TryFormat(text, out int length);
+        TConsole.Write(text.Slice(0, length));
     }
 
     private static byte HexDigit(int nibble) => (byte)(nibble < 10 ? '0' + nibble : 'a' + nibble - 10);

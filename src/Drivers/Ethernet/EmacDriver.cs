@@ -107,6 +107,19 @@ public sealed class EmacDriver<TBus, TClock, TDma> : INetworkDevice
     }
 
     /// <summary>
+    /// Quiesces the EMAC before its ring memory is handed to someone else (a kernel): receiver
+    /// and transmitter off, both DMA engines stopped, so nothing more is written to memory.
+    /// <see cref="Start"/> brings it back.
+    /// </summary>
+    public void Stop()
+    {
+        Disable();
+        _emac.RxCtl1.Write(EmacSun8i.RxCtl1.Zero);
+        _emac.TxCtl1.Write(EmacSun8i.TxCtl1.Zero);
+        _started = false;
+    }
+
+    /// <summary>
     /// Reads the PHY once. When the link is up and was not, sets BASIC_CTL0's speed and duplex and
     /// turns the receiver and transmitter on; when it went down, turns them off.
     /// </summary>

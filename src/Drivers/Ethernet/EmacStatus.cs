@@ -15,3 +15,18 @@ public enum EmacStatus : byte
     /// <summary>The ring memory is misaligned, too small, or outside the DMA's 32-bit reach.</summary>
     BadRingMemory,
 }
+
+/// <summary>Words an <see cref="EmacStatus"/> for the boot log.</summary>
+public static class EmacStatusText
+{
+    public static string Describe(EmacStatus status) => status switch
+    {
+        EmacStatus.Ok => "ok",
+        EmacStatus.ResetTimeout => "the EMAC did not come out of soft reset (its clock or reset not enabled?)",
+        EmacStatus.MdioTimeout => "the MDIO bus did not answer",
+        EmacStatus.PhyResetTimeout => "the PHY did not come out of reset",
+        EmacStatus.LinkDown => "no link",
+        EmacStatus.BadRingMemory => "the ring memory is misaligned, too small or above 4 GiB",
+        _ => "unknown status",
+    };
+}

@@ -17,7 +17,9 @@ public sealed class NetworkRunner<TDevice>
     private readonly byte[] _received = new byte[FrameBufferSize];
     private readonly byte[] _reply = new byte[FrameBufferSize];
     private readonly byte[] _outgoing = new byte[FrameBufferSize];
-    private TDevice _device;
+    // Readonly: calls then go straight to a struct device's copy; a mutable generic field makes the
+    // C# compiler test default(TDevice) for null with a box, which bare metal cannot do.
+    private readonly TDevice _device;
 
     public NetworkRunner(TDevice device, NetworkInterface networkInterface)
     {

@@ -48,5 +48,7 @@ public static class MemoryExtensions
 
     public static Span<T> AsSpan<T>(this T[]? array, int start, int length) => new Span<T>(array, start, length);
 
+    public static Span<T> AsSpan<T>(this T[]? array, int start) => new Span<T>(array).Slice(start);
+
     public static ReadOnlySpan<char> AsSpan(this string? text) => text;
 }

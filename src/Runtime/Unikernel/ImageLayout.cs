@@ -4,7 +4,7 @@ namespace Unikernel;
 
 /// <summary>
 /// Where the linker placed the image, handed to the runtime by the entry code. Layout
-/// contract with <c>src/Boot/Entry/*.S</c>: ten pointer-sized words in this order.
+/// contract with <c>src/Boot/Entry/*.S</c>: twelve pointer-sized words in this order.
 /// </summary>
 [StructLayout(LayoutKind.Sequential)]
 public struct ImageLayout
@@ -23,6 +23,9 @@ public struct ImageLayout
     /// <summary>The linker's <c>__modules</c> section: pointers to ilc's ReadyToRun headers.</summary>
     public nuint ModulesStart;
     public nuint ModulesEnd;
+    /// <summary>The board's RAM slice for this image: .bss (and .data when it runs elsewhere), heap, stack.</summary>
+    public nuint RamStart;
+    public nuint RamEnd;
 
     public readonly nuint ImageSize => ImageEnd - ImageStart;
 

@@ -12,6 +12,15 @@ public sealed record RegionSlice(MemoryRegion Region, ulong Offset, ulong Size)
     public ulong Address => Region.Base + Offset;
 }
 
+/// <summary>
+/// Where a program other than the first stage links and runs: the second stage the first stage
+/// loads from the SD card, or a kernel the bootloader takes over the network.
+/// </summary>
+public sealed record ProgramLayout(RegionSlice Load, RegionSlice Ram, ulong HeapSize, ulong StackSize);
+
+/// <summary>The netboot program on boards whose boot ROM loads too little: read from the SD card at <paramref name="CardOffset"/>.</summary>
+public sealed record SecondStage(ulong CardOffset, ProgramLayout Layout);
+
 /// <summary>The A64's start in AArch32: where to write the AArch64 reset address, and the stub's size.</summary>
 public sealed record Aarch32Switch(ulong RvbarAddress, ulong StubSize);
 
@@ -52,8 +61,25 @@ public sealed record BoardFile(
     ulong HeapSize,
     ulong StackSize,
     Aarch32Switch? Aarch32Switch,
-    EmulatorSettings? Emulator)
+    EmulatorSettings? Emulator,
+    SecondStage? SecondStage = null,
+    ProgramLayout? Kernel = null)
 {
+    /// <summary>
+    /// This board with <paramref name="layout"/> in place of its first-stage image: a flat binary
+    /// (no boot ROM header, no AArch32 switch) linked where the layout says.
+    /// </summary>
+    public BoardFile WithLayout(ProgramLayout layout) => this with
+    {
+        Format = ImageFormat.Raw,
+        Load = layout.Load,
+        Ram = layout.Ram,
+        HeapSize = layout.HeapSize,
+        StackSize = layout.StackSize,
+        Aarch32Switch = null,
+        SecondStage = null,
+    };
+
     /// <summary>The most bytes the loader takes: the image must fit (for eGON, the 32 KiB of the boot ROM).</summary>
     public ulong LoadLimit => Load.Size;
 

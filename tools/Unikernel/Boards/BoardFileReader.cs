@@ -11,7 +11,7 @@ namespace Unikernel.Tool.Boards;
 /// </summary>
 public static class BoardFileReader
 {
-    private static readonly string[] TopLevelKeys = ["name", "description", "soc", "cpu", "arch", "memory", "console", "timer", "ethernet", "pmic", "image", "emulator"];
+    private static readonly string[] TopLevelKeys = ["name", "description", "soc", "cpu", "arch", "memory", "console", "timer", "ethernet", "pmic", "image", "second-stage", "kernel", "emulator"];
     private static readonly string[] ImageKeys = ["entry", "format", "load", "ram", "heap", "stack", "aarch32-switch"];
     private static readonly string[] EmulatorKeys = ["command", "machine", "options", "boot"];
 
@@ -91,12 +91,23 @@ public static class BoardFileReader
             "raw" => ImageFormat.Raw,
             _ => throw reader.Error(reader.Child(image, "format")!, $"format must be 'egon' or 'raw', not '{format}'"),
         };
-        var load = reader.Slice(reader.RequiredMapping(image, "load"), memory, "limit");
-        var ram = reader.Slice(reader.RequiredMapping(image, "ram"), memory, "size");
-        ulong heap = reader.RequiredNumber(image, "heap");
-        ulong stack = reader.RequiredNumber(image, "stack");
-        if (heap + stack > ram.Size)
-            throw reader.Error(reader.Child(image, "heap")!, $"heap (0x{heap:x}) and stack (0x{stack:x}) do not fit the ram slice of 0x{ram.Size:x} bytes");
+        var (load, ram, heap, stack) = reader.Layout(image, memory);
+
+        SecondStage? secondStage = null;
+        if (reader.Child(root, "second-stage") is YamlMappingNode stageNode)
+        {
+            reader.RejectUnknownKeys(stageNode, ["card-offset", "load", "ram", "heap", "stack"]);
+            ulong cardOffset = reader.RequiredNumber(stageNode, "card-offset");
+            if (cardOffset % 512 != 0 || cardOffset < 8 * 1024 + load.Size)
+                throw reader.Error(reader.Child(stageNode, "card-offset")!, $"card-offset must be a multiple of 512 past the first stage (at least 0x{8 * 1024 + load.Size:x}), not 0x{cardOffset:x}");
+            secondStage = new SecondStage(cardOffset, reader.ProgramLayout(stageNode, memory));
+        }
+        ProgramLayout? kernel = null;
+        if (reader.Child(root, "kernel") is YamlMappingNode kernelNode)
+        {
+            reader.RejectUnknownKeys(kernelNode, ["load", "ram", "heap", "stack"]);
+            kernel = reader.ProgramLayout(kernelNode, memory);
+        }
 
         Aarch32Switch? aarch32Switch = null;
         if (reader.Child(image, "aarch32-switch") is YamlMappingNode switchNode)
@@ -129,7 +140,7 @@ public static class BoardFileReader
             reader.RequiredString(root, "cpu"),
             arch, memory,
             reader.RequiredString(image, "entry"),
-            imageFormat, load, ram, heap, stack, aarch32Switch, emulator);
+            imageFormat, load, ram, heap, stack, aarch32Switch, emulator, secondStage, kernel);
     }
 
     private static (long Line, long Column) LastParsedPosition(string text)
@@ -199,6 +210,24 @@ public static class BoardFileReader
                 regions.Add(next);
             }
             return regions;
+        }
+
+        /// <summary>load, ram, heap and stack of an image, a second stage or a kernel.</summary>
+        public (RegionSlice Load, RegionSlice Ram, ulong Heap, ulong Stack) Layout(YamlMappingNode node, IReadOnlyList<MemoryRegion> memory)
+        {
+            var load = Slice(RequiredMapping(node, "load"), memory, "limit");
+            var ram = Slice(RequiredMapping(node, "ram"), memory, "size");
+            ulong heap = RequiredNumber(node, "heap");
+            ulong stack = RequiredNumber(node, "stack");
+            if (heap + stack > ram.Size)
+                throw Error(Child(node, "heap")!, $"heap (0x{heap:x}) and stack (0x{stack:x}) do not fit the ram slice of 0x{ram.Size:x} bytes");
+            return (load, ram, heap, stack);
+        }
+
+        public ProgramLayout ProgramLayout(YamlMappingNode node, IReadOnlyList<MemoryRegion> memory)
+        {
+            var (load, ram, heap, stack) = Layout(node, memory);
+            return new ProgramLayout(load, ram, heap, stack);
         }
 
         public RegionSlice Slice(YamlMappingNode slice, IReadOnlyList<MemoryRegion> memory, string sizeKey)

@@ -4,11 +4,15 @@ using Unikernel.Tool.Boards;
 namespace Unikernel.Tool.Build;
 
 /// <summary>What a build produced for one board.</summary>
-public sealed record BuiltImage(BoardFile Board, string Directory, string Name, SizeReport Size)
+/// <param name="SecondStage">On boards with a second stage: the netboot program the first stage (this image) loads from the SD card.</param>
+public sealed record BuiltImage(BoardFile Board, string Directory, string Name, SizeReport Size, BuiltImage? SecondStage = null)
 {
     public string Binary => Path.Combine(Directory, Name + ".bin");
     public string Elf => Path.Combine(Directory, Name + ".elf");
     public string? SdCard => Board.Format == ImageFormat.Egon ? Path.Combine(Directory, "sdcard.img") : null;
+
+    /// <summary>The binary wrapped in a kernel image header (docs/image-format.md), for programs other than a first stage.</summary>
+    public string KernelImage => Path.Combine(Directory, Name + ".img");
 }
 
 /// <summary>
@@ -24,10 +28,53 @@ public sealed class ImageBuilder(string repositoryRoot, Action<string>? progress
 
     public string EntryDirectory => Path.Combine(RepositoryRoot, "src", "Boot", "Entry");
 
+    public string BootloaderProject => Path.Combine(RepositoryRoot, "src", "Boot", "Boot.csproj");
+
+    public string LoaderProject => Path.Combine(RepositoryRoot, "src", "Loader", "Loader.csproj");
+
+    /// <summary>
+    /// The bootloader of <paramref name="board"/>: one image, or, where the board has a second
+    /// stage, the first stage (src/Loader, what the boot ROM loads) and the netboot program
+    /// (src/Boot, linked into DRAM, built into second-stage/), both on one SD card image: the second as a kernel image at
+    /// the board's card offset, so the first stage checks its SHA-256 before running it.
+    /// </summary>
+    public BuiltImage BuildBootloader(BoardFile board, string outputDirectory)
+    {
+        if (board.SecondStage is not { } stage)
+            return Build(board, outputDirectory, BootloaderProject);
+        var second = BuildKernel(board.WithLayout(stage.Layout), Path.Combine(outputDirectory, "second-stage"), BootloaderProject);
+        var first = Build(board, outputDirectory, LoaderProject);
+        SdCardImage.Write(first.SdCard!, File.ReadAllBytes(first.Binary), (stage.CardOffset, File.ReadAllBytes(second.KernelImage)));
+        return first with { SecondStage = second };
+    }
+
+    /// <summary>
+    /// A program that something else loads (a kernel, a second stage): built where
+    /// <paramref name="board"/> links it, and also wrapped in a kernel image header whose entry
+    /// point is its first byte (the entry code's <c>_start</c>).
+    /// </summary>
+    public BuiltImage BuildKernel(BoardFile board, string outputDirectory, string project)
+    {
+        if (board.Format != ImageFormat.Raw)
+            throw new BuildFailure($"{board.Name}: a loaded program is a flat binary; build it with the board's kernel or second-stage layout");
+        var built = Build(board, outputDirectory, project);
+        byte[] payload = File.ReadAllBytes(built.Binary);
+        var header = new byte[Unikernel.Boot.Image.KernelImage.FixedHeaderLength];
+        Unikernel.Boot.Image.KernelImage.Emit(header, board.Load.Address, board.Load.Address, payload);
+        File.WriteAllBytes(built.KernelImage, [.. header, .. payload]);
+        return built;
+    }
+
+    /// <summary>The sample kernel (samples/Hello) where the board's kernel layout puts it, or null if the board has none.</summary>
+    public BuiltImage? BuildSampleKernel(BoardFile board, string outputDirectory) =>
+        board.Kernel is { } layout
+            ? BuildKernel(board.WithLayout(layout), outputDirectory, Path.Combine(RepositoryRoot, "samples", "Hello", "Hello.csproj"))
+            : null;
+
     /// <summary>Builds <paramref name="project"/> (default: the bootloader) into <paramref name="outputDirectory"/>.</summary>
     public BuiltImage Build(BoardFile board, string outputDirectory, string? project = null)
     {
-        project ??= Path.Combine(RepositoryRoot, "src", "Boot", "Boot.csproj");
+        project ??= BootloaderProject;
         string objects = Path.Combine(outputDirectory, "obj");
         Directory.CreateDirectory(objects);
 

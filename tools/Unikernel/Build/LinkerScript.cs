@@ -25,6 +25,8 @@ public static class LinkerScript
         text.AppendLine($"  image (rwx) : ORIGIN = 0x{board.Load.Address:x8}, LENGTH = 0x{imageLength:x}");
         text.AppendLine($"  ram (rw)    : ORIGIN = 0x{board.Ram.Address:x8}, LENGTH = 0x{board.Ram.Size:x}");
         text.AppendLine("}");
+        text.AppendLine("__ram_start = ORIGIN(ram);");
+        text.AppendLine("__ram_end = ORIGIN(ram) + LENGTH(ram);");
         text.AppendLine("SECTIONS");
         text.AppendLine("{");
         text.AppendLine("  .text : {");

@@ -1,7 +1,11 @@
+using Unikernel.Boot.Image;
 using Unikernel.Drivers.Bus;
 using Unikernel.Drivers.Console;
+using Unikernel.Drivers.Ethernet;
+using Unikernel.Drivers.Time;
 using Unikernel.Drivers.Uart;
 using Unikernel.Hardware;
+using Unikernel.Net.Wire;
 using BoardFile = Unikernel.Hardware.Boards.OrangepiPc;
 
 namespace Unikernel.Boot;
@@ -23,4 +27,45 @@ internal struct Board : IConsole
     }
 
     public static void Write(ReadOnlySpan<byte> bytes) => Ns16550Uart<DirectMmio>.TryWrite(Console, bytes);
+
+    /// <summary>
+    /// The second stage's bring-up: DRAM is up already (the first stage trained it and detected
+    /// its size; the controller's configuration says how much there is).
+    /// </summary>
+    public static bool BringUp(out AddressRange dram)
+    {
+        ulong size = BoardFile.Memory.Dram.Size;
+        dram = new AddressRange(BoardFile.Memory.Dram.Base, size);
+        StatusLine<Board>.Ok("DRAM ");
+        ConsoleText<Board>.WriteDecimal(size >> 20);
+        ConsoleText<Board>.WriteLine(" MiB");
+        return true;
+    }
+
+    /// <summary>The board's MAC address: from the SID's chip ID by U-Boot's rule, so it is stable per board and locally administered.</summary>
+    public static MacAddress MacAddress()
+    {
+        Span<uint> chipId = stackalloc uint[4];
+        MacAddress mac = SidMacAddress.TryReadChipId<DirectMmio, GenericTimerClock>(H3<DirectMmio>.Sid, chipId)
+            ? SidMacAddress.FromChipId(chipId)
+            : Net.Wire.MacAddress.Zero;
+        if (mac == Net.Wire.MacAddress.Zero)
+        {
+            // No usable chip ID: a locally administered address from the counter, different each boot.
+            StatusLine<Board>.Fail("SID: no chip ID to derive the MAC address from; using a random one");
+            ConsoleText<Board>.WriteLine();
+            mac = new MacAddress(0x02_00_00_00_00_00UL | (GenericTimer.Counter & 0xFF_FFFF_FFFF));
+        }
+        return mac;
+    }
+
+    /// <summary>Quiesces the Ethernet DMA and jumps to a loaded kernel (caches are off in this stage).</summary>
+    public static void StartKernel(nuint load, nuint length, nuint entry)
+    {
+        BoardNetwork.Stop();
+        ConsoleText<Board>.Write("netboot: starting the kernel at 0x");
+        ConsoleText<Board>.WriteHex(entry, 8);
+        ConsoleText<Board>.WriteLine();
+        LoadedProgram.Jump(entry);
+    }
 }

@@ -7,7 +7,7 @@ using BoardFile = Unikernel.Hardware.Boards.Pine64Plus;
 namespace Unikernel.Boot;
 
 /// <summary>Pine64+: Allwinner A64, Cortex-A53 (AArch64). Console: UART0, a 16550 (hardware/boards/pine64-plus.yaml).</summary>
-internal struct Board : IConsole
+internal partial struct Board : IConsole
 {
     public const string Name = BoardFile.Name;
     public const string Soc = "Allwinner A64";

@@ -7,7 +7,7 @@ using BoardFile = Unikernel.Hardware.Boards.QemuVirt;
 namespace Unikernel.Boot;
 
 /// <summary>QEMU virt, Cortex-A53 at EL3. Console: the PL011 UART0 (hardware/boards/qemu-virt.yaml).</summary>
-internal struct Board : IConsole
+internal partial struct Board : IConsole
 {
     public const string Name = BoardFile.Name;
     public const string Soc = "QEMU virt";

@@ -1,0 +1,135 @@
+namespace Unikernel.Boot.Image;
+
+/// <summary>
+/// Takes a kernel image (docs/image-format.md) as it arrives on a stream, in pieces of any size:
+/// the fixed header is gathered and checked before a byte is written (<see cref="KernelImage.CheckFixedHeader"/>),
+/// then the payload goes straight to its load address, hashed on the way, and
+/// <see cref="Finish"/> gives the verdict when the stream ends. Made once at start-up; <see cref="Reset"/>
+/// readies it for the next upload. Writes through raw addresses: on the host, give it memory
+/// you own as <c>memory</c>.
+/// </summary>
+public sealed unsafe class KernelReceiver
+{
+    private readonly byte[] _header = new byte[KernelImage.FixedHeaderLength];
+    private readonly byte[] _digest = new byte[Sha256.HashLength];
+    private readonly AddressRange _memory;
+    private readonly AddressRange[] _forbidden;
+    private Sha256 _hash;
+    private ulong _received;
+    private ulong _headerLength;
+    private ulong _load;
+    private ulong _payloadLength;
+
+    /// <param name="memory">Where payloads may go (DRAM as detected).</param>
+    /// <param name="forbidden">What they must not touch: the loader itself, its stack, heap and buffers.</param>
+    public KernelReceiver(AddressRange memory, AddressRange[] forbidden)
+    {
+        _memory = memory;
+        _forbidden = forbidden;
+        Reset();
+    }
+
+    /// <summary>Why the image was refused so far; <see cref="ImageError.None"/> while it is fine.</summary>
+    public ImageError Error { get; private set; }
+
+    /// <summary>True once the fixed header is in and passed its checks.</summary>
+    public bool HeaderAccepted { get; private set; }
+
+    /// <summary>Every byte of the stream so far, header included.</summary>
+    public ulong Received => _received;
+
+    /// <summary>Payload bytes written so far.</summary>
+    public ulong PayloadReceived => _received > _headerLength ? _received - _headerLength : 0;
+
+    public ulong LoadAddress => _load;
+
+    public ulong PayloadLength => _payloadLength;
+
+    public ulong EntryPoint { get; private set; }
+
+    /// <summary>The payload's SHA-256 as received, after <see cref="Finish"/>.</summary>
+    public ReadOnlySpan<byte> ReceivedSha256 => _digest;
+
+    public void Reset()
+    {
+        _hash = new Sha256();
+        _received = 0;
+        _headerLength = KernelImage.FixedHeaderLength;
+        _load = 0;
+        _payloadLength = 0;
+        EntryPoint = 0;
+        HeaderAccepted = false;
+        Error = ImageError.None;
+    }
+
+    /// <summary>
+    /// Takes the next bytes of the stream. Returns false once the image is refused (the first
+    /// reason stays in <see cref="Error"/>); later bytes are counted and dropped.
+    /// </summary>
+    public bool Accept(ReadOnlySpan<byte> data)
+    {
+        while (data.Length > 0 && Error == ImageError.None)
+        {
+            if (_received < KernelImage.FixedHeaderLength)
+            {
+                int take = Math.Min(data.Length, KernelImage.FixedHeaderLength - (int)_received);
+                data.Slice(0, take).CopyTo(_header.AsSpan((int)_received));
+                _received += (ulong)take;
+                data = data.Slice(take);
+                if (_received == KernelImage.FixedHeaderLength)
+                    TakeHeader();
+            }
+            else if (_received < _headerLength)
+            {
+                // A later version's extra header fields: version 1 skips them.
+                int skip = (int)Math.Min((ulong)data.Length, _headerLength - _received);
+                _received += (ulong)skip;
+                data = data.Slice(skip);
+            }
+            else
+            {
+                ulong room = _payloadLength - PayloadReceived;
+                if ((ulong)data.Length > room)
+                    Error = ImageError.DataAfterPayload;
+                int take = (int)Math.Min((ulong)data.Length, room);
+                var piece = data.Slice(0, take);
+                piece.CopyTo(new Span<byte>((void*)(nuint)(_load + PayloadReceived), take));
+                _hash.Append(piece);
+                _received += (ulong)take;
+                data = data.Slice(take);
+            }
+        }
+        _received += (ulong)data.Length;
+        return Error == ImageError.None;
+    }
+
+    /// <summary>The stream ended: the verdict. <see cref="ImageError.None"/> means the payload is in place and its hash matches.</summary>
+    public ImageError Finish()
+    {
+        if (Error != ImageError.None)
+            return Error;
+        if (!HeaderAccepted)
+            return Error = ImageError.Truncated;
+        if (PayloadReceived < _payloadLength)
+            return Error = ImageError.PayloadTruncated;
+        _hash.Finish(_digest);
+        if (!_digest.AsSpan().SequenceEqual(new KernelImage(_header).PayloadSha256))
+            return Error = ImageError.Sha256Mismatch;
+        return ImageError.None;
+    }
+
+    private void TakeHeader()
+    {
+        if (!KernelImage.CheckFixedHeader(_header, _memory, _forbidden, out var reason))
+        {
+            Error = reason;
+            return;
+        }
+        var image = new KernelImage(_header);
+        _headerLength = (ulong)image.HeaderLength;
+        _load = image.LoadAddress;
+        _payloadLength = image.PayloadLength;
+        EntryPoint = image.EntryPoint;
+        HeaderAccepted = true;
+    }
+}
