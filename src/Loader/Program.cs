@@ -1,9 +1,14 @@
 using System.Runtime;
 using Unikernel.Boot;
+using Unikernel.Boot.Image;
 
 namespace Unikernel.Loader;
 
-/// <summary>The first stage: banner, then the board's DRAM and the second stage from the SD card.</summary>
+/// <summary>
+/// The first stage, what the boot ROM loads into SRAM: banner, the board's DRAM (trained, its
+/// size detected), the SD card, then the netboot program from the card into DRAM, checked by
+/// SHA-256, and a jump to it. One status line per step; a failed step says why and halts.
+/// </summary>
 internal static class Program
 {
     [RuntimeExport("__unikernel_main")]
@@ -11,5 +16,12 @@ internal static class Program
     {
         Board.Initialize();
         Banner.Print();
+        if (!Board.BringUpDram(out AddressRange dram))
+            return;
+        if (!Board.TryOpenSdCard(out var card))
+            return;
+        nuint entry = SecondStage.Load(card, Board.SecondStageCardOffset, dram);
+        if (entry != 0)
+            LoadedProgram.Jump(entry);
     }
 }

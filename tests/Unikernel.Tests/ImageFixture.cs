@@ -17,7 +17,8 @@ public sealed class ImageFixture : IDisposable
         Output = Directory.CreateTempSubdirectory("unikernel-images-").FullName;
         var builder = new ImageBuilder(Root);
         foreach (string board in new[] { "orangepi-pc", "qemu-virt", "pine64-plus" })
-            Bootloaders[board] = builder.Build(Board(board), Path.Combine(Output, board, "bootloader"));
+            Bootloaders[board] = builder.BuildBootloader(Board(board), Path.Combine(Output, board, "bootloader"));
+        SampleKernels["orangepi-pc"] = builder.BuildSampleKernel(Board("orangepi-pc"), Path.Combine(Output, "orangepi-pc", "hello"))!;
         foreach (string board in new[] { "orangepi-pc", "qemu-virt" })
         {
             FaultProbes[board] = builder.Build(Board(board), Path.Combine(Output, board, "fault-probe"), ImageProject("FaultProbe"));
@@ -32,7 +33,9 @@ public sealed class ImageFixture : IDisposable
 
     public string Root { get; }
     public string Output { get; }
+    /// <summary>The bootloader of each board; on boards with a second stage, its first stage (<see cref="BuiltImage.SecondStage"/> has the other).</summary>
     public Dictionary<string, BuiltImage> Bootloaders { get; } = [];
+    public Dictionary<string, BuiltImage> SampleKernels { get; } = [];
     public Dictionary<string, BuiltImage> FaultProbes { get; } = [];
     public Dictionary<string, BuiltImage> RuntimeProbes { get; } = [];
     public Dictionary<string, BuiltImage> AccessorProbes { get; } = [];

@@ -38,7 +38,8 @@ build.SetAction(result => Guard(() =>
 var emulateBoard = new Option<string>("--board", "-b") { Description = "orangepi-pc or qemu-virt", DefaultValueFactory = _ => "orangepi-pc" };
 var timeoutOption = new Option<double?>("--timeout") { Description = "Stop QEMU after this many seconds" };
 var noBuild = new Option<bool>("--no-build") { Description = "Boot the image already in build/<board>/ without rebuilding" };
-var emulate = new Command("emulate", "Boot a board's image in QEMU with the console on this terminal (Ctrl-A X quits)") { emulateBoard, timeoutOption, noBuild };
+var emulateTap = new Option<string?>("--tap") { Description = "Put the board's Ethernet on this TAP interface (created if missing; needs root), e.g. uk0" };
+var emulate = new Command("emulate", "Boot a board's image in QEMU with the console on this terminal (Ctrl-A X quits)") { emulateBoard, timeoutOption, noBuild, emulateTap };
 emulate.SetAction(result => Guard(() =>
 {
     var board = BoardCatalog.Load(root, result.GetValue(emulateBoard)!);
@@ -46,7 +47,8 @@ emulate.SetAction(result => Guard(() =>
         throw new BuildFailure($"{board.Name} cannot be emulated: QEMU has no {board.Soc.ToUpperInvariant()} model. Use --board orangepi-pc or --board qemu-virt.");
     BuiltImage image = result.GetValue(noBuild) ? Existing(board) : BuildBoard(board);
     double? seconds = result.GetValue(timeoutOption);
-    return Emulator.Run(image, seconds is { } s ? TimeSpan.FromSeconds(s) : null);
+    string[] network = result.GetValue(emulateTap) is { } tap ? Emulator.PrepareTap(tap) : [];
+    return Emulator.Run(image, seconds is { } s ? TimeSpan.FromSeconds(s) : null, network);
 }));
 
 var testArguments = new Argument<string[]>("dotnet-test-arguments") { Description = "Passed on to dotnet test (e.g. --filter Name~Boot)", Arity = ArgumentArity.ZeroOrMore };
@@ -106,7 +108,10 @@ var bench = Unikernel.Tool.Bench.BenchCommand.Create(root);
 // binary; prints the bootloader's reply (docs/image-format.md). (tools/Unikernel/Upload/)
 var upload = Unikernel.Tool.Upload.UploadCommand.Create();
 
-var rootCommand = new RootCommand("unikernel: build, boot and test the C# network bootloader and unikernel kit") { bench, build, emulate, hoststack, registers, test, upload };
+// `demo`: the main job (tools/Unikernel/Demo/).
+var demo = Unikernel.Tool.Demo.DemoCommand.Create(root);
+
+var rootCommand = new RootCommand("unikernel: build, boot and test the C# network bootloader and unikernel kit") { bench, build, demo, emulate, hoststack, registers, test, upload };
 return rootCommand.Parse(args).Invoke();
 
 BuiltImage BuildBoard(BoardFile board, string? project = null, string? output = null)

@@ -26,6 +26,13 @@ internal static class SpanOperations
     {
         if (Unsafe.AreSame(ref destination, ref source) || length == 0)
             return;
+        // Plain data (bytes above all: frames, TCP buffers, kernels) goes through the block copy,
+        // which moves aligned words; ilc resolves this test per T at compile time.
+        if (!RuntimeHelpers.IsReferenceOrContainsReferences<T>())
+        {
+            Buffer.Memmove(ref Unsafe.As<T, byte>(ref destination), ref Unsafe.As<T, byte>(ref source), (nuint)length * (nuint)Unsafe.SizeOf<T>());
+            return;
+        }
         if (Unsafe.IsAddressLessThan(ref destination, ref source))
         {
             for (nint i = 0; i < length; i++)

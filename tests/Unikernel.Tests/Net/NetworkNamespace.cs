@@ -1,5 +1,5 @@
-using System.Runtime.InteropServices;
 using Unikernel.Tool.Build;
+using Unikernel.Tool.Emulate;
 
 namespace Unikernel.Tests.Net;
 
@@ -42,28 +42,7 @@ public sealed class NetworkNamespace : IDisposable
     /// Runs <paramref name="action"/> on a thread of its own that has entered the namespace
     /// (setns(2) moves only the calling thread): sockets it opens belong to the namespace.
     /// </summary>
-    public void Inside(Action action)
-    {
-        Exception? failure = null;
-        var thread = new Thread(() =>
-        {
-            try
-            {
-                using var handle = File.OpenHandle($"/var/run/netns/{Name}");
-                if (setns((int)handle.DangerousGetHandle(), CloneNewNetwork) != 0)
-                    throw new IOException($"setns into {Name} failed: {Marshal.GetLastPInvokeErrorMessage()}");
-                action();
-            }
-            catch (Exception e)
-            {
-                failure = e;
-            }
-        });
-        thread.Start();
-        thread.Join();
-        if (failure is not null)
-            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure);
-    }
+    public void Inside(Action action) => NamespaceThread.Run(Name, action);
 
     public static bool Available() => Environment.UserName == "root" && File.Exists("/dev/net/tun");
 
@@ -88,16 +67,5 @@ public sealed class NetworkNamespace : IDisposable
         }
     }
 
-    private void DeleteNamespace()
-    {
-        // Anything else still in the namespace is ours too (a command left behind by a failed step).
-        foreach (string pid in ExternalProcess.TryRun("ip", ["netns", "pids", Name]).Output.Split('\n', StringSplitOptions.RemoveEmptyEntries))
-            ExternalProcess.TryRun("kill", ["-KILL", pid.Trim()]);
-        ExternalProcess.TryRun("ip", ["netns", "delete", Name]);
-    }
-
-    private const int CloneNewNetwork = 0x40000000; // CLONE_NEWNET
-
-    [DllImport("libc", SetLastError = true)]
-    private static extern int setns(int descriptor, int type);
+    private void DeleteNamespace() => NamespaceThread.Delete(Name);
 }

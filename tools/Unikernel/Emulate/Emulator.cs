@@ -10,9 +10,9 @@ namespace Unikernel.Tool.Emulate;
 /// </summary>
 public static class Emulator
 {
-    public static int Run(BuiltImage image, TimeSpan? timeout)
+    public static int Run(BuiltImage image, TimeSpan? timeout, IEnumerable<string>? extraArguments = null)
     {
-        var (program, arguments) = QemuCommand.For(image);
+        var (program, arguments) = QemuCommand.For(image, extraArguments);
         var start = new ProcessStartInfo(program) { UseShellExecute = false };
         foreach (string argument in arguments)
             start.ArgumentList.Add(argument);
@@ -28,6 +28,26 @@ public static class Emulator
         }
         process.WaitForExit();
         return process.ExitCode;
+    }
+
+    /// <summary>
+    /// The TAP interface <paramref name="tap"/> made ready for QEMU (created if it does not exist,
+    /// brought up), and QEMU's options to put the board's NIC on it.
+    /// </summary>
+    public static string[] PrepareTap(string tap)
+    {
+        if (tap.Length is 0 or > 15 || tap.Any(c => !(char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.')))
+            throw new BuildFailure($"--tap '{tap}' is not an interface name (1 to 15 letters, digits, '-', '_' or '.')");
+        if (!Directory.Exists($"/sys/class/net/{tap}"))
+        {
+            if (Environment.UserName != "root")
+                throw new BuildFailure($"there is no interface {tap}, and creating a TAP needs root: run as root, or create it first (ip tuntap add dev {tap} mode tap user $USER)");
+            ExternalProcess.Run($"creating TAP {tap}", "ip", ["tuntap", "add", "dev", tap, "mode", "tap"]);
+        }
+        else if (!File.Exists($"/sys/class/net/{tap}/tun_flags"))
+            throw new BuildFailure($"{tap} exists but is not a TAP interface; pick another name");
+        ExternalProcess.TryRun("ip", ["link", "set", tap, "up"]);
+        return EmulatedNetwork.TapArguments(tap);
     }
 
     /// <summary>SIGTERM first, so QEMU puts the terminal back the way it found it; SIGKILL if it lingers.</summary>

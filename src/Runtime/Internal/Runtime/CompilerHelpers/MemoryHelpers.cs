@@ -4,8 +4,8 @@ namespace Internal.Runtime.CompilerHelpers;
 
 /// <summary>
 /// Block copy and fill that ilc emits calls to (struct copies, stackalloc zeroing,
-/// InitBlock/CopyBlock). Byte loops: correct at any alignment, which matters while the MMU
-/// is off. The exported names also serve the assembly start-up code.
+/// InitBlock/CopyBlock). Correct at any alignment, which matters while the MMU is off: words only
+/// where both sides are aligned, bytes elsewhere. The exported names also serve the assembly start-up code.
 /// </summary>
 internal static unsafe class MemoryHelpers
 {
@@ -14,7 +14,17 @@ internal static unsafe class MemoryHelpers
     {
         if (destination <= source || destination >= source + count)
         {
-            for (nuint i = 0; i < count; i++)
+            // Forward. When both sides share their alignment, the bulk goes a word at a time
+            // (aligned words never fault, MMU on or off); otherwise byte by byte.
+            nuint i = 0;
+            if (count >= 16 && (((nuint)destination ^ (nuint)source) & (nuint)(sizeof(nuint) - 1)) == 0)
+            {
+                for (; ((nuint)(destination + i) & (nuint)(sizeof(nuint) - 1)) != 0; i++)
+                    destination[i] = source[i];
+                for (; i + (nuint)sizeof(nuint) <= count; i += (nuint)sizeof(nuint))
+                    *(nuint*)(destination + i) = *(nuint*)(source + i);
+            }
+            for (; i < count; i++)
                 destination[i] = source[i];
         }
         else

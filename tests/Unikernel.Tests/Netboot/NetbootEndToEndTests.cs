@@ -1,0 +1,208 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text.RegularExpressions;
+using Spectre.Console;
+using Unikernel.Boot.Image;
+using Unikernel.Tests.Net;
+using Unikernel.Tool.Build;
+using Unikernel.Tool.Emulate;
+using Unikernel.Tool.Upload;
+using Xunit.Abstractions;
+
+namespace Unikernel.Tests.Netboot;
+
+/// <summary>
+/// The seed's main flow on the emulated Orange Pi PC, end to end: the SD card boots (first
+/// stage, DRAM, second stage from the card), the board answers ping6 on its link-local address
+/// over a TAP in a namespace of the test's own, takes kernels over TCP 1337 from `unikernel
+/// upload` and from plain nc, refuses bad ones with their reason and keeps listening. Figures
+/// (boot to first ping6 reply, upload throughput) are printed and appended to
+/// build/measurements/netboot.txt.
+/// </summary>
+[Collection("Images")]
+public sealed class NetbootEndToEndTests(ImageFixture images, ITestOutputHelper log)
+{
+    private static readonly TimeSpan Boot = TimeSpan.FromSeconds(60);
+    private static readonly TimeSpan Step = TimeSpan.FromSeconds(30);
+
+    private BuiltImage Bootloader => images.Bootloaders["orangepi-pc"];
+
+    private BuiltImage Hello => images.SampleKernels["orangepi-pc"];
+
+    private EmulatedNetwork Start()
+    {
+        NetworkNamespace.Require("ping", "iputils-ping");
+        return EmulatedNetwork.Start(Bootloader);
+    }
+
+    private static (int ExitCode, string Output) Upload(EmulatedNetwork network, params string[] arguments)
+    {
+        var writer = new StringWriter();
+        var console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Ansi = AnsiSupport.No,
+            ColorSystem = ColorSystemSupport.NoColors,
+            Interactive = InteractionSupport.No,
+            Out = new AnsiConsoleOutput(writer),
+        });
+        console.Profile.Width = 4096;
+        int exit = 1;
+        network.Inside(() => exit = UploadCommand.Create(console).Parse(["upload", .. arguments]).Invoke());
+        return (exit, writer.ToString());
+    }
+
+    /// <summary>Sends <paramref name="bytes"/> with nc as the seed does and returns what the bootloader answered.</summary>
+    private static string SendWithNc(EmulatedNetwork network, string address, byte[] bytes)
+    {
+        string file = Path.GetTempFileName();
+        try
+        {
+            File.WriteAllBytes(file, bytes);
+            var result = network.Run("sh", "-c", $"nc -N -w 10 {EmulatedNetwork.Scoped(address)} 1337 < {file}");
+            return result.Output;
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    private static void Record(string line)
+    {
+        string directory = Path.Combine(Repository.FindRoot(), "build", "measurements");
+        Directory.CreateDirectory(directory);
+        File.AppendAllText(Path.Combine(directory, "netboot.txt"), $"{DateTime.UtcNow:yyyy-MM-dd HH:mm:ss} {line}\n");
+    }
+
+    [InteropFact]
+    public void The_sd_card_boots_to_the_netboot_service_and_answers_ping6_20_of_20()
+    {
+        using var network = Start();
+        string address = network.WaitForLinkLocal(Boot);
+        // First reply: ping once a tenth of a second until one comes back.
+        var firstReply = Stopwatch.StartNew();
+        while (network.Run("ping", "-6", "-c", "1", "-W", "1", EmulatedNetwork.Scoped(address)).ExitCode != 0)
+            Assert.True(firstReply.Elapsed < Step, "no ping6 reply within 30 s of the link-local address line");
+        double seconds = (network.Clock.Elapsed - network.Started).TotalSeconds;
+        string console = network.Qemu.Output;
+        Assert.Contains("Unikernel bootloader", console);
+        Assert.Matches(@"\[ OK \] DRAM 1024 MiB", console);
+        Assert.Matches(@"\[ OK \] second stage \d+ bytes from the SD card, sha256 ok", console);
+        Assert.Matches(@"\[ OK \] Ethernet 02:[0-9a-f:]{14}, link 100 Mbit/s full duplex", console);
+
+        var ping = network.Run("ping", "-6", "-c", "20", "-i", "0.05", "-W", "2", EmulatedNetwork.Scoped(address));
+        Assert.True(ping.ExitCode == 0, ping.Output + ping.Error);
+        Assert.Contains("20 packets transmitted, 20 received", ping.Output);
+        log.WriteLine($"QEMU start to first ping6 reply: {seconds:0.00} s");
+        Record($"orangepi-pc QEMU start to first ping6 reply {seconds.ToString("0.00", CultureInfo.InvariantCulture)} s");
+    }
+
+    [InteropFact]
+    public void The_sample_kernel_uploaded_with_unikernel_upload_runs()
+    {
+        using var network = Start();
+        string address = network.WaitForLinkLocal(Boot);
+        var (exit, output) = Upload(network, Hello.KernelImage, "--to", EmulatedNetwork.Scoped(address));
+        Assert.True(exit == 0, output);
+        Assert.Matches(@"bootloader: ok \d+ sha256 [0-9a-f]{64}, jumping to 0x42000000", output);
+        network.WaitForConsole("hello from kernel at 0x42000000 on orangepi-pc", Step);
+    }
+
+    [InteropFact]
+    public void The_sample_kernel_sent_with_plain_nc_runs()
+    {
+        NetworkNamespace.Require("nc", "netcat-openbsd");
+        using var network = Start();
+        string address = network.WaitForLinkLocal(Boot);
+        string reply = SendWithNc(network, address, File.ReadAllBytes(Hello.KernelImage));
+        Assert.StartsWith("ok ", reply);
+        network.WaitForConsole("hello from kernel at 0x42000000 on orangepi-pc", Step);
+    }
+
+    public static TheoryData<string, string> BadImages => new()
+    {
+        { "bad-magic", "error: bad magic (not a UKIMAGE)" },
+        { "version", "error: unsupported format version" },
+        { "outside-dram", "error: load range outside DRAM" },
+        { "on-the-bootloader", "error: load range overlaps the bootloader" },
+        { "entry-outside", "error: entry point outside the loaded range" },
+        { "truncated", "error: truncated payload: 4000 of 8192 bytes" },
+        { "extra-data", "error: data after the payload" },
+        { "damaged", "error: sha256 mismatch: received " },
+        { "header-only-half", "error: truncated header" },
+    };
+
+    private static byte[] BadImage(string kind)
+    {
+        var payload = new byte[8192];
+        new Random(kind.Length).NextBytes(payload);
+        ulong load = kind switch
+        {
+            "outside-dram" => 0x8000_0000 - 4096,
+            "on-the-bootloader" => 0x4000_0000,
+            _ => 0x4200_0000,
+        };
+        var header = new byte[KernelImage.FixedHeaderLength];
+        KernelImage.Emit(header, load, kind == "entry-outside" ? load + 0x10000 : load, payload);
+        byte[] image = [.. header, .. payload];
+        switch (kind)
+        {
+            case "bad-magic": image[0] = (byte)'X'; break;
+            case "version": image[KernelImage.VersionOffset] = 9; break;
+            case "truncated": return image[..(KernelImage.FixedHeaderLength + 4000)];
+            case "extra-data": return [.. image, 1, 2, 3];
+            case "damaged": image[^100] ^= 1; break;
+            case "header-only-half": return image[..30];
+        }
+        return image;
+    }
+
+    [InteropFact]
+    public void Each_kind_of_bad_image_is_refused_with_its_reason_and_a_good_image_still_boots()
+    {
+        NetworkNamespace.Require("nc", "netcat-openbsd");
+        using var network = Start();
+        string address = network.WaitForLinkLocal(Boot);
+        foreach (var row in BadImages)
+        {
+            string kind = (string)row[0], expected = (string)row[1];
+            int lines = network.Qemu.LineCount;
+            string reply = SendWithNc(network, address, BadImage(kind));
+            Assert.True(reply.StartsWith(expected, StringComparison.Ordinal), $"{kind}: expected '{expected}', the bootloader answered '{reply}'");
+            network.WaitForConsole("netboot: " + Regex.Escape(expected), Step, lines);
+        }
+        var (exit, output) = Upload(network, Hello.KernelImage, "--to", EmulatedNetwork.Scoped(address));
+        Assert.True(exit == 0, output);
+        network.WaitForConsole("hello from kernel at 0x42000000 on orangepi-pc", Step);
+    }
+
+    [InteropFact]
+    public void A_32_MiB_random_payload_arrives_with_the_sha256_it_was_sent_with()
+    {
+        using var network = Start();
+        string address = network.WaitForLinkLocal(Boot);
+        var payload = new byte[32 << 20];
+        new Random(32).NextBytes(payload);
+        payload[0] = 0x7F;
+        string file = Path.GetTempFileName();
+        try
+        {
+            File.WriteAllBytes(file, payload);
+            var watch = Stopwatch.StartNew();
+            var (exit, output) = Upload(network, file, "--to", EmulatedNetwork.Scoped(address), "--load", "0x44000000", "--timeout", "60");
+            double seconds = watch.Elapsed.TotalSeconds;
+            Assert.True(exit == 0, output);
+            string sha = Convert.ToHexStringLower(SHA256.HashData(payload));
+            Assert.Contains($"bootloader: ok {payload.Length} sha256 {sha}", output);
+            var rate = network.WaitForConsole(@"netboot: (\d+) bytes in (\d+) ms", Step);
+            double mibPerSecond = payload.Length / (1 << 20) / (double.Parse(rate.Groups[2].Value, CultureInfo.InvariantCulture) / 1000);
+            log.WriteLine($"32 MiB upload: {seconds:0.00} s at the uploader, {rate.Value} on the board: {mibPerSecond:0.0} MiB/s");
+            Record($"orangepi-pc 32 MiB upload {mibPerSecond.ToString("0.0", CultureInfo.InvariantCulture)} MiB/s ({rate.Value})");
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+}

@@ -1,0 +1,117 @@
+using System.CommandLine;
+using Spectre.Console;
+using Unikernel.Tool.Boards;
+using Unikernel.Tool.Build;
+using Unikernel.Tool.Emulate;
+using Unikernel.Tool.Upload;
+
+namespace Unikernel.Tool.Demo;
+
+/// <summary>
+/// `unikernel demo`, the main job: build the Orange Pi PC's SD card and the sample kernel, boot
+/// the board in QEMU on a TAP in a network namespace of its own, ping6 its link-local address,
+/// upload samples/Hello over TCP and show what the kernel prints; then clean up.
+/// </summary>
+public static class DemoCommand
+{
+    public const string Board = "orangepi-pc";
+
+    public static Command Create(string root)
+    {
+        var timeout = new Option<double>("--timeout") { Description = "Seconds to wait for each step (boot, ping, upload, kernel output)", DefaultValueFactory = _ => 60 };
+        var command = new Command("demo", "Build, boot orangepi-pc in QEMU on a TAP in its own network namespace, ping6 it, upload samples/Hello, show its output, clean up (needs root)")
+        {
+            timeout,
+        };
+        command.SetAction(result => Run(root, TimeSpan.FromSeconds(result.GetValue(timeout))));
+        return command;
+    }
+
+    public static int Run(string root, TimeSpan stepTimeout)
+    {
+        try
+        {
+            if (Environment.UserName != "root")
+                throw new BuildFailure("demo makes a network namespace and a TAP device: run it as root (sudo ./unikernel demo)");
+            var board = BoardCatalog.Load(root, Board);
+            string directory = Path.Combine(root, "build", Board);
+            BuiltImage? image = null;
+            BuiltImage? kernel = null;
+            AnsiConsole.Status().Start($"{Board}: building", context =>
+            {
+                var builder = new ImageBuilder(root, step => context.Status(Markup.Escape(step)));
+                image = builder.BuildBootloader(board, directory);
+                kernel = builder.BuildSampleKernel(board, Path.Combine(directory, "hello"));
+            });
+            Step($"built {image!.SdCard} (first stage {image.Size.ImageBytes} bytes, second stage {image.SecondStage?.Size.ImageBytes} bytes) and {kernel!.KernelImage}");
+
+            using var network = EmulatedNetwork.Start(image, "ukdemo");
+            Step($"QEMU {Board} booting from the SD card on TAP {EmulatedNetwork.Tap} in network namespace {network.Namespace}");
+            using var echo = new ConsoleEcho(network.Qemu);
+            string address = network.WaitForLinkLocal(stepTimeout);
+            echo.Flush();
+            string scoped = EmulatedNetwork.Scoped(address);
+
+            var ping = network.Run("ping", "-6", "-c", "3", "-i", "0.2", "-W", "2", scoped);
+            echo.Flush();
+            Step($"ping -6 -c 3 {scoped}:");
+            foreach (string line in ping.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries))
+                AnsiConsole.WriteLine("  " + line);
+            if (ping.ExitCode != 0)
+                throw new BuildFailure($"the board did not answer ping6 at {scoped}");
+
+            Step($"./unikernel upload {Path.GetRelativePath(root, kernel.KernelImage)} --to {scoped}");
+            int lines = network.Qemu.LineCount;
+            int uploaded = 1;
+            network.Inside(() => uploaded = UploadCommand.Run(AnsiConsole.Console, kernel.KernelImage, scoped, UploadTarget.DefaultPort, null, null, stepTimeout.TotalSeconds));
+            if (uploaded != 0)
+                throw new BuildFailure("the upload failed (see above)");
+            var hello = network.WaitForConsole("hello from kernel at", stepTimeout, lines);
+            echo.Flush();
+            Step($"the kernel ran: \"{hello.Value}\"; stopping QEMU and deleting {network.Namespace}");
+            return 0;
+        }
+        catch (Exception error) when (error is BuildFailure or BoardFileException or TimeoutException or UploadFailure)
+        {
+            AnsiConsole.MarkupLine($"[red]error:[/] {Markup.Escape(error.Message)}");
+            return 1;
+        }
+    }
+
+    private static void Step(string text) => AnsiConsole.MarkupLine($"[green]demo:[/] {Markup.Escape(text)}");
+
+    /// <summary>Copies the board's console to the terminal as it comes, indented, while the demo runs.</summary>
+    private sealed class ConsoleEcho : IDisposable
+    {
+        private readonly BackgroundProcess _qemu;
+        private readonly Timer _timer;
+        private readonly object _gate = new();
+        private int _printed;
+
+        public ConsoleEcho(BackgroundProcess qemu)
+        {
+            _qemu = qemu;
+            _timer = new Timer(_ => Flush(), null, 0, 100);
+        }
+
+        public void Flush()
+        {
+            lock (_gate)
+            {
+                string output = _qemu.Output;
+                int end = output.LastIndexOf('\n') + 1;
+                if (end <= _printed)
+                    return;
+                foreach (string line in output[_printed..end].Split('\n', StringSplitOptions.RemoveEmptyEntries))
+                    AnsiConsole.MarkupLine($"[grey]  | {Markup.Escape(line.TrimEnd('\r'))}[/]");
+                _printed = end;
+            }
+        }
+
+        public void Dispose()
+        {
+            _timer.Dispose();
+            Flush();
+        }
+    }
+}
