@@ -1,4 +1,5 @@
 using Unikernel.Drivers.Bus;
+using Unikernel.Drivers.Dma;
 using Unikernel.Hardware;
 using Unikernel.Net;
 using Unikernel.Net.Wire;

@@ -1,4 +1,5 @@
 using Unikernel.Drivers.Bus;
+using Unikernel.Drivers.Dma;
 using Unikernel.Net;
 
 namespace Unikernel.Drivers.Ethernet;

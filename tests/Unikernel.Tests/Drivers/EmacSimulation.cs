@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using Unikernel.Drivers.Bus;
+using Unikernel.Drivers.Dma;
 using Unikernel.Drivers.Ethernet;
 using Unikernel.Hardware;
 using Unikernel.Net;
