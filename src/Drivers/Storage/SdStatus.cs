@@ -25,3 +25,23 @@ public enum SdStatus : byte
     /// <summary>The card answered but is not an SD memory card we can use (bad CMD8 echo, unknown CSD version).</summary>
     UnusableCard,
 }
+
+/// <summary>Words an <see cref="SdStatus"/> for the boot log.</summary>
+public static class SdStatusText
+{
+    public static string Describe(SdStatus status) => status switch
+    {
+        SdStatus.Ok => "ok",
+        SdStatus.NoCard => "no card in the slot",
+        SdStatus.CommandTimeout => "a command got no response",
+        SdStatus.CrcError => "CRC error",
+        SdStatus.DataTimeout => "data timeout",
+        SdStatus.DmaError => "DMA error",
+        SdStatus.OutOfRange => "blocks beyond the card's capacity",
+        SdStatus.BusyTimeout => "the card stayed busy",
+        SdStatus.ControllerTimeout => "the SD controller did not answer",
+        SdStatus.BadBuffer => "bad buffer",
+        SdStatus.UnusableCard => "not an SD memory card we can use",
+        _ => "unknown status",
+    };
+}

@@ -11,7 +11,7 @@ using BoardFile = Unikernel.Hardware.Boards.OrangepiPc;
 namespace Unikernel.Boot;
 
 /// <summary>Xunlong Orange Pi PC: Allwinner H3, Cortex-A7. Console: UART0, a 16550 (hardware/boards/orangepi-pc.yaml).</summary>
-internal struct Board : IConsole
+internal partial struct Board : IConsole
 {
     public const string Name = BoardFile.Name;
     public const string Soc = "Allwinner H3";

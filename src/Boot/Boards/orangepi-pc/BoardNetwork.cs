@@ -1,5 +1,6 @@
 using Unikernel.Drivers.Bus;
 using Unikernel.Drivers.Console;
+using Unikernel.Drivers.Dma;
 using Unikernel.Drivers.Ethernet;
 using Unikernel.Drivers.Time;
 using Unikernel.Hardware;
@@ -22,16 +23,13 @@ internal struct BoardNetwork : INetworkDevice
 
     private static EmacDriver<DirectMmio, GenericTimerClock, UncachedDma>? s_emac;
 
-    public static unsafe bool TryStart(out MacAddress mac)
+    public static bool TryStart(out MacAddress mac)
     {
         EmacClocks.EnableH3InternalPhy(H3<DirectMmio>.Ccu, H3<DirectMmio>.Sysctl, BoardFile.Ethernet.PhyAddress);
         mac = Board.MacAddress();
 
         nuint length = EmacRingMemory.RequiredLength(ReceiveDescriptors, TransmitDescriptors);
-        byte[] block = new byte[(int)length + EmacRingMemory.Alignment];
-        nuint address;
-        fixed (byte* start = block)
-            address = ((nuint)start + EmacRingMemory.Alignment - 1) & ~(nuint)(EmacRingMemory.Alignment - 1);
+        nuint address = DmaBlock.Allocate(length);
         var emac = new EmacDriver<DirectMmio, GenericTimerClock, UncachedDma>(
             H3<DirectMmio>.Emac, new EmacRingMemory(address, length, ReceiveDescriptors, TransmitDescriptors), BoardFile.Ethernet.PhyAddress, gigabit: false);
         s_emac = emac;
