@@ -43,12 +43,6 @@ public readonly struct DramController<TBus, TClock, TDramClock>
     private const uint AliasPattern = 0xAA55AA55;
     private const uint PresencePattern = 0x5A5AA5A5;
 
-    // PTR3/PTR4 initialization waits in DRAM clocks (U-Boot ddr3_1333.c: 500 us, 360 ns, 200 us, 1 us).
-    private const uint Tdinit0Microseconds = 500;
-    private const uint Tdinit1Nanoseconds = 360;
-    private const uint Tdinit2Microseconds = 200;
-    private const uint Tdinit3Microseconds = 1;
-
     // DRAMTMG8 "two rank timing" (U-Boot ddr3_1333.c; 0x33 on the H5 only).
     private const uint TwoRankXsX32 = 0x10;
     private const uint TwoRankXsDllX32 = 0x66;
@@ -274,63 +268,22 @@ public readonly struct DramController<TBus, TClock, TDramClock>
     /// <summary>Mode registers, DRAMTMGn, PHY interface and init timing, refresh (U-Boot mctl_set_timing_params).</summary>
     private void SetTimings(in DramParameters p)
     {
-        DramTimings t = p.Timings;
-        uint mhz = p.ClockMhz;
-        uint twr = Clocks(mhz, t.TwrNs, t.TwrMin);
-        uint twtr = Clocks(mhz, t.TwtrNs, t.TwtrMin);
-        const uint halfBurst = 2; // BL8 / 2 in controller clocks (U-Boot "BL / 2")
-
+        DramTimingRegisters t = p.Timing;
         _ctl.Mr(0).Write(new DramCtl.Mr(t.Mr0));
         _ctl.Mr(1).Write(new DramCtl.Mr(t.Mr1));
         _ctl.Mr(2).Write(new DramCtl.Mr(t.Mr2));
         _ctl.Mr(3).Write(new DramCtl.Mr(t.Mr3));
-
-        _ctl.Dramtmg0.Write(DramCtl.Dramtmg0.Zero
-            .WithTwtp(t.Tcwl + halfBurst + twr)
-            .WithTfaw(Clocks(mhz, t.TfawNs, 0))
-            .WithTrasMax(t.TrasMax)
-            .WithTras(Clocks(mhz, t.TrasNs, 0)));
-        _ctl.Dramtmg1.Write(DramCtl.Dramtmg1.Zero
-            .WithTxp(Clocks(mhz, t.TxpNs, t.TxpMin))
-            .WithTrtp(Clocks(mhz, t.TrtpNs, t.TrtpMin))
-            .WithTrc(Clocks(mhz, t.TrcNs, 0)));
-        _ctl.Dramtmg2.Write(DramCtl.Dramtmg2.Zero
-            .WithTcwl(t.Tcwl)
-            .WithTcl(t.Tcl)
-            .WithTrd2wr(t.Tcl + halfBurst + 1u - t.Tcwl)
-            .WithTwr2rd(t.Tcwl + halfBurst + twtr));
-        _ctl.Dramtmg3.Write(DramCtl.Dramtmg3.Zero.WithTmrw(t.Tmrw).WithTmrd(t.Tmrd).WithTmod(t.Tmod));
-        _ctl.Dramtmg4.Write(DramCtl.Dramtmg4.Zero
-            .WithTrcd(Clocks(mhz, t.TrcdNs, 0))
-            .WithTccd(t.Tccd)
-            .WithTrrd(Clocks(mhz, t.TrrdNs, t.TrrdMin))
-            .WithTrp(Clocks(mhz, t.TrpNs, 0)));
-        _ctl.Dramtmg5.Write(DramCtl.Dramtmg5.Zero
-            .WithTcksrx(t.Tcksrx).WithTcksre(t.Tcksre).WithTckesr(t.Tckesr).WithTcke(t.Tcke));
+        _ctl.Dramtmg0.Write(new DramCtl.Dramtmg0(t.Dramtmg0));
+        _ctl.Dramtmg1.Write(new DramCtl.Dramtmg1(t.Dramtmg1));
+        _ctl.Dramtmg2.Write(new DramCtl.Dramtmg2(t.Dramtmg2));
+        _ctl.Dramtmg3.Write(new DramCtl.Dramtmg3(t.Dramtmg3));
+        _ctl.Dramtmg4.Write(new DramCtl.Dramtmg4(t.Dramtmg4));
+        _ctl.Dramtmg5.Write(new DramCtl.Dramtmg5(t.Dramtmg5));
         _ctl.Dramtmg8.Write(_ctl.Dramtmg8.Read().WithTXsDllX32(TwoRankXsDllX32).WithTXsX32(TwoRankXsX32));
-
-        _ctl.Pitmg0.Write(DramCtl.Pitmg0.Zero
-            .WithTCtrlDelay(2).WithTRddataEn(t.TRdataEn).WithTphyWrdata(1).WithTphyWrlat(t.WrLatency));
-
-        // PTR3/PTR4 count DRAM clocks (not controller clocks), plus one (U-Boot).
-        _ctl.Ptr3.Write(DramCtl.Ptr3.Zero
-            .WithTdinit0(Tdinit0Microseconds * mhz + 1)
-            .WithTdinit1(Tdinit1Nanoseconds * mhz / 1000 + 1));
-        _ctl.Ptr4.Write(DramCtl.Ptr4.Zero
-            .WithTdinit2(Tdinit2Microseconds * mhz + 1)
-            .WithTdinit3(Tdinit3Microseconds * mhz + 1));
-
-        // tREFI in units of 32 controller clocks.
-        _ctl.Rfshtmg.Write(DramCtl.Rfshtmg.Zero
-            .WithTrefi(Clocks(mhz, t.TrefiNs, 0) / 32)
-            .WithTrfc(Clocks(mhz, t.TrfcNs, 0)));
-    }
-
-    /// <summary>Nanoseconds to controller clocks (half the DRAM clock), rounded up, at least <paramref name="floor"/> (U-Boot ns_to_t).</summary>
-    private static uint Clocks(uint dramMhz, uint nanoseconds, uint floor)
-    {
-        uint clocks = (dramMhz / 2 * nanoseconds + 999) / 1000;
-        return clocks < floor ? floor : clocks;
+        _ctl.Pitmg0.Write(new DramCtl.Pitmg0(t.Pitmg0));
+        _ctl.Ptr3.Write(new DramCtl.Ptr3(t.Ptr3));
+        _ctl.Ptr4.Write(new DramCtl.Ptr4(t.Ptr4));
+        _ctl.Rfshtmg.Write(new DramCtl.Rfshtmg(t.Rfshtmg));
     }
 
     /// <summary>MBUS bandwidth windows and per-port limits (U-Boot mctl_set_master_priority_*).</summary>
@@ -342,14 +295,12 @@ public readonly struct DramController<TBus, TClock, TDramClock>
         if (p.CpuHighPriority)
             _com.Mapr.Write(DramCom.Mapr.Zero.WithCpuHigh(true));
 
-        ReadOnlySpan<ushort> ports = p.MbusPorts;
-        for (int port = 0; port * DramParameters.MbusPortFields < ports.Length; port++)
+        ReadOnlySpan<uint> ports = p.MbusPortConfig;
+        for (int port = 0; 2 * port + 1 < ports.Length; port++)
         {
-            ReadOnlySpan<ushort> c = ports.Slice(port * DramParameters.MbusPortFields, DramParameters.MbusPortFields);
             var mcr = _com.Mcr(port);
-            mcr.Cfg0.Write(DramCom.McrValues.Cfg0.Zero
-                .WithBwlimitEn(c[0] != 0).WithQos((DramCom.MbusQos)c[1]).WithAcs(c[2]).WithBwl0(c[3]));
-            mcr.Cfg1.Write(DramCom.McrValues.Cfg1.Zero.WithBwl1(c[4]).WithBwl2(c[5]));
+            mcr.Cfg0.Write(new DramCom.McrValues.Cfg0(ports[2 * port]));
+            mcr.Cfg1.Write(new DramCom.McrValues.Cfg1(ports[2 * port + 1]));
         }
 
         if (p.MdfsBandwidthLimit2 != 0)

@@ -33,7 +33,8 @@ public readonly ref struct DramParameters
     /// <summary>On-die termination on the data lanes (U-Boot CONFIG_DRAM_ODT_EN).</summary>
     public bool OdtEnabled { get; init; }
 
-    public DramTimings Timings { get; init; }
+    /// <summary>Mode and timing registers for <see cref="ClockMhz"/> (<see cref="DramTimings.ToRegisters"/>).</summary>
+    public DramTimingRegisters Timing { get; init; }
 
     public DramZqCalibration ZqCalibration { get; init; }
 
@@ -71,10 +72,10 @@ public readonly ref struct DramParameters
     public uint MdfsBandwidthLimit2 { get; init; }
 
     /// <summary>
-    /// MBUS ports from 0, <see cref="MbusPortFields"/> values each: bandwidth limit on (0/1), QoS,
-    /// ACS, limits 0..2 in MB/s (U-Boot mctl_set_master_priority_*, MBUS_CONF).
+    /// MBUS port configuration from port 0: CFG0, CFG1 pairs (U-Boot mctl_set_master_priority_*,
+    /// MBUS_CONF; the tests rebuild them from U-Boot's table).
     /// </summary>
-    public ReadOnlySpan<ushort> MbusPorts { get; init; }
+    public ReadOnlySpan<uint> MbusPortConfig { get; init; }
 
     /// <summary>Byte lane read delays, 4 lanes x 11 lines (DQ0..7, DM, DQS, DQSN) (U-Boot dx_read_delays).</summary>
     public ReadOnlySpan<byte> DxReadDelays { get; init; }
@@ -84,7 +85,4 @@ public readonly ref struct DramParameters
 
     /// <summary>Address/command line write delays, 31 (U-Boot ac_delays); empty means all 0.</summary>
     public ReadOnlySpan<byte> AcDelays { get; init; }
-
-    /// <summary>Values per port in <see cref="MbusPorts"/>.</summary>
-    public const int MbusPortFields = 6;
 }

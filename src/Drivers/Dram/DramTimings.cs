@@ -1,10 +1,13 @@
+using Unikernel.Hardware;
+
 namespace Unikernel.Drivers.Dram;
 
 /// <summary>
 /// The DRAM chip timings, in nanoseconds (converted to controller clocks for the board's clock) or
 /// in clocks, and the mode register values that go with them. <see cref="Ddr3_1333"/> is U-Boot's
 /// arch/arm/mach-sunxi/dram_timings/ddr3_1333.c, the set U-Boot uses for the H3, H5 and A64 DDR3
-/// boards (CONFIG_SUNXI_DRAM_DDR3_1333, the Kconfig default).
+/// boards (CONFIG_SUNXI_DRAM_DDR3_1333, the Kconfig default). <see cref="ToRegisters"/> turns
+/// them into register values for a clock; parameter sets carry the result.
 /// </summary>
 public readonly struct DramTimings
 {
@@ -58,4 +61,71 @@ public readonly struct DramTimings
         TrasMax = 24, Tcl = 6, Tcwl = 4, TRdataEn = 4, WrLatency = 2,
         Mr0 = 0x1C70, Mr1 = 0x40, Mr2 = 0x18, Mr3 = 0,
     };
+
+    // PTR3/PTR4 initialization waits (U-Boot ddr3_1333.c: 500 us, 360 ns, 200 us, 1 us).
+    private const uint Tdinit0Microseconds = 500;
+    private const uint Tdinit1Nanoseconds = 360;
+    private const uint Tdinit2Microseconds = 200;
+    private const uint Tdinit3Microseconds = 1;
+
+    /// <summary>BL8 / 2: a burst's length in controller clocks (U-Boot "BL / 2").</summary>
+    private const uint HalfBurst = 2;
+
+    // PITMG0 constants U-Boot writes (2 << 24, 1 << 8).
+    private const uint CtrlDelay = 2;
+    private const uint WriteDataDelay = 1;
+
+    /// <summary>The register values for DRAM clock <paramref name="clockMhz"/> (U-Boot mctl_set_timing_params).</summary>
+    public DramTimingRegisters ToRegisters(uint clockMhz)
+    {
+        uint twr = Clocks(clockMhz, TwrNs, TwrMin);
+        uint twtr = Clocks(clockMhz, TwtrNs, TwtrMin);
+        return new DramTimingRegisters
+        {
+            Mr0 = Mr0, Mr1 = Mr1, Mr2 = Mr2, Mr3 = Mr3,
+            Dramtmg0 = DramCtl.Dramtmg0.Zero
+                .WithTwtp(Tcwl + HalfBurst + twr)
+                .WithTfaw(Clocks(clockMhz, TfawNs, 0))
+                .WithTrasMax(TrasMax)
+                .WithTras(Clocks(clockMhz, TrasNs, 0)).Raw,
+            Dramtmg1 = DramCtl.Dramtmg1.Zero
+                .WithTxp(Clocks(clockMhz, TxpNs, TxpMin))
+                .WithTrtp(Clocks(clockMhz, TrtpNs, TrtpMin))
+                .WithTrc(Clocks(clockMhz, TrcNs, 0)).Raw,
+            Dramtmg2 = DramCtl.Dramtmg2.Zero
+                .WithTcwl(Tcwl)
+                .WithTcl(Tcl)
+                .WithTrd2wr(Tcl + HalfBurst + 1u - Tcwl)
+                .WithTwr2rd(Tcwl + HalfBurst + twtr).Raw,
+            Dramtmg3 = DramCtl.Dramtmg3.Zero.WithTmrw(Tmrw).WithTmrd(Tmrd).WithTmod(Tmod).Raw,
+            Dramtmg4 = DramCtl.Dramtmg4.Zero
+                .WithTrcd(Clocks(clockMhz, TrcdNs, 0))
+                .WithTccd(Tccd)
+                .WithTrrd(Clocks(clockMhz, TrrdNs, TrrdMin))
+                .WithTrp(Clocks(clockMhz, TrpNs, 0)).Raw,
+            Dramtmg5 = DramCtl.Dramtmg5.Zero
+                .WithTcksrx(Tcksrx).WithTcksre(Tcksre).WithTckesr(Tckesr).WithTcke(Tcke).Raw,
+            Pitmg0 = DramCtl.Pitmg0.Zero
+                .WithTCtrlDelay(CtrlDelay).WithTRddataEn(TRdataEn)
+                .WithTphyWrdata(WriteDataDelay).WithTphyWrlat(WrLatency).Raw,
+            // PTR3/PTR4 count DRAM clocks (not controller clocks), plus one.
+            Ptr3 = DramCtl.Ptr3.Zero
+                .WithTdinit0(Tdinit0Microseconds * clockMhz + 1)
+                .WithTdinit1(Tdinit1Nanoseconds * clockMhz / 1000 + 1).Raw,
+            Ptr4 = DramCtl.Ptr4.Zero
+                .WithTdinit2(Tdinit2Microseconds * clockMhz + 1)
+                .WithTdinit3(Tdinit3Microseconds * clockMhz + 1).Raw,
+            // tREFI in units of 32 controller clocks.
+            Rfshtmg = DramCtl.Rfshtmg.Zero
+                .WithTrefi(Clocks(clockMhz, TrefiNs, 0) / 32)
+                .WithTrfc(Clocks(clockMhz, TrfcNs, 0)).Raw,
+        };
+    }
+
+    /// <summary>Nanoseconds to controller clocks (half the DRAM clock), rounded up, at least <paramref name="floor"/> (U-Boot ns_to_t).</summary>
+    private static uint Clocks(uint dramMhz, uint nanoseconds, uint floor)
+    {
+        uint clocks = (dramMhz / 2 * nanoseconds + 999) / 1000;
+        return clocks < floor ? floor : clocks;
+    }
 }
