@@ -1,0 +1,451 @@
+using Unikernel.Drivers.Bus;
+using Unikernel.Hardware;
+using Unikernel.Net;
+
+namespace Unikernel.Drivers.Dram;
+
+/// <summary>
+/// Brings up the DesignWare-style DRAM controller and PHY of the H3 and A64
+/// (hardware/blocks/dram-com.yaml, dram-ctl.yaml) and finds out how much DRAM is there.
+/// <para>Order as U-Boot's sunxi_dram_init (arch/arm/mach-sunxi/dram_sunxi_dw.c): clocks
+/// (<typeparamref name="TDramClock"/>), controller set-up (geometry, timings, MBUS priorities,
+/// PHY configuration, bit delays), ZQ calibration and PHY init with DQS gate training for two
+/// ranks and 32 bits, falling back to one rank and/or 16 bits for what training reported
+/// missing, then the size: rows, banks and page size found by writing at addresses that alias
+/// the DRAM base only when an address bit is beyond what the chips decode (U-Boot
+/// mctl_auto_detect_dram_size / mctl_mem_matches).</para>
+/// DRAM itself is read and written through <typeparamref name="TBus"/> too, so tests can model it.
+/// </summary>
+public readonly struct DramController<TBus, TClock, TDramClock>
+    where TBus : IMmio
+    where TClock : IMonotonicClock
+    where TDramClock : IDramClock
+{
+    private const int ByteLanes = 4;
+    private const int LinesPerLane = 11;
+    private const int AddressLines = 31;
+
+    // Detection ranges (U-Boot mctl_auto_detect_dram_size): the row, bank and page address bits
+    // are probed from the smallest up; the largest is what is left when nothing aliased.
+    private const int MinRowBits = 11;
+    private const int MaxRowBits = 16;
+    private const int MinBankBits = 2;
+    private const int MaxBankBits = 3;
+    private const int MinPageShift = 9;    // 512 bytes
+    private const int MaxPageShift = 13;   // 8 KiB
+
+    // Geometry the PHY is trained with before the size is known (U-Boot's initial dram_para).
+    private const int TrainingRowBits = 15;
+    private const int TrainingBankBits = 3;
+    private const int TrainingPageShift = 12;
+
+    // U-Boot mctl_mem_matches: 0 at the base, this at the probed address.
+    private const uint AliasPattern = 0xAA55AA55;
+    private const uint PresencePattern = 0x5A5AA5A5;
+
+    // DRAMTMG8 "two rank timing" (U-Boot ddr3_1333.c; 0x33 on the H5 only).
+    private const uint TwoRankXsX32 = 0x10;
+    private const uint TwoRankXsDllX32 = 0x66;
+
+    /// <summary>UPD2.DFI_PHY_UPD U-Boot raises the DFI PHY update interval to ("increase DFI_PHY_UPD clock").</summary>
+    private const uint DfiPhyUpdate = 0x50;
+
+    /// <summary>PGCR2.DQS_GATING_PD: DQS auto gating power-down mode U-Boot selects.</summary>
+    private const uint DqsGatingPowerDown = 3;
+
+    // ODTMAP: dual rank 0x303, single rank 0x201 (U-Boot sunxi_dram_init).
+    private const uint OdtDualRank = 3;
+    private const uint OdtRank0Single = 1;
+    private const uint OdtRank1Single = 2;
+
+    // H3 ZQ quirk (U-Boot mctl_h3_zq_calibration_quirk): the short path keeps the 5-bit
+    // calibration results of each pad and copies them into the byte above.
+    private const uint ZqResultMask = 0x001F001F;
+    private const uint ZqLow16Mask = 0xFFFF;
+    private const uint ZqPerPadStart = 0x0A0A0A0A;
+    private const uint RepeatNibble6 = 0x111111;
+    private const uint RepeatByte4 = 0x01010101;
+    private const int ZqPads = 6;
+
+    private readonly DramCom<TBus> _com;
+    private readonly DramCtl<TBus> _ctl;
+    private readonly SysconSun8i<TBus> _syscon;
+
+    /// <param name="com">MCTL_COM, e.g. <c>H3&lt;DirectMmio&gt;.Dramcom</c>.</param>
+    /// <param name="ctl">MCTL_CTL with the PHY, e.g. <c>H3&lt;DirectMmio&gt;.Dramctl0</c>.</param>
+    /// <param name="syscon">System control, read for the H3 ZQ quirk.</param>
+    public DramController(DramCom<TBus> com, DramCtl<TBus> ctl, SysconSun8i<TBus> syscon)
+    {
+        _com = com;
+        _ctl = ctl;
+        _syscon = syscon;
+    }
+
+    /// <summary>The whole bring-up; on <see cref="DramStatus.Ok"/> DRAM is usable from <see cref="DramParameters.DramBase"/>.</summary>
+    public DramResult Initialize(in DramParameters p)
+    {
+        DramStatus status = TDramClock.Start(p.ClockMhz);
+        if (status != DramStatus.Ok)
+            return DramResult.Failed(status);
+        _ctl.Clken.Write(new DramCtl.Clken(p.ClockEnable));
+        DramWait<TClock>.Settle(1);
+
+        var geometry = new Geometry
+        {
+            Ranks = 2, FullWidth = true,
+            RowBits = TrainingRowBits, BankBits = TrainingBankBits, PageShift = TrainingPageShift,
+        };
+        status = InitializeChannel(p, ref geometry);
+        if (status != DramStatus.Ok)
+            return DramResult.Failed(status);
+
+        bool dual = geometry.Ranks == 2;
+        _ctl.Odtmap.Write(DramCtl.Odtmap.Zero
+            .WithRank0WrOdt(dual ? OdtDualRank : OdtRank0Single)
+            .WithRank1WrOdt(dual ? OdtDualRank : OdtRank1Single));
+        DramWait<TClock>.Settle(1);
+        if (p.OdtConfiguration != 0)
+            _ctl.Odtcfg.Write(new DramCtl.Odtcfg(p.OdtConfiguration));
+        if (p.Vtf != 0)
+            _ctl.Vtfcr.Write(_ctl.Vtfcr.Read().WithVtf(_ctl.Vtfcr.Read().Vtf | p.Vtf));
+        if (p.DqHoldDisable)
+            _ctl.Pgcr2.Write(_ctl.Pgcr2.Read().WithDqHold(false));
+        _com.Cccr.Write(_com.Cccr.Read().WithClearCredit(true));
+        DramWait<TClock>.Settle(1);
+
+        DetectSize(p, ref geometry);
+        SetGeometry(geometry);
+
+        // Whatever the probes found, something must hold a value at the base.
+        TBus.Write32(p.DramBase, PresencePattern);
+        if (TBus.Read32(p.DramBase) != PresencePattern)
+            return DramResult.Failed(DramStatus.NoMemory);
+
+        return new DramResult
+        {
+            Status = DramStatus.Ok,
+            SizeBytes = 1UL << (geometry.RowBits + geometry.BankBits + geometry.PageShift + geometry.Ranks - 1),
+            Ranks = geometry.Ranks,
+            RowBits = geometry.RowBits,
+            Banks = 1 << geometry.BankBits,
+            PageSize = 1 << geometry.PageShift,
+            FullWidth = geometry.FullWidth,
+        };
+    }
+
+    /// <summary>U-Boot mctl_channel_init: everything up to a trained PHY and a controller in normal operation.</summary>
+    private DramStatus InitializeChannel(in DramParameters p, ref Geometry geometry)
+    {
+        SetGeometry(geometry);
+        SetTimings(p);
+        SetMasterPriorities(p);
+
+        // VT compensation off; PGCR1 as U-Boot has it.
+        _ctl.Pgcr0.Write(_ctl.Pgcr0.Read().WithVtcEn(false).WithVtEn(0));
+        _ctl.Pgcr1.Write(_ctl.Pgcr1.Read().WithUndocumented24(false).WithUndocumented26(true));
+
+        // UPD2 is writable only while MCTL_COM.PROTECT holds the key.
+        _com.Protect.Write(DramCom.Protect.Zero.WithKey(DramCom.Protect.KeyValue.Unlock));
+        DramWait<TClock>.Settle(1);
+        _ctl.Upd2.Write(_ctl.Upd2.Read().WithDfiPhyUpd(DfiPhyUpdate));
+        _com.Protect.Write(DramCom.Protect.Zero.WithKey(DramCom.Protect.KeyValue.Locked));
+        DramWait<TClock>.Settle(1);
+
+        var odt = p.OdtEnabled ? DramCtl.DxValues.Gcr.DxOdtValue.Dynamic : DramCtl.DxValues.Gcr.DxOdtValue.Off;
+        for (int lane = 0; lane < ByteLanes; lane++)
+        {
+            var gcr = _ctl.Dx(lane).Gcr;
+            gcr.Write(gcr.Read().WithUndocumented31(0).WithUndocumented1512(0).WithDxOdt(odt));
+        }
+
+        _ctl.Aciocr.Write(_ctl.Aciocr.Read().WithAcPdr(true));
+        _ctl.Pgcr2.Write(_ctl.Pgcr2.Read().WithDqsGatingPd(DqsGatingPowerDown));
+        if (p.DxClockDynamic)
+            _ctl.Pgcr0.Write(_ctl.Pgcr0.Read().WithDxClkMode(0));
+        _ctl.Pgcr2.Write(_ctl.Pgcr2.Read().WithPhyPhaseSel(p.PhyPhaseSelect));
+
+        SetTrainedRanks(geometry.Ranks);
+        SetBitDelays(p);
+        DramWait<TClock>.Settle(1);
+
+        var init = DramCtl.Pir.Zero.WithPllinit(true).WithDcal(true).WithPhyrst(true)
+            .WithDraminit(true).WithDramrst(true).WithQsgate(true);
+        DramStatus status;
+        if (p.ZqCalibration == DramZqCalibration.H3Quirk)
+        {
+            status = CalibrateZqH3(p.Zq);
+        }
+        else
+        {
+            _ctl.Zqcr.Write(_ctl.Zqcr.Read().WithZqProg(p.Zq));
+            init = init.WithZcal(true);
+            status = DramStatus.Ok;
+        }
+        if (status == DramStatus.Ok)
+            status = InitializePhy(init);
+        if (status != DramStatus.Ok)
+            return status;
+
+        // Training errors: rank 1 missing (gate errors on lanes 0/1 for rank 1) and/or the upper
+        // half of the bus missing (rank 0 gate errors on lanes 2/3). Retrain without them.
+        if (_ctl.Pgsr0.Read().TrainErr != 0)
+        {
+            if (_ctl.Dx(0).Gsr0.Read().Rank1GateErr || _ctl.Dx(1).Gsr0.Read().Rank1GateErr)
+            {
+                geometry.Ranks = 1;
+                SetTrainedRanks(1);
+            }
+            if (_ctl.Dx(2).Gsr0.Read().Rank0GateErr || _ctl.Dx(3).Gsr0.Read().Rank0GateErr)
+            {
+                geometry.FullWidth = false;
+                DisableUpperLanes();
+            }
+            SetGeometry(geometry);
+            DramWait<TClock>.Settle(1);
+
+            status = InitializePhy(DramCtl.Pir.Zero.WithQsgate(true));
+            if (status != DramStatus.Ok)
+                return status;
+            if (_ctl.Pgsr0.Read().TrainErr != 0)
+                return DramStatus.TrainingFailed;
+        }
+
+        long deadline = DramWait<TClock>.Deadline();
+        while (!_ctl.Statr.Read().Normal)
+        {
+            if (DramWait<TClock>.Expired(deadline))
+                return DramStatus.Timeout;
+        }
+
+        _ctl.Rfshctl0.Write(_ctl.Rfshctl0.Read().WithRefreshPulse(true));
+        DramWait<TClock>.Settle(1);
+        _ctl.Rfshctl0.Write(_ctl.Rfshctl0.Read().WithRefreshPulse(false));
+        DramWait<TClock>.Settle(1);
+
+        _ctl.Pgcr3.Write(new DramCtl.Pgcr3(p.Pgcr3));
+        _ctl.Zqcr.Write(_ctl.Zqcr.Read().WithPwrdown(true));
+        _com.Maer.Write(new DramCom.Maer(uint.MaxValue));
+        return DramStatus.Ok;
+    }
+
+    /// <summary>Starts the PHY steps in <paramref name="steps"/> and waits for PGSR0.IDONE (U-Boot mctl_phy_init).</summary>
+    private DramStatus InitializePhy(DramCtl.Pir steps)
+    {
+        _ctl.Pir.Write(steps.WithInit(true));
+        long deadline = DramWait<TClock>.Deadline();
+        while (!_ctl.Pgsr0.Read().Idone)
+        {
+            if (DramWait<TClock>.Expired(deadline))
+                return DramStatus.Timeout;
+        }
+        return DramStatus.Ok;
+    }
+
+    private void SetTrainedRanks(int ranks) =>
+        _ctl.Dtcr.Write(_ctl.Dtcr.Read().WithRanken(ranks == 2 ? DramCtl.Dtcr.RankenValue.Rank01 : DramCtl.Dtcr.RankenValue.Rank0));
+
+    private void DisableUpperLanes()
+    {
+        _ctl.Dx(2).Gcr.Write(DramCtl.DxValues.Gcr.Zero);
+        _ctl.Dx(3).Gcr.Write(DramCtl.DxValues.Gcr.Zero);
+    }
+
+    /// <summary>MCTL_CR: DDR3, 2T, BL8, interleaved, and the geometry (U-Boot mctl_set_cr).</summary>
+    private void SetGeometry(in Geometry g)
+    {
+        _com.Cr.Write(DramCom.Cr.Zero
+            .WithBurstLength(DramCom.Cr.BurstLengthValue.Bl8)
+            .WithSequential(DramCom.Cr.SequentialValue.Interleaved)
+            .WithDramType(DramCom.Cr.DramTypeValue.Ddr3)
+            .WithCmdRate(DramCom.Cr.CmdRateValue.Rate2t)
+            .WithBank(g.BankBits == 3 ? DramCom.Cr.BankValue.Eight : DramCom.Cr.BankValue.Four)
+            .WithBusFullWidth(g.FullWidth ? DramCom.Cr.BusFullWidthValue.Full : DramCom.Cr.BusFullWidthValue.Half)
+            .WithRank(g.Ranks == 2 ? DramCom.Cr.RankValue.Dual : DramCom.Cr.RankValue.Single)
+            .WithPageSize((uint)(g.PageShift - 3))
+            .WithRowBits((uint)(g.RowBits - 1)));
+    }
+
+    /// <summary>Mode registers, DRAMTMGn, PHY interface and init timing, refresh (U-Boot mctl_set_timing_params).</summary>
+    private void SetTimings(in DramParameters p)
+    {
+        DramTimingRegisters t = p.Timing;
+        _ctl.Mr(0).Write(new DramCtl.Mr(t.Mr0));
+        _ctl.Mr(1).Write(new DramCtl.Mr(t.Mr1));
+        _ctl.Mr(2).Write(new DramCtl.Mr(t.Mr2));
+        _ctl.Mr(3).Write(new DramCtl.Mr(t.Mr3));
+        _ctl.Dramtmg0.Write(new DramCtl.Dramtmg0(t.Dramtmg0));
+        _ctl.Dramtmg1.Write(new DramCtl.Dramtmg1(t.Dramtmg1));
+        _ctl.Dramtmg2.Write(new DramCtl.Dramtmg2(t.Dramtmg2));
+        _ctl.Dramtmg3.Write(new DramCtl.Dramtmg3(t.Dramtmg3));
+        _ctl.Dramtmg4.Write(new DramCtl.Dramtmg4(t.Dramtmg4));
+        _ctl.Dramtmg5.Write(new DramCtl.Dramtmg5(t.Dramtmg5));
+        _ctl.Dramtmg8.Write(_ctl.Dramtmg8.Read().WithTXsDllX32(TwoRankXsDllX32).WithTXsX32(TwoRankXsX32));
+        _ctl.Pitmg0.Write(new DramCtl.Pitmg0(t.Pitmg0));
+        _ctl.Ptr3.Write(new DramCtl.Ptr3(t.Ptr3));
+        _ctl.Ptr4.Write(new DramCtl.Ptr4(t.Ptr4));
+        _ctl.Rfshtmg.Write(new DramCtl.Rfshtmg(t.Rfshtmg));
+    }
+
+    /// <summary>MBUS bandwidth windows and per-port limits (U-Boot mctl_set_master_priority_*).</summary>
+    private void SetMasterPriorities(in DramParameters p)
+    {
+        if (p.MbusTimer != 0)
+            _com.Tmr.Write(new DramCom.Tmr(p.MbusTimer));
+        _com.Bwcr.Write(DramCom.Bwcr.Zero.WithBwLimitEn(true).WithWindow(p.MbusWindow));
+        if (p.CpuHighPriority)
+            _com.Mapr.Write(DramCom.Mapr.Zero.WithCpuHigh(true));
+
+        ReadOnlySpan<uint> ports = p.MbusPortConfig;
+        for (int port = 0; 2 * port + 1 < ports.Length; port++)
+        {
+            var mcr = _com.Mcr(port);
+            mcr.Cfg0.Write(new DramCom.McrValues.Cfg0(ports[2 * port]));
+            mcr.Cfg1.Write(new DramCom.McrValues.Cfg1(ports[2 * port + 1]));
+        }
+
+        if (p.MdfsBandwidthLimit2 != 0)
+            _com.MdfsBwlr(2).Write(new DramCom.MdfsBwlr(p.MdfsBandwidthLimit2));
+    }
+
+    /// <summary>Board trace delays into the bit delay lines, with the PHY FIFO held in reset (U-Boot mctl_set_bit_delays).</summary>
+    private void SetBitDelays(in DramParameters p)
+    {
+        _ctl.Pgcr0.Write(_ctl.Pgcr0.Read().WithPhyFifoResetN(false));
+        for (int lane = 0; lane < ByteLanes; lane++)
+        {
+            var dx = _ctl.Dx(lane);
+            for (int line = 0; line < LinesPerLane; line++)
+            {
+                int i = lane * LinesPerLane + line;
+                dx.Bdlr(line).Write(DramCtl.DxValues.Bdlr.Zero
+                    .WithWriteDelay(p.DxWriteDelays[i]).WithReadDelay(p.DxReadDelays[i]));
+            }
+        }
+        for (int line = 0; line < AddressLines; line++)
+        {
+            uint delay = p.AcDelays.IsEmpty ? 0u : p.AcDelays[line];
+            _ctl.Acbdlr(line).Write(DramCtl.Acbdlr.Zero.WithWriteDelay(delay));
+        }
+        _ctl.Pgcr0.Write(_ctl.Pgcr0.Read().WithPhyFifoResetN(true));
+    }
+
+    /// <summary>
+    /// H3 ZQ calibration (U-Boot mctl_h3_zq_calibration_quirk): on most chips one calibration,
+    /// whose results are copied to both halves of each pad's setting; on chip variants flagged in
+    /// the system controller, each of the six pads calibrated with its own ZQ nibble, and the
+    /// pull-up result taken one step lower in Allwinner's Gray-like code.
+    /// </summary>
+    private DramStatus CalibrateZqH3(uint zq)
+    {
+        DramStatus status;
+        if (_syscon.Ver.Read().VerBits == 0 && !_syscon.ChipVariant.Read().ZqQuirk)
+        {
+            var zqcr = _ctl.Zqcr.Read();
+            _ctl.Zqcr.Write(zqcr.WithZqProg(zqcr.ZqProg & ~ZqLow16Mask | zq & ZqLow16Mask));
+            _ctl.Pir.Write(DramCtl.Pir.Zero.WithClrsr(true));
+            status = InitializePhy(DramCtl.Pir.Zero.WithZcal(true));
+            if (status != DramStatus.Ok)
+                return status;
+
+            uint pads01 = _ctl.Zqdr(0).Read().Raw & ZqResultMask;
+            _ctl.Zqdr(0).Write(new DramCtl.Zqdr(pads01 | pads01 << 8));
+            uint pads23 = _ctl.Zqdr(1).Read().Raw & ZqResultMask;
+            _ctl.Zqdr(1).Write(new DramCtl.Zqdr(pads23 | pads23 << 8));
+            _ctl.Zqdr(2).Write(new DramCtl.Zqdr(pads23 | pads23 << 8));
+            return DramStatus.Ok;
+        }
+
+        _ctl.Zqdr(2).Write(new DramCtl.Zqdr(ZqPerPadStart));
+        Span<uint> pads = stackalloc uint[ZqPads];
+        for (int pad = 0; pad < ZqPads; pad++)
+        {
+            uint nibble = zq >> (pad * 4) & 0xF;
+            _ctl.Zqcr.Write(DramCtl.Zqcr.Zero.WithZqProg(nibble * RepeatNibble6));
+
+            _ctl.Pir.Write(DramCtl.Pir.Zero.WithClrsr(true));
+            status = InitializePhy(DramCtl.Pir.Zero.WithZcal(true));
+            if (status != DramStatus.Ok)
+                return status;
+            uint value = _ctl.Zqdr(0).Read().Byte0;
+            _ctl.Zqdr(2).Write(new DramCtl.Zqdr(value * RepeatByte4));
+
+            _ctl.Pir.Write(DramCtl.Pir.Zero.WithClrsr(true));
+            status = InitializePhy(DramCtl.Pir.Zero.WithZcal(true));
+            if (status != DramStatus.Ok)
+                return status;
+            int step = MgrayToBinary[(int)_ctl.Zqdr(0).Read().Byte3 & 0x1F] - 1;
+            pads[pad] = value | (uint)BinaryToMgray[step < 0 ? 0 : step] << 8;
+        }
+
+        // Two pads per ZQDR: even pads in the low half, odd in the high.
+        for (int pair = 0; pair < ZqPads / 2; pair++)
+            _ctl.Zqdr(pair).Write(new DramCtl.Zqdr(pads[2 * pair + 1] << 16 | pads[2 * pair]));
+        return DramStatus.Ok;
+    }
+
+    // Allwinner's code for the ZQ pull-up step (U-Boot bin_to_mgray / mgray_to_bin).
+    private static ReadOnlySpan<byte> BinaryToMgray =>
+    [
+        0x00, 0x01, 0x02, 0x03, 0x06, 0x07, 0x04, 0x05, 0x0C, 0x0D, 0x0E, 0x0F, 0x0A, 0x0B, 0x08, 0x09,
+        0x18, 0x19, 0x1A, 0x1B, 0x1E, 0x1F, 0x1C, 0x1D, 0x14, 0x15, 0x16, 0x17, 0x12, 0x13, 0x10, 0x11,
+    ];
+
+    private static ReadOnlySpan<byte> MgrayToBinary =>
+    [
+        0x00, 0x01, 0x02, 0x03, 0x06, 0x07, 0x04, 0x05, 0x0E, 0x0F, 0x0C, 0x0D, 0x08, 0x09, 0x0A, 0x0B,
+        0x1E, 0x1F, 0x1C, 0x1D, 0x18, 0x19, 0x1A, 0x1B, 0x10, 0x11, 0x12, 0x13, 0x16, 0x17, 0x14, 0x15,
+    ];
+
+    /// <summary>
+    /// Rows, then banks, then page size: with the other two at a safe value and the one probed
+    /// at its maximum in MCTL_CR, the first address bit whose write lands on the DRAM base is
+    /// one past what the chips decode (U-Boot mctl_auto_detect_dram_size).
+    /// </summary>
+    private void DetectSize(in DramParameters p, ref Geometry g)
+    {
+        nuint dram = p.DramBase;
+
+        g.PageShift = MinPageShift;
+        g.RowBits = MaxRowBits;
+        g.BankBits = MinBankBits;
+        SetGeometry(g);
+        for (g.RowBits = MinRowBits; g.RowBits < MaxRowBits; g.RowBits++)
+        {
+            if (Aliases(dram, 1u << (g.RowBits + g.BankBits + g.PageShift)))
+                break;
+        }
+
+        g.BankBits = MaxBankBits;
+        SetGeometry(g);
+        for (g.BankBits = MinBankBits; g.BankBits < MaxBankBits; g.BankBits++)
+        {
+            if (Aliases(dram, 1u << (g.BankBits + g.PageShift)))
+                break;
+        }
+
+        g.PageShift = MaxPageShift;
+        SetGeometry(g);
+        for (g.PageShift = MinPageShift; g.PageShift < MaxPageShift; g.PageShift++)
+        {
+            if (Aliases(dram, 1u << g.PageShift))
+                break;
+        }
+    }
+
+    /// <summary>True when a write at <paramref name="offset"/> lands on the DRAM base (U-Boot mctl_mem_matches).</summary>
+    private static bool Aliases(nuint dram, uint offset)
+    {
+        TBus.Write32(dram, 0);
+        TBus.Write32(dram + offset, AliasPattern);
+        return TBus.Read32(dram) == TBus.Read32(dram + offset);
+    }
+
+    private struct Geometry
+    {
+        public int Ranks;
+        public bool FullWidth;
+        public int RowBits;
+        public int BankBits;
+        public int PageShift;
+    }
+}

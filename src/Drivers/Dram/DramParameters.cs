@@ -1,0 +1,88 @@
+namespace Unikernel.Drivers.Dram;
+
+/// <summary>How the PHY's ZQ (output impedance) calibration is run.</summary>
+public enum DramZqCalibration : byte
+{
+    /// <summary>
+    /// H3: ZQ calibrated on its own before the PHY init, per pad on chip variants that need it
+    /// (U-Boot mctl_h3_zq_calibration_quirk).
+    /// </summary>
+    H3Quirk,
+
+    /// <summary>A64, H5: ZQCR programmed and PIR.ZCAL run together with the PHY init.</summary>
+    WithPhyInit,
+}
+
+/// <summary>
+/// Everything board- and SoC-specific about a DesignWare-style Allwinner DRAM bring-up, as data:
+/// the H3 and the A64 differ only here (U-Boot arch/arm/mach-sunxi/dram_sunxi_dw.c, where the
+/// differences are `socid ==` branches). Presets: <see cref="H3DramParameters"/>.
+/// A ref struct because the delay and MBUS tables are spans over static data.
+/// </summary>
+public readonly ref struct DramParameters
+{
+    /// <summary>Where DRAM starts on the bus (U-Boot CONFIG_SYS_SDRAM_BASE).</summary>
+    public nuint DramBase { get; init; }
+
+    /// <summary>DRAM clock in MHz (U-Boot CONFIG_DRAM_CLK); the PLL runs at twice this, the controller at half.</summary>
+    public uint ClockMhz { get; init; }
+
+    /// <summary>ZQ impedance setting, 6 nibbles (U-Boot CONFIG_DRAM_ZQ).</summary>
+    public uint Zq { get; init; }
+
+    /// <summary>On-die termination on the data lanes (U-Boot CONFIG_DRAM_ODT_EN).</summary>
+    public bool OdtEnabled { get; init; }
+
+    /// <summary>Mode and timing registers for <see cref="ClockMhz"/> (<see cref="DramTimings.ToRegisters"/>).</summary>
+    public DramTimingRegisters Timing { get; init; }
+
+    public DramZqCalibration ZqCalibration { get; init; }
+
+    /// <summary>PGCR2 dphy/aphy phase select (U-Boot: H3 6 = 270 degrees, A64/H5 3).</summary>
+    public uint PhyPhaseSelect { get; init; }
+
+    /// <summary>Put the DX ddr_clk/hdr_clk in dynamic mode (PGCR0; U-Boot does it on the H3 only).</summary>
+    public bool DxClockDynamic { get; init; }
+
+    /// <summary>PGCR3, CKE polarity (U-Boot: H3 0x00AA0060, A64/H5 0xC0AA0060).</summary>
+    public uint Pgcr3 { get; init; }
+
+    /// <summary>ODTCFG, the ODT delay (U-Boot: H3 0x0C000400); 0 leaves the register alone.</summary>
+    public uint OdtConfiguration { get; init; }
+
+    /// <summary>VTFCR.VTF bits to set after init (U-Boot: A64 2, H5/R40 3); 0 leaves it.</summary>
+    public uint Vtf { get; init; }
+
+    /// <summary>Clear PGCR2.DQ_HOLD after init (U-Boot: A64/H5/R40).</summary>
+    public bool DqHoldDisable { get; init; }
+
+    /// <summary>CLKEN value after the clocks are up (U-Boot 0xC00E, H5 0x8000).</summary>
+    public uint ClockEnable { get; init; }
+
+    /// <summary>MCTL_COM TMR, the bandwidth window timer (U-Boot: A64 399); 0 leaves it.</summary>
+    public uint MbusTimer { get; init; }
+
+    /// <summary>BWCR window size (U-Boot: H3 400 = 1 us, A64 0 with TMR instead).</summary>
+    public uint MbusWindow { get; init; }
+
+    /// <summary>Give the CPU port high priority in MAPR (U-Boot: all but the A64).</summary>
+    public bool CpuHighPriority { get; init; }
+
+    /// <summary>MDFS_BWLR[2] (U-Boot: A64 0x81000004); 0 leaves it.</summary>
+    public uint MdfsBandwidthLimit2 { get; init; }
+
+    /// <summary>
+    /// MBUS port configuration from port 0: CFG0, CFG1 pairs (U-Boot mctl_set_master_priority_*,
+    /// MBUS_CONF; the tests rebuild them from U-Boot's table).
+    /// </summary>
+    public ReadOnlySpan<uint> MbusPortConfig { get; init; }
+
+    /// <summary>Byte lane read delays, 4 lanes x 11 lines (DQ0..7, DM, DQS, DQSN) (U-Boot dx_read_delays).</summary>
+    public ReadOnlySpan<byte> DxReadDelays { get; init; }
+
+    /// <summary>Byte lane write delays, 4 x 11 (U-Boot dx_write_delays).</summary>
+    public ReadOnlySpan<byte> DxWriteDelays { get; init; }
+
+    /// <summary>Address/command line write delays, 31 (U-Boot ac_delays); empty means all 0.</summary>
+    public ReadOnlySpan<byte> AcDelays { get; init; }
+}

@@ -1,0 +1,11 @@
+namespace Unikernel.Drivers.Dram;
+
+/// <summary>
+/// The SoC's part of the DRAM bring-up in the clock unit (U-Boot mctl_sys_init up to the CLKEN
+/// write): gate and reset the controller and MBUS, run the DRAM PLL at twice
+/// <c>clockMhz</c>, switch the DRAM clock to it, release resets and gates.
+/// </summary>
+public interface IDramClock
+{
+    static abstract DramStatus Start(uint clockMhz);
+}
