@@ -17,3 +17,17 @@ public enum DramStatus : byte
     /// <summary>Nothing answers at the DRAM base: a pattern written there does not read back.</summary>
     NoMemory,
 }
+
+/// <summary>Words a <see cref="DramStatus"/> for the boot log.</summary>
+public static class DramStatusText
+{
+    public static string Describe(DramStatus status) => status switch
+    {
+        DramStatus.Ok => "ok",
+        DramStatus.PllNoLock => "PLL_DDR did not lock",
+        DramStatus.Timeout => "the controller or PHY did not finish a step in time",
+        DramStatus.TrainingFailed => "DQS gate training failed on every rank and width",
+        DramStatus.NoMemory => "no memory answers at the DRAM base",
+        _ => "unknown status",
+    };
+}
