@@ -81,6 +81,20 @@ public readonly struct DramController<TBus, TClock, TDramClock>
         _syscon = syscon;
     }
 
+    /// <summary>
+    /// The size MCTL_CR describes: what an earlier stage detected and programmed, read back by a
+    /// later one (ranks x 2^(row bits + bank bits) x page size, U-Boot mctl_calc_size).
+    /// </summary>
+    public ulong ConfiguredSizeBytes()
+    {
+        var cr = _com.Cr.Read();
+        int ranks = cr.Rank == DramCom.Cr.RankValue.Dual ? 2 : 1;
+        int bankBits = cr.Bank == DramCom.Cr.BankValue.Eight ? 3 : 2;
+        int rowBits = (int)cr.RowBits + 1;
+        ulong pageSize = 1UL << ((int)cr.PageSize + 3);
+        return (ulong)ranks * (1UL << (rowBits + bankBits)) * pageSize;
+    }
+
     /// <summary>The whole bring-up; on <see cref="DramStatus.Ok"/> DRAM is usable from <see cref="DramParameters.DramBase"/>.</summary>
     public DramResult Initialize(in DramParameters p)
     {

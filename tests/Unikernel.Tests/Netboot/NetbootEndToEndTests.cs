@@ -5,6 +5,7 @@ using System.Text.RegularExpressions;
 using Spectre.Console;
 using Unikernel.Boot.Image;
 using Unikernel.Tests.Net;
+using Unikernel.Tool;
 using Unikernel.Tool.Build;
 using Unikernel.Tool.Emulate;
 using Unikernel.Tool.Upload;

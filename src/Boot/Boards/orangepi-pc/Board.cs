@@ -34,11 +34,11 @@ internal partial struct Board : IConsole
     /// </summary>
     public static bool BringUp(out AddressRange dram)
     {
-        ulong size = BoardFile.Memory.Dram.Size;
+        ulong size = Dram.ConfiguredSizeBytes();
         dram = new AddressRange(BoardFile.Memory.Dram.Base, size);
         StatusLine<Board>.Ok("DRAM ");
         ConsoleText<Board>.WriteDecimal(size >> 20);
-        ConsoleText<Board>.WriteLine(" MiB");
+        ConsoleText<Board>.WriteLine(" MiB (as the first stage detected it)");
         return true;
     }
 
