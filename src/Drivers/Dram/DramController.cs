@@ -121,7 +121,10 @@ public readonly struct DramController<TBus, TClock, TDramClock>
         if (p.OdtConfiguration != 0)
             _ctl.Odtcfg.Write(new DramCtl.Odtcfg(p.OdtConfiguration));
         if (p.Vtf != 0)
-            _ctl.Vtfcr.Write(_ctl.Vtfcr.Read().WithVtf(_ctl.Vtfcr.Read().Vtf | p.Vtf));
+        {
+            var vtfcr = _ctl.Vtfcr.Read();
+            _ctl.Vtfcr.Write(vtfcr.WithVtf(vtfcr.Vtf | p.Vtf));
+        }
         if (p.DqHoldDisable)
             _ctl.Pgcr2.Write(_ctl.Pgcr2.Read().WithDqHold(false));
         _com.Cccr.Write(_com.Cccr.Read().WithClearCredit(true));

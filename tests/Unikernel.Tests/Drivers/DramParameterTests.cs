@@ -1,0 +1,70 @@
+using Unikernel.Drivers.Dram;
+using Unikernel.Hardware;
+
+namespace Unikernel.Tests.Drivers;
+
+public sealed class DramParameterTests
+{
+    [Fact]
+    public void Orange_Pi_PC_timing_registers_are_DDR3_1333_at_624_MHz()
+    {
+        DramTimingRegisters expected = DramTimings.Ddr3_1333.ToRegisters(624);
+        Assert.Equal(expected, H3DramParameters.OrangePiPc.Timing);
+    }
+
+    [Fact]
+    public void DDR3_1333_at_624_MHz_matches_U_Boot_arithmetic()
+    {
+        // U-Boot ddr3_1333.c with CONFIG_DRAM_CLK=624: controller clock 312 MHz.
+        DramTimingRegisters r = DramTimings.Ddr3_1333.ToRegisters(624);
+        var t0 = new DramCtl.Dramtmg0(r.Dramtmg0);
+        Assert.Equal(12u, t0.Tras);          // ceil(38 ns x 312 MHz)
+        Assert.Equal(16u, t0.Tfaw);          // ceil(50 x 0.312)
+        Assert.Equal(4u + 2 + 5, t0.Twtp);   // CWL + BL/2 + tWR (ceil 4.68)
+        Assert.Equal(17u, new DramCtl.Dramtmg1(r.Dramtmg1).Trc);
+        Assert.Equal(5u, new DramCtl.Dramtmg2(r.Dramtmg2).Trd2wr); // CL + BL/2 + 1 - CWL
+        Assert.Equal(4u, new DramCtl.Dramtmg4(r.Dramtmg4).Trrd);  // max(ceil(3.12), 4)
+        Assert.Equal(500u * 624 + 1, new DramCtl.Ptr3(r.Ptr3).Tdinit0);
+        Assert.Equal(360u * 624 / 1000 + 1, new DramCtl.Ptr3(r.Ptr3).Tdinit1);
+        Assert.Equal(2434u / 32, new DramCtl.Rfshtmg(r.Rfshtmg).Trefi);
+        Assert.Equal(110u, new DramCtl.Rfshtmg(r.Rfshtmg).Trfc);
+    }
+
+    [Fact]
+    public void H3_MBUS_port_words_are_U_Boot_mctl_set_master_priority_h3()
+    {
+        // MBUS_CONF(port, bwlimit, qos, acs, bwl0, bwl1, bwl2) as in U-Boot, in port order.
+        (bool Limit, DramCom.MbusQos Qos, uint Acs, uint Bwl0, uint Bwl1, uint Bwl2)[] ports =
+        [
+            (true, DramCom.MbusQos.Highest, 0, 512, 256, 128),
+            (true, DramCom.MbusQos.High, 0, 1536, 1024, 256),
+            (true, DramCom.MbusQos.Highest, 0, 512, 256, 96),
+            (true, DramCom.MbusQos.Highest, 0, 256, 128, 32),
+            (true, DramCom.MbusQos.High, 0, 1792, 1600, 256),
+            (true, DramCom.MbusQos.Highest, 0, 256, 128, 32),
+            (true, DramCom.MbusQos.High, 0, 256, 128, 64),
+            (true, DramCom.MbusQos.Highest, 0, 256, 128, 64),
+            (true, DramCom.MbusQos.Highest, 0, 256, 128, 64),
+            (true, DramCom.MbusQos.High, 0, 1024, 256, 64),
+            (true, DramCom.MbusQos.Highest, 3, 8192, 6120, 1024),
+            (true, DramCom.MbusQos.High, 0, 1024, 288, 64),
+        ];
+        uint[] words = H3DramParameters.OrangePiPc.MbusPortConfig.ToArray();
+        Assert.Equal(2 * ports.Length, words.Length);
+        for (int i = 0; i < ports.Length; i++)
+        {
+            var p = ports[i];
+            Assert.Equal(DramCom.McrValues.Cfg0.Zero.WithBwlimitEn(p.Limit).WithQos(p.Qos).WithAcs(p.Acs).WithBwl0(p.Bwl0).Raw, words[2 * i]);
+            Assert.Equal(DramCom.McrValues.Cfg1.Zero.WithBwl1(p.Bwl1).WithBwl2(p.Bwl2).Raw, words[2 * i + 1]);
+        }
+    }
+
+    [Fact]
+    public void Delay_tables_cover_four_lanes_of_eleven_lines()
+    {
+        var p = H3DramParameters.OrangePiPc;
+        Assert.Equal(44, p.DxReadDelays.Length);
+        Assert.Equal(44, p.DxWriteDelays.Length);
+        Assert.True(p.AcDelays.IsEmpty);
+    }
+}
