@@ -72,8 +72,8 @@ __unikernel_set_counter_frequency:      /* w0 = ticks a second; writable at EL3 
         isb
         ret
 
-/* IRQ mask (PSTATE.I). At EL3 a physical IRQ is taken only with SCR_EL3.IRQ set (ARMv8 ARM
- * D1.13.2, table D1-14): enabling sets it, so IRQs come to EL3's vectors. */
+/* IRQ mask (PSTATE.I). At EL3 a physical IRQ is taken only with SCR_EL3.IRQ set (ARMv8 ARM,
+ * "Asynchronous exception routing"): enabling sets it, so IRQs come to EL3's vectors. */
         .global __unikernel_interrupts_enable
         .type   __unikernel_interrupts_enable, %function
 __unikernel_interrupts_enable:
@@ -98,7 +98,7 @@ __unikernel_interrupts_enabled:         /* 1 when PSTATE.I is clear */
         eor     x0, x0, #1
         ret
 
-/* The secure physical timer, EL3's own (ARMv8 ARM D11.2.4): CNTPS_CVAL_EL1, CNTPS_CTL_EL1. */
+/* The secure physical timer, EL3's own (ARMv8 ARM, CNTPS_CTL_EL1): CNTPS_CVAL_EL1, CNTPS_CTL_EL1. */
         .global __unikernel_timer_set_compare
         .type   __unikernel_timer_set_compare, %function
 __unikernel_timer_set_compare:          /* x0 = the counter value to fire at */
@@ -113,7 +113,7 @@ __unikernel_timer_set_control:          /* w0 = CNTPS_CTL: ENABLE bit 0, IMASK b
         isb
         ret
 
-/* Cache maintenance (ARMv8 ARM D4.4.7, C5.3). Lines by VA to the point of coherency over
+/* Cache maintenance (ARMv8 ARM, "Data and unified caches", DC). Lines by VA to the point of coherency over
  * [x0, x1), x0 aligned to the line size x2 by the caller; then DSB so the DMA sees it. */
         .global __unikernel_dcache_line_size
         .type   __unikernel_dcache_line_size, %function
@@ -149,7 +149,7 @@ __unikernel_icache_invalidate:
         ret
 
 /* Clean and invalidate every data cache level up to the level of coherency, by set/way (the
- * loop of ARMv8 ARM D4.4.7 over CLIDR_EL1 and CCSIDR_EL1). Uses x0-x11 and no memory. */
+ * architecture's loop over CLIDR_EL1 and CCSIDR_EL1, ARMv8 ARM DC CISW). Uses x0-x11 and no memory. */
         .macro  DCACHE_ALL_CLEAN_INVALIDATE
         mrs     x0, clidr_el1
         ubfx    x3, x0, #24, #3         /* LoC */
@@ -193,7 +193,7 @@ __unikernel_dcache_clean_invalidate_all:
         DCACHE_ALL_CLEAN_INVALIDATE
         ret
 
-/* MMU on at EL3 (ARMv8 ARM D4.2, D13.2.113 SCTLR_EL3): x0 = TTBR0_EL3, x1 = MAIR_EL3,
+/* MMU on at EL3 (ARMv8 ARM, "The VMSAv8-64 address translation system", SCTLR_EL3): x0 = TTBR0_EL3, x1 = MAIR_EL3,
  * x2 = TCR_EL3. The caches were off: the set/way clean-invalidate only drops what reset may
  * have left. Then the EL3 TLBs and the I-cache, then M, C and I. */
         .global __unikernel_mmu_enable

@@ -105,8 +105,8 @@ vector_unused:
         b       report_exception
 /* IRQ: the handler runs in SVC mode on the interrupted code's stack (as Linux's __irq_svc does),
  * so IRQ mode needs no stack of its own and a handler has the 16 KiB SVC stack, not a small one.
- * SRS puts the return address and SPSR on the SVC stack, RFE takes them back (ARM ARM B9.3.16,
- * B9.3.13). Saved: what AAPCS lets a callee clobber, r0-r3, r12, lr, d0-d7, d16-d31 and FPSCR
+ * SRS puts the return address and SPSR on the SVC stack, RFE takes them back (ARMv7 ARM,
+ * SRS and RFE). Saved: what AAPCS lets a callee clobber, r0-r3, r12, lr, d0-d7, d16-d31 and FPSCR
  * (ilc's code uses VFP/NEON); the stack is re-aligned to 8 bytes for the call. */
 vector_irq:
         sub     lr, lr, #4
@@ -161,7 +161,7 @@ __unikernel_set_counter_frequency:      /* r0 = ticks a second; writable in secu
         isb
         bx      lr
 
-/* IRQ mask (CPSR.I). IRQs are taken in secure IRQ mode: SCR.IRQ stays 0 (ARM ARM B1.8.6). */
+/* IRQ mask (CPSR.I). IRQs are taken in secure IRQ mode: SCR.IRQ stays 0 (ARMv7 ARM, "Asynchronous exception behavior"). */
         .global __unikernel_interrupts_enable
         .type   __unikernel_interrupts_enable, %function
 __unikernel_interrupts_enable:
@@ -182,7 +182,7 @@ __unikernel_interrupts_enabled:         /* 1 when CPSR.I is clear */
         eor     r0, r0, #1
         bx      lr
 
-/* The PL1 physical timer, secure instance in secure SVC (ARM ARM B8.2): CNTP_CVAL, CNTP_CTL. */
+/* The PL1 physical timer, secure instance in secure SVC (ARMv7 ARM, "Generic Timer"): CNTP_CVAL, CNTP_CTL. */
         .global __unikernel_timer_set_compare
         .type   __unikernel_timer_set_compare, %function
 __unikernel_timer_set_compare:          /* r0:r1 = the counter value to fire at */
@@ -197,7 +197,7 @@ __unikernel_timer_set_control:          /* r0 = CNTP_CTL: ENABLE bit 0, IMASK bi
         isb
         bx      lr
 
-/* Cache maintenance (ARM ARM B4.2.1, B2.2.7). Lines by MVA to the point of coherency over
+/* Cache maintenance (ARMv7 ARM, "Cache and branch predictor maintenance operations"). Lines by MVA to the point of coherency over
  * [r0, r1), r0 aligned to the line size r2 by the caller; then DSB so the DMA sees it. */
         .global __unikernel_dcache_line_size
         .type   __unikernel_dcache_line_size, %function
@@ -235,7 +235,7 @@ __unikernel_icache_invalidate:          /* ICIALLU and BPIALL */
         bx      lr
 
 /* Clean and invalidate every data cache level up to the level of coherency, by set/way
- * (the loop of ARM ARM B2.2.7 / B4.2.1 over CLIDR and CCSIDR). Uses r0-r5, r7, r9-r11 and no
+ * (the ARMv7 ARM's example loop over CLIDR and CCSIDR). Uses r0-r5, r7, r9-r11 and no
  * memory: it runs with the data cache just turned off. */
         .macro  DCACHE_ALL_CLEAN_INVALIDATE
         mrc     p15, 1, r0, c0, c0, 1   /* CLIDR */
@@ -280,9 +280,9 @@ __unikernel_dcache_clean_invalidate_all:
         DCACHE_ALL_CLEAN_INVALIDATE
         pop     {r4-r11, pc}
 
-/* MMU on (ARM ARM B3.5, B4.1.130 SCTLR): r0 = TTBR0 (the L1 table with its walk attributes),
+/* MMU on (ARMv7 ARM, short-descriptor translation and SCTLR): r0 = TTBR0 (the L1 table with its walk attributes),
  * r1 = DACR, r2 = TTBCR. Cortex-A7 wants ACTLR.SMP set before the data cache comes on
- * (Cortex-A7 MPCore TRM 4.3.31); the caches were off, so set/way clean-invalidate only drops
+ * (Cortex-A7 MPCore TRM, ACTLR); the caches were off, so set/way clean-invalidate only drops
  * what reset may have left; then TLBs, I-cache and branch predictor, then M, C, I and Z. */
         .global __unikernel_mmu_enable
         .type   __unikernel_mmu_enable, %function

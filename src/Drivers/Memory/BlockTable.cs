@@ -2,9 +2,9 @@ namespace Unikernel.Drivers.Memory;
 
 /// <summary>
 /// AArch64 stage-1 tables for EL3 with the 4 KiB granule and a 32-bit (4 GiB) address space,
-/// T0SZ = 32, so the walk starts at level 1 (ARMv8 ARM D5.2.6, table D5-13): a level-1 table of
+/// T0SZ = 32, so the walk starts at level 1 (ARMv8 ARM, "Translation table walks" with the 4KB granule): a level-1 table of
 /// four 1 GiB entries, and for a gigabyte whose 2 MiB blocks differ, a level-2 table of 512
-/// blocks (D5.3.1 descriptor formats, D5.3.3 block attributes). Each table is 4 KiB, 4 KiB
+/// blocks (ARMv8 ARM, "VMSAv8-64 translation table descriptor formats" and "Memory attribute fields"). Each table is 4 KiB, 4 KiB
 /// aligned; table 0 of the memory given is the level-1 table, tables 1 to 4 the level-2 ones.
 /// </summary>
 public static class BlockTable
@@ -22,7 +22,7 @@ public static class BlockTable
     /// <summary>The address space the tables map.</summary>
     public const ulong Limit = Level1Entries * Level1Block;
 
-    // MAIR_EL3 attribute indices (D13.2.97): each 8-bit field says what AttrIndx n means.
+    // MAIR_EL3 attribute indices (ARMv8 ARM, MAIR_EL3): each 8-bit field says what AttrIndx n means.
     private const ulong DeviceIndex = 0;          // 0x00: Device-nGnRnE
     private const ulong NormalIndex = 1;          // 0xFF: Normal, inner and outer write-back non-transient, read/write-allocate
     private const ulong NormalUncachedIndex = 2;  // 0x44: Normal, inner and outer non-cacheable
@@ -31,13 +31,13 @@ public static class BlockTable
     public const ulong MemoryAttributes = (0x00ul << (8 * (int)DeviceIndex)) | (0xFFul << (8 * (int)NormalIndex)) | (0x44ul << (8 * (int)NormalUncachedIndex));
 
     /// <summary>
-    /// TCR_EL3 (D13.2.123): T0SZ = 32 (bits 5:0), walks inner and outer write-back write-allocate
+    /// TCR_EL3 (ARMv8 ARM, TCR_EL3): T0SZ = 32 (bits 5:0), walks inner and outer write-back write-allocate
     /// (IRGN0 = ORGN0 = 01, bits 9:8 and 11:10), inner shareable (SH0 = 11, bits 13:12), 4 KiB
     /// granule (TG0 = 00), 32-bit physical addresses (PS = 000), RES1 bits 31 and 23.
     /// </summary>
     public const ulong TranslationControl = 32ul | (0b01ul << 8) | (0b01ul << 10) | (0b11ul << 12) | (1ul << 23) | (1ul << 31);
 
-    // Descriptor fields (D5.3.1, D5.3.3).
+    // Block and table descriptor fields (ARMv8 ARM, VMSAv8-64 descriptor formats).
     private const ulong TypeBlock = 0b01;
     private const ulong TypeTable = 0b11;
     private const int AttrIndxShift = 2;

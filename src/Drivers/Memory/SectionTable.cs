@@ -2,8 +2,8 @@ namespace Unikernel.Drivers.Memory;
 
 /// <summary>
 /// The ARMv7 short-descriptor first-level table of 1 MiB sections: 4096 words, 16 KiB, 16 KiB
-/// aligned, mapping 4 GiB one to one (ARMv7 ARM B3.5.1 "Short-descriptor translation table
-/// format descriptors", B3.8.2 memory region attributes with TEX remap off, SCTLR.TRE = 0).
+/// aligned, mapping 4 GiB one to one (ARMv7 ARM, "Short-descriptor translation table
+/// format descriptors" and "C, B, and TEX[2:0] encodings" with TEX remap off, SCTLR.TRE = 0).
 /// </summary>
 public static class SectionTable
 {
@@ -15,7 +15,7 @@ public static class SectionTable
     /// <summary>The address space the table maps: 4096 sections.</summary>
     public const ulong Limit = (ulong)Entries * SectionSize;
 
-    // Section descriptor fields (B3.5.1, figure B3-4).
+    // Section descriptor fields (ARMv7 ARM, short-descriptor first-level section format).
     private const uint TypeSection = 0b10;
     private const uint Bufferable = 1u << 2;
     private const uint Cacheable = 1u << 3;
@@ -24,14 +24,14 @@ public static class SectionTable
     private const uint TypeExtension1 = 0b001u << 12;   // TEX = 001
     private const uint Shareable = 1u << 16;
 
-    /// <summary>TTBR0's table-walk attributes (B4.1.154, with the Multiprocessing Extensions):
+    /// <summary>TTBR0's table-walk attributes (ARMv7 ARM, TTBR0 with the Multiprocessing Extensions):
     /// inner write-back write-allocate (IRGN = 01: bit 6 set, bit 0 clear), outer the same (RGN = 01, bits 4:3).</summary>
     public const uint WalkAttributes = (1u << 6) | (0b01u << 3);
 
-    /// <summary>DACR: all 16 domains client (01), so the descriptors' AP bits are checked (B4.1.43).</summary>
+    /// <summary>DACR: all 16 domains client (01), so the descriptors' AP bits are checked (ARMv7 ARM, DACR).</summary>
     public const uint DomainsAllClient = 0x5555_5555;
 
-    /// <summary>TTBCR = 0: TTBR0 translates every address, short descriptors (B4.1.153).</summary>
+    /// <summary>TTBCR = 0: TTBR0 translates every address, short descriptors (ARMv7 ARM, TTBCR).</summary>
     public const uint ControlTtbr0Only = 0;
 
     /// <summary>The section descriptor mapping the 1 MiB at <paramref name="address"/> onto itself as <paramref name="kind"/>.</summary>

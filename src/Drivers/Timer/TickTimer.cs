@@ -12,9 +12,10 @@ namespace Unikernel.Drivers.Timer;
 public static unsafe class TickTimer
 {
     /// <summary>
-    /// The GIC IDs of the timers' PPIs, fixed by the cores (Cortex-A7 MPCore TRM 8.3, Cortex-A53
-    /// TRM 10.3, as in Linux's arch-timer DT nodes: PPI 13 secure physical, PPI 14 non-secure
-    /// physical; a PPI's ID is 16 + its number).
+    /// The GIC IDs of the timers' PPIs, fixed by the cores (Cortex-A7 MPCore and Cortex-A53 TRMs,
+    /// generic timer interrupts; Linux sun8i-h3.dtsi and sun50i-a64.dtsi timer nodes: PPI 13 secure
+    /// physical, PPI 14 non-secure physical; a PPI's ID is 16 + its number). Measured on QEMU's
+    /// orangepi-pc: CNTP_* written in secure SVC raises ID 29, not 30.
     /// </summary>
     public const uint SecurePhysicalTimerId = 29;
 

@@ -4,7 +4,7 @@ using System.Runtime.CompilerServices;
 namespace Unikernel;
 
 /// <summary>
-/// The CPU's cache maintenance instructions (ARMv7 ARM B4.2.1; ARMv8 ARM C5.3), each an
+/// The CPU's cache maintenance instructions (ARMv7 ARM, "Cache and branch predictor maintenance operations"; ARMv8 ARM, DC and IC), each an
 /// assembly helper in the entry code. The range operations take whole lines: [start, end)
 /// with start aligned to <see cref="DataLineSize"/>; <c>Unikernel.Drivers.Memory.DataCache</c>
 /// rounds arbitrary ranges. Each ends with a DSB, so a DMA started afterwards sees the memory.

@@ -5,8 +5,8 @@ namespace Unikernel;
 
 /// <summary>
 /// The generic timer's physical timer of the security state we run in: CNTP_* in secure SVC on
-/// ARMv7 (ARM ARM B8.2; with the Security Extensions the secure instance), CNTPS_*_EL1 at EL3 on
-/// AArch64 (ARMv8 ARM D11.2.4). It raises its interrupt while the counter
+/// ARMv7 (ARMv7 ARM, "Generic Timer"; with the Security Extensions the secure instance), CNTPS_*_EL1 at EL3 on
+/// AArch64 (ARMv8 ARM, "The AArch64 view of the Generic Timer"). It raises its interrupt while the counter
 /// (<see cref="GenericTimer.Counter"/>) is at or past the compare value, enabled and not masked.
 /// </summary>
 public static class PhysicalTimer
