@@ -86,6 +86,176 @@ __unikernel_jump:                       /* x0 = entry point */
         isb
         br      x4
 
+/* IRQ mask (PSTATE.I). At EL3 a physical IRQ is taken only with SCR_EL3.IRQ set (ARMv8 ARM,
+ * "Asynchronous exception routing"): enabling sets it, so IRQs come to EL3's vectors. */
+        .global __unikernel_interrupts_enable
+        .type   __unikernel_interrupts_enable, %function
+__unikernel_interrupts_enable:
+        mrs     x0, scr_el3
+        orr     x0, x0, #(1 << 1)
+        msr     scr_el3, x0
+        isb
+        msr     daifclr, #2
+        ret
+
+        .global __unikernel_interrupts_disable
+        .type   __unikernel_interrupts_disable, %function
+__unikernel_interrupts_disable:
+        msr     daifset, #2
+        ret
+
+        .global __unikernel_interrupts_enabled
+        .type   __unikernel_interrupts_enabled, %function
+__unikernel_interrupts_enabled:         /* 1 when PSTATE.I is clear */
+        mrs     x0, daif
+        ubfx    x0, x0, #7, #1
+        eor     x0, x0, #1
+        ret
+
+/* The secure physical timer, EL3's own (ARMv8 ARM, CNTPS_CTL_EL1): CNTPS_CVAL_EL1, CNTPS_CTL_EL1. */
+        .global __unikernel_timer_set_compare
+        .type   __unikernel_timer_set_compare, %function
+__unikernel_timer_set_compare:          /* x0 = the counter value to fire at */
+        msr     cntps_cval_el1, x0
+        isb
+        ret
+
+        .global __unikernel_timer_set_control
+        .type   __unikernel_timer_set_control, %function
+__unikernel_timer_set_control:          /* w0 = CNTPS_CTL: ENABLE bit 0, IMASK bit 1 */
+        msr     cntps_ctl_el1, x0
+        isb
+        ret
+
+/* Cache maintenance (ARMv8 ARM, "Data and unified caches", DC). Lines by VA to the point of coherency over
+ * [x0, x1), x0 aligned to the line size x2 by the caller; then DSB so the DMA sees it. */
+        .global __unikernel_dcache_line_size
+        .type   __unikernel_dcache_line_size, %function
+__unikernel_dcache_line_size:           /* CTR_EL0.DminLine: log2 of the smallest line in words */
+        mrs     x0, ctr_el0
+        ubfx    x0, x0, #16, #4
+        mov     x1, #4
+        lsl     x0, x1, x0
+        ret
+
+        .macro  DCACHE_LINES name, op
+        .global \name
+        .type   \name, %function
+\name:
+        dsb     sy
+1:      dc      \op, x0
+        add     x0, x0, x2
+        cmp     x0, x1
+        b.lo    1b
+        dsb     sy
+        ret
+        .endm
+        DCACHE_LINES __unikernel_dcache_clean_lines, cvac
+        DCACHE_LINES __unikernel_dcache_invalidate_lines, ivac
+        DCACHE_LINES __unikernel_dcache_clean_invalidate_lines, civac
+
+        .global __unikernel_icache_invalidate
+        .type   __unikernel_icache_invalidate, %function
+__unikernel_icache_invalidate:
+        ic      iallu
+        dsb     sy
+        isb
+        ret
+
+/* Clean and invalidate every data cache level up to the level of coherency, by set/way (the
+ * architecture's loop over CLIDR_EL1 and CCSIDR_EL1, ARMv8 ARM DC CISW). Uses x0-x11 and no memory. */
+        .macro  DCACHE_ALL_CLEAN_INVALIDATE
+        mrs     x0, clidr_el1
+        ubfx    x3, x0, #24, #3         /* LoC */
+        lsl     x3, x3, #1              /* LoC * 2, the CSSELR form of a level */
+        mov     x10, #0                 /* level * 2 */
+1:      cmp     x10, x3
+        b.hs    5f
+        add     x2, x10, x10, lsr #1    /* level * 3: that level's Ctype in CLIDR */
+        lsr     x1, x0, x2
+        and     x1, x1, #7
+        cmp     x1, #2                  /* 2 and up: there is a data cache at this level */
+        b.lo    4f
+        msr     csselr_el1, x10
+        isb
+        mrs     x1, ccsidr_el1
+        and     x2, x1, #7
+        add     x2, x2, #4              /* log2 of the line length in bytes: the set shift */
+        ubfx    x4, x1, #3, #10         /* ways - 1 */
+        clz     w5, w4                  /* the way shift */
+        ubfx    x7, x1, #13, #15        /* sets - 1 */
+2:      mov     x9, x4
+3:      lsl     x6, x9, x5
+        orr     x11, x10, x6
+        lsl     x6, x7, x2
+        orr     x11, x11, x6
+        dc      cisw, x11
+        subs    x9, x9, #1
+        b.ge    3b
+        subs    x7, x7, #1
+        b.ge    2b
+4:      add     x10, x10, #2
+        b       1b
+5:      msr     csselr_el1, xzr
+        dsb     sy
+        isb
+        .endm
+
+        .global __unikernel_dcache_clean_invalidate_all
+        .type   __unikernel_dcache_clean_invalidate_all, %function
+__unikernel_dcache_clean_invalidate_all:
+        DCACHE_ALL_CLEAN_INVALIDATE
+        ret
+
+/* MMU on at EL3 (ARMv8 ARM, "The VMSAv8-64 address translation system", SCTLR_EL3): x0 = TTBR0_EL3, x1 = MAIR_EL3,
+ * x2 = TCR_EL3. The caches were off: the set/way clean-invalidate only drops what reset may
+ * have left. Then the EL3 TLBs and the I-cache, then M, C and I. */
+        .global __unikernel_mmu_enable
+        .type   __unikernel_mmu_enable, %function
+__unikernel_mmu_enable:
+        mov     x12, x0
+        mov     x13, x1
+        mov     x14, x2
+        DCACHE_ALL_CLEAN_INVALIDATE
+        msr     mair_el3, x13
+        msr     tcr_el3, x14
+        msr     ttbr0_el3, x12
+        isb
+        tlbi    alle3
+        ic      iallu
+        dsb     sy
+        isb
+        mrs     x0, sctlr_el3
+        orr     x0, x0, #(1 << 0)       /* M */
+        orr     x0, x0, #(1 << 2)       /* C */
+        orr     x0, x0, #(1 << 12)      /* I */
+        msr     sctlr_el3, x0
+        isb
+        ret
+
+/* MMU and caches off, for a jump to a loaded kernel (Linux Documentation/arch/arm64/booting.rst:
+ * MMU off, D-cache off, the image cleaned to the PoC). C goes off first so nothing new is
+ * allocated, then the set/way loop writes every dirty line back (it touches no memory), then
+ * M and I, then the I-cache and the EL3 TLBs are emptied. */
+        .global __unikernel_mmu_disable
+        .type   __unikernel_mmu_disable, %function
+__unikernel_mmu_disable:
+        mrs     x0, sctlr_el3
+        bic     x0, x0, #(1 << 2)
+        msr     sctlr_el3, x0
+        isb
+        DCACHE_ALL_CLEAN_INVALIDATE
+        mrs     x0, sctlr_el3
+        bic     x0, x0, #(1 << 0)
+        bic     x0, x0, #(1 << 12)
+        msr     sctlr_el3, x0
+        isb
+        ic      iallu
+        tlbi    alle3
+        dsb     sy
+        isb
+        ret
+
 /* Masks interrupts and waits for ever: where every panic and a returning program end. */
         .global __unikernel_halt
         .type   __unikernel_halt, %function
@@ -133,7 +303,8 @@ RhpByRefAssignRefArm64:
 
 /* Exceptions: the EL3 vector table, 2 KiB aligned, sixteen 128-byte entries in four groups
  * (current EL with SP0, current EL with SPx, lower EL AArch64, lower EL AArch32), each
- * group synchronous, IRQ, FIQ, SError. Every one is unexpected for now: report and halt. */
+ * group synchronous, IRQ, FIQ, SError. An IRQ at EL3 on SP_EL3 (we run on SPx) goes to the
+ * program's handler; every other one is unexpected: report and halt. */
         .macro  vector kind
         .balign 0x80
         mov     x0, #\kind
@@ -143,12 +314,96 @@ RhpByRefAssignRefArm64:
         .balign 0x800
         .global __vectors
 __vectors:
-        .rept   4
+        vector  0                       /* current EL, SP0 */
+        vector  1
+        vector  2
+        vector  3
+        vector  0                       /* current EL, SPx */
+        .balign 0x80
+        b       irq_entry
+        vector  2
+        vector  3
+        .rept   2                       /* lower EL, AArch64 and AArch32 */
         vector  0
         vector  1
         vector  2
         vector  3
         .endr
+
+/* IRQ: saves what AAPCS64 lets a callee clobber (x0-x18, x30, and all of q0-q31: a callee keeps
+ * only the low halves of v8-v15), FPCR/FPSR, ELR/SPSR, on the interrupted code's stack, 16-byte
+ * aligned; calls the program's handler; restores and returns. */
+irq_entry:
+        sub     sp, sp, #(12 * 16 + 32 * 16)
+        stp     x0, x1, [sp, #(0 * 16)]
+        stp     x2, x3, [sp, #(1 * 16)]
+        stp     x4, x5, [sp, #(2 * 16)]
+        stp     x6, x7, [sp, #(3 * 16)]
+        stp     x8, x9, [sp, #(4 * 16)]
+        stp     x10, x11, [sp, #(5 * 16)]
+        stp     x12, x13, [sp, #(6 * 16)]
+        stp     x14, x15, [sp, #(7 * 16)]
+        stp     x16, x17, [sp, #(8 * 16)]
+        stp     x18, x30, [sp, #(9 * 16)]
+        mrs     x0, elr_el3
+        mrs     x1, spsr_el3
+        stp     x0, x1, [sp, #(10 * 16)]
+        mrs     x0, fpcr
+        mrs     x1, fpsr
+        stp     x0, x1, [sp, #(11 * 16)]
+        add     x0, sp, #(12 * 16)
+        stp     q0, q1, [x0], #32
+        stp     q2, q3, [x0], #32
+        stp     q4, q5, [x0], #32
+        stp     q6, q7, [x0], #32
+        stp     q8, q9, [x0], #32
+        stp     q10, q11, [x0], #32
+        stp     q12, q13, [x0], #32
+        stp     q14, q15, [x0], #32
+        stp     q16, q17, [x0], #32
+        stp     q18, q19, [x0], #32
+        stp     q20, q21, [x0], #32
+        stp     q22, q23, [x0], #32
+        stp     q24, q25, [x0], #32
+        stp     q26, q27, [x0], #32
+        stp     q28, q29, [x0], #32
+        stp     q30, q31, [x0], #32
+        bl      __unikernel_irq
+        add     x0, sp, #(12 * 16)
+        ldp     q0, q1, [x0], #32
+        ldp     q2, q3, [x0], #32
+        ldp     q4, q5, [x0], #32
+        ldp     q6, q7, [x0], #32
+        ldp     q8, q9, [x0], #32
+        ldp     q10, q11, [x0], #32
+        ldp     q12, q13, [x0], #32
+        ldp     q14, q15, [x0], #32
+        ldp     q16, q17, [x0], #32
+        ldp     q18, q19, [x0], #32
+        ldp     q20, q21, [x0], #32
+        ldp     q22, q23, [x0], #32
+        ldp     q24, q25, [x0], #32
+        ldp     q26, q27, [x0], #32
+        ldp     q28, q29, [x0], #32
+        ldp     q30, q31, [x0], #32
+        ldp     x0, x1, [sp, #(11 * 16)]
+        msr     fpcr, x0
+        msr     fpsr, x1
+        ldp     x0, x1, [sp, #(10 * 16)]
+        msr     elr_el3, x0
+        msr     spsr_el3, x1
+        ldp     x0, x1, [sp, #(0 * 16)]
+        ldp     x2, x3, [sp, #(1 * 16)]
+        ldp     x4, x5, [sp, #(2 * 16)]
+        ldp     x6, x7, [sp, #(3 * 16)]
+        ldp     x8, x9, [sp, #(4 * 16)]
+        ldp     x10, x11, [sp, #(5 * 16)]
+        ldp     x12, x13, [sp, #(6 * 16)]
+        ldp     x14, x15, [sp, #(7 * 16)]
+        ldp     x16, x17, [sp, #(8 * 16)]
+        ldp     x18, x30, [sp, #(9 * 16)]
+        add     sp, sp, #(12 * 16 + 32 * 16)
+        eret
 
 report_exception:
         ldr     x1, =__exception_stack_top

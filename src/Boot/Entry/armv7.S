@@ -103,13 +103,32 @@ vector_unused:
         mov     r2, lr
         mov     r3, #0
         b       report_exception
+/* IRQ: the handler runs in SVC mode on the interrupted code's stack (as Linux's __irq_svc does),
+ * so IRQ mode needs no stack of its own and a handler has the 16 KiB SVC stack, not a small one.
+ * SRS puts the return address and SPSR on the SVC stack, RFE takes them back (ARMv7 ARM,
+ * SRS and RFE). Saved: what AAPCS lets a callee clobber, r0-r3, r12, lr, d0-d7, d16-d31 and FPSCR
+ * (ilc's code uses VFP/NEON); the stack is re-aligned to 8 bytes for the call. */
 vector_irq:
-        ldr     sp, =__exception_stack_top
-        mov     r0, #1
-        mov     r1, #0
-        sub     r2, lr, #4
-        mov     r3, #0
-        b       report_exception
+        sub     lr, lr, #4
+        srsdb   sp!, #0x13
+        cps     #0x13
+        push    {r0-r3, r12, lr}
+        vmrs    r0, fpscr
+        push    {r0, r1}
+        vpush   {d0-d7}
+        vpush   {d16-d31}
+        and     r1, sp, #4
+        sub     sp, sp, r1
+        push    {r1, r2}
+        blx     __unikernel_irq
+        pop     {r1, r2}
+        add     sp, sp, r1
+        vpop    {d16-d31}
+        vpop    {d0-d7}
+        pop     {r0, r1}
+        vmsr    fpscr, r0
+        pop     {r0-r3, r12, lr}
+        rfeia   sp!
 vector_fiq:
         ldr     sp, =__exception_stack_top
         mov     r0, #2
@@ -155,6 +174,187 @@ __unikernel_set_counter_frequency:      /* r0 = ticks a second; writable in secu
         mcr     p15, 0, r0, c14, c0, 0
         isb
         bx      lr
+
+/* IRQ mask (CPSR.I). IRQs are taken in secure IRQ mode: SCR.IRQ stays 0 (ARMv7 ARM, "Asynchronous exception behavior"). */
+        .global __unikernel_interrupts_enable
+        .type   __unikernel_interrupts_enable, %function
+__unikernel_interrupts_enable:
+        cpsie   i
+        bx      lr
+
+        .global __unikernel_interrupts_disable
+        .type   __unikernel_interrupts_disable, %function
+__unikernel_interrupts_disable:
+        cpsid   i
+        bx      lr
+
+        .global __unikernel_interrupts_enabled
+        .type   __unikernel_interrupts_enabled, %function
+__unikernel_interrupts_enabled:         /* 1 when CPSR.I is clear */
+        mrs     r0, cpsr
+        ubfx    r0, r0, #7, #1
+        eor     r0, r0, #1
+        bx      lr
+
+/* The PL1 physical timer, secure instance in secure SVC (ARMv7 ARM, "Generic Timer"): CNTP_CVAL, CNTP_CTL. */
+        .global __unikernel_timer_set_compare
+        .type   __unikernel_timer_set_compare, %function
+__unikernel_timer_set_compare:          /* r0:r1 = the counter value to fire at */
+        mcrr    p15, 2, r0, r1, c14
+        isb
+        bx      lr
+
+        .global __unikernel_timer_set_control
+        .type   __unikernel_timer_set_control, %function
+__unikernel_timer_set_control:          /* r0 = CNTP_CTL: ENABLE bit 0, IMASK bit 1 */
+        mcr     p15, 0, r0, c14, c2, 1
+        isb
+        bx      lr
+
+/* Cache maintenance (ARMv7 ARM, "Cache and branch predictor maintenance operations"). Lines by MVA to the point of coherency over
+ * [r0, r1), r0 aligned to the line size r2 by the caller; then DSB so the DMA sees it. */
+        .global __unikernel_dcache_line_size
+        .type   __unikernel_dcache_line_size, %function
+__unikernel_dcache_line_size:           /* CTR.DminLine: log2 of the smallest line in words */
+        mrc     p15, 0, r0, c0, c0, 1
+        ubfx    r0, r0, #16, #4
+        mov     r1, #4
+        lsl     r0, r1, r0
+        bx      lr
+
+        .macro  DCACHE_LINES name, crm, opc2
+        .global \name
+        .type   \name, %function
+\name:
+        dsb
+1:      mcr     p15, 0, r0, c7, \crm, \opc2
+        add     r0, r0, r2
+        cmp     r0, r1
+        blo     1b
+        dsb
+        bx      lr
+        .endm
+        DCACHE_LINES __unikernel_dcache_clean_lines, c10, 1            /* DCCMVAC */
+        DCACHE_LINES __unikernel_dcache_invalidate_lines, c6, 1        /* DCIMVAC */
+        DCACHE_LINES __unikernel_dcache_clean_invalidate_lines, c14, 1 /* DCCIMVAC */
+
+        .global __unikernel_icache_invalidate
+        .type   __unikernel_icache_invalidate, %function
+__unikernel_icache_invalidate:          /* ICIALLU and BPIALL */
+        mov     r0, #0
+        mcr     p15, 0, r0, c7, c5, 0
+        mcr     p15, 0, r0, c7, c5, 6
+        dsb
+        isb
+        bx      lr
+
+/* Clean and invalidate every data cache level up to the level of coherency, by set/way
+ * (the ARMv7 ARM's example loop over CLIDR and CCSIDR). Uses r0-r5, r7, r9-r11 and no
+ * memory: it runs with the data cache just turned off. */
+        .macro  DCACHE_ALL_CLEAN_INVALIDATE
+        mrc     p15, 1, r0, c0, c0, 1   /* CLIDR */
+        ubfx    r3, r0, #24, #3         /* LoC */
+        lsl     r3, r3, #1              /* LoC * 2, the CSSELR form of a level */
+        mov     r10, #0                 /* level * 2 */
+1:      cmp     r10, r3
+        bhs     5f
+        add     r2, r10, r10, lsr #1    /* level * 3: that level's Ctype in CLIDR */
+        lsr     r1, r0, r2
+        and     r1, r1, #7
+        cmp     r1, #2                  /* 2 and up: there is a data cache at this level */
+        blo     4f
+        mcr     p15, 2, r10, c0, c0, 0  /* CSSELR */
+        isb
+        mrc     p15, 1, r1, c0, c0, 0   /* CCSIDR */
+        and     r2, r1, #7
+        add     r2, r2, #4              /* log2 of the line length in bytes: the set shift */
+        ubfx    r4, r1, #3, #10         /* ways - 1 */
+        clz     r5, r4                  /* the way shift */
+        ubfx    r7, r1, #13, #15        /* sets - 1 */
+2:      mov     r9, r4
+3:      orr     r11, r10, r9, lsl r5
+        orr     r11, r11, r7, lsl r2
+        mcr     p15, 0, r11, c7, c14, 2 /* DCCISW */
+        subs    r9, r9, #1
+        bge     3b
+        subs    r7, r7, #1
+        bge     2b
+4:      add     r10, r10, #2
+        b       1b
+5:      mov     r10, #0
+        mcr     p15, 2, r10, c0, c0, 0
+        dsb
+        isb
+        .endm
+
+        .global __unikernel_dcache_clean_invalidate_all
+        .type   __unikernel_dcache_clean_invalidate_all, %function
+__unikernel_dcache_clean_invalidate_all:
+        push    {r4-r11, lr}
+        DCACHE_ALL_CLEAN_INVALIDATE
+        pop     {r4-r11, pc}
+
+/* MMU on (ARMv7 ARM, short-descriptor translation and SCTLR): r0 = TTBR0 (the L1 table with its walk attributes),
+ * r1 = DACR, r2 = TTBCR. Cortex-A7 wants ACTLR.SMP set before the data cache comes on
+ * (Cortex-A7 MPCore TRM, ACTLR); the caches were off, so set/way clean-invalidate only drops
+ * what reset may have left; then TLBs, I-cache and branch predictor, then M, C, I and Z. */
+        .global __unikernel_mmu_enable
+        .type   __unikernel_mmu_enable, %function
+__unikernel_mmu_enable:
+        push    {r4-r11, lr}
+        mov     r6, r0
+        mov     r8, r1
+        mov     r12, r2
+        mrc     p15, 0, r0, c1, c0, 1   /* ACTLR.SMP, bit 6 */
+        orr     r0, r0, #(1 << 6)
+        mcr     p15, 0, r0, c1, c0, 1
+        isb
+        DCACHE_ALL_CLEAN_INVALIDATE
+        mcr     p15, 0, r12, c2, c0, 2  /* TTBCR */
+        mcr     p15, 0, r6, c2, c0, 0   /* TTBR0 */
+        mcr     p15, 0, r8, c3, c0, 0   /* DACR */
+        mov     r0, #0
+        mcr     p15, 0, r0, c8, c7, 0   /* TLBIALL */
+        mcr     p15, 0, r0, c7, c5, 0   /* ICIALLU */
+        mcr     p15, 0, r0, c7, c5, 6   /* BPIALL */
+        dsb
+        isb
+        mrc     p15, 0, r0, c1, c0, 0
+        bic     r0, r0, #(3 << 28)      /* TRE = 0 (TEX/C/B as written), AFE = 0 */
+        orr     r0, r0, #(1 << 0)       /* M */
+        orr     r0, r0, #(1 << 2)       /* C */
+        orr     r0, r0, #(1 << 11)      /* Z: branch prediction */
+        orr     r0, r0, #(1 << 12)      /* I */
+        mcr     p15, 0, r0, c1, c0, 0
+        isb
+        pop     {r4-r11, pc}
+
+/* MMU and caches off, for a jump to a loaded kernel (Linux Documentation/arch/arm/booting.rst:
+ * MMU off, data cache off). C goes off first so nothing new is allocated, then the set/way loop
+ * writes back every dirty line (the registers pushed here among them, which the pop then reads
+ * from memory), then M and I, then the I-cache, branch predictor and TLBs are emptied. */
+        .global __unikernel_mmu_disable
+        .type   __unikernel_mmu_disable, %function
+__unikernel_mmu_disable:
+        push    {r4-r11, lr}
+        mrc     p15, 0, r0, c1, c0, 0
+        bic     r0, r0, #(1 << 2)
+        mcr     p15, 0, r0, c1, c0, 0
+        isb
+        DCACHE_ALL_CLEAN_INVALIDATE
+        mrc     p15, 0, r0, c1, c0, 0
+        bic     r0, r0, #(1 << 0)
+        bic     r0, r0, #(1 << 12)
+        mcr     p15, 0, r0, c1, c0, 0
+        isb
+        mov     r0, #0
+        mcr     p15, 0, r0, c7, c5, 0   /* ICIALLU */
+        mcr     p15, 0, r0, c7, c5, 6   /* BPIALL */
+        mcr     p15, 0, r0, c8, c7, 0   /* TLBIALL */
+        dsb
+        isb
+        pop     {r4-r11, pc}
+        .ltorg
 
 /* Masks interrupts and waits for ever: where every panic and a returning program end. */
         .global __unikernel_halt

@@ -1,5 +1,8 @@
 using Unikernel.Drivers.Bus;
 using Unikernel.Drivers.Console;
+using Unikernel.Drivers.Interrupts;
+using Unikernel.Drivers.Memory;
+using Unikernel.Drivers.Timer;
 using Unikernel.Drivers.Uart;
 using Unikernel.Hardware;
 using BoardFile = Unikernel.Hardware.Boards.QemuVirt;
@@ -7,15 +10,74 @@ using BoardFile = Unikernel.Hardware.Boards.QemuVirt;
 namespace Unikernel.Boot;
 
 /// <summary>QEMU virt, Cortex-A53 at EL3. Console: the PL011 UART0 (hardware/boards/qemu-virt.yaml).</summary>
-internal partial struct Board : IConsole
+internal unsafe partial struct Board : IConsole
 {
     public const string Name = BoardFile.Name;
     public const string Soc = "QEMU virt";
     public const string Cpu = "Cortex-A53 (AArch64, EL3)";
 
+    /// <summary>The tick rate of the generic timer's interrupt.</summary>
+    private const uint TickHertz = 100;
+
+    /// <summary>How long the tick is watched at start-up, to report that it runs.</summary>
+    private const long TickCheckMicroseconds = 50_000;
+
     private static Pl011<DirectMmio> Console => QemuVirt<DirectMmio>.Uart0;
 
-    public static void Initialize() { }
+    private static GicV2<DirectMmio> Gic => new(QemuVirt<DirectMmio>.Gicd, QemuVirt<DirectMmio>.Gicc);
+
+    /// <summary>The test bench for the CPU code: MMU and caches, the GICv2 and a timer tick, each reported.</summary>
+    public static void Initialize()
+    {
+        EnableMmu();
+        StartTick();
+    }
 
     public static void Write(ReadOnlySpan<byte> bytes) => Pl011Uart<DirectMmio>.TryWrite(Console, bytes);
+
+    /// <summary>Flash (where the image runs) and RAM cacheable, the rest of the 4 GiB device memory; tables from the heap.</summary>
+    private static void EnableMmu()
+    {
+        Span<MemoryRegion> regions = stackalloc MemoryRegion[2];
+        regions[0] = new MemoryRegion(BoardFile.Memory.Flash.Base, BoardFile.Memory.Flash.Size, MemoryKind.Normal);
+        regions[1] = new MemoryRegion(BoardFile.Memory.Ram.Base, BoardFile.Memory.Ram.Size, MemoryKind.Normal);
+        MmuStatus status = Mmu.Enable(new byte[Mmu.TableMemoryLength], regions);
+        if (status == MmuStatus.Ok)
+        {
+            ConsoleText<Board>.WriteLine("[ OK ] MMU on, caches on");
+            return;
+        }
+        ConsoleText<Board>.Write("[FAIL] MMU: status ");
+        ConsoleText<Board>.WriteDecimal((ulong)status);
+        ConsoleText<Board>.WriteLine();
+    }
+
+    /// <summary>GIC set up, IRQs to its dispatch, then the tick started and counted for a moment.</summary>
+    private static void StartTick()
+    {
+        GicV2<DirectMmio> gic = Gic;
+        gic.Initialize();
+        ConsoleText<Board>.Write("[ OK ] GICv2 ");
+        ConsoleText<Board>.WriteDecimal(gic.ImplementedLines);
+        ConsoleText<Board>.WriteLine(" interrupts");
+        Interrupts.SetHandler(&DispatchInterrupts);
+        if (!TickTimer.Start(gic, TickHertz))
+        {
+            ConsoleText<Board>.WriteLine("[FAIL] timer tick");
+            return;
+        }
+        Interrupts.Enable();
+        uint first = TickTimer.Ticks;
+        GenericTimer.Delay(TickCheckMicroseconds);
+        uint ticks = TickTimer.Ticks - first;
+        ConsoleText<Board>.Write(ticks > 0 ? "[ OK ] timer tick " : "[FAIL] timer tick ");
+        ConsoleText<Board>.WriteDecimal(TickHertz);
+        ConsoleText<Board>.Write(" Hz (");
+        ConsoleText<Board>.WriteDecimal(ticks);
+        ConsoleText<Board>.Write(" ticks in ");
+        ConsoleText<Board>.WriteDecimal((ulong)(TickCheckMicroseconds / 1000));
+        ConsoleText<Board>.WriteLine(" ms)");
+    }
+
+    private static void DispatchInterrupts() => Gic.DispatchPending();
 }

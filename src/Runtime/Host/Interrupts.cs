@@ -1,0 +1,29 @@
+namespace Unikernel;
+
+/// <summary>
+/// The host twin of the IRQ mask and vector (src/Runtime/Unikernel/Interrupts.cs): a flag, and
+/// <see cref="Raise"/> for tests to play the vector.
+/// </summary>
+public static unsafe class Interrupts
+{
+    private static delegate*<void> s_handler;
+
+    public static void Enable() => Enabled = true;
+
+    public static void Disable() => Enabled = false;
+
+    public static bool Enabled { get; private set; }
+
+    public static void SetHandler(delegate*<void> handler) => s_handler = handler;
+
+    /// <summary>What the IRQ vector does: call the handler, with IRQs masked meanwhile.</summary>
+    public static void Raise()
+    {
+        if (s_handler == null)
+            Kernel.Panic("IRQ with no handler");
+        bool enabled = Enabled;
+        Enabled = false;
+        s_handler();
+        Enabled = enabled;
+    }
+}
