@@ -328,11 +328,13 @@ namespace Unikernel.Registers
                 else
                 {
                     // Constants too wide for the field are a compile error (analyzer UK0100);
-                    // other values are checked here.
+                    // other values are checked here. One message for every field: a string per
+                    // field would cost ~100 bytes each in a 32 KiB first stage, and the panic
+                    // line gives the caller's address.
                     w.Line($"public {name} With{member}([global::Unikernel.Hardware.FieldWidth({field.Width})] {type} value)");
                     w.Open();
                     w.Line($"if (value > {fieldMax})");
-                    w.Line($"    global::Unikernel.Kernel.Panic(\"{register.Name}.{field.Name}: value wider than {field.Width} bits\");");
+                    w.Line("    global::Unikernel.Kernel.Panic(\"register field value too wide\");");
                     w.Line($"return new {name}(({raw})((Raw & ~{mask}) | (({raw})value << {field.Lsb})));");
                     w.Close();
                 }

@@ -24,7 +24,8 @@ public sealed class ImageFixture : IDisposable
             FaultProbes[board] = builder.Build(Board(board), Path.Combine(Output, board, "fault-probe"), ImageProject("FaultProbe"));
             RuntimeProbes[board] = builder.Build(Board(board), Path.Combine(Output, board, "runtime-probe"), ImageProject("RuntimeProbe"));
             AccessorProbes[board] = builder.Build(Board(board), Path.Combine(Output, board, "accessor-probe"), ImageProject("AccessorProbe"));
-            NetProbes[board] = builder.Build(Board(board), Path.Combine(Output, board, "net-probe"), ImageProject("NetProbe"));
+            // On orangepi-pc the stack no longer fits the boot ROM's 32 KiB: the probe runs as the second stage, from DRAM.
+            NetProbes[board] = builder.BuildBootloader(Board(board), Path.Combine(Output, board, "net-probe"), ImageProject("NetProbe"));
             ImageProbes[board] = builder.Build(Board(board), Path.Combine(Output, board, "image-probe"), ImageProject("ImageProbe"));
         }
         // TCP on bare metal: qemu-virt only (with TCP the stack does not fit orangepi-pc's 32 KiB).

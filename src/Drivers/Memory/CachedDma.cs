@@ -1,5 +1,7 @@
 using Unikernel.Drivers.Ethernet;
 
+using Unikernel.Drivers.Dma;
+
 namespace Unikernel.Drivers.Memory;
 
 /// <summary>

@@ -129,7 +129,7 @@ public class GeneratedAccessorTests
         var run = assembly.GetType("Usage")!.GetMethod("Run")!;
         Assert.Equal(0xFF0u, run.Invoke(null, [255u]));
         var error = Assert.Throws<System.Reflection.TargetInvocationException>(() => run.Invoke(null, [256u]));
-        Assert.Contains("DIVISOR.VALUE: value wider than 8 bits", error.InnerException!.Message);
+        Assert.Contains("register field value too wide", error.InnerException!.Message);
     }
 
     [Fact]

@@ -38,11 +38,13 @@ public sealed class ImageBuilder(string repositoryRoot, Action<string>? progress
     /// (src/Boot, linked into DRAM, built into second-stage/), both on one SD card image: the second as a kernel image at
     /// the board's card offset, so the first stage checks its SHA-256 before running it.
     /// </summary>
-    public BuiltImage BuildBootloader(BoardFile board, string outputDirectory)
+    /// <param name="program">The program in place of the netboot one (a test probe that needs more room than the boot ROM loads).</param>
+    public BuiltImage BuildBootloader(BoardFile board, string outputDirectory, string? program = null)
     {
+        program ??= BootloaderProject;
         if (board.SecondStage is not { } stage)
-            return Build(board, outputDirectory, BootloaderProject);
-        var second = BuildKernel(board.WithLayout(stage.Layout), Path.Combine(outputDirectory, "second-stage"), BootloaderProject);
+            return Build(board, outputDirectory, program);
+        var second = BuildKernel(board.WithLayout(stage.Layout), Path.Combine(outputDirectory, "second-stage"), program);
         var first = Build(board, outputDirectory, LoaderProject);
         SdCardImage.Write(first.SdCard!, File.ReadAllBytes(first.Binary), (stage.CardOffset, File.ReadAllBytes(second.KernelImage)));
         return first with { SecondStage = second };

@@ -2,6 +2,7 @@ using Unikernel.Boot.Image;
 using Unikernel.Drivers.Bus;
 using Unikernel.Drivers.Console;
 using Unikernel.Drivers.Ethernet;
+using Unikernel.Drivers.Memory;
 using Unikernel.Drivers.Time;
 using Unikernel.Drivers.Uart;
 using Unikernel.Hardware;
@@ -39,7 +40,30 @@ internal partial struct Board : IConsole
         StatusLine<Board>.Ok("DRAM ");
         ConsoleText<Board>.WriteDecimal(size >> 20);
         ConsoleText<Board>.WriteLine(" MiB (as the first stage detected it)");
+        EnableMmu(size);
         return true;
+    }
+
+    /// <summary>
+    /// Identity map, SRAM and DRAM cacheable (write-back), everything else device memory; the
+    /// Ethernet rings are kept coherent by cleaning and invalidating them (CachedDma).
+    /// </summary>
+    private static void EnableMmu(ulong dramSize)
+    {
+        Span<MemoryRegion> regions = stackalloc MemoryRegion[2];
+        // The first section holds only SRAM (A1, A2, C) and the boot ROM (H3 manual 4.1): all of it normal memory.
+        regions[0] = new MemoryRegion(BoardFile.Memory.SramA1.Base, Mmu.Granule, MemoryKind.Normal);
+        regions[1] = new MemoryRegion(BoardFile.Memory.Dram.Base, dramSize, MemoryKind.Normal);
+        MmuStatus status = Mmu.Enable(new byte[Mmu.TableMemoryLength], regions);
+        if (status == MmuStatus.Ok)
+        {
+            StatusLine<Board>.Ok("MMU on, caches on");
+            ConsoleText<Board>.WriteLine();
+            return;
+        }
+        StatusLine<Board>.Fail("MMU: status ");
+        ConsoleText<Board>.WriteDecimal((ulong)status);
+        ConsoleText<Board>.WriteLine(" (running with caches off)");
     }
 
     /// <summary>The board's MAC address: from the SID's chip ID by U-Boot's rule, so it is stable per board and locally administered.</summary>
@@ -59,10 +83,11 @@ internal partial struct Board : IConsole
         return mac;
     }
 
-    /// <summary>Quiesces the Ethernet DMA and jumps to a loaded kernel (caches are off in this stage).</summary>
+    /// <summary>Quiesces the Ethernet DMA, writes the caches back and turns the MMU off (Linux's boot protocol), and jumps to a loaded kernel.</summary>
     public static void StartKernel(nuint load, nuint length, nuint entry)
     {
         BoardNetwork.Stop();
+        Mmu.DisableAndClean();
         ConsoleText<Board>.Write("netboot: starting the kernel at 0x");
         ConsoleText<Board>.WriteHex(entry, 8);
         ConsoleText<Board>.WriteLine();

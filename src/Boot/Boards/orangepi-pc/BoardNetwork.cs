@@ -2,6 +2,7 @@ using Unikernel.Drivers.Bus;
 using Unikernel.Drivers.Console;
 using Unikernel.Drivers.Dma;
 using Unikernel.Drivers.Ethernet;
+using Unikernel.Drivers.Memory;
 using Unikernel.Drivers.Time;
 using Unikernel.Hardware;
 using Unikernel.Net;
@@ -13,7 +14,7 @@ namespace Unikernel.Boot;
 /// <summary>
 /// The Orange Pi PC's Ethernet: the H3's EMAC with its internal 10/100 PHY at MDIO address 1
 /// (hardware/boards/orangepi-pc.yaml), polled, its rings in the heap (DRAM: this runs in the
-/// second stage), its MAC address from the SID.
+/// second stage, with caches on: the driver cleans and invalidates them around each hand-over), its MAC address from the SID.
 /// </summary>
 internal struct BoardNetwork : INetworkDevice
 {
@@ -21,7 +22,7 @@ internal struct BoardNetwork : INetworkDevice
     private const int TransmitDescriptors = 32;
     private const long LinkTimeoutMilliseconds = 5000;
 
-    private static EmacDriver<DirectMmio, GenericTimerClock, UncachedDma>? s_emac;
+    private static EmacDriver<DirectMmio, GenericTimerClock, CachedDma>? s_emac;
 
     public static bool TryStart(out MacAddress mac)
     {
@@ -30,7 +31,7 @@ internal struct BoardNetwork : INetworkDevice
 
         nuint length = EmacRingMemory.RequiredLength(ReceiveDescriptors, TransmitDescriptors);
         nuint address = DmaBlock.Allocate(length);
-        var emac = new EmacDriver<DirectMmio, GenericTimerClock, UncachedDma>(
+        var emac = new EmacDriver<DirectMmio, GenericTimerClock, CachedDma>(
             H3<DirectMmio>.Emac, new EmacRingMemory(address, length, ReceiveDescriptors, TransmitDescriptors), BoardFile.Ethernet.PhyAddress, gigabit: false);
         s_emac = emac;
 
