@@ -66,7 +66,7 @@ public static class DemoCommand
             network.Inside(() => uploaded = UploadCommand.Run(AnsiConsole.Console, kernel.KernelImage, scoped, UploadTarget.DefaultPort, null, null, stepTimeout.TotalSeconds));
             if (uploaded != 0)
                 throw new BuildFailure("the upload failed (see above)");
-            var hello = network.WaitForConsole("hello from kernel at", stepTimeout, lines);
+            var hello = network.WaitForConsole("hello from kernel at .*", stepTimeout, lines);
             echo.Flush();
             Step($"the kernel ran: \"{hello.Value}\"; stopping QEMU and deleting {network.Namespace}");
             return 0;
