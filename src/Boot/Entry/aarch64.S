@@ -86,6 +86,13 @@ __unikernel_jump:                       /* x0 = entry point */
         isb
         br      x4
 
+        .global __unikernel_set_irq_handler
+        .type   __unikernel_set_irq_handler, %function
+__unikernel_set_irq_handler:            /* x0 = what the IRQ vector calls */
+        ldr     x1, =irq_handler
+        str     x0, [x1]
+        ret
+
 /* IRQ mask (PSTATE.I). At EL3 a physical IRQ is taken only with SCR_EL3.IRQ set (ARMv8 ARM,
  * "Asynchronous exception routing"): enabling sets it, so IRQs come to EL3's vectors. */
         .global __unikernel_interrupts_enable
@@ -368,7 +375,9 @@ irq_entry:
         stp     q26, q27, [x0], #32
         stp     q28, q29, [x0], #32
         stp     q30, q31, [x0], #32
-        bl      __unikernel_irq
+        ldr     x0, =irq_handler
+        ldr     x0, [x0]
+        blr     x0
         add     x0, sp, #(12 * 16)
         ldp     q0, q1, [x0], #32
         ldp     q2, q3, [x0], #32
@@ -436,6 +445,11 @@ __image_layout:
         .global __security_cookie
 __security_cookie:
         .quad   0x2B992DDF2B992DDF
+
+        .section .bss.irq_handler, "aw", %nobits
+        .balign 8
+irq_handler:                            /* the program's IRQ handler (Unikernel.Interrupts.SetHandler) */
+        .space  8
 
         .section .bss.exception_stack, "aw", %nobits
         .balign 16

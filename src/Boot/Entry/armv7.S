@@ -62,7 +62,7 @@ __vectors:
         b       vector_prefetch_abort
         b       vector_data_abort
         b       vector_unused
-        b       vector_irq
+        b       vector_irq_through_pointer
         b       vector_fiq
 
 vector_undefined:                       /* LR = faulting instruction + 4 (A32) or + 2 (T32) */
@@ -103,35 +103,19 @@ vector_unused:
         mov     r2, lr
         mov     r3, #0
         b       report_exception
-/* IRQ: the handler runs in SVC mode on the interrupted code's stack (as Linux's __irq_svc does),
- * so IRQ mode needs no stack of its own and a handler has the 16 KiB SVC stack, not a small one.
- * SRS puts the return address and SPSR on the SVC stack, RFE takes them back (ARMv7 ARM,
- * SRS and RFE). Saved: what AAPCS lets a callee clobber, r0-r3, r12, lr, d0-d7, d16-d31 and FPSCR
- * (ilc's code uses VFP/NEON); the stack is re-aligned to 8 bytes for the call. */
-vector_irq:
-        sub     lr, lr, #4
-        srsdb   sp!, #0x13
-        cps     #0x13
-        push    {r0-r3, r12, lr}
-        vmrs    r0, fpscr
-        push    {r0, r1}
-        vpush   {d0-d7}
-        vpush   {d16-d31}
-        and     r1, sp, #4
-        sub     sp, sp, r1
-        push    {r1, r2}
-        blx     __unikernel_irq
-        pop     {r1, r2}
-        add     sp, sp, r1
-        vpop    {d16-d31}
-        vpop    {d0-d7}
-        pop     {r0, r1}
-        vmsr    fpscr, r0
-        pop     {r0-r3, r12, lr}
-        rfeia   sp!
+/* IRQ: through irq_entry, a word in .data. Until a program sets a handler it points at the
+ * report below (an unexpected IRQ); __unikernel_set_irq_handler points it at vector_irq. So
+ * vector_irq sits in that helper's section, and images that never set one do not carry it.
+ * SP_irq is free for the jump: IRQ mode keeps no stack of its own. */
+vector_irq_through_pointer:
+        ldr     sp, =irq_entry
+        ldr     pc, [sp]
+vector_irq_unexpected:                  /* IRQ (1) and FIQ (2) report alike */
+        mov     r0, #1
+        b       1f
 vector_fiq:
-        ldr     sp, =__exception_stack_top
         mov     r0, #2
+1:      ldr     sp, =__exception_stack_top
         mov     r1, #0
         sub     r2, lr, #4
         mov     r3, #0
@@ -175,19 +159,64 @@ __unikernel_set_counter_frequency:      /* r0 = ticks a second; writable in secu
         isb
         bx      lr
 
+/* The CPU helpers below each sit in a section of their own: the linker (--gc-sections) keeps
+ * only those a program calls, so the first-stage images stay small. */
+        .section .text.unikernel_set_irq_handler, "ax"
+        .global __unikernel_set_irq_handler
+        .type   __unikernel_set_irq_handler, %function
+__unikernel_set_irq_handler:            /* r0 = what vector_irq calls */
+        ldr     r1, =irq_handler
+        str     r0, [r1]
+        ldr     r1, =irq_entry
+        ldr     r0, =vector_irq
+        str     r0, [r1]
+        bx      lr
+
+/* The IRQ vector proper: the handler runs in SVC mode on the interrupted code's stack (as Linux's __irq_svc does),
+ * so IRQ mode needs no stack of its own and a handler has the 16 KiB SVC stack, not a small one.
+ * SRS puts the return address and SPSR on the SVC stack, RFE takes them back (ARMv7 ARM,
+ * SRS and RFE). Saved: what AAPCS lets a callee clobber, r0-r3, r12, lr, d0-d7, d16-d31 and FPSCR
+ * (ilc's code uses VFP/NEON); the stack is re-aligned to 8 bytes for the call. */
+vector_irq:
+        sub     lr, lr, #4
+        srsdb   sp!, #0x13
+        cps     #0x13
+        push    {r0-r3, r12, lr}
+        vpush   {d0-d7}
+        vpush   {d16-d31}
+        vmrs    r0, fpscr
+        and     r1, sp, #4              /* the pad that makes SP 8-byte aligned */
+        sub     sp, sp, r1
+        push    {r0, r1}                /* FPSCR and the pad */
+        ldr     r0, =irq_handler
+        ldr     r0, [r0]
+        blx     r0
+        pop     {r0, r1}
+        add     sp, sp, r1
+        vmsr    fpscr, r0
+        vpop    {d16-d31}
+        vpop    {d0-d7}
+        pop     {r0-r3, r12, lr}
+        rfeia   sp!
+        .ltorg
+
+
 /* IRQ mask (CPSR.I). IRQs are taken in secure IRQ mode: SCR.IRQ stays 0 (ARMv7 ARM, "Asynchronous exception behavior"). */
+        .section .text.unikernel_interrupts_enable, "ax"
         .global __unikernel_interrupts_enable
         .type   __unikernel_interrupts_enable, %function
 __unikernel_interrupts_enable:
         cpsie   i
         bx      lr
 
+        .section .text.unikernel_interrupts_disable, "ax"
         .global __unikernel_interrupts_disable
         .type   __unikernel_interrupts_disable, %function
 __unikernel_interrupts_disable:
         cpsid   i
         bx      lr
 
+        .section .text.unikernel_interrupts_enabled, "ax"
         .global __unikernel_interrupts_enabled
         .type   __unikernel_interrupts_enabled, %function
 __unikernel_interrupts_enabled:         /* 1 when CPSR.I is clear */
@@ -197,6 +226,7 @@ __unikernel_interrupts_enabled:         /* 1 when CPSR.I is clear */
         bx      lr
 
 /* The PL1 physical timer, secure instance in secure SVC (ARMv7 ARM, "Generic Timer"): CNTP_CVAL, CNTP_CTL. */
+        .section .text.unikernel_timer_set_compare, "ax"
         .global __unikernel_timer_set_compare
         .type   __unikernel_timer_set_compare, %function
 __unikernel_timer_set_compare:          /* r0:r1 = the counter value to fire at */
@@ -204,6 +234,7 @@ __unikernel_timer_set_compare:          /* r0:r1 = the counter value to fire at 
         isb
         bx      lr
 
+        .section .text.unikernel_timer_set_control, "ax"
         .global __unikernel_timer_set_control
         .type   __unikernel_timer_set_control, %function
 __unikernel_timer_set_control:          /* r0 = CNTP_CTL: ENABLE bit 0, IMASK bit 1 */
@@ -213,6 +244,7 @@ __unikernel_timer_set_control:          /* r0 = CNTP_CTL: ENABLE bit 0, IMASK bi
 
 /* Cache maintenance (ARMv7 ARM, "Cache and branch predictor maintenance operations"). Lines by MVA to the point of coherency over
  * [r0, r1), r0 aligned to the line size r2 by the caller; then DSB so the DMA sees it. */
+        .section .text.unikernel_dcache_line_size, "ax"
         .global __unikernel_dcache_line_size
         .type   __unikernel_dcache_line_size, %function
 __unikernel_dcache_line_size:           /* CTR.DminLine: log2 of the smallest line in words */
@@ -223,6 +255,7 @@ __unikernel_dcache_line_size:           /* CTR.DminLine: log2 of the smallest li
         bx      lr
 
         .macro  DCACHE_LINES name, crm, opc2
+        .section .text.\name, "ax"
         .global \name
         .type   \name, %function
 \name:
@@ -238,6 +271,7 @@ __unikernel_dcache_line_size:           /* CTR.DminLine: log2 of the smallest li
         DCACHE_LINES __unikernel_dcache_invalidate_lines, c6, 1        /* DCIMVAC */
         DCACHE_LINES __unikernel_dcache_clean_invalidate_lines, c14, 1 /* DCCIMVAC */
 
+        .section .text.unikernel_icache_invalidate, "ax"
         .global __unikernel_icache_invalidate
         .type   __unikernel_icache_invalidate, %function
 __unikernel_icache_invalidate:          /* ICIALLU and BPIALL */
@@ -287,6 +321,7 @@ __unikernel_icache_invalidate:          /* ICIALLU and BPIALL */
         isb
         .endm
 
+        .section .text.unikernel_dcache_clean_invalidate_all, "ax"
         .global __unikernel_dcache_clean_invalidate_all
         .type   __unikernel_dcache_clean_invalidate_all, %function
 __unikernel_dcache_clean_invalidate_all:
@@ -298,6 +333,7 @@ __unikernel_dcache_clean_invalidate_all:
  * r1 = DACR, r2 = TTBCR. Cortex-A7 wants ACTLR.SMP set before the data cache comes on
  * (Cortex-A7 MPCore TRM, ACTLR); the caches were off, so set/way clean-invalidate only drops
  * what reset may have left; then TLBs, I-cache and branch predictor, then M, C, I and Z. */
+        .section .text.unikernel_mmu_enable, "ax"
         .global __unikernel_mmu_enable
         .type   __unikernel_mmu_enable, %function
 __unikernel_mmu_enable:
@@ -333,6 +369,7 @@ __unikernel_mmu_enable:
  * MMU off, data cache off). C goes off first so nothing new is allocated, then the set/way loop
  * writes back every dirty line (the registers pushed here among them, which the pop then reads
  * from memory), then M and I, then the I-cache, branch predictor and TLBs are emptied. */
+        .section .text.unikernel_mmu_disable, "ax"
         .global __unikernel_mmu_disable
         .type   __unikernel_mmu_disable, %function
 __unikernel_mmu_disable:
@@ -356,6 +393,7 @@ __unikernel_mmu_disable:
         pop     {r4-r11, pc}
         .ltorg
 
+        .section .text.entry, "ax"
 /* Masks interrupts and waits for ever: where every panic and a returning program end. */
         .global __unikernel_halt
         .type   __unikernel_halt, %function
@@ -471,12 +509,22 @@ __image_layout:
         .word   __modules_start, __modules_end
         .word   __ram_start, __ram_end
 
+        .section .data.irq_entry, "aw"
+        .balign 4
+irq_entry:                              /* where the IRQ vector goes: see vector_irq_through_pointer */
+        .word   vector_irq_unexpected
+
         .section .data.cookie, "aw"
         .balign 4
 /* Stack-buffer overrun cookie ilc's code checks in functions with stack buffers. */
         .global __security_cookie
 __security_cookie:
         .word   0x2B992DDF
+
+        .section .bss.irq_handler, "aw", %nobits
+        .balign 4
+irq_handler:                            /* the program's IRQ handler (Unikernel.Interrupts.SetHandler) */
+        .space  4
 
         .section .bss.exception_stack, "aw", %nobits
         .balign 8

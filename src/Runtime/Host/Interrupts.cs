@@ -8,7 +8,12 @@ public static unsafe class Interrupts
 {
     private static delegate*<void> s_handler;
 
-    public static void Enable() => Enabled = true;
+    public static void Enable()
+    {
+        if (s_handler == null)
+            Kernel.Panic("interrupts enabled with no handler");
+        Enabled = true;
+    }
 
     public static void Disable() => Enabled = false;
 

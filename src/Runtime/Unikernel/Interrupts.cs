@@ -8,15 +8,21 @@ namespace Unikernel;
 /// vector calls. Nothing needs interrupts: they stay masked until a program calls
 /// <see cref="Enable"/>, and every driver can still be polled.
 /// <para>The vector (src/Boot/Entry) saves what a call may clobber and calls the handler set
-/// with <see cref="SetHandler"/>, typically the interrupt controller's dispatch
+/// with <see cref="SetHandler"/> through a pointer of its own (so images that never take an
+/// interrupt carry no managed code for it), typically the interrupt controller's dispatch
 /// (<c>GicV2.DispatchPending</c>), with IRQs masked; it must return promptly.</para>
 /// </summary>
 public static unsafe class Interrupts
 {
     private static delegate*<void> s_handler;
 
-    /// <summary>Unmasks IRQs (on AArch64 also routes them to EL3, SCR_EL3.IRQ).</summary>
-    public static void Enable() => EnableIrq();
+    /// <summary>Unmasks IRQs (on AArch64 also routes them to EL3, SCR_EL3.IRQ); panics if no handler is set.</summary>
+    public static void Enable()
+    {
+        if (s_handler == null)
+            Kernel.Panic("interrupts enabled with no handler");
+        EnableIrq();
+    }
 
     /// <summary>Masks IRQs.</summary>
     public static void Disable() => DisableIrq();
@@ -24,17 +30,15 @@ public static unsafe class Interrupts
     /// <summary>True when IRQs are unmasked.</summary>
     public static bool Enabled => IrqEnabled() != 0;
 
-    /// <summary>What the IRQ vector calls. Set it before <see cref="Enable"/>.</summary>
-    public static void SetHandler(delegate*<void> handler) => s_handler = handler;
-
-    [RuntimeExport("__unikernel_irq")]
-    private static void Irq()
+    /// <summary>What the IRQ vector calls (it keeps the pointer itself). Set it before <see cref="Enable"/>; null again only with IRQs masked.</summary>
+    public static void SetHandler(delegate*<void> handler)
     {
-        delegate*<void> handler = s_handler;
-        if (handler == null)
-            Kernel.Panic("IRQ with no handler");
-        handler();
+        s_handler = handler;
+        WriteHandler(handler);
     }
+
+    [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("*", "__unikernel_set_irq_handler")]
+    private static extern void WriteHandler(delegate*<void> handler);
 
     [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("*", "__unikernel_interrupts_enable")]
     private static extern void EnableIrq();

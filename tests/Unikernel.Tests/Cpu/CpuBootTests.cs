@@ -19,10 +19,10 @@ public class CpuBootTests(ImageFixture images)
         Assert.Contains("[ OK ] MMU on, caches on", output);
         // QEMU virt with secure=on: a GICv2 with the security extensions, 288 IDs (refs/qemu-h3.md 3).
         Assert.Contains("[ OK ] GICv2 288 interrupts", output);
-        // 100 Hz watched for 50 ms: five periods, the first one whole; QEMU may run late, not early.
+        // 100 Hz watched for 50 ms: up to five periods; an emulator busy with other work may deliver fewer.
         var measured = Regex.Match(tick!, @"^\[ OK \] timer tick 100 Hz \((\d+) ticks in 50 ms\)$");
         Assert.True(measured.Success, tick);
-        Assert.InRange(int.Parse(measured.Groups[1].Value), 2, 6);
+        Assert.InRange(int.Parse(measured.Groups[1].Value), 1, 6);
         // The banner follows: the program runs on with interrupts on.
         Assert.NotNull(qemu.WaitForLine(line => line.StartsWith("  timer "), BootTimeout));
         Assert.DoesNotContain("panic", qemu.Output);

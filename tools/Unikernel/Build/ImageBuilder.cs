@@ -100,7 +100,9 @@ public sealed class ImageBuilder(string repositoryRoot, Action<string>? progress
         string elf = Path.Combine(outputDirectory, assemblyName + ".elf");
         var link = ExternalProcess.TryRun("ld.lld",
         [
-            "-T", script, "--build-id=sha1", "-Map", Path.Combine(outputDirectory, assemblyName + ".map"),
+            // --gc-sections: the entry code's CPU helpers (MMU, caches, timer) each sit in a section
+            // of their own and are linked only into images that call them.
+            "-T", script, "--build-id=sha1", "--gc-sections", "-Map", Path.Combine(outputDirectory, assemblyName + ".map"),
             "-o", elf, entryObject, programObject,
         ]);
         if (link.ExitCode != 0)
