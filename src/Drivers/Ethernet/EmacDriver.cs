@@ -62,6 +62,9 @@ public sealed class EmacDriver<TBus, TClock, TDma> : INetworkDevice
     /// <summary>Received frames dropped: errors, split over buffers, or larger than the caller's buffer.</summary>
     public ulong ReceiveErrors { get; private set; }
 
+    /// <summary>Times the DMA was found filling the ring somewhere other than where the driver expected the next frame (it follows).</summary>
+    public ulong ReceiveResyncs { get; private set; }
+
     /// <summary>Sends refused because every transmit descriptor was still owned by the DMA.</summary>
     public ulong TransmitRingFull { get; private set; }
 
@@ -193,7 +196,14 @@ public sealed class EmacDriver<TBus, TClock, TDma> : INetworkDevice
             var descriptor = new EmacSun8iDesc<DirectMmio>(descriptorAddress);
             var status = descriptor.RxStatus.Read();
             if (status.Own)
-                return 0;
+            {
+                // Empty where the next frame should be. The DMA may have gone on elsewhere in the
+                // ring: QEMU's model goes back to the head whenever it finds the ring full
+                // (allwinner_sun8i_emac_receive), and then waits on a frame we would never read.
+                if (!TryFindFilledDescriptor())
+                    return 0;
+                continue;
+            }
             int length = (int)status.FrmLen - FcsLength;
             bool good = status.First && status.Last && !status.CrcErr && !status.LengthErr && !status.NoBuf
                 && length > 0 && length <= EmacRingMemory.BufferSize && length <= frame.Length;
@@ -306,6 +316,27 @@ public sealed class EmacDriver<TBus, TClock, TDma> : INetworkDevice
         descriptor.RxCtlSize.Write(EmacSun8iDesc.RxCtlSize.Zero.WithBufSize(EmacRingMemory.BufferSize));
         descriptor.RxStatus.Write(EmacSun8iDesc.RxStatus.Zero.WithOwn(true));
         TDma.CleanForDevice(address, EmacRingMemory.DescriptorSize);
+    }
+
+    /// <summary>
+    /// Moves <see cref="_receiveNext"/> to the first filled descriptor after it, if any, and
+    /// counts it in <see cref="ReceiveResyncs"/>.
+    /// </summary>
+    private bool TryFindFilledDescriptor()
+    {
+        for (int step = 1; step < _memory.ReceiveCount; step++)
+        {
+            int index = (_receiveNext + step) % _memory.ReceiveCount;
+            nuint address = _memory.ReceiveDescriptor(index);
+            TDma.InvalidateForCpu(address, EmacRingMemory.DescriptorSize);
+            if (!new EmacSun8iDesc<DirectMmio>(address).RxStatus.Read().Own)
+            {
+                _receiveNext = index;
+                ReceiveResyncs++;
+                return true;
+            }
+        }
+        return false;
     }
 
     /// <summary>

@@ -171,6 +171,33 @@ public sealed class EmacDriverTests : IDisposable
         Assert.Equal(0, driver.Receive(buffer));
     }
 
+    /// <summary>
+    /// QEMU's EMAC goes back to the head of the ring when it finds the ring full; the next frame
+    /// then lands at the head while the driver looks further on. It must follow the DMA, not wait
+    /// for ever (the stall seen on 32 MiB uploads over a TAP).
+    /// </summary>
+    [Fact]
+    public void A_dma_that_goes_back_to_the_head_of_a_full_ring_is_followed()
+    {
+        var driver = Running(receive: 4);
+        EmacBus.RewindWhenFull = true;
+        var buffer = new byte[1536];
+        for (int i = 0; i < 4; i++)
+            Assert.True(EmacBus.Inject(Frame(80, (byte)i)));
+        Assert.Equal(80, driver.Receive(buffer));
+        Assert.True(EmacBus.Inject(Frame(80, 4)));
+        for (int i = 1; i <= 4; i++)
+        {
+            Assert.Equal(80, driver.Receive(buffer));
+            Assert.Equal(Frame(80, (byte)i), buffer[..80]);
+        }
+        Assert.True(EmacBus.Inject(Frame(80, 5)));
+        Assert.Equal(80, driver.Receive(buffer));
+        Assert.Equal(Frame(80, 5), buffer[..80]);
+        Assert.Equal(1UL, driver.ReceiveResyncs);
+        Assert.Equal(0, driver.Receive(buffer));
+    }
+
     [Fact]
     public void Frames_with_errors_or_too_big_for_the_caller_are_dropped_and_counted()
     {

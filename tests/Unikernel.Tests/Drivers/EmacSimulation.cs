@@ -46,6 +46,9 @@ public struct EmacBus : IMmio
     public static bool MdioStuck;
     public static bool PhyResetStuck;
     public static bool TransmitPaused;
+
+    /// <summary>QEMU's model: when the descriptor after the one just filled is not the DMA's, go back to the head of the ring.</summary>
+    public static bool RewindWhenFull;
     public static int LinkUpAfterBmsrReads;
     public static int BmsrReads;
     public static int MdioTransfers;
@@ -59,7 +62,7 @@ public struct EmacBus : IMmio
         Log.Clear();
         Sent.Clear();
         Array.Clear(Phy);
-        ResetStuck = MdioStuck = PhyResetStuck = TransmitPaused = false;
+        ResetStuck = MdioStuck = PhyResetStuck = TransmitPaused = RewindWhenFull = false;
         LinkUpAfterBmsrReads = 0;
         BmsrReads = MdioTransfers = 0;
         _txCurrent = _rxCurrent = 0;
@@ -144,6 +147,8 @@ public struct EmacBus : IMmio
         var value = EmacSun8iDesc.RxStatus.Zero.WithFirst(true).WithLast(true).WithFrmLen((uint)padded);
         SetWord(descriptor, 0, value.Raw | extraStatus);
         _rxCurrent = Word(descriptor, 12);
+        if (RewindWhenFull && (Word(TestDma.ToHost(_rxCurrent), 0) & Own) == 0)
+            _rxCurrent = Register(0x34);
         return true;
     }
 

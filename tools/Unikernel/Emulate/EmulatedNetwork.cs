@@ -15,12 +15,14 @@ public sealed class EmulatedNetwork : IDisposable
     public const string Tap = "uk0";
 
     private bool _disposed;
+    private readonly ImpairedRelay? _relay;
 
-    private EmulatedNetwork(string name, BackgroundProcess qemu, TimeSpan started)
+    private EmulatedNetwork(string name, BackgroundProcess qemu, TimeSpan started, ImpairedRelay? relay)
     {
         Namespace = name;
         Qemu = qemu;
         Started = started;
+        _relay = relay;
     }
 
     /// <summary>The namespace: run commands inside with <see cref="Run"/> or <c>ip netns exec</c>.</summary>
@@ -37,13 +39,16 @@ public sealed class EmulatedNetwork : IDisposable
     /// <summary>
     /// Creates the namespace and its TAP and boots <paramref name="image"/> (a board that boots from
     /// an SD card) in QEMU on it. <paramref name="extraQemuArguments"/> go on QEMU's command line.
+    /// With <paramref name="impairment"/> (netem's words) the board is joined to the TAP through an
+    /// <see cref="ImpairedRelay"/> that impairs what Linux sends it.
     /// </summary>
-    public static EmulatedNetwork Start(BuiltImage image, string namePrefix = "uk", IEnumerable<string>? extraQemuArguments = null)
+    public static EmulatedNetwork Start(BuiltImage image, string namePrefix = "uk", IEnumerable<string>? extraQemuArguments = null, string? impairment = null)
     {
         if (Environment.UserName != "root" || !File.Exists("/dev/net/tun"))
             throw new BuildFailure("an emulated network needs root (network namespaces, a TAP device) and /dev/net/tun; run as root");
         string name = namePrefix + Guid.NewGuid().ToString("N")[..10];
         ExternalProcess.Run("creating a network namespace", "ip", ["netns", "add", name]);
+        ImpairedRelay? relay = null;
         try
         {
             void Inside(params string[] command) =>
@@ -52,15 +57,26 @@ public sealed class EmulatedNetwork : IDisposable
             // No duplicate-address detection on our side: the link-local address is usable at once.
             Inside("sysctl", "-q", "-w", "net.ipv6.conf.all.accept_dad=0");
             Inside("sysctl", "-q", "-w", "net.ipv6.conf.default.accept_dad=0");
-            Inside("ip", "tuntap", "add", "dev", Tap, "mode", "tap");
+            string[] nic;
+            if (impairment is null)
+            {
+                Inside("ip", "tuntap", "add", "dev", Tap, "mode", "tap");
+                nic = TapArguments(Tap);
+            }
+            else
+            {
+                relay = new ImpairedRelay(name, Tap, impairment, relayPort: 47001, qemuPort: 47002);
+                nic = relay.QemuArguments;
+            }
             Inside("ip", "link", "set", Tap, "up");
-            var (program, arguments) = QemuCommand.For(image, [.. TapArguments(Tap), .. extraQemuArguments ?? []]);
+            var (program, arguments) = QemuCommand.For(image, [.. nic, .. extraQemuArguments ?? []]);
             var clock = Stopwatch.StartNew();
             var qemu = new BackgroundProcess("ip", ["netns", "exec", name, program, .. arguments]);
-            return new EmulatedNetwork(name, qemu, clock.Elapsed);
+            return new EmulatedNetwork(name, qemu, clock.Elapsed, relay);
         }
         catch
         {
+            relay?.Dispose();
             NamespaceThread.Delete(name);
             throw;
         }
@@ -95,6 +111,7 @@ public sealed class EmulatedNetwork : IDisposable
         try
         {
             Qemu.Dispose();
+            _relay?.Dispose();
         }
         finally
         {
