@@ -16,5 +16,6 @@ internal static class Program
         ConsoleText<Board>.WriteDecimal(Kernel.HeapUsed);
         ConsoleText<Board>.WriteLine();
         ConsoleText<Board>.WriteLine("runtime probe: end");
+        HashRate<Board>.Run();
     }
 }

@@ -45,15 +45,22 @@ internal partial struct Board : IConsole
     }
 
     /// <summary>
-    /// Identity map, SRAM and DRAM cacheable (write-back), everything else device memory; the
-    /// Ethernet rings are kept coherent by cleaning and invalidating them (CachedDma).
+    /// The last section of the bootloader's RAM slice (unused by .bss, heap and stack), mapped
+    /// uncached for device DMA: 16-byte EMAC descriptors share 64-byte cache lines, so cleaning one
+    /// by address could write stale neighbours over what the DMA wrote.
     /// </summary>
+    public static nuint DmaRegion => (Kernel.Image.RamEnd - (nuint)Mmu.Granule) & ~(nuint)(Mmu.Granule - 1);
+
+    /// <summary>Identity map: SRAM and DRAM cacheable (write-back), the DMA section uncached, everything else device memory.</summary>
     private static void EnableMmu(ulong dramSize)
     {
-        Span<MemoryRegion> regions = stackalloc MemoryRegion[2];
+        if (DmaRegion < Kernel.Image.StackTop)
+            Kernel.Panic("the bootloader's RAM slice leaves no section for DMA");
+        Span<MemoryRegion> regions = stackalloc MemoryRegion[3];
         // The first section holds only SRAM (A1, A2, C) and the boot ROM (H3 manual 4.1): all of it normal memory.
         regions[0] = new MemoryRegion(BoardFile.Memory.SramA1.Base, Mmu.Granule, MemoryKind.Normal);
         regions[1] = new MemoryRegion(BoardFile.Memory.Dram.Base, dramSize, MemoryKind.Normal);
+        regions[2] = new MemoryRegion(DmaRegion, Mmu.Granule, MemoryKind.NormalUncached);
         MmuStatus status = Mmu.Enable(new byte[Mmu.TableMemoryLength], regions);
         if (status == MmuStatus.Ok)
         {

@@ -2,7 +2,6 @@ using Unikernel.Drivers.Bus;
 using Unikernel.Drivers.Console;
 using Unikernel.Drivers.Dma;
 using Unikernel.Drivers.Ethernet;
-using Unikernel.Drivers.Memory;
 using Unikernel.Drivers.Time;
 using Unikernel.Hardware;
 using Unikernel.Net;
@@ -13,8 +12,8 @@ namespace Unikernel.Boot;
 
 /// <summary>
 /// The Orange Pi PC's Ethernet: the H3's EMAC with its internal 10/100 PHY at MDIO address 1
-/// (hardware/boards/orangepi-pc.yaml), polled, its rings in the heap (DRAM: this runs in the
-/// second stage, with caches on: the driver cleans and invalidates them around each hand-over), its MAC address from the SID.
+/// (hardware/boards/orangepi-pc.yaml), polled, its rings in the uncached DMA section
+/// of the second stage's RAM, its MAC address from the SID.
 /// </summary>
 internal struct BoardNetwork : INetworkDevice
 {
@@ -22,7 +21,7 @@ internal struct BoardNetwork : INetworkDevice
     private const int TransmitDescriptors = 32;
     private const long LinkTimeoutMilliseconds = 5000;
 
-    private static EmacDriver<DirectMmio, GenericTimerClock, CachedDma>? s_emac;
+    private static EmacDriver<DirectMmio, GenericTimerClock, UncachedDma>? s_emac;
 
     public static bool TryStart(out MacAddress mac)
     {
@@ -30,8 +29,9 @@ internal struct BoardNetwork : INetworkDevice
         mac = Board.MacAddress();
 
         nuint length = EmacRingMemory.RequiredLength(ReceiveDescriptors, TransmitDescriptors);
-        nuint address = DmaBlock.Allocate(length);
-        var emac = new EmacDriver<DirectMmio, GenericTimerClock, CachedDma>(
+        // In the uncached DMA section (Board.DmaRegion): no cache maintenance needed, none can go wrong.
+        nuint address = Board.DmaRegion;
+        var emac = new EmacDriver<DirectMmio, GenericTimerClock, UncachedDma>(
             H3<DirectMmio>.Emac, new EmacRingMemory(address, length, ReceiveDescriptors, TransmitDescriptors), BoardFile.Ethernet.PhyAddress, gigabit: false);
         s_emac = emac;
 
