@@ -35,13 +35,17 @@ internal unsafe partial struct Board : IConsole
 
     public static void Write(ReadOnlySpan<byte> bytes) => Pl011Uart<DirectMmio>.TryWrite(Console, bytes);
 
-    /// <summary>Flash (where the image runs) and RAM cacheable, the rest of the 4 GiB device memory; tables from the heap.</summary>
+    /// <summary>
+    /// Flash (where the image runs) and RAM cacheable, the rest of the 4 GiB device memory. The
+    /// tables go at the top of RAM, far from the image's 4 MiB, so the heap stays the program's.
+    /// </summary>
     private static void EnableMmu()
     {
         Span<MemoryRegion> regions = stackalloc MemoryRegion[2];
         regions[0] = new MemoryRegion(BoardFile.Memory.Flash.Base, BoardFile.Memory.Flash.Size, MemoryKind.Normal);
         regions[1] = new MemoryRegion(BoardFile.Memory.Ram.Base, BoardFile.Memory.Ram.Size, MemoryKind.Normal);
-        MmuStatus status = Mmu.Enable(new byte[Mmu.TableMemoryLength], regions);
+        nuint tables = BoardFile.Memory.Ram.Base + (nuint)BoardFile.Memory.Ram.Size - (nuint)Mmu.TableMemoryLength;
+        MmuStatus status = Mmu.Enable(new Span<byte>((void*)tables, Mmu.TableMemoryLength), regions);
         if (status == MmuStatus.Ok)
         {
             ConsoleText<Board>.WriteLine("[ OK ] MMU on, caches on");
