@@ -219,7 +219,7 @@ public sealed class NetbootEndToEndTests(ImageFixture images, ITestOutputHelper 
         var payload = new byte[4 << 20];
         new Random(5).NextBytes(payload);
         payload[0] = 0x7F;
-        bool kernelNetem = ExternalProcess.TryRun("modprobe", ["-n", "sch_netem"]).ExitCode == 0;
+        bool kernelNetem = Unikernel.Tests.Net.NetemProbe.Missing.Value is null;
         using var network = kernelNetem ? Start() : EmulatedNetwork.Start(Bootloader, impairment: profile);
         string address = network.WaitForLinkLocal(Boot);
         if (kernelNetem)
