@@ -14,8 +14,6 @@ internal partial struct Board
 {
     public const ulong SecondStageCardOffset = BoardFile.SecondStage.CardOffset;
 
-    private const int SdDescriptors = 4;
-
     /// <summary>
     /// Not yet: the A64's DDR3 needs the AXP803's DRAM rail (RSB) and the A64 variant of the
     /// controller sequence, which are the next issue. Until then the image stops here and says so.
@@ -32,17 +30,6 @@ internal partial struct Board
     {
         uint moduleHz = SmhcClocks<DirectMmio>.EnableSmhc0(A64<DirectMmio>.Ccu);
         SdCardPins<DirectMmio>.ConfigureSmhc0(A64<DirectMmio>.Pio);
-        nuint descriptors = DmaBlock.Allocate(SmhcSdCard<DirectMmio, GenericTimerClock, UncachedDma>.DescriptorMemoryLength(SdDescriptors));
-        card = new SmhcSdCard<DirectMmio, GenericTimerClock, UncachedDma>(A64<DirectMmio>.Smhc0, descriptors, SdDescriptors, moduleHz);
-        SdStatus status = card.Initialize();
-        if (status != SdStatus.Ok)
-        {
-            StatusLine<Board>.Fail("SD card: ");
-            ConsoleText<Board>.WriteLine(SdStatusText.Describe(status));
-            return false;
-        }
-        StatusLine<Board>.Ok("SD card");
-        ConsoleText<Board>.WriteLine();
-        return true;
+        return BoardSdCard.TryOpen(A64<DirectMmio>.Smhc0, moduleHz, out card);
     }
 }

@@ -1,5 +1,4 @@
 using Unikernel.Boot.Image;
-using Unikernel.Drivers.Console;
 using Unikernel.Net;
 using Unikernel.Net.Wire;
 using BoardFile = Unikernel.Hardware.Boards.Pine64Plus;
@@ -9,27 +8,19 @@ namespace Unikernel.Boot;
 /// <summary>What the netboot program (src/Boot/Program.cs) asks of this board.</summary>
 internal partial struct Board
 {
-    public static bool BringUp(out AddressRange dram)
-    {
-        dram = new AddressRange(BoardFile.Memory.Dram.Base, BoardFile.Memory.Dram.Size);
-        StatusLine<Board>.Ok("DRAM ");
-        ConsoleText<Board>.WriteDecimal(dram.Length >> 20);
-        ConsoleText<Board>.WriteLine(" MiB");
-        return true;
-    }
+    public static bool BringUp(out AddressRange memory) =>
+        BoardWithoutEthernet.BringUp(BoardFile.Memory.Dram.Base, BoardFile.Memory.Dram.Size, out memory);
 
     public static void StartKernel(nuint load, nuint length, nuint entry) => LoadedProgram.Jump(entry);
 }
 
-/// <summary>This board has no Ethernet driver yet: the netboot program says so and stops.</summary>
+/// <summary>No Ethernet driver on this board yet: the netboot program says so and stops.</summary>
 internal struct BoardNetwork : INetworkDevice
 {
     public static bool TryStart(out MacAddress mac)
     {
         mac = MacAddress.Zero;
-        StatusLine<Board>.Skip("Ethernet: RGMII to the RTL8211E needs the AXP803 PMIC's rails, which are the next step (issue 7)");
-        ConsoleText<Board>.WriteLine();
-        return false;
+        return BoardWithoutEthernet.Refuse("RGMII to the RTL8211E needs the AXP803 PMIC's rails, which are the next step (issue 7)");
     }
 
     public int Receive(Span<byte> frame) => 0;
