@@ -1,5 +1,6 @@
 using Unikernel.Boot.Image;
 using Unikernel.Drivers.Bus;
+using Unikernel.Drivers.Clocks;
 using Unikernel.Drivers.Console;
 using Unikernel.Drivers.Ethernet;
 using Unikernel.Drivers.Memory;
@@ -20,11 +21,15 @@ internal partial struct Board : IConsole
 
     private static Uart16550<DirectMmio> Console => H3<DirectMmio>.Uart0;
 
-    /// <summary>The generic timer's frequency first (the boot ROM leaves CNTFRQ unset), then the console.</summary>
+    /// <summary>
+    /// The generic timer's frequency first (the boot ROM leaves CNTFRQ unset), then the console:
+    /// UART0's clock opened and its divisor from the APB2 rate the CCU is set to.
+    /// </summary>
     public static void Initialize()
     {
         GenericTimer.SetFrequency(BoardFile.Timer.FrequencyHz);
-        Ns16550Uart<DirectMmio>.Initialize(Console, Ns16550Uart<DirectMmio>.Divisor(BoardFile.Console.ClockHz, BoardFile.Console.Baud));
+        uint apb2 = H3UartClock.EnableUart0(H3<DirectMmio>.Ccu);
+        Ns16550Uart<DirectMmio>.Initialize(Console, Ns16550Uart<DirectMmio>.Divisor(apb2, BoardFile.Console.Baud));
     }
 
     public static void Write(ReadOnlySpan<byte> bytes) => Ns16550Uart<DirectMmio>.TryWrite(Console, bytes);
