@@ -10,7 +10,6 @@ namespace Unikernel.Tests.Cpu;
 [Collection("RecordingBus")]
 public sealed unsafe class GicV2Tests : IDisposable
 {
-    private static readonly string Approved = Path.Combine(Repository.FindRoot(), "tests", "Unikernel.Tests", "Drivers", "Approved");
     private static readonly nuint Distributor = H3.Gicd.Base;
     private static readonly nuint CpuInterface = H3.Gicc.Base;
     private static readonly Queue<uint> s_pending = new();
@@ -45,15 +44,7 @@ public sealed unsafe class GicV2Tests : IDisposable
     {
         Assert.Equal(160u, Gic.Initialize());
         Assert.True(Gic.Enable((uint)H3.Emac.Irq));
-        string received = string.Join("\n", RecordingBus.Log) + "\n";
-        string approvedPath = Path.Combine(Approved, "GicV2.Initialize.trace.approved.txt");
-        if (Environment.GetEnvironmentVariable("UNIKERNEL_APPROVE") == "1")
-        {
-            File.WriteAllText(approvedPath, received);
-            return;
-        }
-        Assert.True(File.Exists(approvedPath), $"no approved trace {approvedPath}: review it and run with UNIKERNEL_APPROVE=1");
-        Assert.Equal(File.ReadAllText(approvedPath), received);
+        ApprovedTrace.Verify("GicV2.Initialize", RecordingBus.Log);
     }
 
     [Fact]

@@ -7,8 +7,6 @@ namespace Unikernel.Tests.Drivers;
 [Collection("DramBus")]
 public sealed class DramControllerTests
 {
-    private static readonly string Approved = Path.Combine(Repository.FindRoot(), "tests", "Unikernel.Tests", "Drivers", "Approved");
-
     private static DramResult Run(DramGeometry chips, Action? configure = null)
     {
         DramBus.Reset(chips);
@@ -82,16 +80,7 @@ public sealed class DramControllerTests
         Assert.Equal(DramStatus.Ok, result.Status);
         Assert.Equal(1UL << 30, result.SizeBytes);
 
-        string received = string.Join("\n", DramBus.Log) + "\n";
-        string approvedPath = Path.Combine(Approved, "DramController.OrangePiPc.trace.approved.txt");
-        if (Environment.GetEnvironmentVariable("UNIKERNEL_APPROVE") == "1")
-        {
-            Directory.CreateDirectory(Approved);
-            File.WriteAllText(approvedPath, received);
-            return;
-        }
-        Assert.True(File.Exists(approvedPath), $"no approved trace {approvedPath}: review it and run with UNIKERNEL_APPROVE=1");
-        Assert.Equal(File.ReadAllText(approvedPath), received);
+        ApprovedTrace.Verify("DramController.OrangePiPc", DramBus.Log);
     }
 
     [Fact]

@@ -11,8 +11,6 @@ public sealed class EmacDriverTests : IDisposable
     private static readonly MacAddress Ours = new(0x02_81_12_34_56_78UL);
     private static readonly MacAddress AllNodes = MacAddress.FromIpv6Multicast(Ipv6Address.AllNodes);
     private static readonly MacAddress SolicitedNode = new(0x33_33_FF_34_56_78UL);
-    private static readonly string Approved = Path.Combine(Repository.FindRoot(), "tests", "Unikernel.Tests", "Drivers", "Approved");
-
     private byte[]? _memory;
 
     public EmacDriverTests()
@@ -57,16 +55,7 @@ public sealed class EmacDriverTests : IDisposable
         Assert.Equal(new PhyLink(true, 100, true).SpeedMbps, driver.Link.SpeedMbps);
         Assert.True(driver.Link.FullDuplex);
 
-        string received = string.Join("\n", EmacBus.Trace) + "\n";
-        string approvedPath = Path.Combine(Approved, "EmacDriver.Start.trace.approved.txt");
-        if (Environment.GetEnvironmentVariable("UNIKERNEL_APPROVE") == "1")
-        {
-            Directory.CreateDirectory(Approved);
-            File.WriteAllText(approvedPath, received);
-            return;
-        }
-        Assert.True(File.Exists(approvedPath), $"no approved trace {approvedPath}: review it and run with UNIKERNEL_APPROVE=1");
-        Assert.Equal(File.ReadAllText(approvedPath), received);
+        ApprovedTrace.Verify("EmacDriver.Start", EmacBus.Trace);
     }
 
     [Fact]

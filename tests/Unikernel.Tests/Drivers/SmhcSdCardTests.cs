@@ -9,8 +9,6 @@ public sealed class SmhcSdCardTests
 {
     private const int DescriptorCount = 2;
     private const int DataOffset = 4096;
-    private static readonly string Approved = Path.Combine(Repository.FindRoot(), "tests", "Unikernel.Tests", "Drivers", "Approved");
-
     public SmhcSdCardTests()
     {
         SmhcBus.Reset();
@@ -213,14 +211,6 @@ public sealed class SmhcSdCardTests
         Fill(Buffer(1024), 1);
         Assert.Equal(SdStatus.Ok, driver.Write(3, Buffer(1024)));
         Assert.Equal(SdStatus.Ok, driver.Read(3, Buffer(512)));
-        string received = string.Join('\n', SmhcBus.Log) + "\n";
-        string approvedPath = Path.Combine(Approved, "SmhcSdCard.Initialize.trace.approved.txt");
-        if (Environment.GetEnvironmentVariable("UNIKERNEL_APPROVE") == "1")
-        {
-            Directory.CreateDirectory(Approved);
-            File.WriteAllText(approvedPath, received);
-        }
-        Assert.True(File.Exists(approvedPath), $"no approved trace {approvedPath}: review it and run with UNIKERNEL_APPROVE=1");
-        Assert.Equal(File.ReadAllText(approvedPath), received);
+        ApprovedTrace.Verify("SmhcSdCard.Initialize", SmhcBus.Log);
     }
 }

@@ -43,14 +43,7 @@ public sealed class UploadTests : IDisposable
     private static (int ExitCode, string Output) Upload(params string[] arguments)
     {
         var writer = new StringWriter();
-        var console = AnsiConsole.Create(new AnsiConsoleSettings
-        {
-            Ansi = AnsiSupport.No,
-            ColorSystem = ColorSystemSupport.NoColors,
-            Interactive = InteractionSupport.No,
-            Out = new AnsiConsoleOutput(writer),
-        });
-        console.Profile.Width = 4096;
+        var console = PlainConsole.Create(writer);
         int exit = UploadCommand.Create(console).Parse(["upload", .. arguments]).Invoke();
         return (exit, writer.ToString());
     }

@@ -2,8 +2,8 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text.RegularExpressions;
-using Spectre.Console;
 using Unikernel.Boot.Image;
+using Unikernel.Tests.Image;
 using Unikernel.Tests.Net;
 using Unikernel.Tool;
 using Unikernel.Tool.Build;
@@ -40,14 +40,7 @@ public sealed class NetbootEndToEndTests(ImageFixture images, ITestOutputHelper 
     private static (int ExitCode, string Output) Upload(EmulatedNetwork network, params string[] arguments)
     {
         var writer = new StringWriter();
-        var console = AnsiConsole.Create(new AnsiConsoleSettings
-        {
-            Ansi = AnsiSupport.No,
-            ColorSystem = ColorSystemSupport.NoColors,
-            Interactive = InteractionSupport.No,
-            Out = new AnsiConsoleOutput(writer),
-        });
-        console.Profile.Width = 4096;
+        var console = PlainConsole.Create(writer);
         int exit = 1;
         network.Inside(() => exit = UploadCommand.Create(console).Parse(["upload", .. arguments]).Invoke());
         return (exit, writer.ToString());
