@@ -63,10 +63,14 @@ public class CommandLineTests(ImageFixture images)
             Assert.True(result.ExitCode == 0, $"./unikernel build failed:\n{result.Output}\n{result.Error}");
             foreach (string board in new[] { "orangepi-pc", "pine64-plus", "qemu-virt" })
             {
-                Assert.True(File.Exists(Path.Combine(clone, "build", board, "Bootloader.bin")), $"no {board} image");
-                Assert.True(File.Exists(Path.Combine(clone, "build", board, "size-report.txt")), $"no {board} size report");
+                string directory = Path.Combine(clone, "build", board);
+                // Allwinner boards: the first stage and the netboot program it loads from the SD card.
+                string[] images = board == "qemu-virt" ? ["Bootloader.bin"] : ["Loader.bin", "second-stage/Bootloader.img", "sdcard.img"];
+                foreach (string image in images)
+                    Assert.True(File.Exists(Path.Combine(directory, image)), $"no {board} {image}");
+                Assert.True(File.Exists(Path.Combine(directory, "size-report.txt")), $"no {board} size report");
+                Assert.True(File.Exists(Path.Combine(directory, "hello", "Hello.img")), $"no {board} sample kernel");
             }
-            Assert.True(File.Exists(Path.Combine(clone, "build", "orangepi-pc", "sdcard.img")));
             Assert.True(Directory.Exists(Path.Combine(work, "nuget", "runtime.linux-x64.microsoft.dotnet.ilcompiler")),
                 "ilc must come from the fresh NuGet cache");
         }
