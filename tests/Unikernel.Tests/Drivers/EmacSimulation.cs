@@ -20,7 +20,7 @@ public sealed class EmacBusCollection;
 /// ring from its current descriptor and records the frames, and that writes injected frames into
 /// the receive ring (length with FCS and QEMU's padding to 64, as QEMU reports it).
 /// </summary>
-public struct EmacBus : IMmio
+public struct EmacBus : IWordBus<EmacBus>
 {
     public const nuint Emac = H3.Emac.Base;
     public const nuint SidBase = H3.Sid.Base;
@@ -75,17 +75,6 @@ public struct EmacBus : IMmio
     public static IEnumerable<string> Trace => Log;
 
     public static uint Register(nuint offset) => Registers.GetValueOrDefault(Emac + offset);
-
-    public static byte Read8(nuint address) => (byte)Read32(address);
-    public static void Write8(nuint address, byte value) => Write32(address, value);
-    public static ushort Read16(nuint address) => (ushort)Read32(address);
-    public static void Write16(nuint address, ushort value) => Write32(address, value);
-    public static ulong Read64(nuint address) => Read32(address) | (ulong)Read32(address + 4) << 32;
-    public static void Write64(nuint address, ulong value)
-    {
-        Write32(address, (uint)value);
-        Write32(address + 4, (uint)(value >> 32));
-    }
 
     public static uint Read32(nuint address)
     {

@@ -11,7 +11,7 @@ public sealed class RecordingBusCollection;
 /// and a hook can model hardware behaviour on reads. Static because the bus interface is
 /// (drivers are generic over the bus type); classes using it join the "RecordingBus" collection.
 /// </summary>
-public struct RecordingBus : IMmio
+public struct RecordingBus : IWordBus<RecordingBus>
 {
     public static readonly Dictionary<nuint, uint> Registers = [];
     public static readonly List<string> Log = [];
@@ -22,22 +22,6 @@ public struct RecordingBus : IMmio
         Registers.Clear();
         Log.Clear();
         OnRead = null;
-    }
-
-    public static byte Read8(nuint address) => (byte)Read32(address);
-
-    public static void Write8(nuint address, byte value) => Write32(address, value);
-
-    public static ushort Read16(nuint address) => (ushort)Read32(address);
-
-    public static void Write16(nuint address, ushort value) => Write32(address, value);
-
-    public static ulong Read64(nuint address) => Read32(address) | (ulong)Read32(address + 4) << 32;
-
-    public static void Write64(nuint address, ulong value)
-    {
-        Write32(address, (uint)value);
-        Write32(address + 4, (uint)(value >> 32));
     }
 
     public static uint Read32(nuint address)

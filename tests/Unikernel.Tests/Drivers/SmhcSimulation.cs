@@ -19,7 +19,7 @@ public sealed class SmhcBusCollection;
 /// the IDMAC descriptor chain from DLBA through <see cref="SmhcTestDma"/> memory. Other addresses
 /// (CCU, PIO) are plain registers. Every access is logged, SMHC registers by name.
 /// </summary>
-public struct SmhcBus : IMmio
+public struct SmhcBus : IWordBus<SmhcBus>
 {
     public const nuint Base = H3.Smhc0.Base;
     public const uint Rca = 0xB368;
@@ -70,18 +70,6 @@ public struct SmhcBus : IMmio
 
     private static string Name(nuint address) =>
         address >= Base && address < Base + 0x1000 && Names.TryGetValue(address - Base, out string? name) ? name : $"0x{address:x8}";
-
-    public static byte Read8(nuint address) => (byte)Read32(address);
-    public static void Write8(nuint address, byte value) => Write32(address, value);
-    public static ushort Read16(nuint address) => (ushort)Read32(address);
-    public static void Write16(nuint address, ushort value) => Write32(address, value);
-    public static ulong Read64(nuint address) => Read32(address) | (ulong)Read32(address + 4) << 32;
-
-    public static void Write64(nuint address, ulong value)
-    {
-        Write32(address, (uint)value);
-        Write32(address + 4, (uint)(value >> 32));
-    }
 
     public static uint Read32(nuint address)
     {
