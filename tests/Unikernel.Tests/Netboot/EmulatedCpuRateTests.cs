@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
-using Unikernel.Tool;
 using Unikernel.Tool.Emulate;
 using Xunit.Abstractions;
 
@@ -30,8 +29,6 @@ public sealed class EmulatedCpuRateTests(ImageFixture images, ITestOutputHelper 
         Assert.True(sha > 0 && copy > 0, line);
         string text = $"{board} emulated CPU: SHA-256 {sha.ToString("0.0", CultureInfo.InvariantCulture)} MiB/s, copy {copy.ToString("0.0", CultureInfo.InvariantCulture)} MiB/s";
         log.WriteLine(text);
-        string directory = Path.Combine(Repository.FindRoot(), "build", "measurements");
-        Directory.CreateDirectory(directory);
-        File.AppendAllText(Path.Combine(directory, "netboot.txt"), $"{DateTime.UtcNow:yyyy-MM-dd HH:mm:ss} {text}\n");
+        NetbootEndToEndTests.Record(text);
     }
 }

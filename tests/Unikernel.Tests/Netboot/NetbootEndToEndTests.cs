@@ -62,7 +62,8 @@ public sealed class NetbootEndToEndTests(ImageFixture images, ITestOutputHelper 
         }
     }
 
-    private static void Record(string line)
+    /// <summary>Appends a figure to build/measurements/netboot.txt, timestamped.</summary>
+    internal static void Record(string line)
     {
         string directory = Path.Combine(Repository.FindRoot(), "build", "measurements");
         Directory.CreateDirectory(directory);
