@@ -65,7 +65,7 @@ public class CommandLineTests(ImageFixture images)
             {
                 string directory = Path.Combine(clone, "build", board);
                 // Allwinner boards: the first stage and the netboot program it loads from the SD card.
-                string[] images = board == "qemu-virt" ? ["Bootloader.bin"] : ["Loader.bin", "second-stage/Bootloader.img", "sdcard.img"];
+                string[] images = board == "qemu-virt" ? ["Bootloader.bin"] : ["Bootloader.bin", "second-stage/Netboot.img", "sdcard.img"];
                 foreach (string image in images)
                     Assert.True(File.Exists(Path.Combine(directory, image)), $"no {board} {image}");
                 Assert.True(File.Exists(Path.Combine(directory, "size-report.txt")), $"no {board} size report");

@@ -111,7 +111,10 @@ var upload = Unikernel.Tool.Upload.UploadCommand.Create();
 // `demo`: the main job (tools/Unikernel/Demo/).
 var demo = Unikernel.Tool.Demo.DemoCommand.Create(root);
 
-var rootCommand = new RootCommand("unikernel: build, boot and test the C# network bootloader and unikernel kit") { bench, build, demo, emulate, hoststack, registers, test, upload };
+// `flash`: the board's SD card image onto a card, refusing system and mounted disks (tools/Unikernel/Flash/).
+var flash = Unikernel.Tool.Flash.FlashCommand.Create(root, board => BuildBoard(board), Existing);
+
+var rootCommand = new RootCommand("unikernel: build, boot and test the C# network bootloader and unikernel kit") { bench, build, demo, emulate, flash, hoststack, registers, test, upload };
 return rootCommand.Parse(args).Invoke();
 
 BuiltImage BuildBoard(BoardFile board, string? project = null, string? output = null)
@@ -148,7 +151,7 @@ BuiltImage BuildBoard(BoardFile board, string? project = null, string? output = 
 BuiltImage Existing(BoardFile board)
 {
     string directory = BuildDirectory(board.Name);
-    string name = board.SecondStage is null ? "Bootloader" : "Loader";
+    const string name = "Bootloader";
     string elf = Path.Combine(directory, name + ".elf");
     string binary = Path.Combine(directory, name + ".bin");
     if (!File.Exists(elf) || !File.Exists(binary))

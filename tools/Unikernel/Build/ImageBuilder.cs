@@ -44,8 +44,11 @@ public sealed class ImageBuilder(string repositoryRoot, Action<string>? progress
         program ??= BootloaderProject;
         if (board.SecondStage is not { } stage)
             return Build(board, outputDirectory, program);
-        var second = BuildKernel(board.WithLayout(stage.Layout), Path.Combine(outputDirectory, "second-stage"), program);
-        var first = Build(board, outputDirectory, LoaderProject);
+        // Whatever the boot ROM loads is Bootloader.bin on every board (DESIGN.md's CLI contract);
+        // the netboot program beside it is second-stage/Netboot.img.
+        var second = BuildKernel(board.WithLayout(stage.Layout), Path.Combine(outputDirectory, "second-stage"), program,
+            program == BootloaderProject ? "Netboot" : null);
+        var first = Build(board, outputDirectory, LoaderProject, "Bootloader");
         SdCardImage.Write(first.SdCard!, File.ReadAllBytes(first.Binary), (stage.CardOffset, File.ReadAllBytes(second.KernelImage)));
         return first with { SecondStage = second };
     }
@@ -55,11 +58,11 @@ public sealed class ImageBuilder(string repositoryRoot, Action<string>? progress
     /// <paramref name="board"/> links it, and also wrapped in a kernel image header whose entry
     /// point is its first byte (the entry code's <c>_start</c>).
     /// </summary>
-    public BuiltImage BuildKernel(BoardFile board, string outputDirectory, string project)
+    public BuiltImage BuildKernel(BoardFile board, string outputDirectory, string project, string? outputName = null)
     {
         if (board.Format != ImageFormat.Raw)
             throw new BuildFailure($"{board.Name}: a loaded program is a flat binary; build it with the board's kernel or second-stage layout");
-        var built = Build(board, outputDirectory, project);
+        var built = Build(board, outputDirectory, project, outputName);
         byte[] payload = File.ReadAllBytes(built.Binary);
         var header = new byte[Unikernel.Boot.Image.KernelImage.FixedHeaderLength];
         Unikernel.Boot.Image.KernelImage.Emit(header, board.Load.Address, board.Load.Address, payload);
@@ -74,7 +77,8 @@ public sealed class ImageBuilder(string repositoryRoot, Action<string>? progress
             : null;
 
     /// <summary>Builds <paramref name="project"/> (default: the bootloader) into <paramref name="outputDirectory"/>.</summary>
-    public BuiltImage Build(BoardFile board, string outputDirectory, string? project = null)
+    /// <param name="outputName">The name of the .bin, .elf and .map written (default: the project's assembly name).</param>
+    public BuiltImage Build(BoardFile board, string outputDirectory, string? project = null, string? outputName = null)
     {
         project ??= BootloaderProject;
         string objects = Path.Combine(outputDirectory, "obj");
@@ -82,6 +86,7 @@ public sealed class ImageBuilder(string repositoryRoot, Action<string>? progress
 
         Report(board, "compiling C# to IL");
         var (assembly, assemblyName, ilc, folding) = CompileIl(project, board);
+        string name = outputName ?? assemblyName;
 
         Report(board, $"ilc: IL to {board.Arch} machine code");
         string programObject = Path.Combine(objects, assemblyName + ".o");
@@ -97,12 +102,12 @@ public sealed class ImageBuilder(string repositoryRoot, Action<string>? progress
         Report(board, "linking");
         string script = Path.Combine(objects, "link.ld");
         File.WriteAllText(script, LinkerScript.For(board));
-        string elf = Path.Combine(outputDirectory, assemblyName + ".elf");
+        string elf = Path.Combine(outputDirectory, name + ".elf");
         var link = ExternalProcess.TryRun("ld.lld",
         [
             // --gc-sections: the entry code's CPU helpers (MMU, caches, timer) each sit in a section
             // of their own and are linked only into images that call them.
-            "-T", script, "--build-id=sha1", "--gc-sections", "-Map", Path.Combine(outputDirectory, assemblyName + ".map"),
+            "-T", script, "--build-id=sha1", "--gc-sections", "-Map", Path.Combine(outputDirectory, name + ".map"),
             "-o", elf, entryObject, programObject,
         ]);
         if (link.ExitCode != 0)
@@ -112,7 +117,7 @@ public sealed class ImageBuilder(string repositoryRoot, Action<string>? progress
             if (overflow.Success)
             {
                 WriteOverflowReport(Path.Combine(outputDirectory, "size-report.txt"), entryObject, programObject);
-                throw TooLarge(board, assemblyName, (long)board.LoadLimit + long.Parse(overflow.Groups[1].Value), outputDirectory);
+                throw TooLarge(board, name, (long)board.LoadLimit + long.Parse(overflow.Groups[1].Value), outputDirectory);
             }
             throw new BuildFailure($"linking failed (ld.lld exited with {link.ExitCode}):\n{(link.Output + link.Error).Trim()}");
         }
@@ -122,13 +127,13 @@ public sealed class ImageBuilder(string repositoryRoot, Action<string>? progress
         byte[] image = File.ReadAllBytes(flat);
         if (board.Format == ImageFormat.Egon)
             image = EgonImage.Seal(image);
-        var report = SizeReport.From(board, assemblyName + ".bin", ElfFile.Read(elf), image.Length);
+        var report = SizeReport.From(board, name + ".bin", ElfFile.Read(elf), image.Length);
         File.WriteAllText(Path.Combine(outputDirectory, "size-report.txt"), report.ToString());
         if (!report.Fits)
-            throw TooLarge(board, assemblyName, image.Length, outputDirectory);
-        string binary = Path.Combine(outputDirectory, assemblyName + ".bin");
+            throw TooLarge(board, name, image.Length, outputDirectory);
+        string binary = Path.Combine(outputDirectory, name + ".bin");
         File.WriteAllBytes(binary, image);
-        var built = new BuiltImage(board, outputDirectory, assemblyName, report);
+        var built = new BuiltImage(board, outputDirectory, name, report);
         if (built.SdCard is { } sdCard)
             SdCardImage.Write(sdCard, image);
         return built;
