@@ -114,7 +114,10 @@ var demo = Unikernel.Tool.Demo.DemoCommand.Create(root);
 // `flash`: the board's SD card image onto a card, refusing system and mounted disks (tools/Unikernel/Flash/).
 var flash = Unikernel.Tool.Flash.FlashCommand.Create(root, board => BuildBoard(board), Existing);
 
-var rootCommand = new RootCommand("unikernel: build, boot and test the C# network bootloader and unikernel kit") { bench, build, demo, emulate, flash, hoststack, registers, test, upload };
+// `console DEVICE`: the board's UART through a USB serial adapter (tools/Unikernel/SerialConsole/).
+var serialConsole = Unikernel.Tool.SerialConsole.SerialConsoleCommand.Create();
+
+var rootCommand = new RootCommand("unikernel: build, boot and test the C# network bootloader and unikernel kit") { bench, build, serialConsole, demo, emulate, flash, hoststack, registers, test, upload };
 return rootCommand.Parse(args).Invoke();
 
 BuiltImage BuildBoard(BoardFile board, string? project = null, string? output = null)
