@@ -25,6 +25,28 @@ public class CommandLineTests(ImageFixture images)
         Assert.True(watch.Elapsed < TimeSpan.FromSeconds(120), $"took {watch.Elapsed}");
     }
 
+    /// <summary>The README's first command, as a user runs it (root: it makes a namespace and a TAP).</summary>
+    [Net.InteropFact]
+    public void Demo_pings_the_board_and_runs_the_sample_kernel()
+    {
+        var result = Unikernel("demo", "--timeout", "60");
+        Assert.True(result.ExitCode == 0, result.Output + result.Error);
+        Assert.Contains("0% packet loss", result.Output);
+        Assert.Matches("the kernel ran: \"hello from kernel at 0x42000000 on orangepi-pc\"", result.Output);
+    }
+
+    /// <summary>`emulate --kernel` with a raw binary: wrapped for the board's kernel address, netbooted, its console shown.</summary>
+    [Net.InteropFact]
+    public void Emulate_with_a_kernel_netboots_it_and_shows_its_console()
+    {
+        string raw = images.SampleKernels["orangepi-pc"].Binary;
+        var result = Unikernel("emulate", "--kernel", raw, "--timeout", "2");
+        Assert.True(result.ExitCode == 0, result.Output + result.Error);
+        Assert.Contains("raw binary, wrapped in a header", result.Output);
+        Assert.Contains("at 0x42000000", result.Output);
+        Assert.Contains("hello from kernel at 0x42000000 on orangepi-pc", result.Output);
+    }
+
     [Fact]
     public void Build_of_an_unknown_board_names_the_known_ones()
     {

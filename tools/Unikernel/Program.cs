@@ -39,9 +39,17 @@ var emulateBoard = new Option<string>("--board", "-b") { Description = "orangepi
 var timeoutOption = new Option<double?>("--timeout") { Description = "Stop QEMU after this many seconds" };
 var noBuild = new Option<bool>("--no-build") { Description = "Boot the image already in build/<board>/ without rebuilding" };
 var emulateTap = new Option<string?>("--tap") { Description = "Put the board's Ethernet on this TAP interface (created if missing; needs root), e.g. uk0" };
-var emulate = new Command("emulate", "Boot a board's image in QEMU with the console on this terminal (Ctrl-A X quits)") { emulateBoard, timeoutOption, noBuild, emulateTap };
+var emulateKernel = new Option<string?>("--kernel") { Description = "Netboot this kernel (image or raw binary) once the board answers: boots on a TAP in a network namespace of its own, as demo does (needs root)" };
+var emulate = new Command("emulate", "Boot a board's image in QEMU with the console on this terminal (Ctrl-A X quits)") { emulateBoard, timeoutOption, noBuild, emulateTap, emulateKernel };
 emulate.SetAction(result => Guard(() =>
 {
+    if (result.GetValue(emulateKernel) is { } kernel)
+    {
+        if (result.GetValue(emulateBoard) != Unikernel.Tool.Demo.DemoCommand.Board)
+            throw new BuildFailure($"--kernel netboots over the emulated EMAC, which only {Unikernel.Tool.Demo.DemoCommand.Board} has");
+        double? span = result.GetValue(timeoutOption);
+        return Unikernel.Tool.Demo.DemoCommand.Run(root, TimeSpan.FromSeconds(60), Path.GetFullPath(kernel), span is { } showSeconds ? TimeSpan.FromSeconds(showSeconds) : null);
+    }
     var board = BoardCatalog.Load(root, result.GetValue(emulateBoard)!);
     if (board.Emulator is null)
         throw new BuildFailure($"{board.Name} cannot be emulated: QEMU has no {board.Soc.ToUpperInvariant()} model. Use --board orangepi-pc or --board qemu-virt.");

@@ -27,12 +27,19 @@ public static class DemoCommand
         return command;
     }
 
-    public static int Run(string root, TimeSpan stepTimeout)
+    /// <param name="kernelFile">
+    /// `emulate --kernel FILE`: upload this kernel (an image, or a raw binary wrapped for the
+    /// board's kernel address) instead of samples/Hello, then show the console for
+    /// <paramref name="showFor"/> or until Ctrl-C.
+    /// </param>
+    public static int Run(string root, TimeSpan stepTimeout, string? kernelFile = null, TimeSpan? showFor = null)
     {
         try
         {
             if (Environment.UserName != "root")
-                throw new BuildFailure("demo makes a network namespace and a TAP device: run it as root (sudo ./unikernel demo)");
+                throw new BuildFailure($"{(kernelFile is null ? "demo" : "emulate --kernel")} makes a network namespace and a TAP device: run it as root (sudo ./unikernel {(kernelFile is null ? "demo" : "emulate --kernel FILE")})");
+            if (kernelFile is not null && !File.Exists(kernelFile))
+                throw new BuildFailure($"no kernel file {kernelFile}: give a kernel image (./unikernel build writes build/{Board}/hello/Hello.img) or a raw binary");
             var board = BoardCatalog.Load(root, Board);
             string directory = Path.Combine(root, "build", Board);
             BuiltImage? image = null;
@@ -41,9 +48,11 @@ public static class DemoCommand
             {
                 var builder = new ImageBuilder(root, step => context.Status(Markup.Escape(step)));
                 image = builder.BuildBootloader(board, directory);
-                kernel = builder.BuildSampleKernel(board, Path.Combine(directory, "hello"));
+                if (kernelFile is null)
+                    kernel = builder.BuildSampleKernel(board, Path.Combine(directory, "hello"));
             });
-            Step($"built {image!.SdCard} (first stage {image.Size.ImageBytes} bytes, second stage {image.SecondStage?.Size.ImageBytes} bytes) and {kernel!.KernelImage}");
+            string upload = kernelFile ?? kernel!.KernelImage;
+            Step($"built {image!.SdCard} (first stage {image.Size.ImageBytes} bytes, second stage {image.SecondStage?.Size.ImageBytes} bytes){(kernel is null ? "" : " and " + kernel.KernelImage)}");
 
             using var network = EmulatedNetwork.Start(image, "ukdemo");
             Step($"QEMU {Board} booting from the SD card on TAP {EmulatedNetwork.Tap} in network namespace {network.Namespace}");
@@ -60,12 +69,25 @@ public static class DemoCommand
             if (ping.ExitCode != 0)
                 throw new BuildFailure($"the board did not answer ping6 at {scoped}");
 
-            Step($"./unikernel upload {Path.GetRelativePath(root, kernel.KernelImage)} --to {scoped}");
+            Step($"./unikernel upload {Path.GetRelativePath(root, Path.GetFullPath(upload))} --to {scoped}");
             int lines = network.Qemu.LineCount;
             int uploaded = 1;
-            network.Inside(() => uploaded = UploadCommand.Run(AnsiConsole.Console, kernel.KernelImage, scoped, UploadTarget.DefaultPort, null, null, stepTimeout.TotalSeconds));
+            string? load = board.Kernel is { } layout ? AddressArgument.Format(layout.Load.Address) : null;
+            network.Inside(() => uploaded = UploadCommand.Run(AnsiConsole.Console, upload, scoped, UploadTarget.DefaultPort, load, null, stepTimeout.TotalSeconds));
             if (uploaded != 0)
                 throw new BuildFailure("the upload failed (see above)");
+            if (kernelFile is not null)
+            {
+                Step(showFor is { } span ? $"the kernel's console for {span.TotalSeconds:0} s (Ctrl-C stops)" : "the kernel's console (Ctrl-C stops)");
+                using var stopped = new ManualResetEventSlim();
+                ConsoleCancelEventHandler cancel = (_, e) => { e.Cancel = true; stopped.Set(); };
+                Console.CancelKeyPress += cancel;
+                stopped.Wait(showFor ?? Timeout.InfiniteTimeSpan);
+                Console.CancelKeyPress -= cancel;
+                echo.Flush();
+                Step($"stopping QEMU and deleting {network.Namespace}");
+                return 0;
+            }
             var hello = network.WaitForConsole("hello from kernel at .*", stepTimeout, lines);
             echo.Flush();
             Step($"the kernel ran: \"{hello.Value}\"; stopping QEMU and deleting {network.Namespace}");
