@@ -12,7 +12,8 @@ namespace Unikernel.Drivers.Dvfs;
 /// (the order of Linux's cpufreq-dt / OPP core, dev_pm_opp_set_rate). The PLL is reprogrammed with
 /// the CPU on the 24 MHz oscillator and switched back once it has locked (U-Boot
 /// arch/arm/mach-sunxi/clock_sun6i.c clock_set_pll1; Linux ccu-sun50i-a64.c does the same when it
-/// rewrites the factors at probe).
+/// rewrites the factors at probe). PLL_LOCK_CTRL is left alone: Linux and Allwinner's BSP poll
+/// PLL_CPUX's LOCK bit without enabling anything there.
 /// </summary>
 public static class CpuFrequency<TBus, TClock, TSupply>
     where TBus : IMmio
@@ -27,6 +28,9 @@ public static class CpuFrequency<TBus, TClock, TSupply>
     /// clock-latency-ns Linux budgets per transition in sun50i-a64-cpu-opp.dtsi.
     /// </summary>
     public const long SupplySettleMilliseconds = 1;
+
+    /// <summary>The 32 kHz LOSC the CPU mux can also select (ccu-sun50i-a64.c cpux_parents "osc32k").</summary>
+    private const uint LoscHz = 32_768;
 
     /// <summary>AXI = CPU / 3 (U-Boot clock_set_pll1 AXI_DIV_3; the field holds the divider - 1).</summary>
     private const uint AxiDivider = 3;
@@ -93,9 +97,6 @@ public static class CpuFrequency<TBus, TClock, TSupply>
         var pll = ccu.PllCpuxCtrl.Read();
         return new PllCpuxFactors(pll.PllFactorN + 1, pll.PllFactorK + 1, pll.PllFactorM + 1, 1u << (int)pll.PllOutExtDivp);
     }
-
-    /// <summary>The 32 kHz LOSC the CPU mux can also select (ccu-sun50i-a64.c cpux_parents "osc32k").</summary>
-    private const uint LoscHz = 32_768;
 
     /// <summary>
     /// CPU onto the oscillator (dividers set as U-Boot sets them), new factors with the PLL enabled,
