@@ -84,7 +84,13 @@ namespace Unikernel.Registers
                 w.Append("\n    /// <summary>The Ethernet PHY on the EMAC's MDIO bus.</summary>\n    public static class Ethernet\n    {\n");
                 w.Append($"        public const string Phy = \"{Escape(Scalar(ethernet, "phy") ?? "")}\";\n");
                 w.Append($"        public const int PhyAddress = {Number(ethernet, "address")};\n");
-                w.Append($"        public const string Interface = \"{Escape(Scalar(ethernet, "interface") ?? "")}\";\n    }}\n");
+                w.Append($"        public const string Interface = \"{Escape(Scalar(ethernet, "interface") ?? "")}\";\n");
+                // RGMII clock delays the MAC adds (Linux allwinner,tx-delay-ps / rx-delay-ps), when the board gives them.
+                if (Child(ethernet, "tx-delay-ps") != null)
+                    w.Append($"        public const uint TxDelayPs = {Number(ethernet, "tx-delay-ps")};\n");
+                if (Child(ethernet, "rx-delay-ps") != null)
+                    w.Append($"        public const uint RxDelayPs = {Number(ethernet, "rx-delay-ps")};\n");
+                w.Append("    }\n");
             }
             if (Child(root, "second-stage") is YamlMappingNode stage)
             {

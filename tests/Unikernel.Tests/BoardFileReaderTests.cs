@@ -140,6 +140,25 @@ public class BoardFileReaderTests
         Assert.Equal(6, error.Line);
     }
 
+    [Theory]
+    [InlineData("tx-delay-ps: 250")]
+    [InlineData("tx-delay-ps: 800")]
+    [InlineData("rx-delay-ps: 3200")]
+    public void Reports_an_rgmii_delay_the_syscon_cannot_set(string delay)
+    {
+        string ethernet = "console: { uart: UART0, clock: 24000000, baud: 115200 }\nethernet: { phy: RTL8211E, address: 1, interface: rgmii, " + delay + " }";
+        var error = Fails(Valid.Replace("console: { uart: UART0, clock: 24000000, baud: 115200 }", ethernet));
+        Assert.Contains("must be a multiple of 100", error.Message);
+        Assert.Equal(7, error.Line);
+    }
+
+    [Fact]
+    public void Reads_rgmii_delays_in_whole_steps()
+    {
+        string ethernet = "console: { uart: UART0, clock: 24000000, baud: 115200 }\nethernet: { phy: RTL8211E, address: 1, interface: rgmii, tx-delay-ps: 700, rx-delay-ps: 3100 }";
+        Assert.Equal("test-board", Parse(Valid.Replace("console: { uart: UART0, clock: 24000000, baud: 115200 }", ethernet)).Name);
+    }
+
     [Fact]
     public void Reports_a_name_that_differs_from_the_file_name()
     {

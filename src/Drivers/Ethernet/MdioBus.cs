@@ -85,7 +85,7 @@ public static class MdioBus<TBus, TClock>
 
     /// <summary>
     /// The link now: BMSR read twice (its link bit latches low), then the best mode both ends
-    /// advertise (1000 full, 100 full, 100 half, 10 full, 10 half).
+    /// advertise (1000 full when <paramref name="gigabit"/>, then 100 full, 100 half, 10 full, 10 half).
     /// </summary>
     public static EmacStatus ReadLink(EmacSun8i<TBus> emac, uint phy, bool gigabit, out PhyLink link)
     {
@@ -102,10 +102,15 @@ public static class MdioBus<TBus, TClock>
             return EmacStatus.Ok;
         if (gigabit)
         {
+            // 1000BASE-T only when both ends offer it: STAT1000 reports what the partner offers
+            // whatever we advertised (IEEE 802.3 40.5.1.1; Linux genphy_read_lpa masks it with CTRL1000).
+            status = Read(emac, phy, RegisterNumber(Registers.Ctrl1000.Address), out ushort ctrl1000);
+            if (status != EmacStatus.Ok)
+                return status;
             status = Read(emac, phy, RegisterNumber(Registers.Stat1000.Address), out ushort stat1000);
             if (status != EmacStatus.Ok)
                 return status;
-            if (new MiiPhy.Stat1000(stat1000).Partner1000Full)
+            if (new MiiPhy.Ctrl1000(ctrl1000).Advertise1000Full && new MiiPhy.Stat1000(stat1000).Partner1000Full)
             {
                 link = new PhyLink(true, 1000, true);
                 return EmacStatus.Ok;

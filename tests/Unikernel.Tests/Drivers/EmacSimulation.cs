@@ -19,6 +19,10 @@ public sealed class EmacBusCollection;
 /// after a number of BMSR reads; a DMA that on a TX_CTL1 write with TX_DMA_EN walks the transmit
 /// ring from its current descriptor and records the frames, and that writes injected frames into
 /// the receive ring (length with FCS and QEMU's padding to 64, as QEMU reports it).
+/// <para>With <see cref="Rtl8211e"/> set the PHY is the Pine64+'s RTL8211E instead of QEMU's
+/// 10/100 model: gigabit capable (BMSR extended status, registers 9 and 10), its link partner
+/// <see cref="PartnerMbps"/> (1000 or 100); and the A64's system controller, CCU and PIO
+/// around the EMAC are named in the log.</para>
 /// </summary>
 public struct EmacBus : IWordBus<EmacBus>
 {
@@ -42,6 +46,12 @@ public struct EmacBus : IWordBus<EmacBus>
     public static readonly ushort[] Phy = new ushort[32];
     public static readonly uint[] ChipId = [0x02c00081, 0x11112222, 0x33330000, 0x44556677];
 
+    /// <summary>The PHY is an RTL8211E (U-Boot realtek.c uid 0x1cc915) rather than QEMU's 10/100 model.</summary>
+    public static bool Rtl8211e;
+
+    /// <summary>What the RTL8211E's link partner offers: 1000 (1000BASE-T full duplex and 10/100) or 100 (10/100 only).</summary>
+    public static int PartnerMbps;
+
     public static bool ResetStuck;
     public static bool MdioStuck;
     public static bool PhyResetStuck;
@@ -62,12 +72,21 @@ public struct EmacBus : IWordBus<EmacBus>
         Log.Clear();
         Sent.Clear();
         Array.Clear(Phy);
-        ResetStuck = MdioStuck = PhyResetStuck = TransmitPaused = RewindWhenFull = false;
+        ResetStuck = MdioStuck = PhyResetStuck = TransmitPaused = RewindWhenFull = Rtl8211e = false;
+        PartnerMbps = 1000;
         LinkUpAfterBmsrReads = 0;
         BmsrReads = MdioTransfers = 0;
         _txCurrent = _rxCurrent = 0;
         _phyResetPending = false;
         Registers[Emac + 0x04] = EmacSun8i.BasicCtl1.Reset.Raw;
+        ResetPhy();
+    }
+
+    /// <summary>Puts the Pine64+'s RTL8211E on the MDIO bus instead of QEMU's PHY, its link partner offering <paramref name="partnerMbps"/>.</summary>
+    public static void UseRtl8211e(int partnerMbps)
+    {
+        Rtl8211e = true;
+        PartnerMbps = partnerMbps;
         ResetPhy();
     }
 
@@ -184,6 +203,17 @@ public struct EmacBus : IWordBus<EmacBus>
     private static void ResetPhy()
     {
         Array.Clear(Phy);
+        if (Rtl8211e)
+        {
+            // Reset values per the RTL8211E datasheet's register tables: auto-negotiation on,
+            // 10/100 advertised; CTRL1000 cleared here so only the driver's write offers 1000BASE-T.
+            Phy[0] = new MiiPhy.Bmcr(0).WithAnegEnable(true).WithFullDuplex(true).WithSpeed1000(true).Raw;
+            Phy[2] = 0x001C;
+            Phy[3] = 0xC915;
+            Phy[4] = MiiPhy.Advertise.Zero.WithSelector(MiiPhy.Advertise.SelectorValue.Ieee8023).WithBase10Half(true)
+                .WithBase10Full(true).WithBase100Half(true).WithBase100Full(true).Raw;
+            return;
+        }
         Phy[0] = new MiiPhy.Bmcr(0).WithSpeed100(true).WithAnegEnable(true).WithFullDuplex(true).Raw;
         Phy[2] = 0x0044; // QEMU's PHY ID
         Phy[3] = 0x1400;
@@ -223,11 +253,28 @@ public struct EmacBus : IWordBus<EmacBus>
             return;
         }
         ushort result;
+        bool linkUp = LinkUpAfterBmsrReads >= 0 && BmsrReads > LinkUpAfterBmsrReads;
         if (reg == 1)
         {
             BmsrReads++;
             bool up = LinkUpAfterBmsrReads >= 0 && BmsrReads > LinkUpAfterBmsrReads;
-            result = (ushort)(new MiiPhy.Bmsr(0x7E08).Raw | (up ? 0x0024 : 0));
+            // RTL8211E: 10/100 abilities, extended status (registers 9, 10, 15), preamble
+            // suppression, auto-negotiation ability, extended capabilities.
+            ushort idle = Rtl8211e ? (ushort)0x7949 : (ushort)0x7E08;
+            result = (ushort)(new MiiPhy.Bmsr(idle).Raw | (up ? 0x0024 : 0));
+        }
+        else if (Rtl8211e && reg == 5)
+        {
+            // The partner's base page once negotiated: 10/100 both duplexes, acknowledge.
+            result = linkUp ? (ushort)0x41E1 : (ushort)0;
+        }
+        else if (Rtl8211e && reg == 10)
+        {
+            // STAT1000: what the partner offers (bits 11, 10), whatever we advertised, and
+            // local/remote receiver OK (13, 12) once a 1000BASE-T link is up.
+            bool gigabitPartner = linkUp && PartnerMbps == 1000;
+            bool both = gigabitPartner && (Phy[9] & 0x0200) != 0;
+            result = (ushort)((gigabitPartner ? 0x0C00 : 0) | (both ? 0x3000 : 0));
         }
         else
         {
@@ -247,10 +294,26 @@ public struct EmacBus : IWordBus<EmacBus>
         0 => "BMCR", 1 => "BMSR", 4 => "ADVERTISE", 5 => "LPA", 9 => "CTRL1000", 10 => "STAT1000", _ => $"reg{reg}",
     };
 
+    private static readonly string[] PortRegisters = ["CFG0", "CFG1", "CFG2", "CFG3", "DAT", "DRV0", "DRV1", "PULL0", "PULL1"];
+
+    private static readonly Dictionary<nuint, string> A64Names = new()
+    {
+        [A64.Sysctl.Base + 0x30] = "SYSCTL.EMAC_CLK",
+        [A64.Ccu.Base + 0x060] = "CCU.BUS_CLK_GATING0",
+        [A64.Ccu.Base + 0x2C0] = "CCU.BUS_SOFT_RST0",
+    };
+
     private static string Name(nuint address)
     {
         if (address >= SidBase && address < SidBase + 0x400)
             return $"SID+0x{address - SidBase:x3}";
+        if (A64Names.TryGetValue(address, out string? a64))
+            return a64;
+        if (address >= A64.Pio.Base && address < A64.Pio.Base + 8 * 0x24)
+        {
+            nuint pio = address - A64.Pio.Base;
+            return $"PIO.P{(char)('A' + (int)(pio / 0x24))}_{PortRegisters[(int)(pio % 0x24 / 4)]}";
+        }
         nuint offset = address - Emac;
         if (Names.TryGetValue(offset, out string? name))
             return name;

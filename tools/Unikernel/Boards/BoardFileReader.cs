@@ -74,8 +74,11 @@ public static class BoardFileReader
         }
         if (reader.Child(root, "ethernet") is YamlMappingNode ethernet)
         {
-            reader.RejectUnknownKeys(ethernet, ["phy", "address", "interface"]);
+            reader.RejectUnknownKeys(ethernet, ["phy", "address", "interface", "tx-delay-ps", "rx-delay-ps"]);
             reader.RequiredNumber(ethernet, "address");
+            // EMAC_CLK's ETXDC (3 bits) and ERXDC (5 bits) count 100 ps steps (Linux dwmac-sun8i.c).
+            CheckDelay(reader, ethernet, "tx-delay-ps", 700);
+            CheckDelay(reader, ethernet, "rx-delay-ps", 3100);
         }
         if (reader.Child(root, "pmic") is YamlMappingNode pmic)
         {
@@ -141,6 +144,16 @@ public static class BoardFileReader
             arch, memory,
             reader.RequiredString(image, "entry"),
             imageFormat, load, ram, heap, stack, aarch32Switch, emulator, secondStage, kernel);
+    }
+
+    /// <summary>An optional RGMII delay in picoseconds: whole 100 ps steps up to <paramref name="maximum"/>.</summary>
+    private static void CheckDelay(Reader reader, YamlMappingNode ethernet, string key, ulong maximum)
+    {
+        if (reader.Child(ethernet, key) is null)
+            return;
+        ulong delay = reader.RequiredNumber(ethernet, key);
+        if (delay % 100 != 0 || delay > maximum)
+            throw reader.Error(reader.Child(ethernet, key)!, $"'{key}' must be a multiple of 100 from 0 to {maximum}, not {delay}");
     }
 
     private static (long Line, long Column) LastParsedPosition(string text)

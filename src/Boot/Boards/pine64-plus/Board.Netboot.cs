@@ -1,5 +1,11 @@
 using Unikernel.Boot.Image;
-using Unikernel.Net;
+using Unikernel.Drivers.Bus;
+using Unikernel.Drivers.Console;
+using Unikernel.Drivers.Dram;
+using Unikernel.Drivers.Ethernet;
+using Unikernel.Drivers.Memory;
+using Unikernel.Drivers.Time;
+using Unikernel.Hardware;
 using Unikernel.Net.Wire;
 using BoardFile = Unikernel.Hardware.Boards.Pine64Plus;
 
@@ -8,22 +14,96 @@ namespace Unikernel.Boot;
 /// <summary>What the netboot program (src/Boot/Program.cs) asks of this board.</summary>
 internal partial struct Board
 {
-    public static bool BringUp(out AddressRange memory) =>
-        BoardWithoutEthernet.BringUp(BoardFile.Memory.Dram.Base, BoardFile.Memory.Dram.Size, out memory);
-
-    public static void StartKernel(nuint load, nuint length, nuint entry) => LoadedProgram.Jump(entry);
-}
-
-/// <summary>No Ethernet driver on this board yet: the netboot program says so and stops.</summary>
-internal struct BoardNetwork : INetworkDevice
-{
-    public static bool TryStart(out MacAddress mac)
+    /// <summary>
+    /// The second stage's bring-up: DRAM is up already (the first stage trained it); how much
+    /// there is comes from the controller's configuration, then the MMU and caches go on with an
+    /// uncached section for the Ethernet rings.
+    /// </summary>
+    public static bool BringUp(out AddressRange dram)
     {
-        mac = MacAddress.Zero;
-        return BoardWithoutEthernet.Refuse("RGMII to the RTL8211E needs the AXP803 PMIC's rails, which are the next step (issue 7)");
+        ulong size = ConfiguredDramBytes();
+        dram = new AddressRange(BoardFile.Memory.Dram.Base, size);
+        StatusLine<Board>.Ok("DRAM ");
+        ConsoleText<Board>.WriteDecimal(size >> 20);
+        ConsoleText<Board>.WriteLine(" MiB (as the first stage configured it)");
+        EnableMmu(size);
+        // Still to add here: the AXP803's DC1SW rail on (it powers the RTL8211E PHY), which
+        // BoardNetwork.TryStart needs.
+        return true;
     }
 
-    public int Receive(Span<byte> frame) => 0;
+    /// <summary>
+    /// The size MCTL_CR describes: the A64's DRAM controller is the H3's (U-Boot
+    /// arch/arm/mach-sunxi/dram_sunxi_dw.c serves both, mctl_set_cr writes one layout), so the H3
+    /// driver's reading applies; its clock type parameter is not used by the read. Never more than
+    /// the board's DRAM window (hardware/boards/pine64-plus.yaml), which is also the A64's 2 GiB
+    /// limit (A64 user manual 3.1).
+    /// </summary>
+    private static ulong ConfiguredDramBytes()
+    {
+        var controller = new DramController<DirectMmio, GenericTimerClock, H3DramClock<DirectMmio, GenericTimerClock>>(
+            A64<DirectMmio>.Dramcom, A64<DirectMmio>.Dramctl0, A64<DirectMmio>.Sysctl);
+        ulong size = controller.ConfiguredSizeBytes();
+        return size < BoardFile.Memory.Dram.Size ? size : BoardFile.Memory.Dram.Size;
+    }
 
-    public bool Send(ReadOnlySpan<byte> frame) => false;
+    /// <summary>
+    /// The last 2 MiB block of the second stage's RAM slice (unused by .bss, heap and stack), mapped
+    /// uncached for device DMA: 16-byte EMAC descriptors share 64-byte cache lines, so cleaning one
+    /// by address could write stale neighbours over what the DMA wrote.
+    /// </summary>
+    public static nuint DmaRegion => (Kernel.Image.RamEnd - (nuint)Mmu.Granule) & ~(nuint)(Mmu.Granule - 1);
+
+    /// <summary>
+    /// Identity map with 2 MiB blocks (src/Drivers/Memory/BlockTable.cs): the first block (boot ROM
+    /// and SRAM A1, C, A2; A64 user manual 3.1) and DRAM cacheable, the DMA block uncached,
+    /// everything else (peripherals) device memory.
+    /// </summary>
+    private static void EnableMmu(ulong dramSize)
+    {
+        if (DmaRegion < Kernel.Image.StackTop)
+            Kernel.Panic("the bootloader's RAM slice leaves no block for DMA");
+        Span<MemoryRegion> regions = stackalloc MemoryRegion[3];
+        regions[0] = new MemoryRegion(BoardFile.Memory.SramA1.Base, BoardFile.Memory.SramA1.Size, MemoryKind.Normal).RoundedOut(Mmu.Granule);
+        regions[1] = new MemoryRegion(BoardFile.Memory.Dram.Base, dramSize, MemoryKind.Normal);
+        regions[2] = new MemoryRegion(DmaRegion, Mmu.Granule, MemoryKind.NormalUncached);
+        MmuStatus status = Mmu.Enable(new byte[Mmu.TableMemoryLength], regions);
+        if (status == MmuStatus.Ok)
+        {
+            StatusLine<Board>.Ok("MMU on, caches on");
+            ConsoleText<Board>.WriteLine();
+            return;
+        }
+        StatusLine<Board>.Fail("MMU: status ");
+        ConsoleText<Board>.WriteDecimal((ulong)status);
+        ConsoleText<Board>.WriteLine(" (running with caches off)");
+    }
+
+    /// <summary>The board's MAC address: from the SID's chip ID by U-Boot's rule, so it is stable per board and locally administered.</summary>
+    public static MacAddress MacAddress()
+    {
+        Span<uint> chipId = stackalloc uint[4];
+        MacAddress mac = SidMacAddress.TryReadChipId<DirectMmio, GenericTimerClock>(A64<DirectMmio>.Sid, chipId)
+            ? SidMacAddress.FromChipId(chipId)
+            : Net.Wire.MacAddress.Zero;
+        if (mac == Net.Wire.MacAddress.Zero)
+        {
+            // No usable chip ID: a locally administered address from the counter, different each boot.
+            StatusLine<Board>.Fail("SID: no chip ID to derive the MAC address from; using a random one");
+            ConsoleText<Board>.WriteLine();
+            mac = new MacAddress(0x02_00_00_00_00_00UL | (GenericTimer.Counter & 0xFF_FFFF_FFFF));
+        }
+        return mac;
+    }
+
+    /// <summary>Quiesces the Ethernet DMA, writes the caches back and turns the MMU off (Linux's boot protocol), and jumps to a loaded kernel.</summary>
+    public static void StartKernel(nuint load, nuint length, nuint entry)
+    {
+        BoardNetwork.Stop();
+        Mmu.DisableAndClean();
+        ConsoleText<Board>.Write("netboot: starting the kernel at 0x");
+        ConsoleText<Board>.WriteHex(entry, 8);
+        ConsoleText<Board>.WriteLine();
+        LoadedProgram.Jump(entry);
+    }
 }
