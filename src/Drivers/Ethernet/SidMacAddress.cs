@@ -54,17 +54,8 @@ public static class SidMacAddress
     {
         for (int word = 0; word < 4 && word < sid.Length; word++)
         {
-            // EFUSE_ADDR is a byte offset: word n at 4n (U-Boot sun8i_efuse_read).
-            sidBlock.Prctl.Write(Hardware.Sid.Prctl.Zero.WithEfuseAddr((uint)word * sizeof(uint))
-                .WithOpLock(Hardware.Sid.Prctl.OpLockValue.Unlock).WithReadStart(true));
-            long deadline = TClock.Milliseconds + timeoutMilliseconds;
-            while (sidBlock.Prctl.Read().ReadStart)
-            {
-                if (TClock.Milliseconds >= deadline)
-                    return false;
-            }
-            sid[word] = sidBlock.Rdkey.Read().Raw;
-            sidBlock.Prctl.Write(Hardware.Sid.Prctl.Zero);
+            if (!Efuse.SidEfuse<TBus, TClock>.TryReadAt(sidBlock, (uint)word * sizeof(uint), timeoutMilliseconds, out sid[word]))
+                return false;
         }
         return true;
     }

@@ -1,4 +1,5 @@
 using Unikernel.Drivers.Bus;
+using Unikernel.Drivers.Efuse;
 using Unikernel.Hardware;
 using Unikernel.Net;
 

@@ -1,3 +1,4 @@
+using Unikernel.Drivers.Efuse;
 using Unikernel.Drivers.Thermal;
 using Unikernel.Hardware;
 

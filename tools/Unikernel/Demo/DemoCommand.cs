@@ -72,7 +72,9 @@ public static class DemoCommand
             Step($"./unikernel upload {Path.GetRelativePath(root, Path.GetFullPath(upload))} --to {scoped}");
             int lines = network.Qemu.LineCount;
             int uploaded = 1;
-            string? load = board.Kernel is { } layout ? AddressArgument.Format(layout.Load.Address) : null;
+            // A raw binary is wrapped for the board's kernel address; an image carries its own.
+            bool raw = kernelFile is not null && !Unikernel.Boot.Image.KernelImage.StartsWithMagic(File.ReadAllBytes(kernelFile));
+            string? load = raw && board.Kernel is { } layout ? AddressArgument.Format(layout.Load.Address) : null;
             network.Inside(() => uploaded = UploadCommand.Run(AnsiConsole.Console, upload, scoped, UploadTarget.DefaultPort, load, null, stepTimeout.TotalSeconds));
             if (uploaded != 0)
                 throw new BuildFailure("the upload failed (see above)");

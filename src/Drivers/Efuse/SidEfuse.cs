@@ -2,7 +2,7 @@ using Unikernel.Drivers.Bus;
 using Unikernel.Hardware;
 using Unikernel.Net;
 
-namespace Unikernel.Drivers.Thermal;
+namespace Unikernel.Drivers.Efuse;
 
 /// <summary>
 /// One e-fuse word read through the SID's PRCTL/RDKEY read-out (Linux drivers/nvmem/sunxi_sid.c
@@ -22,23 +22,25 @@ public static class SidEfuse<TBus, TClock>
     /// <c>sid.ThsCalib0.Address</c>): its byte offset into the e-fuses is its distance from EFUSE[0].
     /// False when the controller does not finish the read in time.
     /// </summary>
-    public static bool TryRead(Sid<TBus> sid, nuint copy, out uint value)
+    public static bool TryRead(Sid<TBus> sid, nuint copy, out uint value) =>
+        TryReadAt(sid, (uint)(copy - sid.Efuse(0).Address), ReadTimeoutMilliseconds, out value);
+
+    /// <summary>The e-fuse word at <paramref name="byteOffset"/> (EFUSE_ADDR is a byte offset: U-Boot passes 4 n for word n).</summary>
+    public static bool TryReadAt(Sid<TBus> sid, uint byteOffset, long timeoutMilliseconds, out uint value)
     {
-        uint byteOffset = (uint)(copy - sid.Efuse(0).Address);
-        // EFUSE_ADDR is a byte offset (U-Boot passes 4 n for word n).
-        sid.Prctl.Write(Sid.Prctl.Zero.WithEfuseAddr(byteOffset).WithOpLock(Sid.Prctl.OpLockValue.Unlock).WithReadStart(true));
-        long deadline = TClock.Milliseconds + ReadTimeoutMilliseconds;
+        sid.Prctl.Write(Hardware.Sid.Prctl.Zero.WithEfuseAddr(byteOffset).WithOpLock(Hardware.Sid.Prctl.OpLockValue.Unlock).WithReadStart(true));
+        long deadline = TClock.Milliseconds + timeoutMilliseconds;
         while (sid.Prctl.Read().ReadStart)
         {
             if (TClock.Milliseconds > deadline)
             {
-                sid.Prctl.Write(Sid.Prctl.Zero);
+                sid.Prctl.Write(Hardware.Sid.Prctl.Zero);
                 value = 0;
                 return false;
             }
         }
         value = sid.Rdkey.Read().Raw;
-        sid.Prctl.Write(Sid.Prctl.Zero);
+        sid.Prctl.Write(Hardware.Sid.Prctl.Zero);
         return true;
     }
 }
