@@ -37,7 +37,7 @@ public struct NetworkConfiguration
     /// <summary>Seeds DHCP transaction ids and timer jitter; give each boot a different one.</summary>
     public uint Seed;
 
-    /// <summary>TCP connections at once, half-open ones included (a SYN flood evicts only those).</summary>
+    /// <summary>TCP connections at once, half-open ones included (when they fill the table, SYNs get SYN cookies instead of entries).</summary>
     public int TcpConnections;
 
     /// <summary>Ports that can listen at once.</summary>

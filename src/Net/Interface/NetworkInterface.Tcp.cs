@@ -30,6 +30,7 @@ public sealed partial class NetworkInterface
     private byte[] _tcpReceivePool = null!;
     private byte[] _tcpSendPool = null!;
     private InitialSequenceNumbers _isn;
+    private SynCookies _cookies;
     private ushort _nextEphemeralPort;
 
     /// <summary>NetworkFeatures.Tcp, as a property so the compiler does not call the code behind it unreachable; ilc folds it.</summary>
@@ -52,10 +53,17 @@ public sealed partial class NetworkInterface
             _tcp[i].Send = new ByteRing(i * send, send);
         }
         _isn = new InitialSequenceNumbers(configuration.TcpSecret0, configuration.TcpSecret1);
+        _cookies = new SynCookies(configuration.TcpSecret0, configuration.TcpSecret1);
         _keepAliveIdle = configuration.TcpKeepAliveSeconds * 1000L;
         // RFC 6335 section 6: the dynamic range, started at a place the seed picks.
         _nextEphemeralPort = (ushort)(49152 + configuration.Seed % 16384);
     }
+
+    /// <summary>SYN-ACKs sent with a SYN cookie because the connection table was full (RFC 4987 section 3.6).</summary>
+    public ulong SynCookiesSent { get; private set; }
+
+    /// <summary>Connections opened by an ACK that brought back a valid SYN cookie.</summary>
+    public ulong ConnectionsFromSynCookies { get; private set; }
 
     /// <summary>Accepts connections to <paramref name="port"/> from now on; false if every listener slot is taken.</summary>
     public bool TryListenTcp(ushort port)
@@ -265,7 +273,8 @@ public sealed partial class NetworkInterface
 
     /// <summary>
     /// A closed slot; when none is free and <paramref name="evictHalfOpen"/>, the oldest
-    /// half-open one (SYN-RECEIVED) is given up, so a SYN flood cannot starve real clients.
+    /// half-open one (SYN-RECEIVED) is given up: only for a handshake a SYN cookie proved
+    /// complete, which a SYN flood cannot fake.
     /// </summary>
     private int FreeConnectionSlot(bool evictHalfOpen)
     {

@@ -70,12 +70,23 @@ public sealed partial class NetworkInterface
         if ((flags & TcpFlags.Rst) != 0)
             return Verdict.Drop(DropReason.ClosedPort);
         bool listening = IsListening(segment.DestinationPort);
+        if (listening && (flags & (TcpFlags.Syn | TcpFlags.Ack)) == TcpFlags.Ack)
+        {
+            // The ACK that completes a handshake we answered with a SYN cookie.
+            int opened = OpenFromCookie(ethernet.Source, local, remote, segment, options);
+            if (opened >= 0)
+                return ProcessSynchronized(ref _tcp[opened], segment, options, reply);
+            if (opened == CookieWithoutRoom)
+                return Verdict.Drop(DropReason.QueueFull); // the peer sends it again; a slot may be free then
+        }
         if (!listening || (flags & TcpFlags.Ack) != 0 || (flags & TcpFlags.Syn) == 0)
             return ReplyReset(ethernet.Source, local, remote, segment, reply);
 
-        int slot = FreeConnectionSlot(evictHalfOpen: true);
+        // A full table keeps its half-open entries: the SYN is answered with a cookie and no entry
+        // is made, so a flood cannot push out a real client's entry before its ACK arrives.
+        int slot = FreeConnectionSlot(evictHalfOpen: false);
         if (slot < 0)
-            return Verdict.Drop(DropReason.QueueFull);
+            return ReplySynCookie(ethernet.Source, local, remote, segment, options, reply);
         ref TcpConnection c = ref OpenSlot(slot, local, segment.DestinationPort, remote, segment.SourcePort, TcpState.SynReceived);
         c.RemoteMac = ethernet.Source;
         c.Irs = segment.SequenceNumber;
@@ -90,6 +101,97 @@ public sealed partial class NetworkInterface
         // A half-open entry that never completes is given up, as Linux does after its SYN-ACK retries.
         c.StateDeadline = _now + HalfOpenLifetime;
         return ReplySegment(ref c, c.Iss, TcpFlags.Syn | TcpFlags.Ack, 0, 0, reply);
+    }
+
+    /// <summary><see cref="OpenFromCookie"/>: the cookie is good but every slot holds an established connection.</summary>
+    private const int CookieWithoutRoom = -2;
+
+    /// <summary>
+    /// A SYN-ACK whose ISS is a SYN cookie (RFC 4987 section 3.6), made without an entry. The
+    /// peer's window scale and SACK-permitted ride in the low bits of our timestamp (see
+    /// <see cref="CookieTimestamp"/>), so without timestamps neither is agreed.
+    /// </summary>
+    private Verdict ReplySynCookie(MacAddress to, Ipv6Address local, Ipv6Address remote, TcpSegment segment, in TcpOptions options,
+        Span<byte> reply)
+    {
+        var c = new TcpConnection
+        {
+            LocalAddress = local,
+            RemoteAddress = remote,
+            LocalPort = segment.DestinationPort,
+            RemotePort = segment.SourcePort,
+            RemoteMac = to,
+            SynCookie = true,
+            // Only its size matters: the SYN-ACK offers the window a connection would have.
+            Receive = new ByteRing(0, _tcp[0].Receive.Capacity),
+        };
+        c.ReceiveScale = ScaleFor(c.Receive.Capacity);
+        AcceptSynOptions(ref c, options);
+        if (!c.Timestamps)
+        {
+            c.ScaleAgreed = false;
+            c.ReceiveScale = 0;
+            c.SackPermitted = false;
+        }
+        c.RcvNxt = segment.SequenceNumber + 1;
+        int mssIndex = SynCookies.MssIndex(c.SendMss);
+        SeqNumber iss = _cookies.Make(local, segment.DestinationPort, remote, segment.SourcePort, segment.SequenceNumber, _now, mssIndex);
+        SynCookiesSent++;
+        return ReplySegment(ref c, iss, TcpFlags.Syn | TcpFlags.Ack, 0, 0, reply);
+    }
+
+    /// <summary>
+    /// The TSval of a cookie SYN-ACK: the peer's window scale (15 for none) in bits 0 to 3 and
+    /// SACK-permitted in bit 4, above them the clock, set back a step so that it is below every
+    /// later TSval of ours (RFC 7323 section 5.4: they must not go backwards).
+    /// </summary>
+    private uint CookieTimestamp(ref TcpConnection c)
+    {
+        uint bits = (c.ScaleAgreed ? c.SendScale : 15u) | (c.SackPermitted ? 16u : 0u);
+        long clock = _now >= 32 ? ((_now >> 5) - 1) << 5 : 0;
+        return (uint)clock | bits;
+    }
+
+    /// <summary>
+    /// The slot of a connection opened, in SYN-RECEIVED, from an ACK that acknowledges a valid
+    /// cookie; -1 when it does not, <see cref="CookieWithoutRoom"/> when no slot can take it.
+    /// A handshake completed this way may take the oldest half-open entry's slot.
+    /// </summary>
+    private int OpenFromCookie(MacAddress from, Ipv6Address local, Ipv6Address remote, TcpSegment segment, in TcpOptions options)
+    {
+        SeqNumber irs = segment.SequenceNumber - 1;
+        SeqNumber iss = segment.AcknowledgmentNumber - 1;
+        if (!_cookies.TryCheck(local, segment.DestinationPort, remote, segment.SourcePort, irs, iss, _now, out int mssIndex))
+            return -1;
+        int slot = FreeConnectionSlot(evictHalfOpen: true);
+        if (slot < 0)
+            return CookieWithoutRoom;
+        ref TcpConnection c = ref OpenSlot(slot, local, segment.DestinationPort, remote, segment.SourcePort, TcpState.SynReceived);
+        c.RemoteMac = from;
+        c.Iss = iss;
+        c.Irs = irs;
+        c.RcvNxt = irs + 1;
+        c.SendMss = SynCookies.MssTable[mssIndex];
+        if (options.HasTimestamps)
+        {
+            uint bits = options.TimestampEcho & 31;
+            c.Timestamps = true;
+            c.TsRecent = options.TimestampValue;
+            c.ScaleAgreed = (bits & 15) <= 14;
+            c.SendScale = c.ScaleAgreed ? (byte)(bits & 15) : (byte)0;
+            c.SackPermitted = (bits & 16) != 0;
+        }
+        if (!c.ScaleAgreed)
+            c.ReceiveScale = 0;
+        c.SndUna = iss;
+        c.SndNxt = iss + 1;
+        c.SndMax = c.SndNxt;
+        c.SndWl1 = irs;
+        // The window our SYN-ACK offered (never scaled): it must not shrink.
+        c.RcvAdvertised = c.RcvNxt + (c.Receive.Free < 65535 ? c.Receive.Free : 65535);
+        c.StateDeadline = _now + HalfOpenLifetime;
+        ConnectionsFromSynCookies++;
+        return slot;
     }
 
     /// <summary>SYN-SENT (RFC 9293 section 3.10.7.3).</summary>

@@ -549,7 +549,7 @@ public sealed partial class NetworkInterface
             if (offering || c.Timestamps)
             {
                 options.HasTimestamps = true;
-                options.TimestampValue = (uint)_now;
+                options.TimestampValue = c.SynCookie ? CookieTimestamp(ref c) : (uint)_now;
                 options.TimestampEcho = c.TsRecent;
             }
         }

@@ -40,6 +40,9 @@ internal struct TcpConnection
     /// <summary>The application aborted: a RST goes on the next poll, then the slot is free.</summary>
     public bool AbortPending;
 
+    /// <summary>Not a connection but a SYN cookie's SYN-ACK being written: its timestamp carries the peer's options.</summary>
+    public bool SynCookie;
+
     // The 4-tuple; IPv4 addresses are IPv4-mapped.
     public Ipv6Address LocalAddress;
     public Ipv6Address RemoteAddress;

@@ -236,16 +236,34 @@ public sealed class TcpScript
             in options, start, length, badChecksum: false);
     }
 
+    /// <summary>
+    /// A SYN from another port of the peer's address, as a flood sends (hping3 -S): its answer,
+    /// if any, goes nowhere (a spoofing flooder does not reply). Returns what the stack answered.
+    /// </summary>
+    public TcpFlags InjectForeignSyn(ushort sourcePort, uint sequence)
+    {
+        byte[] frame = new byte[EthernetFrame.HeaderLength + Ipv6Packet.HeaderLength + TcpSegment.MinimumHeaderLength];
+        var options = new TcpOptions();
+        int length = WriteSegment(frame, ListenPort, new SeqNumber(sequence), new SeqNumber(0), TcpFlags.Syn, 1024, in options, 0, 0,
+            badChecksum: false, sourcePort);
+        frame = frame[..Math.Max(EthernetFrame.MinimumLength, length)];
+        byte[] reply = new byte[TransmitQueue.SlotSize];
+        int replyLength = Interface.Process(frame, reply);
+        Assert.Equal(Interface.Counters.Received, Interface.Counters.Accounted);
+        return replyLength > 0 && TryParseTcp(reply[..replyLength], out var segment, out _) ? segment.Flags : 0;
+    }
+
     /// <summary>A whole frame from the peer: Ethernet, IP of the script's family, TCP with pattern bytes from <paramref name="start"/>; its length.</summary>
     private int WriteSegment(Span<byte> frame, ushort destinationPort, SeqNumber seq, SeqNumber ack, TcpFlags flags, ushort window,
-        in TcpOptions options, long start, int length, bool badChecksum)
+        in TcpOptions options, long start, int length, bool badChecksum, ushort sourcePort = 0)
     {
         int optionsLength = TcpOptions.Length(in options);
         int tcpLength = TcpSegment.MinimumHeaderLength + optionsLength + length;
         int ipHeader = _ipv6 ? Ipv6Packet.HeaderLength : Ipv4Packet.MinimumHeaderLength;
         EthernetFrame.Emit(frame, OurMac, PeerMac, _ipv6 ? EtherType.Ipv6 : EtherType.Ipv4);
         var ipSpace = frame.Slice(EthernetFrame.HeaderLength);
-        var segment = TcpSegment.Emit(ipSpace.Slice(ipHeader), PeerPort, destinationPort, seq, ack, flags, window, optionsLength, length);
+        var segment = TcpSegment.Emit(ipSpace.Slice(ipHeader), sourcePort != 0 ? sourcePort : PeerPort, destinationPort, seq, ack, flags, window,
+            optionsLength, length);
         TcpOptions.Write(segment.Options, in options);
         for (int i = 0; i < length; i++)
             segment.Payload[i] = Pattern(start + i - 1);

@@ -210,6 +210,8 @@ public class TcpInteropTests(ITestOutputHelper log)
         log.WriteLine($"hping3: {Tail(flood.Output, 4).Trim()}");
         log.WriteLine($"the upload finished while the flood was {(floodRunning ? "still running" : "over")}");
         Record("SYN flood (hping3 20000 SYNs)", data, result, link);
+        // How often the table was full (SYN cookies instead of entries), printed when hoststack stops.
+        log.WriteLine(Regex.Match(link.StopStack(), @"hoststack: tcp syn cookies sent .*").Value.Trim());
     }
 
     /// <summary>A connection to a closed port is refused (hoststack answers the SYN with a RST), over IPv4 and IPv6.</summary>
@@ -273,8 +275,9 @@ public class TcpInteropTests(ITestOutputHelper log)
         catch (TimeoutException)
         {
             bool exited = nc.HasExited;
+            string report = StackReport(link);
             throw new Xunit.Sdk.XunitException($"no upload line from hoststack within {Timeout.TotalSeconds:0} s for {data.Length} bytes to {target}; " +
-                $"nc {(exited ? $"exited with {nc.ExitCode}" : "was still running")}, printed: {nc.Output.Trim()}\n{StackReport(link)}");
+                $"{UploadPhase(link.Stack.Output, after)}; nc {(exited ? $"exited with {nc.ExitCode}" : "was still running")}, printed: {nc.Output.Trim()}\n{report}");
         }
         double wall = clock.Elapsed.TotalMilliseconds;
         bool ncExited = nc.WaitForExit(TimeSpan.FromSeconds(10));
@@ -299,14 +302,38 @@ public class TcpInteropTests(ITestOutputHelper log)
         return stack.Output.Split('\n').Skip(after).Select(l => regex.Match(l.TrimEnd('\r'))).Where(m => m.Success).ToList();
     }
 
-    /// <summary>hoststack's output (the last lines) and its counters, after stopping it: for failure messages.</summary>
+    /// <summary>
+    /// Where an upload that printed no line stalled, from what hoststack printed after
+    /// <paramref name="after"/> (and on stopping): never accepted (the handshake did not
+    /// complete), or accepted and how far its data got.
+    /// </summary>
+    private static string UploadPhase(string stackOutput, int after)
+    {
+        string[] lines = stackOutput.Split('\n').Skip(after).Select(l => l.TrimEnd('\r')).ToArray();
+        if (!lines.Any(l => l.EndsWith("accepted an upload", StringComparison.Ordinal)))
+            return "stalled in the handshake: hoststack never accepted the upload's connection";
+        string? pending = lines.FirstOrDefault(l => l.Contains("upload not finished:", StringComparison.Ordinal));
+        return pending is null
+            ? "hoststack accepted the upload, and had no unfinished upload when it stopped"
+            : $"stalled after the handshake: {pending["hoststack: ".Length..]}";
+    }
+
+    /// <summary>
+    /// hoststack's output and its counters, after stopping it: for failure messages. The drop
+    /// lines (a flood makes thousands) are counted by reason, the other lines shown.
+    /// </summary>
     private static string StackReport(HostStackLink link)
     {
+        const string Drop = "hoststack: drop ";
         string output = link.StopStack();
         int counters = output.IndexOf("hoststack: stopped; counters:", StringComparison.Ordinal);
         string before = counters >= 0 ? output[..counters] : output;
         string after = counters >= 0 ? output[counters..] : "(no counters: hoststack did not stop cleanly)";
-        return $"hoststack printed (last 60 lines before its counters):\n{Tail(before, 60)}\n{after}";
+        var lines = before.Split('\n').Select(l => l.TrimEnd('\r')).Where(l => l.Length > 0).ToArray();
+        string drops = string.Join(", ", lines.Where(l => l.StartsWith(Drop, StringComparison.Ordinal))
+            .GroupBy(l => l[Drop.Length..]).Select(g => $"{g.Key} {g.Count()}"));
+        string others = string.Join('\n', lines.Where(l => !l.StartsWith(Drop, StringComparison.Ordinal)));
+        return $"hoststack printed (drop lines by reason: {(drops.Length > 0 ? drops : "none")}; the last 60 other lines):\n{Tail(others, 60)}\n{after}";
     }
 
     private static string Tail(string text, int lines)

@@ -89,6 +89,9 @@ public static class HostStackCommand
                 Say(Describe(change));
         }
 
+        foreach (string line in services.PendingUploads())
+            Say(line);
+        Say($"tcp syn cookies sent {stack.SynCookiesSent}, connections from them {stack.ConnectionsFromSynCookies}");
         var counters = new byte[InterfaceCounters.MaxFormattedLength];
         stack.Counters.TryFormat(counters, out int written);
         Console.WriteLine("hoststack: stopped; counters:");

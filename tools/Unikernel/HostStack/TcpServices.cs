@@ -61,10 +61,23 @@ public sealed class TcpServices(NetworkInterface stack, Action<string> say, bool
         stack.SendTcp(upload.Connection, System.Text.Encoding.ASCII.GetBytes(verdict + "\n"));
     }
 
+    /// <summary>One line per upload not finished yet: how far it got, for a report when hoststack stops.</summary>
+    public IEnumerable<string> PendingUploads()
+    {
+        foreach (var upload in _uploads)
+        {
+            yield return $"tcp {HostStackCommand.UploadPort} upload not finished: {upload.Length} bytes read in {upload.Clock.ElapsedMilliseconds} ms, " +
+                $"state {stack.StateOfTcp(upload.Connection)}, reset {stack.WasResetTcp(upload.Connection)}, peer closed and all read {stack.IsReceiveFinishedTcp(upload.Connection)}";
+        }
+    }
+
     public void Run(long now)
     {
         while (stack.TryAcceptTcp(HostStackCommand.UploadPort, out int connection))
+        {
             _uploads.Add(new Upload(connection));
+            say($"tcp {HostStackCommand.UploadPort} accepted an upload");
+        }
         while (stack.TryAcceptTcp(HostStackCommand.EchoPort, out int connection))
             _echoes.Add(connection);
 
