@@ -77,7 +77,8 @@ internal static unsafe class SecondStage
         StatusLine<Board>.Fail("second stage: ");
         ConsoleText<Board>.Write(step);
         ConsoleText<Board>.Write(" failed: ");
-        ConsoleText<Board>.WriteLine(SdStatusText.Describe(status));
+        Board.Write(SdStatusText.Describe(status));
+        ConsoleText<Board>.WriteLine();
         return 0;
     }
 }

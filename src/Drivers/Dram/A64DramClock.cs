@@ -17,9 +17,6 @@ public readonly struct A64DramClock<TBus, TClock> : IDramClock
     /// <summary>PLL_DDR1 = 24 MHz x N / M (A64 user manual 3.3.5.17; Linux ccu-sun50i-a64.c pll_ddr1_clk).</summary>
     private const uint OscillatorMhz = 24;
 
-    /// <summary>PLL_DDR1.PLL_FACTOR_N is 7 bits: N up to 128 (U-Boot clamps the rate to 1.6 GHz in some trees).</summary>
-    private const uint MaxFactorN = 128;
-
     /// <summary>MBUS = PLL_PERIPH0(2X) / 3 = 400 MHz (U-Boot MBUS_CLK_DEFAULT 0x81000002 for sun50i, set by clock_init_safe).</summary>
     private const uint MbusDivider = 3;
 
@@ -29,6 +26,9 @@ public readonly struct A64DramClock<TBus, TClock> : IDramClock
     /// sun50i before it waits for any lock).
     /// </summary>
     private const uint AllLockDetectors = 0x1FFF;
+
+    /// <summary>ZQCR programmed and PIR.ZCAL run with the PHY init (U-Boot mctl_channel_init, SOCID_A64).</summary>
+    public static DramZqCalibration ZqCalibration => DramZqCalibration.WithPhyInit;
 
     public static DramStatus Start(uint clockMhz)
     {
@@ -46,9 +46,7 @@ public readonly struct A64DramClock<TBus, TClock> : IDramClock
         ccu.DramCfg.Write(ccu.DramCfg.Read().WithDramCtrRst(false));
         DramWait<TClock>.Settle(1);
 
-        var lockCtrl = ccu.PllLockCtrl.Read();
-        if (lockCtrl.LockEnable != AllLockDetectors)
-            ccu.PllLockCtrl.Write(CcuA64.PllLockCtrl.Zero.WithLockEnable(AllLockDetectors));
+        ccu.PllLockCtrl.Write(CcuA64.PllLockCtrl.Zero.WithLockEnable(AllLockDetectors));
 
         // The MBUS is clocked from PLL_PERIPH0, which U-Boot's clock_init_safe has running before
         // DRAM init; the boot ROM may not (its reset value has the enable bit clear).
@@ -68,8 +66,6 @@ public readonly struct A64DramClock<TBus, TClock> : IDramClock
         // 1344 MHz = 24 x 56 for the Pine64+'s 672 MHz). U-Boot waits for SDRPLL_UPD to clear;
         // the lock bit (A64 manual 3.3.5.17) says the output is stable.
         uint n = clockMhz * 2 / OscillatorMhz;
-        if (n > MaxFactorN)
-            n = MaxFactorN;
         ccu.PllDdr1Ctrl.Write(CcuA64.PllDdr1Ctrl.Zero
             .WithPllEnable(true).WithSdrpllUpd(true).WithPllFactorN(n - 1));
         long deadline = DramWait<TClock>.Deadline();

@@ -32,10 +32,9 @@ public static class A64DramParameters
             Ptr4 = 0x2A120D01,      // tDINIT3 673 (1 us), tDINIT2 134401 (200 us)
             Rfshtmg = 0x00510076,   // tREFI 81 x 32, tRFC 118
         },
-        // A64 branches of mctl_channel_init / sunxi_dram_init: ZQ programmed and calibrated with
-        // the PHY init, phase select 3, no DX clock dynamic mode, PGCR3 0xC0AA0060, no ODTCFG,
+        // A64 branches of mctl_channel_init / sunxi_dram_init (ZQ with the PHY init: see
+        // A64DramClock.ZqCalibration): phase select 3, no DX clock dynamic mode, PGCR3 0xC0AA0060, no ODTCFG,
         // VTFCR |= 2 << 8, PGCR2.DQ_HOLD cleared.
-        ZqCalibration = DramZqCalibration.WithPhyInit,
         PhyPhaseSelect = 3,
         DxClockDynamic = false,
         Pgcr3 = 0xC0AA0060,

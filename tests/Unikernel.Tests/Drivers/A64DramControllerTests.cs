@@ -80,7 +80,7 @@ public sealed class A64DramControllerTests
         Assert.Equal(DramStatus.PllNoLock, result.Status);
         Assert.Contains("write CCU.PLL_DDR1_CTRL <- 0xc0003700", DramBus.Log);
         Assert.StartsWith("read  CCU.PLL_DDR1_CTRL", DramBus.Log[^1], StringComparison.Ordinal);
-        Assert.Equal("PLL_DDR did not lock", DramStatusText.Describe(result.Status));
+        Assert.Equal("PLL_DDR did not lock", System.Text.Encoding.ASCII.GetString(DramStatusText.Describe(result.Status)));
         Assert.Equal(0UL, result.SizeBytes);
         Assert.InRange(DramTestClock.Now, 1000, 3000);
         Assert.DoesNotContain(DramBus.Log, line => line.StartsWith("write COM.", StringComparison.Ordinal));
