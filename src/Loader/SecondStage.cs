@@ -31,7 +31,8 @@ internal static unsafe class SecondStage
         {
             StatusLine<Board>.Fail("second stage: ");
             ConsoleText<Board>.Write(KernelImage.Describe(error));
-            ConsoleText<Board>.WriteLine(" (rebuild the SD card with ./unikernel build)");
+            Board.Write(" (rebuild the SD card with ./unikernel build)"u8);
+            ConsoleText<Board>.WriteLine();
             return 0;
         }
         var header = new KernelImage(block);
@@ -66,7 +67,7 @@ internal static unsafe class SecondStage
         }
         StatusLine<Board>.Ok("second stage ");
         ConsoleText<Board>.WriteDecimal(length);
-        ConsoleText<Board>.Write(" bytes from the SD card, sha256 ok, at 0x");
+        Board.Write(" bytes from the SD card, sha256 ok, at 0x"u8);
         ConsoleText<Board>.WriteHex(load, 8);
         ConsoleText<Board>.WriteLine();
         return (nuint)entry;
@@ -76,8 +77,9 @@ internal static unsafe class SecondStage
     {
         StatusLine<Board>.Fail("second stage: ");
         ConsoleText<Board>.Write(step);
-        ConsoleText<Board>.Write(" failed: ");
-        ConsoleText<Board>.WriteLine(SdStatusText.Describe(status));
+        Board.Write(" failed: "u8);
+        Board.Write(SdStatusText.Describe(status));
+        ConsoleText<Board>.WriteLine();
         return 0;
     }
 }

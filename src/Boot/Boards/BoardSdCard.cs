@@ -22,7 +22,8 @@ internal static class BoardSdCard
         if (status != SdStatus.Ok)
         {
             StatusLine<Board>.Fail("SD card: ");
-            ConsoleText<Board>.WriteLine(SdStatusText.Describe(status));
+            Board.Write(SdStatusText.Describe(status));
+            ConsoleText<Board>.WriteLine();
             return false;
         }
         StatusLine<Board>.Ok("SD card ");

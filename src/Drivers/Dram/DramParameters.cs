@@ -1,22 +1,10 @@
 namespace Unikernel.Drivers.Dram;
 
-/// <summary>How the PHY's ZQ (output impedance) calibration is run.</summary>
-public enum DramZqCalibration : byte
-{
-    /// <summary>
-    /// H3: ZQ calibrated on its own before the PHY init, per pad on chip variants that need it
-    /// (U-Boot mctl_h3_zq_calibration_quirk).
-    /// </summary>
-    H3Quirk,
-
-    /// <summary>A64, H5: ZQCR programmed and PIR.ZCAL run together with the PHY init.</summary>
-    WithPhyInit,
-}
-
 /// <summary>
 /// Everything board- and SoC-specific about a DesignWare-style Allwinner DRAM bring-up, as data:
-/// the H3 and the A64 differ only here (U-Boot arch/arm/mach-sunxi/dram_sunxi_dw.c, where the
-/// differences are `socid ==` branches). Presets: <see cref="H3DramParameters"/>.
+/// the H3 and the A64 differ here (U-Boot arch/arm/mach-sunxi/dram_sunxi_dw.c, where the
+/// differences are `socid ==` branches) and in their <see cref="IDramClock"/> (clocks, and the ZQ
+/// calibration, which selects code). Presets: <see cref="H3DramParameters"/>, <see cref="A64DramParameters"/>.
 /// A ref struct because the delay and MBUS tables are spans over static data.
 /// </summary>
 public readonly ref struct DramParameters
@@ -35,8 +23,6 @@ public readonly ref struct DramParameters
 
     /// <summary>Mode and timing registers for <see cref="ClockMhz"/> (<see cref="DramTimings.ToRegisters"/>).</summary>
     public DramTimingRegisters Timing { get; init; }
-
-    public DramZqCalibration ZqCalibration { get; init; }
 
     /// <summary>PGCR2 dphy/aphy phase select (U-Boot: H3 6 = 270 degrees, A64/H5 3).</summary>
     public uint PhyPhaseSelect { get; init; }

@@ -26,6 +26,9 @@ public readonly struct H3DramClock<TBus, TClock> : IDramClock
     private const uint PllLockTime = 2;
     private const uint PllInitFrequency = 16;
 
+    /// <summary>ZQ calibrated on its own first, per pad on flagged chips (U-Boot mctl_h3_zq_calibration_quirk).</summary>
+    public static DramZqCalibration ZqCalibration => DramZqCalibration.H3Quirk;
+
     public static DramStatus Start(uint clockMhz)
     {
         var ccu = H3<TBus>.Ccu;

@@ -31,7 +31,6 @@ public static class H3DramParameters
             Ptr4 = 0x2711E781,      // tDINIT3 625 (1 us), tDINIT2 124801 (200 us)
             Rfshtmg = 0x004C006E,   // tREFI 76 x 32, tRFC 110
         },
-        ZqCalibration = DramZqCalibration.H3Quirk,
         PhyPhaseSelect = 6,
         DxClockDynamic = true,
         Pgcr3 = 0x00AA0060,

@@ -29,19 +29,19 @@ public enum SdStatus : byte
 /// <summary>Words an <see cref="SdStatus"/> for the boot log.</summary>
 public static class SdStatusText
 {
-    public static string Describe(SdStatus status) => status switch
+    public static ReadOnlySpan<byte> Describe(SdStatus status) => status switch
     {
-        SdStatus.Ok => "ok",
-        SdStatus.NoCard => "no card in the slot",
-        SdStatus.CommandTimeout => "a command got no response",
-        SdStatus.CrcError => "CRC error",
-        SdStatus.DataTimeout => "data timeout",
-        SdStatus.DmaError => "DMA error",
-        SdStatus.OutOfRange => "blocks beyond the card's capacity",
-        SdStatus.BusyTimeout => "the card stayed busy",
-        SdStatus.ControllerTimeout => "the SD controller did not answer",
-        SdStatus.BadBuffer => "bad buffer",
-        SdStatus.UnusableCard => "not an SD memory card we can use",
-        _ => "unknown status",
+        SdStatus.Ok => "ok"u8,
+        SdStatus.NoCard => "no card in the slot"u8,
+        SdStatus.CommandTimeout => "a command got no response"u8,
+        SdStatus.CrcError => "CRC error"u8,
+        SdStatus.DataTimeout => "data timeout"u8,
+        SdStatus.DmaError => "DMA error"u8,
+        SdStatus.OutOfRange => "blocks beyond the card's capacity"u8,
+        SdStatus.BusyTimeout => "the card stayed busy"u8,
+        SdStatus.ControllerTimeout => "the SD controller did not answer"u8,
+        SdStatus.BadBuffer => "bad buffer"u8,
+        SdStatus.UnusableCard => "not an SD memory card we can use"u8,
+        _ => "unknown status"u8,
     };
 }

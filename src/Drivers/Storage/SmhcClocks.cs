@@ -8,6 +8,8 @@ namespace Unikernel.Drivers.Storage;
 /// oscillator undivided (no PLL needed: the first stage runs before anything sets PLL_PERIPH0).
 /// The card clock is divided from it in the controller (<see cref="SmhcSdCard{TBus, TClock, TDma}"/>).
 /// Each method returns the module clock the controller sees.
+/// Read then Write rather than Modify: this runs in the first stage, where a lambda brings in
+/// the delegate machinery (method tables, delegate objects, thunks) for no gain.
 /// </summary>
 public static class SmhcClocks<TBus>
     where TBus : IMmio
@@ -20,8 +22,8 @@ public static class SmhcClocks<TBus>
     /// </summary>
     public static uint EnableSmhc0(CcuH3<TBus> ccu)
     {
-        ccu.BusSoftRst0.Modify(r => r.WithMmc0Rst(true));
-        ccu.BusClkGating0.Modify(r => r.WithMmc0Gating(true));
+        ccu.BusSoftRst0.Write(ccu.BusSoftRst0.Read().WithMmc0Rst(true));
+        ccu.BusClkGating0.Write(ccu.BusClkGating0.Read().WithMmc0Gating(true));
         ccu.Sdmmc0Clk.Write(CcuH3.Sdmmc0Clk.Zero.WithClkSrcSel(CcuH3.MmcSrc.Osc24m).WithClkDivRatioN(CcuH3.Pow2Div.Div1)
             .WithSampleClkPhaseCtr(5).WithSclkGating(true));
         return OscillatorHz;
@@ -33,8 +35,8 @@ public static class SmhcClocks<TBus>
     /// </summary>
     public static uint EnableSmhc0(CcuA64<TBus> ccu)
     {
-        ccu.BusSoftRst0.Modify(r => r.WithMmc0Rst(true));
-        ccu.BusClkGating0.Modify(r => r.WithMmc0Gating(true));
+        ccu.BusSoftRst0.Write(ccu.BusSoftRst0.Read().WithMmc0Rst(true));
+        ccu.BusClkGating0.Write(ccu.BusClkGating0.Read().WithMmc0Gating(true));
         ccu.Sdmmc0Clk.Write(CcuA64.Sdmmc0Clk.Zero.WithClkSrcSel(CcuA64.MmcSrc.Osc24m).WithClkDivRatioN(CcuA64.Pow2Div.Div1)
             .WithSclkGating(true));
         return OscillatorHz / 2;

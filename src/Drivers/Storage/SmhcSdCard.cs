@@ -234,7 +234,8 @@ public sealed class SmhcSdCard<TBus, TClock, TDma>
         TDma.CleanForDevice(buffer, (nuint)length);
 
         // Linux sunxi_mmc_start_dma: DMA on and its interface reset, IDMAC reset, then on with fixed bursts.
-        _smhc.Gctrl.Modify(r => r.WithDmaEnable(true).WithDmaReset(true));
+        // (Read then Write, not Modify: in the first stage a lambda costs the delegate machinery.)
+        _smhc.Gctrl.Write(_smhc.Gctrl.Read().WithDmaEnable(true).WithDmaReset(true));
         _smhc.Dmac.Write(Smhc.Dmac.Zero.WithIdmacReset(true));
         _smhc.Idst.Clear(new Smhc.Idst(uint.MaxValue));
         _smhc.Dlba.Write(new Smhc.Dlba(TDma.DeviceAddress(_descriptors)));

@@ -67,4 +67,70 @@ public sealed class DramParameterTests
         Assert.Equal(44, p.DxWriteDelays.Length);
         Assert.True(p.AcDelays.IsEmpty);
     }
+
+    [Fact]
+    public void Pine64_Plus_timing_registers_are_DDR3_1333_at_672_MHz()
+    {
+        DramTimingRegisters expected = DramTimings.Ddr3_1333.ToRegisters(672);
+        Assert.Equal(expected, A64DramParameters.Pine64Plus.Timing);
+    }
+
+    [Fact]
+    public void DDR3_1333_at_672_MHz_matches_U_Boot_arithmetic()
+    {
+        // U-Boot ddr3_1333.c with CONFIG_DRAM_CLK=672 (the MACH_SUN50I default): controller clock 336 MHz.
+        DramTimingRegisters r = DramTimings.Ddr3_1333.ToRegisters(672);
+        var t0 = new DramCtl.Dramtmg0(r.Dramtmg0);
+        Assert.Equal(13u, t0.Tras);          // ceil(38 ns x 336 MHz = 12.77)
+        Assert.Equal(17u, t0.Tfaw);          // ceil(16.8)
+        Assert.Equal(4u + 2 + 6, t0.Twtp);   // CWL + BL/2 + tWR (ceil 5.04)
+        Assert.Equal(18u, new DramCtl.Dramtmg1(r.Dramtmg1).Trc);   // ceil(17.81)
+        Assert.Equal(6u, new DramCtl.Dramtmg4(r.Dramtmg4).Trcd);   // ceil(5.04)
+        Assert.Equal(500u * 672 + 1, new DramCtl.Ptr3(r.Ptr3).Tdinit0);
+        Assert.Equal(360u * 672 / 1000 + 1, new DramCtl.Ptr3(r.Ptr3).Tdinit1);
+        Assert.Equal(200u * 672 + 1, new DramCtl.Ptr4(r.Ptr4).Tdinit2);
+        Assert.Equal(2621u / 32, new DramCtl.Rfshtmg(r.Rfshtmg).Trefi);
+        Assert.Equal(118u, new DramCtl.Rfshtmg(r.Rfshtmg).Trfc);
+    }
+
+    [Fact]
+    public void A64_MBUS_port_words_are_U_Boot_mctl_set_master_priority_a64()
+    {
+        (bool Limit, DramCom.MbusQos Qos, uint Acs, uint Bwl0, uint Bwl1, uint Bwl2)[] ports =
+        [
+            (true, DramCom.MbusQos.Highest, 0, 160, 100, 80),
+            (false, DramCom.MbusQos.High, 0, 1536, 1400, 256),
+            (true, DramCom.MbusQos.Highest, 0, 512, 256, 96),
+            (true, DramCom.MbusQos.High, 0, 256, 80, 100),
+            (true, DramCom.MbusQos.High, 0, 1792, 1600, 256),
+            (true, DramCom.MbusQos.High, 0, 256, 128, 0),
+            (true, DramCom.MbusQos.High, 0, 256, 128, 64),
+            (true, DramCom.MbusQos.Highest, 0, 256, 128, 64),
+            (true, DramCom.MbusQos.Highest, 0, 256, 128, 64),
+            (true, DramCom.MbusQos.High, 0, 1024, 256, 64),
+            (true, DramCom.MbusQos.High, 2, 8192, 6144, 2048),
+            (true, DramCom.MbusQos.High, 0, 1280, 144, 64),
+        ];
+        uint[] words = A64DramParameters.Pine64Plus.MbusPortConfig.ToArray();
+        Assert.Equal(2 * ports.Length, words.Length);
+        for (int i = 0; i < ports.Length; i++)
+        {
+            var p = ports[i];
+            Assert.Equal(DramCom.McrValues.Cfg0.Zero.WithBwlimitEn(p.Limit).WithQos(p.Qos).WithAcs(p.Acs).WithBwl0(p.Bwl0).Raw, words[2 * i]);
+            Assert.Equal(DramCom.McrValues.Cfg1.Zero.WithBwl1(p.Bwl1).WithBwl2(p.Bwl2).Raw, words[2 * i + 1]);
+        }
+    }
+
+    [Fact]
+    public void A64_delay_tables_cover_four_lanes_of_eleven_lines_and_31_address_lines()
+    {
+        var p = A64DramParameters.Pine64Plus;
+        Assert.Equal(44, p.DxReadDelays.Length);
+        Assert.Equal(44, p.DxWriteDelays.Length);
+        Assert.Equal(31, p.AcDelays.Length);
+        // Spot checks against U-Boot SUN50I_A64_*: lane 0 DQS read 1, lane 3 DQS write 12, CA line 28 13.
+        Assert.Equal(1, p.DxReadDelays[9]);
+        Assert.Equal(12, p.DxWriteDelays[3 * 11 + 9]);
+        Assert.Equal(13, p.AcDelays[28]);
+    }
 }

@@ -23,10 +23,13 @@ public readonly record struct DramGeometry(int Ranks, int RowBits, int BankBits,
 
     /// <summary>1 GiB as on the Orange Pi PC: 2 Gbit x16 DDR3 chips, two per rank (32 bits), 2 ranks of 14 rows, 8 banks, 1 Ki columns x 4 bytes.</summary>
     public static DramGeometry OrangePiPc => new(2, 14, 3, 12);
+
+    /// <summary>2 GiB as on the Pine64+ 2GB, modelled as 4 Gbit x16 DDR3 chips, two per rank: 2 ranks of 15 rows, 8 banks, 1 Ki columns x 4 bytes.</summary>
+    public static DramGeometry Pine64Plus => new(2, 15, 3, 12);
 }
 
 /// <summary>
-/// A simulated H3 DRAM controller, PHY, clock unit and DRAM on a fake bus. Registers are a
+/// A simulated H3 or A64 DRAM controller, PHY, clock unit and DRAM on a fake bus (both SoCs put them at the same addresses). Registers are a
 /// dictionary and every access is logged by name. PLLs lock and DRAM_CFG's update completes at
 /// once (as on QEMU, refs/qemu-h3.md 1.4) unless told to hang; a PIR write with INIT completes at
 /// once, and DQS gate training reports errors like the real PHY (U-Boot mctl_channel_init's
@@ -61,8 +64,12 @@ public struct DramBus : IMmio
     public static int PhyInits;
     public static bool Logging = true;
 
-    public static void Reset(DramGeometry chips)
+    /// <summary>Name the CCU registers as on the A64 (same addresses; PLL_DDR0 at 0x020, the DRAM clock from PLL_DDR1).</summary>
+    public static bool A64;
+
+    public static void Reset(DramGeometry chips, bool a64 = false)
     {
+        A64 = a64;
         Registers.Clear();
         Cells.Clear();
         Log.Clear();
@@ -112,6 +119,8 @@ public struct DramBus : IMmio
         Registers[address] = value;
         if ((address == Ccu + 0x020 || address == Ccu + 0x028) && (value & (1u << 31)) != 0 && !PllStuck)
             Registers[address] = value | 1u << 28; // LOCK, as QEMU sets it
+        if (address == Ccu + 0x04C && (value & (1u << 31)) != 0 && !PllStuck)
+            Registers[address] = (value | 1u << 28) & ~(1u << 30); // A64 PLL_DDR1: LOCK, SDRPLL_UPD done
         if (address == Ctl + 0x000 && (value & 1) != 0)
             PhyInit(value);
     }
@@ -246,6 +255,7 @@ public struct DramBus : IMmio
             [Ctl + 0x080] = "CTL.PITMG0", [Ctl + 0x08C] = "CTL.RFSHCTL0", [Ctl + 0x090] = "CTL.RFSHTMG", [Ctl + 0x0B8] = "CTL.VTFCR",
             [Ctl + 0x0C0] = "CTL.DTCR", [Ctl + 0x120] = "CTL.ODTMAP", [Ctl + 0x140] = "CTL.ZQCR", [Ctl + 0x208] = "CTL.ACIOCR",
             [Ctl + 0x888] = "CTL.UPD2",
+            [Ccu + 0x04C] = "CCU.PLL_DDR1_CTRL", [Ccu + 0x320] = "CCU.PLL_LOCK_CTRL",
         };
         for (int i = 0; i < 4; i++)
         {
@@ -271,7 +281,9 @@ public struct DramBus : IMmio
     }
 
     private static string Name(nuint address) =>
-        address >= Dram ? $"DRAM+0x{address - Dram:x8}" : Names.TryGetValue(address, out string? name) ? name : $"0x{address:x8}";
+        address >= Dram ? $"DRAM+0x{address - Dram:x8}"
+        : A64 && address == Ccu + 0x020 ? "CCU.PLL_DDR0_CTRL"
+        : Names.TryGetValue(address, out string? name) ? name : $"0x{address:x8}";
 }
 
 /// <summary>A clock that moves one millisecond per reading, so every wait and timeout ends.</summary>

@@ -22,7 +22,8 @@ internal partial struct Board
         {
             dram = default;
             StatusLine<Board>.Fail("DRAM: ");
-            ConsoleText<Board>.WriteLine(DramStatusText.Describe(result.Status));
+            Write(DramStatusText.Describe(result.Status));
+            ConsoleText<Board>.WriteLine();
             return false;
         }
         dram = new AddressRange(BoardFile.Memory.Dram.Base, result.SizeBytes);

@@ -1,6 +1,5 @@
 using Unikernel.Boot.Image;
 using Unikernel.Drivers.Bus;
-using Unikernel.Drivers.Console;
 using Unikernel.Drivers.Dma;
 using Unikernel.Drivers.Storage;
 using Unikernel.Drivers.Time;
@@ -15,16 +14,10 @@ internal partial struct Board
     public const ulong SecondStageCardOffset = BoardFile.SecondStage.CardOffset;
 
     /// <summary>
-    /// Not yet: the A64's DDR3 needs the AXP803's DRAM rail (RSB) and the A64 variant of the
-    /// controller sequence, which are the next issue. Until then the image stops here and says so.
+    /// The first stage's DRAM step. The DDR3 rail (AXP803 DCDC5 over RSB) is not set here yet:
+    /// the PMIC step goes before <see cref="BringUpDramController"/> once it is written (issue 7).
     /// </summary>
-    public static bool BringUpDram(out AddressRange dram)
-    {
-        dram = default;
-        StatusLine<Board>.Fail("DRAM: the A64 bring-up (AXP803 rails over RSB, then PLL_DDR0 and the controller) is not written yet (issue 7); halting");
-        ConsoleText<Board>.WriteLine();
-        return false;
-    }
+    public static bool BringUpDram(out AddressRange dram) => BringUpDramController(out dram);
 
     public static bool TryOpenSdCard(out SmhcSdCard<DirectMmio, GenericTimerClock, UncachedDma> card)
     {
