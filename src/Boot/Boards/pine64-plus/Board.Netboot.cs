@@ -41,7 +41,7 @@ internal partial struct Board
     /// </summary>
     private static ulong ConfiguredDramBytes()
     {
-        var controller = new DramController<DirectMmio, GenericTimerClock, H3DramClock<DirectMmio, GenericTimerClock>>(
+        var controller = new DramController<DirectMmio, GenericTimerClock, A64DramClock<DirectMmio, GenericTimerClock>>(
             A64<DirectMmio>.Dramcom, A64<DirectMmio>.Dramctl0, A64<DirectMmio>.Sysctl);
         ulong size = controller.ConfiguredSizeBytes();
         return size < BoardFile.Memory.Dram.Size ? size : BoardFile.Memory.Dram.Size;
