@@ -75,8 +75,7 @@ public static class RsbTransport<TBus, TClock>
     public static RsbStatus SwitchToRsbMode()
     {
         var rsb = A64<TBus>.RRsb;
-        var pmicMode = new Axp803<NoTransport>().PmicMode;
-        rsb.RsbDmcr.Write(Rsb.RsbDmcr.Zero.WithDeviceStart(true).WithModeRegAddr(pmicMode.Address)
+        rsb.RsbDmcr.Write(Rsb.RsbDmcr.Zero.WithDeviceStart(true).WithModeRegAddr(Axp803.PmicMode.Address)
             .WithModeData((uint)Axp803.PmicMode.ModeValue.Rsb));
         long deadline = Deadline();
         while (rsb.RsbDmcr.Read().DeviceStart)
@@ -189,14 +188,4 @@ public static class RsbTransport<TBus, TClock>
     private static long Deadline() => TClock.Milliseconds + TimeoutMilliseconds;
 
     private static bool Expired(long deadline) => TClock.Milliseconds > deadline;
-
-    /// <summary>Only to name the AXP's register addresses from hardware/axp803.yaml; never called.</summary>
-    private struct NoTransport : IRegisterTransport8
-    {
-        public static byte Read8(byte register) => 0;
-
-        public static void Write8(byte register, byte value)
-        {
-        }
-    }
 }

@@ -215,7 +215,7 @@ public sealed class Axp803RegulatorsTests
         {
             var rail = Enum.Parse<Axp803Rail>(name, ignoreCase: true);
             Assert.Equal(Axp803Status.Ok, Pmic.SetVoltage(rail, target, new RailLimits(min, max)));
-            var layout = Pmic.Layout(rail);
+            var layout = Axp803RailLayout.Of(rail);
             Assert.Equal(Axp803Status.Ok, layout.Encode(min, out _));
             Assert.Equal(Axp803Status.Ok, layout.Encode(max, out _));
         }
