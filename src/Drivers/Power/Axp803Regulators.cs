@@ -5,7 +5,7 @@ namespace Unikernel.Drivers.Power;
 /// <summary>
 /// The AXP803's regulators over any checked transport (RSB on the Pine64+): chip ID, voltages
 /// (exact steps only, within the board's safe range), enable and disable, read-back. Registers and
-/// bits come from hardware/axp803.yaml; the voltage steps are the table below.
+/// bits come from hardware/axp803.yaml; the voltage steps from <see cref="Axp803RailLayout"/>.
 /// </summary>
 public static class Axp803Regulators<TTransport>
     where TTransport : ICheckedRegisterTransport8
