@@ -112,9 +112,87 @@ namespace Unikernel.Registers
                 w.Append($"        public const string Bus = \"{Escape(Scalar(pmic, "bus") ?? "")}\";\n");
                 w.Append($"        public const int Address = 0x{Number(pmic, "address"):X};\n    }}\n");
             }
+            if (Child(root, "power") is YamlNode powerNode)
+                AppendPower(w, path, powerNode, diagnostics);
             w.Append("}\n");
             return (w.ToString(), diagnostics);
         }
+
+        private static readonly string[] PowerKeys = { "consumer", "min-mv", "max-mv", "target-mv" };
+
+        /// <summary>
+        /// The power section: one class per PMIC rail with what it feeds and the millivolts it may
+        /// be set to (Rail, Consumer, MinMillivolts, MaxMillivolts, TargetMillivolts). Unknown or
+        /// missing keys and a range that does not hold (min &lt;= target &lt;= max) are diagnostics.
+        /// </summary>
+        private static void AppendPower(StringBuilder w, string path, YamlNode node, List<RegisterDiagnostic> diagnostics)
+        {
+            if (!(node is YamlMappingNode power))
+            {
+                diagnostics.Add(At(node, path, RegisterDiagnostic.InvalidValue, "power must be a mapping of rail names to { consumer, min-mv, max-mv, target-mv }"));
+                return;
+            }
+            w.Append("\n    /// <summary>The PMIC's rails on this board: what each feeds and the range, in millivolts, it may be set to.</summary>\n    public static class Power\n    {\n");
+            bool first = true;
+            foreach (var pair in power.Children)
+            {
+                string rail = ((YamlScalarNode)pair.Key).Value ?? "";
+                if (!(pair.Value is YamlMappingNode entry))
+                {
+                    diagnostics.Add(At(pair.Value, path, RegisterDiagnostic.InvalidValue, $"rail '{rail}' must be {{ consumer, min-mv, max-mv, target-mv }}"));
+                    continue;
+                }
+                bool valid = true;
+                foreach (var key in entry.Children.Keys)
+                {
+                    string name = ((YamlScalarNode)key).Value ?? "";
+                    if (!PowerKeys.Contains(name))
+                    {
+                        diagnostics.Add(At(key, path, RegisterDiagnostic.UnknownKey, $"unknown key '{name}' in rail '{rail}'; expected one of: {string.Join(", ", PowerKeys)}"));
+                        valid = false;
+                    }
+                }
+                var millivolts = new ulong[3];
+                for (int i = 0; i < 3; i++)
+                {
+                    string key = PowerKeys[i + 1];
+                    var value = Child(entry, key);
+                    ulong? number = value == null ? null : YamlMapReader.Number(value);
+                    if (value == null)
+                        diagnostics.Add(At(pair.Key, path, RegisterDiagnostic.MissingKey, $"rail '{rail}' needs '{key}' (millivolts)"));
+                    else if (number == null || number > 10000)
+                        diagnostics.Add(At(value, path, RegisterDiagnostic.InvalidValue, $"'{key}' of rail '{rail}' must be a number of millivolts up to 10000"));
+                    valid &= number != null && number <= 10000;
+                    millivolts[i] = number ?? 0;
+                }
+                if (Scalar(entry, "consumer") == null)
+                {
+                    diagnostics.Add(At(pair.Key, path, RegisterDiagnostic.MissingKey, $"rail '{rail}' needs 'consumer' (what it feeds)"));
+                    valid = false;
+                }
+                if (valid && !(millivolts[0] <= millivolts[2] && millivolts[2] <= millivolts[1]))
+                {
+                    diagnostics.Add(At(pair.Key, path, RegisterDiagnostic.InvalidValue, $"rail '{rail}' needs min-mv <= target-mv <= max-mv"));
+                    valid = false;
+                }
+                if (!valid)
+                    continue;
+                if (!first)
+                    w.Append("\n");
+                first = false;
+                w.Append($"        /// <summary>{Xml(rail)}: {Xml(Scalar(entry, "consumer") ?? "")}</summary>\n");
+                w.Append($"        public static class {Naming.Pascal(rail)}\n        {{\n");
+                w.Append($"            public const string Rail = \"{Escape(rail)}\";\n");
+                w.Append($"            public const string Consumer = \"{Escape(Scalar(entry, "consumer") ?? "")}\";\n");
+                w.Append($"            public const int MinMillivolts = {millivolts[0]};\n");
+                w.Append($"            public const int MaxMillivolts = {millivolts[1]};\n");
+                w.Append($"            public const int TargetMillivolts = {millivolts[2]};\n        }}\n");
+            }
+            w.Append("    }\n");
+        }
+
+        private static RegisterDiagnostic At(YamlNode node, string path, string id, string message) =>
+            new RegisterDiagnostic(id, message, path, (int)node.Start.Line, (int)node.Start.Column, (int)node.Start.Index, 1);
 
         /// <summary>LoadAddress and LoadLimit of a layout's load slice: its region's base plus offset, and its limit.</summary>
         private static void AppendLayout(StringBuilder w, YamlMappingNode layout, YamlMappingNode? memory)

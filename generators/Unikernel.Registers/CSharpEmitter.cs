@@ -286,6 +286,14 @@ namespace Unikernel.Registers
             w.Line();
             w.Line($"/// <summary>All bits zero (what <c>Write</c> starts from is <see cref=\"Reset\"/>).</summary>");
             w.Line($"public static {name} Zero {{ {Inline} get => new {name}(0); }}");
+            bool serial = block.Kind == BlockKind.Serial;
+            if (serial)
+            {
+                // Constants, so a driver can keep compact tables of a device's registers (RVA data, no code).
+                w.Line();
+                w.Line("/// <summary>The register's address on the device.</summary>");
+                w.Line($"public const byte Address = 0x{register.Offset:X};");
+            }
             foreach (var field in register.Fields)
             {
                 w.Line();
@@ -312,6 +320,12 @@ namespace Unikernel.Registers
                     : $"({type})((Raw >> {field.Lsb}) & {fieldMax})";
                 string member = FieldMember(register, field, name);
                 w.Line($"public {type} {member} {{ {Inline} get => {getter}; }}");
+                if (serial)
+                {
+                    w.Line();
+                    w.Line($"/// <summary>The bits of {field.Name}.</summary>");
+                    w.Line($"public const {raw} {member}Mask = {Hex(field.Mask, raw)};");
+                }
                 if (!AccessNames.CanWrite(field.Access) || field.Access == Access.WriteOneToClear)
                     continue;
                 w.Line();

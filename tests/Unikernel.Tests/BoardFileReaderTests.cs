@@ -173,4 +173,25 @@ public class BoardFileReaderTests
         Assert.Contains("no board named 'pine64'", error.Message);
         Assert.Contains("pine64-plus", error.Message);
     }
+
+    [Fact]
+    public void Reads_a_power_section()
+    {
+        var board = Parse(Valid + "\npower:\n  DCDC5: { consumer: vcc-dram, min-mv: 1500, max-mv: 1500, target-mv: 1500 }\n");
+        Assert.Equal("test-board", board.Name);
+    }
+
+    [Fact]
+    public void Reports_an_unknown_key_in_a_power_rail()
+    {
+        var error = Fails(Valid + "\npower:\n  DCDC5: { consumer: vcc-dram, min-mv: 1500, max-mv: 1500, target-mv: 1500, volt: 1 }\n");
+        Assert.Contains("volt", error.Message);
+    }
+
+    [Fact]
+    public void Reports_a_power_target_outside_its_range()
+    {
+        var error = Fails(Valid + "\npower:\n  DCDC2: { consumer: cpu, min-mv: 1040, max-mv: 1300, target-mv: 1400 }\n");
+        Assert.Contains("min-mv <= target-mv <= max-mv", error.Message);
+    }
 }

@@ -11,7 +11,7 @@ namespace Unikernel.Tool.Boards;
 /// </summary>
 public static class BoardFileReader
 {
-    private static readonly string[] TopLevelKeys = ["name", "description", "soc", "cpu", "arch", "memory", "console", "timer", "ethernet", "pmic", "image", "second-stage", "kernel", "emulator"];
+    private static readonly string[] TopLevelKeys = ["name", "description", "soc", "cpu", "arch", "memory", "console", "timer", "ethernet", "pmic", "power", "image", "second-stage", "kernel", "emulator"];
     private static readonly string[] ImageKeys = ["entry", "format", "load", "ram", "heap", "stack", "aarch32-switch"];
     private static readonly string[] EmulatorKeys = ["command", "machine", "options", "boot"];
 
@@ -84,6 +84,22 @@ public static class BoardFileReader
         {
             reader.RejectUnknownKeys(pmic, ["device", "bus", "address"]);
             reader.RequiredNumber(pmic, "address");
+        }
+        if (reader.Child(root, "power") is YamlNode powerNode)
+        {
+            // Read by the register generator (Pine64Plus.Power.*); checked here for shape.
+            if (powerNode is not YamlMappingNode power)
+                throw reader.Error(powerNode, "power must map rail names to { consumer, min-mv, max-mv, target-mv }");
+            foreach (var rail in power.Children)
+            {
+                if (rail.Value is not YamlMappingNode entry)
+                    throw reader.Error(rail.Value, $"rail '{rail.Key}' must be {{ consumer, min-mv, max-mv, target-mv }}");
+                reader.RejectUnknownKeys(entry, ["consumer", "min-mv", "max-mv", "target-mv"]);
+                reader.RequiredString(entry, "consumer");
+                ulong min = reader.RequiredNumber(entry, "min-mv"), max = reader.RequiredNumber(entry, "max-mv"), target = reader.RequiredNumber(entry, "target-mv");
+                if (!(min <= target && target <= max))
+                    throw reader.Error(rail.Key, $"rail '{rail.Key}' needs min-mv <= target-mv <= max-mv (millivolts)");
+            }
         }
         var image = reader.RequiredMapping(root, "image");
         reader.RejectUnknownKeys(image, ImageKeys);
