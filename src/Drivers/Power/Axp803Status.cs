@@ -28,18 +28,18 @@ public static class Axp803StatusText
 {
     public static Axp803Status FromBus(RsbStatus status) => (Axp803Status)status;
 
-    public static string Describe(Axp803Status status) => status switch
+    public static ReadOnlySpan<byte> Describe(Axp803Status status) => status switch
     {
-        Axp803Status.Ok => "ok",
-        Axp803Status.BusNack => "no acknowledge on the RSB",
-        Axp803Status.BusError => "RSB bus error",
-        Axp803Status.BusTimeout => "the RSB did not answer in time",
-        Axp803Status.BusLoadBusy => "the RSB controller was busy",
-        Axp803Status.WrongChipId => "not an AXP803 (chip ID)",
-        Axp803Status.OutsideSafeRange => "voltage outside the rail's safe range on this board",
-        Axp803Status.OutsideRailRange => "voltage the rail cannot produce",
-        Axp803Status.NotOnStep => "voltage not on one of the rail's steps",
-        Axp803Status.NoVoltageControl => "the rail is a switch without a voltage setting",
-        _ => "unknown status",
+        Axp803Status.Ok => "ok"u8,
+        Axp803Status.BusNack => "no acknowledge on the RSB"u8,
+        Axp803Status.BusError => "RSB bus error"u8,
+        Axp803Status.BusTimeout => "the RSB did not answer in time"u8,
+        Axp803Status.BusLoadBusy => "the RSB controller was busy"u8,
+        Axp803Status.WrongChipId => "not an AXP803 (chip ID)"u8,
+        Axp803Status.OutsideSafeRange => "voltage outside the rail's safe range on this board"u8,
+        Axp803Status.OutsideRailRange => "voltage the rail cannot produce"u8,
+        Axp803Status.NotOnStep => "voltage not on one of the rail's steps"u8,
+        Axp803Status.NoVoltageControl => "the rail is a switch without a voltage setting"u8,
+        _ => "unknown status"u8,
     };
 }

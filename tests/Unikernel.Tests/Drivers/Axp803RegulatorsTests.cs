@@ -130,7 +130,7 @@ public sealed class Axp803RegulatorsTests
         Assert.Equal(Axp803Status.OutsideSafeRange, Pmic.SetVoltage(Axp803Rail.Dcdc5, 1840, dram));
         Assert.Equal(Axp803Status.OutsideSafeRange, Pmic.SetVoltage(Axp803Rail.Dcdc5, 1200, dram));
         Assert.Empty(RsbBus.Transfers);
-        Assert.Equal("voltage outside the rail's safe range on this board", Axp803StatusText.Describe(Axp803Status.OutsideSafeRange));
+        Assert.Equal("voltage outside the rail's safe range on this board", System.Text.Encoding.UTF8.GetString(Axp803StatusText.Describe(Axp803Status.OutsideSafeRange)));
         var cpu = new RailLimits(Pine64Plus.Power.Dcdc2.MinMillivolts, Pine64Plus.Power.Dcdc2.MaxMillivolts);
         Assert.Equal(Axp803Status.OutsideSafeRange, Pmic.SetVoltage(Axp803Rail.Dcdc2, 1320, cpu));
         Assert.Equal(Axp803Status.Ok, Pmic.SetVoltage(Axp803Rail.Dcdc2, 1300, cpu));
