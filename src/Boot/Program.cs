@@ -55,6 +55,7 @@ internal static class Program
 
         while (true)
         {
+            Board.Service();
             runner.Step<GenericTimerClock>();
             while (stack.TryTakeEvent(out var change))
                 Report(change);

@@ -79,4 +79,32 @@ public class Pine64ImageTests(ImageFixture images)
         var arguments = option == "-d" ? new[] { "-d", file } : new[] { "-d", option, file };
         return ExternalProcess.Run("disassembling", "llvm-objdump", arguments).Output;
     }
+
+    /// <summary>
+    /// The full init sequence is linked in (ilc drops whatever is not called, so a step missing
+    /// from the board code is missing here): the first stage's PMIC, DRAM, SD card and checked
+    /// second-stage load; the second stage's SoC steps, Ethernet and the netboot service.
+    /// </summary>
+    [Theory]
+    [InlineData("first", "Pine64PlusPmic_2<", "__BringUp")]
+    [InlineData("first", "DramController_3<", "A64DramClock_2<", "__Initialize")]
+    [InlineData("first", "SmhcSdCard_3<", "__Initialize")]
+    [InlineData("first", "SecondStage__Load")]
+    [InlineData("first", "Sha256__ProcessBlocks")]
+    [InlineData("second", "CpuFrequency_3<", "Pine64PlusCpuSupply_2<", "__SetOperatingPoint")]
+    [InlineData("second", "A64ThermalSensor_2<", "__ReadMillicelsius")]
+    [InlineData("second", "Sun6iRtc_2<", "__Read")]
+    [InlineData("second", "Sun6iWatchdog_2<", "__Arm")]
+    [InlineData("second", "Sun6iWatchdog_2<", "__Feed")]
+    [InlineData("second", "EmacClocks__EnableA64Rgmii")]
+    [InlineData("second", "RgmiiPins_1<", "__ConfigureA64")]
+    [InlineData("second", "EmacDriver_3<", "__Start")]
+    [InlineData("second", "NetbootService_1<", "__Step")]
+    [InlineData("second", "Mmu__Enable")]
+    public void Each_init_step_is_linked_in(string stage, params string[] parts)
+    {
+        string elf = stage == "first" ? Image.Elf : Image.SecondStage!.Elf;
+        var symbols = ExternalProcess.Run("listing symbols", "llvm-nm", ["--defined-only", elf]).Output.Split('\n');
+        Assert.Contains(symbols, line => parts.All(part => line.Contains(part, StringComparison.Ordinal)));
+    }
 }

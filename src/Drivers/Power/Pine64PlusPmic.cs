@@ -17,17 +17,27 @@ public static class Pine64PlusPmic<TBus, TClock>
 {
     public static Axp803Status BringUp()
     {
-        var bus = RsbTransport<TBus, TClock>.Initialize();
-        if (bus == RsbStatus.Ok)
-            bus = RsbTransport<TBus, TClock>.SetRuntimeAddress((ushort)Pine64Plus.Pmic.Address, RsbAddresses.RuntimeAddressFor(Pine64Plus.Pmic.Address));
-        if (bus != RsbStatus.Ok)
-            return Axp803StatusText.FromBus(bus);
-        var status = Axp803Regulators<RsbPmicTransport<TBus, TClock>>.CheckChipId(out _);
+        var status = Connect();
         if (status == Axp803Status.Ok)
             status = Axp803Regulators<RsbPmicTransport<TBus, TClock>>.SetAndEnable(Axp803Rail.Dcdc5, Pine64Plus.Power.Dcdc5.TargetMillivolts,
                 new RailLimits(Pine64Plus.Power.Dcdc5.MinMillivolts, Pine64Plus.Power.Dcdc5.MaxMillivolts));
         if (status == Axp803Status.Ok)
             status = Axp803Regulators<RsbPmicTransport<TBus, TClock>>.Enable(Axp803Rail.Dc1sw);
         return status;
+    }
+
+    /// <summary>
+    /// RSB up, the AXP803 switched to RSB mode and given its run-time address, its chip ID checked.
+    /// The second stage calls this again (the switch and address are idempotent, as Linux's probe
+    /// redoes them after U-Boot's SPL) before it talks to the PMIC.
+    /// </summary>
+    public static Axp803Status Connect()
+    {
+        var bus = RsbTransport<TBus, TClock>.Initialize();
+        if (bus == RsbStatus.Ok)
+            bus = RsbTransport<TBus, TClock>.SetRuntimeAddress((ushort)Pine64Plus.Pmic.Address, RsbAddresses.RuntimeAddressFor(Pine64Plus.Pmic.Address));
+        if (bus != RsbStatus.Ok)
+            return Axp803StatusText.FromBus(bus);
+        return Axp803Regulators<RsbPmicTransport<TBus, TClock>>.CheckChipId(out _);
     }
 }

@@ -95,6 +95,11 @@ internal partial struct Board : IConsole
         return mac;
     }
 
+    /// <summary>The main loop's periodic duty: none here (QEMU 7.2's H3 has no watchdog model to feed).</summary>
+    public static void Service()
+    {
+    }
+
     /// <summary>Quiesces the Ethernet DMA, writes the caches back and turns the MMU off (Linux's boot protocol), and jumps to a loaded kernel.</summary>
     public static void StartKernel(nuint load, nuint length, nuint entry)
     {

@@ -5,6 +5,7 @@ using Unikernel.Drivers.Dram;
 using Unikernel.Drivers.Ethernet;
 using Unikernel.Drivers.Memory;
 using Unikernel.Drivers.Time;
+using Unikernel.Drivers.Watchdog;
 using Unikernel.Hardware;
 using Unikernel.Net.Wire;
 using BoardFile = Unikernel.Hardware.Boards.Pine64Plus;
@@ -27,8 +28,8 @@ internal partial struct Board
         ConsoleText<Board>.WriteDecimal(size >> 20);
         ConsoleText<Board>.WriteLine(" MiB (as the first stage configured it)");
         EnableMmu(size);
-        // Still to add here: the AXP803's DC1SW rail on (it powers the RTL8211E PHY), which
-        // BoardNetwork.TryStart needs.
+        // The PHY's rail (AXP803 DC1SW) is on since the first stage (Pine64PlusPmic.BringUp).
+        BringUpSoc();
         return true;
     }
 
@@ -99,6 +100,8 @@ internal partial struct Board
     /// <summary>Quiesces the Ethernet DMA, writes the caches back and turns the MMU off (Linux's boot protocol), and jumps to a loaded kernel.</summary>
     public static void StartKernel(nuint load, nuint length, nuint entry)
     {
+        // The kernel owns the watchdog from here (Linux's sunxi_wdt starts it disarmed too).
+        Sun6iWatchdog<DirectMmio, GenericTimerClock>.Disarm(A64<DirectMmio>.Timer);
         BoardNetwork.Stop();
         Mmu.DisableAndClean();
         ConsoleText<Board>.Write("netboot: starting the kernel at 0x");

@@ -21,26 +21,20 @@ internal struct BoardNetwork : INetworkDevice
     private const int TransmitDescriptors = 32;
     private const long LinkTimeoutMilliseconds = 5000;
 
-    /// <summary>
-    /// The RTL8211E needs about 30 ms after its supply comes up, and some more to initialise, before
-    /// it answers on MDIO; Linux waits 100 ms (sun50i-a64-pine64.dts, reg_dc1sw
-    /// regulator-enable-ramp-delay = 100000 us, "100ms should be plenty").
-    /// </summary>
-    private const long PhyPowerUpMicroseconds = 100_000;
-
     private static EmacDriver<DirectMmio, GenericTimerClock, UncachedDma>? s_emac;
 
     /// <summary>
     /// Brings the Ethernet up: system controller (RGMII, the board's delays), the EMAC's clock and
     /// reset, the RGMII pins, then the EMAC and PHY (gigabit auto-negotiation), and waits for the
-    /// link. The AXP803's DC1SW rail, which powers the PHY, must already be on: the call that
-    /// switches it on through the PMIC belongs in Board.BringUp (not there yet: the AXP803 driver
-    /// is being written). Without it the PHY never answers and Start reports the PHY reset timeout.
+    /// link. The AXP803's DC1SW rail, which powers the PHY, is on since the first stage
+    /// (Pine64PlusPmic.BringUp); without it the PHY never answers and Start reports the PHY reset timeout.
     /// </summary>
     public static bool TryStart(out MacAddress mac)
     {
         mac = default;
-        GenericTimer.Delay(PhyPowerUpMicroseconds);
+        // No wait for the PHY's power-up here: Linux gives DC1SW 100 ms (sun50i-a64-pine64.dts,
+        // regulator-enable-ramp-delay) before the RTL8211E answers on MDIO, and the first stage
+        // switched it on long before (DRAM training and the SD card read come in between).
         if (!EmacClocks.EnableA64Rgmii(A64<DirectMmio>.Ccu, A64<DirectMmio>.Sysctl, BoardFile.Ethernet.TxDelayPs, BoardFile.Ethernet.RxDelayPs))
         {
             StatusLine<Board>.Fail("Ethernet: the board's RGMII delays do not fit EMAC_CLK");

@@ -12,6 +12,11 @@ internal partial struct Board
         BoardWithoutEthernet.BringUp(BoardFile.Memory.Ram.Base, BoardFile.Memory.Ram.Size, out memory);
 
     public static void StartKernel(nuint load, nuint length, nuint entry) => LoadedProgram.Jump(entry);
+
+    /// <summary>The main loop's periodic duty: none on this board.</summary>
+    public static void Service()
+    {
+    }
 }
 
 /// <summary>No Ethernet driver on this board yet: the netboot program says so and stops.</summary>
