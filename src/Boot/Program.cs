@@ -23,10 +23,11 @@ internal static class Program
     {
         Board.Initialize();
         Banner.Print();
-        if (!Board.BringUp(out AddressRange dram))
+        if (!Board.BringUp(out AddressRange dram) || !BoardNetwork.TryStart(out MacAddress mac))
+        {
+            Board.AfterFatalError();
             return;
-        if (!BoardNetwork.TryStart(out MacAddress mac))
-            return;
+        }
 
         var configuration = NetworkConfiguration.Default;
         configuration.Dhcp = true;

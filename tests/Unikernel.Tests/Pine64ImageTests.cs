@@ -96,6 +96,7 @@ public class Pine64ImageTests(ImageFixture images)
     [InlineData("second", "Sun6iRtc_2<", "__Read")]
     [InlineData("second", "Sun6iWatchdog_2<", "__Arm")]
     [InlineData("second", "Sun6iWatchdog_2<", "__Feed")]
+    [InlineData("second", "Sun6iWatchdog_2<", "__Reboot")]
     [InlineData("second", "EmacClocks__EnableA64Rgmii")]
     [InlineData("second", "RgmiiPins_1<", "__ConfigureA64")]
     [InlineData("second", "EmacDriver_3<", "__Start")]

@@ -100,6 +100,11 @@ internal partial struct Board : IConsole
     {
     }
 
+    /// <summary>After a failed bring-up step (its status line printed): halt, so the line stays on the console.</summary>
+    public static void AfterFatalError()
+    {
+    }
+
     /// <summary>Quiesces the Ethernet DMA, writes the caches back and turns the MMU off (Linux's boot protocol), and jumps to a loaded kernel.</summary>
     public static void StartKernel(nuint load, nuint length, nuint entry)
     {

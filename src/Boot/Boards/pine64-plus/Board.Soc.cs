@@ -135,6 +135,25 @@ internal partial struct Board
         Write(digits);
     }
 
+    /// <summary>How long the failure stays on the console before the board reboots to try again.</summary>
+    private const long RetryDelayMicroseconds = 10_000_000;
+
+    /// <summary>
+    /// After a failed step (its status line printed; most often no Ethernet link: a cable plugged
+    /// in later is found on the next boot): reboot through the watchdog after a pause.
+    /// </summary>
+    public static void AfterFatalError()
+    {
+        Write("rebooting in 10 s to try again (watchdog)"u8);
+        ConsoleText<Board>.WriteLine();
+        GenericTimer.Delay(RetryDelayMicroseconds);
+        if (Sun6iWatchdog<DirectMmio, GenericTimerClock>.Reboot(A64<DirectMmio>.Timer) != WatchdogStatus.Ok)
+        {
+            StatusLine<Board>.Fail("watchdog: the board did not reset; halting"u8);
+            ConsoleText<Board>.WriteLine();
+        }
+    }
+
     /// <summary>The main loop's duty: feed the watchdog (armed in <see cref="BringUpSoc"/>).</summary>
     public static void Service() => Sun6iWatchdog<DirectMmio, GenericTimerClock>.Feed(A64<DirectMmio>.Timer);
 }

@@ -17,6 +17,11 @@ internal partial struct Board
     public static void Service()
     {
     }
+
+    /// <summary>After a failed bring-up step (its status line printed): halt, so the line stays on the console.</summary>
+    public static void AfterFatalError()
+    {
+    }
 }
 
 /// <summary>No Ethernet driver on this board yet: the netboot program says so and stops.</summary>
