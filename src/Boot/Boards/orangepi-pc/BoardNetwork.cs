@@ -17,55 +17,16 @@ namespace Unikernel.Boot;
 /// </summary>
 internal struct BoardNetwork : INetworkDevice
 {
-    private const int ReceiveDescriptors = 64;
-    private const int TransmitDescriptors = 32;
-    private const long LinkTimeoutMilliseconds = 5000;
-
-    private static EmacDriver<DirectMmio, GenericTimerClock, UncachedDma>? s_emac;
-
     public static bool TryStart(out MacAddress mac)
     {
         EmacClocks.EnableH3InternalPhy(H3<DirectMmio>.Ccu, H3<DirectMmio>.Sysctl, BoardFile.Ethernet.PhyAddress);
-        mac = Board.MacAddress();
-
-        nuint length = EmacRingMemory.RequiredLength(ReceiveDescriptors, TransmitDescriptors);
-        // In the uncached DMA section (Board.DmaRegion): no cache maintenance needed, none can go wrong.
-        nuint address = Board.DmaRegion;
-        var emac = new EmacDriver<DirectMmio, GenericTimerClock, UncachedDma>(
-            H3<DirectMmio>.Emac, new EmacRingMemory(address, length, ReceiveDescriptors, TransmitDescriptors), BoardFile.Ethernet.PhyAddress, gigabit: false);
-        s_emac = emac;
-
-        // The groups NDP needs before anything else: all-nodes, and the solicited-node group of our
-        // interface identifier (link-local and SLAAC addresses share it).
-        Span<MacAddress> groups = stackalloc MacAddress[2];
-        groups[0] = MacAddress.FromIpv6Multicast(Ipv6Address.AllNodes);
-        groups[1] = MacAddress.FromIpv6Multicast(NetworkInterface.LinkLocalFromMac(mac).SolicitedNode);
-        EmacStatus status = emac.Start(mac, groups);
-        if (status != EmacStatus.Ok)
-        {
-            StatusLine<Board>.Fail("Ethernet: ");
-            ConsoleText<Board>.WriteLine(EmacStatusText.Describe(status));
-            return false;
-        }
-        status = emac.WaitForLink(LinkTimeoutMilliseconds);
-        while (status != EmacStatus.Ok)
-        {
-            StatusLine<Board>.Fail("Ethernet: no link within 5 s; still waiting (is the cable in?)");
-            ConsoleText<Board>.WriteLine();
-            status = emac.WaitForLink(LinkTimeoutMilliseconds);
-        }
-        StatusLine<Board>.Ok("Ethernet ");
-        ConsoleText<Board>.Write(mac);
-        ConsoleText<Board>.Write(", link ");
-        ConsoleText<Board>.WriteDecimal((ulong)emac.Link.SpeedMbps);
-        ConsoleText<Board>.WriteLine(emac.Link.FullDuplex ? " Mbit/s full duplex" : " Mbit/s half duplex");
-        return true;
+        return BoardEmac.TryStart(H3<DirectMmio>.Emac, H3<DirectMmio>.Sid, BoardFile.Ethernet.PhyAddress, gigabit: false, Board.DmaRegion, out mac);
     }
 
     /// <summary>Stops the EMAC's DMA before a kernel takes the memory its rings are in.</summary>
-    public static void Stop() => s_emac?.Stop();
+    public static void Stop() => BoardEmac.Driver?.Stop();
 
-    public int Receive(Span<byte> frame) => s_emac!.Receive(frame);
+    public int Receive(Span<byte> frame) => BoardEmac.Driver!.Receive(frame);
 
-    public bool Send(ReadOnlySpan<byte> frame) => s_emac!.Send(frame);
+    public bool Send(ReadOnlySpan<byte> frame) => BoardEmac.Driver!.Send(frame);
 }

@@ -80,23 +80,6 @@ internal partial struct Board
         ConsoleText<Board>.WriteLine(" (running with caches off)");
     }
 
-    /// <summary>The board's MAC address: from the SID's chip ID by U-Boot's rule, so it is stable per board and locally administered.</summary>
-    public static MacAddress MacAddress()
-    {
-        Span<uint> chipId = stackalloc uint[4];
-        MacAddress mac = SidMacAddress.TryReadChipId<DirectMmio, GenericTimerClock>(A64<DirectMmio>.Sid, chipId)
-            ? SidMacAddress.FromChipId(chipId)
-            : Net.Wire.MacAddress.Zero;
-        if (mac == Net.Wire.MacAddress.Zero)
-        {
-            // No usable chip ID: a locally administered address from the counter, different each boot.
-            StatusLine<Board>.Fail("SID: no chip ID to derive the MAC address from; using a random one");
-            ConsoleText<Board>.WriteLine();
-            mac = new MacAddress(0x02_00_00_00_00_00UL | (GenericTimer.Counter & 0xFF_FFFF_FFFF));
-        }
-        return mac;
-    }
-
     /// <summary>Quiesces the Ethernet DMA, writes the caches back and turns the MMU off (Linux's boot protocol), and jumps to a loaded kernel.</summary>
     public static void StartKernel(nuint load, nuint length, nuint entry)
     {

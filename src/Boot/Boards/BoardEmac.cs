@@ -1,0 +1,80 @@
+using Unikernel.Drivers.Bus;
+using Unikernel.Drivers.Console;
+using Unikernel.Drivers.Dma;
+using Unikernel.Drivers.Ethernet;
+using Unikernel.Drivers.Time;
+using Unikernel.Hardware;
+using Unikernel.Net;
+using Unikernel.Net.Wire;
+
+namespace Unikernel.Boot;
+
+/// <summary>
+/// The sun8i EMAC as the network device of the Allwinner boards (the H3's and the A64's are the
+/// same block), once the board has set its clocks, PHY interface and pins: the MAC address from
+/// the SID, the rings in the board's uncached DMA region, the NDP groups in the filter, the link
+/// awaited. Polled.
+/// </summary>
+internal static class BoardEmac
+{
+    private const int ReceiveDescriptors = 64;
+    private const int TransmitDescriptors = 32;
+    private const long LinkTimeoutMilliseconds = 5000;
+
+    public static EmacDriver<DirectMmio, GenericTimerClock, UncachedDma>? Driver { get; private set; }
+
+    /// <param name="dmaRegion">Where the rings go: the board's uncached DMA region (Board.DmaRegion).</param>
+    public static bool TryStart(EmacSun8i<DirectMmio> registers, Sid<DirectMmio> sid, uint phyAddress, bool gigabit, nuint dmaRegion, out MacAddress mac)
+    {
+        mac = MacFromSid(sid);
+        nuint length = EmacRingMemory.RequiredLength(ReceiveDescriptors, TransmitDescriptors);
+        // In the uncached DMA region: no cache maintenance needed, none can go wrong.
+        var emac = new EmacDriver<DirectMmio, GenericTimerClock, UncachedDma>(
+            registers, new EmacRingMemory(dmaRegion, length, ReceiveDescriptors, TransmitDescriptors), phyAddress, gigabit);
+        Driver = emac;
+
+        // The groups NDP needs before anything else: all-nodes, and the solicited-node group of our
+        // interface identifier (link-local and SLAAC addresses share it).
+        Span<MacAddress> groups = stackalloc MacAddress[2];
+        groups[0] = MacAddress.FromIpv6Multicast(Ipv6Address.AllNodes);
+        groups[1] = MacAddress.FromIpv6Multicast(NetworkInterface.LinkLocalFromMac(mac).SolicitedNode);
+        EmacStatus status = emac.Start(mac, groups);
+        if (status != EmacStatus.Ok)
+        {
+            StatusLine<Board>.Fail("Ethernet: ");
+            ConsoleText<Board>.WriteLine(EmacStatusText.Describe(status));
+            return false;
+        }
+        status = emac.WaitForLink(LinkTimeoutMilliseconds);
+        while (status != EmacStatus.Ok)
+        {
+            StatusLine<Board>.Fail("Ethernet: no link within 5 s; still waiting (is the cable in?)");
+            ConsoleText<Board>.WriteLine();
+            Board.Service();   // waiting on purpose: the watchdog guard must not take it for a hang
+            status = emac.WaitForLink(LinkTimeoutMilliseconds);
+        }
+        StatusLine<Board>.Ok("Ethernet ");
+        ConsoleText<Board>.Write(mac);
+        ConsoleText<Board>.Write(", link ");
+        ConsoleText<Board>.WriteDecimal((ulong)emac.Link.SpeedMbps);
+        ConsoleText<Board>.WriteLine(emac.Link.FullDuplex ? " Mbit/s full duplex" : " Mbit/s half duplex");
+        return true;
+    }
+
+    /// <summary>The board's MAC address: from the SID's chip ID by U-Boot's rule, so it is stable per board and locally administered.</summary>
+    private static MacAddress MacFromSid(Sid<DirectMmio> sid)
+    {
+        Span<uint> chipId = stackalloc uint[4];
+        MacAddress mac = SidMacAddress.TryReadChipId<DirectMmio, GenericTimerClock>(sid, chipId)
+            ? SidMacAddress.FromChipId(chipId)
+            : MacAddress.Zero;
+        if (mac == MacAddress.Zero)
+        {
+            // No usable chip ID: a locally administered address from the counter, different each boot.
+            StatusLine<Board>.Fail("SID: no chip ID to derive the MAC address from; using a random one");
+            ConsoleText<Board>.WriteLine();
+            mac = new MacAddress(0x02_00_00_00_00_00UL | (GenericTimer.Counter & 0xFF_FFFF_FFFF));
+        }
+        return mac;
+    }
+}
