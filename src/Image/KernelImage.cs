@@ -122,7 +122,7 @@ public readonly ref struct KernelImage
     public static KernelImage Emit(Span<byte> buffer, ulong loadAddress, ulong entryPoint, uint payloadLength, ReadOnlySpan<byte> payloadSha256)
     {
         if (buffer.Length < FixedHeaderLength || payloadSha256.Length != Sha256Length)
-            Kernel.Panic("KernelImage.Emit: buffer too short or hash not 32 bytes");
+            Kernel.Panic("KernelImage.Emit: buffer too short or hash not 32 bytes"u8);
         var image = new KernelImage(buffer.Slice(0, FixedHeaderLength));
         BinaryPrimitives.WriteUInt64LittleEndian(buffer, Magic);
         BinaryPrimitives.WriteUInt16LittleEndian(buffer.Slice(VersionOffset), Version);
@@ -141,7 +141,7 @@ public readonly ref struct KernelImage
     public static KernelImage Emit(Span<byte> buffer, ulong loadAddress, ulong entryPoint, ReadOnlySpan<byte> payload)
     {
         if (buffer.Length < FixedHeaderLength)
-            Kernel.Panic("KernelImage.Emit: buffer too short");
+            Kernel.Panic("KernelImage.Emit: buffer too short"u8);
         var image = Emit(buffer, loadAddress, entryPoint, (uint)payload.Length, buffer.Slice(PayloadSha256Offset, Sha256Length));
         Sha256.Hash(payload, image.PayloadSha256);
         return image;
@@ -185,22 +185,26 @@ public readonly ref struct KernelImage
     /// <summary>The SHA-256 of the payload, 32 bytes.</summary>
     public Span<byte> PayloadSha256 => _buffer.Slice(PayloadSha256Offset, Sha256Length);
 
-    /// <summary>Words a reason for the bootloader's <c>error: </c> reply (docs/image-format.md).</summary>
-    public static string Describe(ImageError reason) => reason switch
+    /// <summary>
+    /// Words a reason for the bootloader's <c>error: </c> reply (docs/image-format.md), in UTF-8:
+    /// the first stages print it too, and u8 literals cost no string objects there. Host code
+    /// wanting a string decodes it (<c>Encoding.UTF8.GetString</c>).
+    /// </summary>
+    public static ReadOnlySpan<byte> Describe(ImageError reason) => reason switch
     {
-        ImageError.None => "none",
-        ImageError.Truncated => "truncated header",
-        ImageError.BadMagic => "bad magic (not a UKIMAGE)",
-        ImageError.UnsupportedVersion => "unsupported format version",
-        ImageError.BadHeaderLength => "bad header length",
-        ImageError.TooLong => "payload too long",
-        ImageError.LoadRangeWraps => "load range passes the end of the address space",
-        ImageError.OverlapsForbidden => "load range overlaps the bootloader",
-        ImageError.EntryOutsideImage => "entry point outside the loaded range",
-        ImageError.OutsideMemory => "load range outside DRAM",
-        ImageError.PayloadTruncated => "truncated payload",
-        ImageError.DataAfterPayload => "data after the payload",
-        ImageError.Sha256Mismatch => "sha256 mismatch",
-        _ => "unknown reason",
+        ImageError.None => "none"u8,
+        ImageError.Truncated => "truncated header"u8,
+        ImageError.BadMagic => "bad magic (not a UKIMAGE)"u8,
+        ImageError.UnsupportedVersion => "unsupported format version"u8,
+        ImageError.BadHeaderLength => "bad header length"u8,
+        ImageError.TooLong => "payload too long"u8,
+        ImageError.LoadRangeWraps => "load range passes the end of the address space"u8,
+        ImageError.OverlapsForbidden => "load range overlaps the bootloader"u8,
+        ImageError.EntryOutsideImage => "entry point outside the loaded range"u8,
+        ImageError.OutsideMemory => "load range outside DRAM"u8,
+        ImageError.PayloadTruncated => "truncated payload"u8,
+        ImageError.DataAfterPayload => "data after the payload"u8,
+        ImageError.Sha256Mismatch => "sha256 mismatch"u8,
+        _ => "unknown reason"u8,
     };
 }

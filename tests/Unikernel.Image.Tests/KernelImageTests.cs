@@ -183,8 +183,8 @@ public class KernelImageTests
     public void Every_reason_has_words()
     {
         foreach (var reason in Enum.GetValues<ImageError>())
-            Assert.DoesNotContain("unknown", KernelImage.Describe(reason));
-        Assert.Equal("bad magic (not a UKIMAGE)", KernelImage.Describe(ImageError.BadMagic));
+            Assert.DoesNotContain("unknown", Encoding.UTF8.GetString(KernelImage.Describe(reason)));
+        Assert.Equal("bad magic (not a UKIMAGE)", Encoding.UTF8.GetString(KernelImage.Describe(ImageError.BadMagic)));
     }
 
     [Fact]

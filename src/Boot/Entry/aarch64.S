@@ -288,8 +288,8 @@ runtime_check_failed:                   /* x0 = check number */
 
         .global __unikernel_panic
         .type   __unikernel_panic, %function
-__unikernel_panic:                      /* x0 = the reason (a string) */
-        sub     x1, x30, #4
+__unikernel_panic:                      /* x0, x1 = the reason (a ReadOnlySpan<byte>: pointer, length) */
+        sub     x2, x30, #4
         b       __unikernel_panic_at
 
 /* Reference stores, which ilc's AArch64 code calls with a register convention of its own

@@ -38,32 +38,37 @@ public static unsafe partial class Kernel
     /// of the call&gt;</c> on the console and halts this core. Never returns. (An assembly
     /// trampoline supplies the caller's address and calls <see cref="PanicAt"/>.)
     /// </summary>
+    /// <remarks>
+    /// The reason is UTF-8 (<c>Kernel.Panic("why"u8)</c>): a u8 literal is its bytes in
+    /// read-only data, where a string literal is twice that plus an object header, and the
+    /// first stages count bytes.
+    /// </remarks>
     [DoesNotReturn, MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("*", "__unikernel_panic")]
-    public static extern void Panic(string reason);
+    public static extern void Panic(ReadOnlySpan<byte> reason);
 
     [RuntimeExport("__unikernel_panic_at")]
-    private static void PanicAt(string reason, nuint address) => Halt(reason, address);
+    private static void PanicAt(ReadOnlySpan<byte> reason, nuint address) => Halt(reason, address);
 
     [RuntimeExport("__unikernel_runtime_check_failed")]
     private static void RuntimeCheckFailed(RuntimeCheck check, nuint address) => Halt(CheckName(check), address);
 
-    private static string CheckName(RuntimeCheck check) => check switch
+    private static ReadOnlySpan<byte> CheckName(RuntimeCheck check) => check switch
     {
-        RuntimeCheck.IndexOutOfRange => "index out of range",
-        RuntimeCheck.NullReference => "null reference",
-        RuntimeCheck.DivideByZero => "divide by zero",
-        RuntimeCheck.Overflow => "arithmetic overflow",
-        RuntimeCheck.ArgumentOutOfRange => "argument out of range",
-        RuntimeCheck.Argument => "invalid argument",
-        RuntimeCheck.DestinationTooShort => "destination too short",
-        RuntimeCheck.ArrayTypeMismatch => "array type mismatch",
-        RuntimeCheck.PlatformNotSupported => "not supported on this platform",
-        RuntimeCheck.NotImplemented => "not implemented",
-        RuntimeCheck.NotSupported => "not supported",
-        RuntimeCheck.InvalidProgram => "invalid program",
-        RuntimeCheck.TypeLoad => "type load failure",
-        RuntimeCheck.BadImageFormat => "bad image format",
-        _ => "unknown runtime check",
+        RuntimeCheck.IndexOutOfRange => "index out of range"u8,
+        RuntimeCheck.NullReference => "null reference"u8,
+        RuntimeCheck.DivideByZero => "divide by zero"u8,
+        RuntimeCheck.Overflow => "arithmetic overflow"u8,
+        RuntimeCheck.ArgumentOutOfRange => "argument out of range"u8,
+        RuntimeCheck.Argument => "invalid argument"u8,
+        RuntimeCheck.DestinationTooShort => "destination too short"u8,
+        RuntimeCheck.ArrayTypeMismatch => "array type mismatch"u8,
+        RuntimeCheck.PlatformNotSupported => "not supported on this platform"u8,
+        RuntimeCheck.NotImplemented => "not implemented"u8,
+        RuntimeCheck.NotSupported => "not supported"u8,
+        RuntimeCheck.InvalidProgram => "invalid program"u8,
+        RuntimeCheck.TypeLoad => "type load failure"u8,
+        RuntimeCheck.BadImageFormat => "bad image format"u8,
+        _ => "unknown runtime check"u8,
     };
 
     /// <summary>For the exception vectors: reports a CPU exception by its class and addresses.</summary>
@@ -72,7 +77,7 @@ public static unsafe partial class Kernel
     {
         Span<byte> line = stackalloc byte[200];
         var text = new PanicLine(line);
-        text.Append("panic: unexpected ");
+        text.Append("panic: unexpected "u8);
         if (sizeof(nint) == 8)
         {
             // AArch64: the vector says synchronous/IRQ/FIQ/SError; for synchronous ones the
@@ -80,70 +85,70 @@ public static unsafe partial class Kernel
             text.Append(ExceptionName(kind));
             if (kind == 0)
             {
-                text.Append(" exception, class 0x");
+                text.Append(" exception, class 0x"u8);
                 text.AppendHex((syndrome >> 26) & 0x3F, 2);
-                text.Append(" (");
+                text.Append(" ("u8);
                 text.Append(ExceptionClassName((uint)(syndrome >> 26) & 0x3F));
                 text.Append(')');
             }
-            text.Append(", ESR 0x");
+            text.Append(", ESR 0x"u8);
         }
         else
         {
             // ARMv7: the vector is the kind; DFSR/IFSR hold the fault status (ARMv7 ARM, B4.1.52).
             text.Append(ArmV7ExceptionName(kind));
-            text.Append(", FSR 0x");
+            text.Append(", FSR 0x"u8);
         }
         text.AppendHex(syndrome, 8);
-        text.Append(", fault address 0x");
+        text.Append(", fault address 0x"u8);
         text.AppendHex(faultAddress, sizeof(nint) * 2);
-        text.Append(" at 0x");
+        text.Append(" at 0x"u8);
         text.AppendHex(address, sizeof(nint) * 2);
         Stop(text);
     }
 
-    private static string ExceptionName(nuint kind) => kind switch
+    private static ReadOnlySpan<byte> ExceptionName(nuint kind) => kind switch
     {
-        0 => "synchronous",
-        1 => "IRQ",
-        2 => "FIQ",
-        _ => "SError",
+        0 => "synchronous"u8,
+        1 => "IRQ"u8,
+        2 => "FIQ"u8,
+        _ => "SError"u8,
     };
 
-    private static string ArmV7ExceptionName(nuint kind) => kind switch
+    private static ReadOnlySpan<byte> ArmV7ExceptionName(nuint kind) => kind switch
     {
-        1 => "IRQ",
-        2 => "FIQ",
-        4 => "undefined instruction",
-        5 => "prefetch abort",
-        6 => "data abort",
-        7 => "supervisor call",
-        _ => "exception",
+        1 => "IRQ"u8,
+        2 => "FIQ"u8,
+        4 => "undefined instruction"u8,
+        5 => "prefetch abort"u8,
+        6 => "data abort"u8,
+        7 => "supervisor call"u8,
+        _ => "exception"u8,
     };
 
-    private static string ExceptionClassName(uint exceptionClass) => exceptionClass switch
+    private static ReadOnlySpan<byte> ExceptionClassName(uint exceptionClass) => exceptionClass switch
     {
-        0x00 => "undefined instruction",
-        0x07 => "FP/SIMD access trapped",
-        0x0E => "illegal execution state",
-        0x15 or 0x17 => "supervisor/secure monitor call",
-        0x20 or 0x21 => "instruction abort",
-        0x22 => "PC misaligned",
-        0x24 or 0x25 => "data abort",
-        0x26 => "SP misaligned",
-        0x2F => "SError",
-        0x3C => "breakpoint instruction",
-        _ => "other",
+        0x00 => "undefined instruction"u8,
+        0x07 => "FP/SIMD access trapped"u8,
+        0x0E => "illegal execution state"u8,
+        0x15 or 0x17 => "supervisor/secure monitor call"u8,
+        0x20 or 0x21 => "instruction abort"u8,
+        0x22 => "PC misaligned"u8,
+        0x24 or 0x25 => "data abort"u8,
+        0x26 => "SP misaligned"u8,
+        0x2F => "SError"u8,
+        0x3C => "breakpoint instruction"u8,
+        _ => "other"u8,
     };
 
     [DoesNotReturn]
-    private static void Halt(string reason, nuint address)
+    private static void Halt(ReadOnlySpan<byte> reason, nuint address)
     {
         Span<byte> line = stackalloc byte[160];
         var text = new PanicLine(line);
-        text.Append("panic: ");
+        text.Append("panic: "u8);
         text.Append(reason);
-        text.Append(" at 0x");
+        text.Append(" at 0x"u8);
         text.AppendHex(address, sizeof(nint) * 2);
         Stop(text);
     }
@@ -155,7 +160,7 @@ public static unsafe partial class Kernel
         if (!s_panicking)
         {
             s_panicking = true;
-            text.Append("\r\n");
+            text.Append("\r\n"u8);
             WriteConsole(text.Written);
         }
         while (true)
@@ -179,10 +184,10 @@ public static unsafe partial class Kernel
 
         public readonly ReadOnlySpan<byte> Written => _buffer.Slice(0, _length);
 
-        public void Append(string text)
+        public void Append(ReadOnlySpan<byte> text)
         {
             for (int i = 0; i < text.Length && _length < _buffer.Length; i++)
-                _buffer[_length++] = text[i] < 0x80 ? (byte)text[i] : (byte)'?';
+                _buffer[_length++] = text[i];
         }
 
         public void Append(char value)
@@ -194,7 +199,7 @@ public static unsafe partial class Kernel
         public void AppendHex(nuint value, int digits)
         {
             for (int shift = digits * 4 - 4; shift >= 0 && _length < _buffer.Length; shift -= 4)
-                _buffer[_length++] = (byte)"0123456789abcdef"[(int)((value >> shift) & 0xF)];
+                _buffer[_length++] = "0123456789abcdef"u8[(int)((value >> shift) & 0xF)];
         }
     }
 }

@@ -23,9 +23,9 @@ internal partial struct Board
     {
         ulong size = ConfiguredDramBytes();
         dram = new AddressRange(BoardFile.Memory.Dram.Base, size);
-        StatusLine<Board>.Ok("DRAM ");
+        StatusLine<Board>.Ok("DRAM "u8);
         ConsoleText<Board>.WriteDecimal(size >> 20);
-        ConsoleText<Board>.WriteLine(" MiB (as the first stage configured it)");
+        ConsoleText<Board>.WriteLine(" MiB (as the first stage configured it)"u8);
         EnableMmu(size);
         // Still to add here: the AXP803's DC1SW rail on (it powers the RTL8211E PHY), which
         // BoardNetwork.TryStart needs.
@@ -62,7 +62,7 @@ internal partial struct Board
     private static void EnableMmu(ulong dramSize)
     {
         if (DmaRegion < Kernel.Image.StackTop)
-            Kernel.Panic("the bootloader's RAM slice leaves no block for DMA");
+            Kernel.Panic("the bootloader's RAM slice leaves no block for DMA"u8);
         Span<MemoryRegion> regions = stackalloc MemoryRegion[3];
         regions[0] = new MemoryRegion(BoardFile.Memory.SramA1.Base, BoardFile.Memory.SramA1.Size, MemoryKind.Normal).RoundedOut(Mmu.Granule);
         regions[1] = new MemoryRegion(BoardFile.Memory.Dram.Base, dramSize, MemoryKind.Normal);
@@ -70,13 +70,13 @@ internal partial struct Board
         MmuStatus status = Mmu.Enable(new byte[Mmu.TableMemoryLength], regions);
         if (status == MmuStatus.Ok)
         {
-            StatusLine<Board>.Ok("MMU on, caches on");
+            StatusLine<Board>.Ok("MMU on, caches on"u8);
             ConsoleText<Board>.WriteLine();
             return;
         }
-        StatusLine<Board>.Fail("MMU: status ");
+        StatusLine<Board>.Fail("MMU: status "u8);
         ConsoleText<Board>.WriteDecimal((ulong)status);
-        ConsoleText<Board>.WriteLine(" (running with caches off)");
+        ConsoleText<Board>.WriteLine(" (running with caches off)"u8);
     }
 
     /// <summary>The board's MAC address: from the SID's chip ID by U-Boot's rule, so it is stable per board and locally administered.</summary>
@@ -89,7 +89,7 @@ internal partial struct Board
         if (mac == Net.Wire.MacAddress.Zero)
         {
             // No usable chip ID: a locally administered address from the counter, different each boot.
-            StatusLine<Board>.Fail("SID: no chip ID to derive the MAC address from; using a random one");
+            StatusLine<Board>.Fail("SID: no chip ID to derive the MAC address from; using a random one"u8);
             ConsoleText<Board>.WriteLine();
             mac = new MacAddress(0x02_00_00_00_00_00UL | (GenericTimer.Counter & 0xFF_FFFF_FFFF));
         }
@@ -101,7 +101,7 @@ internal partial struct Board
     {
         BoardNetwork.Stop();
         Mmu.DisableAndClean();
-        ConsoleText<Board>.Write("netboot: starting the kernel at 0x");
+        ConsoleText<Board>.Write("netboot: starting the kernel at 0x"u8);
         ConsoleText<Board>.WriteHex(entry, 8);
         ConsoleText<Board>.WriteLine();
         LoadedProgram.Jump(entry);

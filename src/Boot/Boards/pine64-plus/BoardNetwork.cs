@@ -43,7 +43,7 @@ internal struct BoardNetwork : INetworkDevice
         GenericTimer.Delay(PhyPowerUpMicroseconds);
         if (!EmacClocks.EnableA64Rgmii(A64<DirectMmio>.Ccu, A64<DirectMmio>.Sysctl, BoardFile.Ethernet.TxDelayPs, BoardFile.Ethernet.RxDelayPs))
         {
-            StatusLine<Board>.Fail("Ethernet: the board's RGMII delays do not fit EMAC_CLK");
+            StatusLine<Board>.Fail("Ethernet: the board's RGMII delays do not fit EMAC_CLK"u8);
             ConsoleText<Board>.WriteLine();
             return false;
         }
@@ -65,20 +65,20 @@ internal struct BoardNetwork : INetworkDevice
         EmacStatus status = emac.Start(mac, groups);
         if (status != EmacStatus.Ok)
         {
-            StatusLine<Board>.Fail("Ethernet: ");
+            StatusLine<Board>.Fail("Ethernet: "u8);
             ConsoleText<Board>.WriteLine(EmacStatusText.Describe(status));
             return false;
         }
         status = emac.WaitForLink(LinkTimeoutMilliseconds);
         while (status != EmacStatus.Ok)
         {
-            StatusLine<Board>.Fail("Ethernet: no link within 5 s; still waiting (is the cable in?)");
+            StatusLine<Board>.Fail("Ethernet: no link within 5 s; still waiting (is the cable in?)"u8);
             ConsoleText<Board>.WriteLine();
             status = emac.WaitForLink(LinkTimeoutMilliseconds);
         }
-        StatusLine<Board>.Ok("Ethernet ");
+        StatusLine<Board>.Ok("Ethernet "u8);
         ConsoleText<Board>.Write(mac);
-        ConsoleText<Board>.Write(", link ");
+        ConsoleText<Board>.Write(", link "u8);
         ConsoleText<Board>.WriteDecimal((ulong)emac.Link.SpeedMbps);
         ConsoleText<Board>.WriteLine(emac.Link.FullDuplex ? " Mbit/s full duplex" : " Mbit/s half duplex");
         return true;
