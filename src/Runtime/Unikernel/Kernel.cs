@@ -52,24 +52,47 @@ public static unsafe partial class Kernel
     [RuntimeExport("__unikernel_runtime_check_failed")]
     private static void RuntimeCheckFailed(RuntimeCheck check, nuint address) => Halt(CheckName(check), address);
 
-    private static ReadOnlySpan<byte> CheckName(RuntimeCheck check) => check switch
+    /// <summary>
+    /// The check's name: the <see cref="RuntimeCheck"/> value counts into <see cref="CheckNames"/>.
+    /// One table, not a switch: each arm of a switch over spans is ~16 bytes of code, and the
+    /// first stage of pine64-plus counts bytes (the Runtime tests print every name).
+    /// </summary>
+    private static ReadOnlySpan<byte> CheckName(RuntimeCheck check) =>
+        (uint)(check - RuntimeCheck.IndexOutOfRange) <= (uint)(RuntimeCheck.BadImageFormat - RuntimeCheck.IndexOutOfRange)
+            ? NthText(CheckNames, check - RuntimeCheck.IndexOutOfRange)
+            : "unknown runtime check"u8;
+
+    /// <summary>The names of <see cref="RuntimeCheck"/> 1 to 14 in order, each ending in NUL.</summary>
+    private static ReadOnlySpan<byte> CheckNames =>
+        "index out of range\0"u8 +             // IndexOutOfRange = 1
+        "null reference\0"u8 +                 // NullReference
+        "divide by zero\0"u8 +                 // DivideByZero
+        "arithmetic overflow\0"u8 +            // Overflow
+        "argument out of range\0"u8 +          // ArgumentOutOfRange
+        "invalid argument\0"u8 +               // Argument
+        "destination too short\0"u8 +          // DestinationTooShort
+        "array type mismatch\0"u8 +            // ArrayTypeMismatch
+        "not supported on this platform\0"u8 + // PlatformNotSupported
+        "not implemented\0"u8 +                // NotImplemented
+        "not supported\0"u8 +                  // NotSupported
+        "invalid program\0"u8 +                // InvalidProgram
+        "type load failure\0"u8 +              // TypeLoad
+        "bad image format\0"u8;                // BadImageFormat = 14
+
+    /// <summary>The <paramref name="index"/>th (from 0) of the NUL-terminated texts in <paramref name="texts"/>.</summary>
+    private static ReadOnlySpan<byte> NthText(ReadOnlySpan<byte> texts, int index)
     {
-        RuntimeCheck.IndexOutOfRange => "index out of range"u8,
-        RuntimeCheck.NullReference => "null reference"u8,
-        RuntimeCheck.DivideByZero => "divide by zero"u8,
-        RuntimeCheck.Overflow => "arithmetic overflow"u8,
-        RuntimeCheck.ArgumentOutOfRange => "argument out of range"u8,
-        RuntimeCheck.Argument => "invalid argument"u8,
-        RuntimeCheck.DestinationTooShort => "destination too short"u8,
-        RuntimeCheck.ArrayTypeMismatch => "array type mismatch"u8,
-        RuntimeCheck.PlatformNotSupported => "not supported on this platform"u8,
-        RuntimeCheck.NotImplemented => "not implemented"u8,
-        RuntimeCheck.NotSupported => "not supported"u8,
-        RuntimeCheck.InvalidProgram => "invalid program"u8,
-        RuntimeCheck.TypeLoad => "type load failure"u8,
-        RuntimeCheck.BadImageFormat => "bad image format"u8,
-        _ => "unknown runtime check"u8,
-    };
+        int start = 0;
+        for (int i = 0; i < texts.Length; i++)
+        {
+            if (texts[i] != 0)
+                continue;
+            if (index-- == 0)
+                return texts.Slice(start, i - start);
+            start = i + 1;
+        }
+        return default;
+    }
 
     /// <summary>For the exception vectors: reports a CPU exception by its class and addresses.</summary>
     [RuntimeExport("__unikernel_exception")]
@@ -107,13 +130,9 @@ public static unsafe partial class Kernel
         Stop(text);
     }
 
-    private static ReadOnlySpan<byte> ExceptionName(nuint kind) => kind switch
-    {
-        0 => "synchronous"u8,
-        1 => "IRQ"u8,
-        2 => "FIQ"u8,
-        _ => "SError"u8,
-    };
+    /// <summary>The vector's kind, 0 to 3 (tables as for <see cref="CheckName"/>).</summary>
+    private static ReadOnlySpan<byte> ExceptionName(nuint kind) =>
+        NthText("synchronous\0IRQ\0FIQ\0SError\0"u8, kind < 3 ? (int)kind : 3);
 
     private static ReadOnlySpan<byte> ArmV7ExceptionName(nuint kind) => kind switch
     {
@@ -126,20 +145,34 @@ public static unsafe partial class Kernel
         _ => "exception"u8,
     };
 
-    private static ReadOnlySpan<byte> ExceptionClassName(uint exceptionClass) => exceptionClass switch
+    /// <summary>ESR_EL3.EC's meaning: the class picks a line of <see cref="ExceptionClassNames"/>.</summary>
+    private static ReadOnlySpan<byte> ExceptionClassName(uint exceptionClass) => NthText(ExceptionClassNames, exceptionClass switch
     {
-        0x00 => "undefined instruction"u8,
-        0x07 => "FP/SIMD access trapped"u8,
-        0x0E => "illegal execution state"u8,
-        0x15 or 0x17 => "supervisor/secure monitor call"u8,
-        0x20 or 0x21 => "instruction abort"u8,
-        0x22 => "PC misaligned"u8,
-        0x24 or 0x25 => "data abort"u8,
-        0x26 => "SP misaligned"u8,
-        0x2F => "SError"u8,
-        0x3C => "breakpoint instruction"u8,
-        _ => "other"u8,
-    };
+        0x00 => 0,
+        0x07 => 1,
+        0x0E => 2,
+        0x15 or 0x17 => 3,
+        0x20 or 0x21 => 4,
+        0x22 => 5,
+        0x24 or 0x25 => 6,
+        0x26 => 7,
+        0x2F => 8,
+        0x3C => 9,
+        _ => 10,
+    });
+
+    private static ReadOnlySpan<byte> ExceptionClassNames =>
+        "undefined instruction\0"u8 +          // 0: EC 0x00
+        "FP/SIMD access trapped\0"u8 +         // 1: EC 0x07
+        "illegal execution state\0"u8 +        // 2: EC 0x0E
+        "supervisor/secure monitor call\0"u8 + // 3: EC 0x15 (SVC), 0x17 (SMC)
+        "instruction abort\0"u8 +              // 4: EC 0x20, 0x21
+        "PC misaligned\0"u8 +                  // 5: EC 0x22
+        "data abort\0"u8 +                     // 6: EC 0x24, 0x25
+        "SP misaligned\0"u8 +                  // 7: EC 0x26
+        "SError\0"u8 +                         // 8: EC 0x2F
+        "breakpoint instruction\0"u8 +         // 9: EC 0x3C
+        "other\0"u8;                           // 10: any other class
 
     [DoesNotReturn]
     private static void Halt(ReadOnlySpan<byte> reason, nuint address)
