@@ -190,21 +190,22 @@ public readonly ref struct KernelImage
     /// the first stages print it too, and u8 literals cost no string objects there. Host code
     /// wanting a string decodes it (<c>Encoding.UTF8.GetString</c>).
     /// </summary>
-    public static ReadOnlySpan<byte> Describe(ImageError reason) => reason switch
-    {
-        ImageError.None => "none"u8,
-        ImageError.Truncated => "truncated header"u8,
-        ImageError.BadMagic => "bad magic (not a UKIMAGE)"u8,
-        ImageError.UnsupportedVersion => "unsupported format version"u8,
-        ImageError.BadHeaderLength => "bad header length"u8,
-        ImageError.TooLong => "payload too long"u8,
-        ImageError.LoadRangeWraps => "load range passes the end of the address space"u8,
-        ImageError.OverlapsForbidden => "load range overlaps the bootloader"u8,
-        ImageError.EntryOutsideImage => "entry point outside the loaded range"u8,
-        ImageError.OutsideMemory => "load range outside DRAM"u8,
-        ImageError.PayloadTruncated => "truncated payload"u8,
-        ImageError.DataAfterPayload => "data after the payload"u8,
-        ImageError.Sha256Mismatch => "sha256 mismatch"u8,
-        _ => "unknown reason"u8,
-    };
+    public static ReadOnlySpan<byte> Describe(ImageError reason) =>
+        (uint)reason <= (uint)ImageError.Sha256Mismatch ? Utf8Table.Entry(Reasons, (int)reason) : "unknown reason"u8;
+
+    /// <summary>The words for each <see cref="ImageError"/>, in enum order (a <see cref="Utf8Table"/>: the first stage counts bytes).</summary>
+    private static ReadOnlySpan<byte> Reasons =>
+        "none\0"u8 +                                          // None
+        "truncated header\0"u8 +                              // Truncated
+        "bad magic (not a UKIMAGE)\0"u8 +                     // BadMagic
+        "unsupported format version\0"u8 +                    // UnsupportedVersion
+        "bad header length\0"u8 +                             // BadHeaderLength
+        "payload too long\0"u8 +                              // TooLong
+        "load range passes the end of the address space\0"u8 + // LoadRangeWraps
+        "load range overlaps the bootloader\0"u8 +            // OverlapsForbidden
+        "entry point outside the loaded range\0"u8 +          // EntryOutsideImage
+        "load range outside DRAM\0"u8 +                       // OutsideMemory
+        "truncated payload\0"u8 +                             // PayloadTruncated
+        "data after the payload\0"u8 +                        // DataAfterPayload
+        "sha256 mismatch\0"u8;                                // Sha256Mismatch
 }

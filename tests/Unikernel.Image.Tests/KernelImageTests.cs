@@ -188,6 +188,24 @@ public class KernelImageTests
     }
 
     [Fact]
+    public void Reasons_are_distinct_and_line_up_with_the_enum()
+    {
+        // Describe looks the words up in a table in enum order: a missing or extra entry shifts
+        // every later one, which shows at the ends of the enum and as an empty or repeated text.
+        var words = new HashSet<string>();
+        foreach (var reason in Enum.GetValues<ImageError>())
+        {
+            string text = Encoding.UTF8.GetString(KernelImage.Describe(reason));
+            Assert.NotEqual("", text);
+            Assert.True(words.Add(text), $"{reason}: '{text}' twice");
+        }
+        Assert.Equal("none", Encoding.UTF8.GetString(KernelImage.Describe(ImageError.None)));
+        Assert.Equal("load range outside DRAM", Encoding.UTF8.GetString(KernelImage.Describe(ImageError.OutsideMemory)));
+        Assert.Equal("sha256 mismatch", Encoding.UTF8.GetString(KernelImage.Describe(ImageError.Sha256Mismatch)));
+        Assert.Equal("unknown reason", Encoding.UTF8.GetString(KernelImage.Describe((ImageError)99)));
+    }
+
+    [Fact]
     public void Emit_panics_on_a_short_buffer_or_a_wrong_hash_length()
     {
         Assert.Throws<PanicException>(() => KernelImage.Emit(new byte[63], Load, Load, 1, new byte[32]));

@@ -53,13 +53,12 @@ public static unsafe partial class Kernel
     private static void RuntimeCheckFailed(RuntimeCheck check, nuint address) => Halt(CheckName(check), address);
 
     /// <summary>
-    /// The check's name: the <see cref="RuntimeCheck"/> value counts into <see cref="CheckNames"/>.
-    /// One table, not a switch: each arm of a switch over spans is ~16 bytes of code, and the
-    /// first stage of pine64-plus counts bytes (the Runtime tests print every name).
+    /// The check's name: the <see cref="RuntimeCheck"/> value counts into <see cref="CheckNames"/>
+    /// (a <see cref="Utf8Table"/>: smaller than a switch over spans; the Runtime tests print every name).
     /// </summary>
     private static ReadOnlySpan<byte> CheckName(RuntimeCheck check) =>
         (uint)(check - RuntimeCheck.IndexOutOfRange) <= (uint)(RuntimeCheck.BadImageFormat - RuntimeCheck.IndexOutOfRange)
-            ? NthText(CheckNames, check - RuntimeCheck.IndexOutOfRange)
+            ? Utf8Table.Entry(CheckNames, check - RuntimeCheck.IndexOutOfRange)
             : "unknown runtime check"u8;
 
     /// <summary>The names of <see cref="RuntimeCheck"/> 1 to 14 in order, each ending in NUL.</summary>
@@ -78,21 +77,6 @@ public static unsafe partial class Kernel
         "invalid program\0"u8 +                // InvalidProgram
         "type load failure\0"u8 +              // TypeLoad
         "bad image format\0"u8;                // BadImageFormat = 14
-
-    /// <summary>The <paramref name="index"/>th (from 0) of the NUL-terminated texts in <paramref name="texts"/>.</summary>
-    private static ReadOnlySpan<byte> NthText(ReadOnlySpan<byte> texts, int index)
-    {
-        int start = 0;
-        for (int i = 0; i < texts.Length; i++)
-        {
-            if (texts[i] != 0)
-                continue;
-            if (index-- == 0)
-                return texts.Slice(start, i - start);
-            start = i + 1;
-        }
-        return default;
-    }
 
     /// <summary>For the exception vectors: reports a CPU exception by its class and addresses.</summary>
     [RuntimeExport("__unikernel_exception")]
@@ -132,7 +116,7 @@ public static unsafe partial class Kernel
 
     /// <summary>The vector's kind, 0 to 3 (tables as for <see cref="CheckName"/>).</summary>
     private static ReadOnlySpan<byte> ExceptionName(nuint kind) =>
-        NthText("synchronous\0IRQ\0FIQ\0SError\0"u8, kind < 3 ? (int)kind : 3);
+        Utf8Table.Entry("synchronous\0IRQ\0FIQ\0SError\0"u8, kind < 3 ? (int)kind : 3);
 
     private static ReadOnlySpan<byte> ArmV7ExceptionName(nuint kind) => kind switch
     {
@@ -146,7 +130,7 @@ public static unsafe partial class Kernel
     };
 
     /// <summary>ESR_EL3.EC's meaning: the class picks a line of <see cref="ExceptionClassNames"/>.</summary>
-    private static ReadOnlySpan<byte> ExceptionClassName(uint exceptionClass) => NthText(ExceptionClassNames, exceptionClass switch
+    private static ReadOnlySpan<byte> ExceptionClassName(uint exceptionClass) => Utf8Table.Entry(ExceptionClassNames, exceptionClass switch
     {
         0x00 => 0,
         0x07 => 1,
