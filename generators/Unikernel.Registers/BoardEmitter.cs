@@ -38,6 +38,9 @@ namespace Unikernel.Registers
             w.Append($"/// <summary>{Xml(Scalar(root, "description") ?? name)}</summary>\n");
             w.Append($"public static class {Naming.Pascal(name)}\n{{\n");
             w.Append($"    public const string Name = \"{name}\";\n");
+            // The same name as UTF-8 bytes in read-only data, for banners in images that count
+            // bytes (a string literal there costs twice its length plus an object header).
+            w.Append($"    public static global::System.ReadOnlySpan<byte> NameUtf8 => \"{name}\"u8;\n");
             w.Append($"    public const string Description = \"{Escape(Scalar(root, "description") ?? name)}\";\n");
             w.Append($"    public const string Soc = \"{socId}\";\n");
             w.Append($"    public const string Cpu = \"{Escape(Scalar(root, "cpu") ?? "")}\";\n");

@@ -169,7 +169,7 @@ namespace Unikernel.Registers
             w.Line("private static int Index(int index, int count)");
             w.Open();
             w.Line("if ((uint)index >= (uint)count)");
-            w.Line($"    global::Unikernel.Kernel.Panic(\"{block.Id}: register index out of range\");");
+            w.Line($"    global::Unikernel.Kernel.Panic(\"{block.Id}: register index out of range\"u8);");
             w.Line("return index;");
             w.Close();
             w.Close();
@@ -348,7 +348,7 @@ namespace Unikernel.Registers
                     w.Line($"public {name} With{member}([global::Unikernel.Hardware.FieldWidth({field.Width})] {type} value)");
                     w.Open();
                     w.Line($"if (value > {fieldMax})");
-                    w.Line("    global::Unikernel.Kernel.Panic(\"register field value too wide\");");
+                    w.Line("    global::Unikernel.Kernel.Panic(\"register field value too wide\"u8);");
                     w.Line($"return new {name}(({raw})((Raw & ~{mask}) | (({raw})value << {field.Lsb})));");
                     w.Close();
                 }

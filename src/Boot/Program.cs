@@ -39,9 +39,9 @@ internal static class Program
         configuration.TcpSecret0 ^= entropy;
         configuration.TcpSecret1 ^= entropy * 0x9E37_79B9_7F4A_7C15;
         var stack = new NetworkInterface(mac, configuration);
-        StatusLine<Board>.Ok("IPv6 ");
+        StatusLine<Board>.Ok("IPv6 "u8);
         ConsoleText<Board>.Write(NetworkInterface.LinkLocalFromMac(mac));
-        ConsoleText<Board>.WriteLine(" (link-local)");
+        ConsoleText<Board>.WriteLine(" (link-local)"u8);
 
         var runner = new NetworkRunner<BoardNetwork>(default, stack);
         // The kernel must not overwrite the bootloader: its image and its RAM (heap, buffers, stack).
@@ -52,7 +52,7 @@ internal static class Program
             new AddressRange(image.RamStart, image.RamEnd - image.RamStart),
         };
         var service = new NetbootService<Board>(stack, new KernelReceiver(dram, forbidden));
-        ConsoleText<Board>.WriteLine("netboot: listening on TCP port 1337 (IPv6 and IPv4)");
+        ConsoleText<Board>.WriteLine("netboot: listening on TCP port 1337 (IPv6 and IPv4)"u8);
 
         while (true)
         {
@@ -73,24 +73,24 @@ internal static class Program
         switch (change.Kind)
         {
             case InterfaceEventKind.Ipv4Leased:
-                StatusLine<Board>.Ok("IPv4 ");
+                StatusLine<Board>.Ok("IPv4 "u8);
                 ConsoleText<Board>.Write(change.Address.MappedIpv4);
-                ConsoleText<Board>.Write("/");
+                ConsoleText<Board>.Write("/"u8);
                 ConsoleText<Board>.WriteDecimal((ulong)change.PrefixLength);
-                ConsoleText<Board>.WriteLine(" (DHCP)");
+                ConsoleText<Board>.WriteLine(" (DHCP)"u8);
                 break;
             case InterfaceEventKind.Ipv6AddressAdded:
-                StatusLine<Board>.Ok("IPv6 ");
+                StatusLine<Board>.Ok("IPv6 "u8);
                 ConsoleText<Board>.Write(change.Address);
-                ConsoleText<Board>.WriteLine(" (SLAAC)");
+                ConsoleText<Board>.WriteLine(" (SLAAC)"u8);
                 break;
             case InterfaceEventKind.Ipv4Lost:
-                ConsoleText<Board>.WriteLine("network: the DHCP lease is gone");
+                ConsoleText<Board>.WriteLine("network: the DHCP lease is gone"u8);
                 break;
             case InterfaceEventKind.DuplicateAddress:
-                ConsoleText<Board>.Write("network: duplicate address ");
+                ConsoleText<Board>.Write("network: duplicate address "u8);
                 ConsoleText<Board>.Write(change.Address);
-                ConsoleText<Board>.WriteLine(", dropped");
+                ConsoleText<Board>.WriteLine(", dropped"u8);
                 break;
         }
     }

@@ -9,7 +9,7 @@ public readonly struct AddressRange
     public AddressRange(ulong start, ulong length)
     {
         if (start + length < start)
-            Kernel.Panic("AddressRange: start + length passes 2^64");
+            Kernel.Panic("AddressRange: start + length passes 2^64"u8);
         Start = start;
         Length = length;
     }

@@ -122,7 +122,7 @@ public readonly ref struct KernelImage
     public static KernelImage Emit(Span<byte> buffer, ulong loadAddress, ulong entryPoint, uint payloadLength, ReadOnlySpan<byte> payloadSha256)
     {
         if (buffer.Length < FixedHeaderLength || payloadSha256.Length != Sha256Length)
-            Kernel.Panic("KernelImage.Emit: buffer too short or hash not 32 bytes");
+            Kernel.Panic("KernelImage.Emit: buffer too short or hash not 32 bytes"u8);
         var image = new KernelImage(buffer.Slice(0, FixedHeaderLength));
         BinaryPrimitives.WriteUInt64LittleEndian(buffer, Magic);
         BinaryPrimitives.WriteUInt16LittleEndian(buffer.Slice(VersionOffset), Version);
@@ -141,7 +141,7 @@ public readonly ref struct KernelImage
     public static KernelImage Emit(Span<byte> buffer, ulong loadAddress, ulong entryPoint, ReadOnlySpan<byte> payload)
     {
         if (buffer.Length < FixedHeaderLength)
-            Kernel.Panic("KernelImage.Emit: buffer too short");
+            Kernel.Panic("KernelImage.Emit: buffer too short"u8);
         var image = Emit(buffer, loadAddress, entryPoint, (uint)payload.Length, buffer.Slice(PayloadSha256Offset, Sha256Length));
         Sha256.Hash(payload, image.PayloadSha256);
         return image;
@@ -185,22 +185,27 @@ public readonly ref struct KernelImage
     /// <summary>The SHA-256 of the payload, 32 bytes.</summary>
     public Span<byte> PayloadSha256 => _buffer.Slice(PayloadSha256Offset, Sha256Length);
 
-    /// <summary>Words a reason for the bootloader's <c>error: </c> reply (docs/image-format.md).</summary>
-    public static string Describe(ImageError reason) => reason switch
-    {
-        ImageError.None => "none",
-        ImageError.Truncated => "truncated header",
-        ImageError.BadMagic => "bad magic (not a UKIMAGE)",
-        ImageError.UnsupportedVersion => "unsupported format version",
-        ImageError.BadHeaderLength => "bad header length",
-        ImageError.TooLong => "payload too long",
-        ImageError.LoadRangeWraps => "load range passes the end of the address space",
-        ImageError.OverlapsForbidden => "load range overlaps the bootloader",
-        ImageError.EntryOutsideImage => "entry point outside the loaded range",
-        ImageError.OutsideMemory => "load range outside DRAM",
-        ImageError.PayloadTruncated => "truncated payload",
-        ImageError.DataAfterPayload => "data after the payload",
-        ImageError.Sha256Mismatch => "sha256 mismatch",
-        _ => "unknown reason",
-    };
+    /// <summary>
+    /// Words a reason for the bootloader's <c>error: </c> reply (docs/image-format.md), in UTF-8:
+    /// the first stages print it too, and u8 literals cost no string objects there. Host code
+    /// wanting a string decodes it (<c>Encoding.UTF8.GetString</c>).
+    /// </summary>
+    public static ReadOnlySpan<byte> Describe(ImageError reason) =>
+        (uint)reason <= (uint)ImageError.Sha256Mismatch ? Utf8Table.Entry(Reasons, (int)reason) : "unknown reason"u8;
+
+    /// <summary>The words for each <see cref="ImageError"/>, in enum order (a <see cref="Utf8Table"/>: the first stage counts bytes).</summary>
+    private static ReadOnlySpan<byte> Reasons =>
+        "none\0"u8 +                                          // None
+        "truncated header\0"u8 +                              // Truncated
+        "bad magic (not a UKIMAGE)\0"u8 +                     // BadMagic
+        "unsupported format version\0"u8 +                    // UnsupportedVersion
+        "bad header length\0"u8 +                             // BadHeaderLength
+        "payload too long\0"u8 +                              // TooLong
+        "load range passes the end of the address space\0"u8 + // LoadRangeWraps
+        "load range overlaps the bootloader\0"u8 +            // OverlapsForbidden
+        "entry point outside the loaded range\0"u8 +          // EntryOutsideImage
+        "load range outside DRAM\0"u8 +                       // OutsideMemory
+        "truncated payload\0"u8 +                             // PayloadTruncated
+        "data after the payload\0"u8 +                        // DataAfterPayload
+        "sha256 mismatch\0"u8;                                // Sha256Mismatch
 }

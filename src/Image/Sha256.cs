@@ -102,7 +102,7 @@ public struct Sha256
     public void Finish(Span<byte> hash)
     {
         if (hash.Length < HashLength)
-            Kernel.Panic("Sha256.Finish: hash shorter than 32 bytes");
+            Kernel.Panic("Sha256.Finish: hash shorter than 32 bytes"u8);
         ulong bits = _length << 3;
         Span<byte> pending = _pending;
         pending[_pendingLength] = 0x80;

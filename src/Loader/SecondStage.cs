@@ -26,10 +26,10 @@ internal static unsafe class SecondStage
         Span<byte> block = stackalloc byte[SdProtocol.BlockSize];
         SdStatus status = card.Read(first, block);
         if (status != SdStatus.Ok)
-            return Fail("reading its header", status);
+            return Fail("reading its header"u8, status);
         if (!KernelImage.CheckFixedHeader(block, dram, default, out ImageError error))
         {
-            StatusLine<Board>.Fail("second stage: ");
+            StatusLine<Board>.Fail("second stage: "u8);
             ConsoleText<Board>.Write(KernelImage.Describe(error));
             Board.Write(" (rebuild the SD card with ./unikernel build)"u8);
             ConsoleText<Board>.WriteLine();
@@ -52,7 +52,7 @@ internal static unsafe class SecondStage
             var destination = new Span<byte>((void*)(nuint)(load + done * SdProtocol.BlockSize), (int)(blocks * SdProtocol.BlockSize));
             status = card.Read(first + done, destination);
             if (status != SdStatus.Ok)
-                return Fail("reading it", status);
+                return Fail("reading it"u8, status);
         }
         var payload = new Span<byte>((void*)(nuint)load, (int)length);
         new ReadOnlySpan<byte>((void*)(nuint)(load + headerLength), (int)length).CopyTo(payload);
@@ -61,11 +61,11 @@ internal static unsafe class SecondStage
         Sha256.Hash(payload, hash);
         if (!hash.SequenceEqual(expected))
         {
-            StatusLine<Board>.Fail("second stage: sha256 mismatch (the SD card is damaged; rewrite it)");
+            StatusLine<Board>.Fail("second stage: sha256 mismatch (the SD card is damaged; rewrite it)"u8);
             ConsoleText<Board>.WriteLine();
             return 0;
         }
-        StatusLine<Board>.Ok("second stage ");
+        StatusLine<Board>.Ok("second stage "u8);
         ConsoleText<Board>.WriteDecimal(length);
         Board.Write(" bytes from the SD card, sha256 ok, at 0x"u8);
         ConsoleText<Board>.WriteHex(load, 8);
@@ -73,9 +73,9 @@ internal static unsafe class SecondStage
         return (nuint)entry;
     }
 
-    private static nuint Fail(string step, SdStatus status)
+    private static nuint Fail(ReadOnlySpan<byte> step, SdStatus status)
     {
-        StatusLine<Board>.Fail("second stage: ");
+        StatusLine<Board>.Fail("second stage: "u8);
         ConsoleText<Board>.Write(step);
         Board.Write(" failed: "u8);
         Board.Write(SdStatusText.Describe(status));

@@ -183,8 +183,26 @@ public class KernelImageTests
     public void Every_reason_has_words()
     {
         foreach (var reason in Enum.GetValues<ImageError>())
-            Assert.DoesNotContain("unknown", KernelImage.Describe(reason));
-        Assert.Equal("bad magic (not a UKIMAGE)", KernelImage.Describe(ImageError.BadMagic));
+            Assert.DoesNotContain("unknown", Encoding.UTF8.GetString(KernelImage.Describe(reason)));
+        Assert.Equal("bad magic (not a UKIMAGE)", Encoding.UTF8.GetString(KernelImage.Describe(ImageError.BadMagic)));
+    }
+
+    [Fact]
+    public void Reasons_are_distinct_and_line_up_with_the_enum()
+    {
+        // Describe looks the words up in a table in enum order: a missing or extra entry shifts
+        // every later one, which shows at the ends of the enum and as an empty or repeated text.
+        var words = new HashSet<string>();
+        foreach (var reason in Enum.GetValues<ImageError>())
+        {
+            string text = Encoding.UTF8.GetString(KernelImage.Describe(reason));
+            Assert.NotEqual("", text);
+            Assert.True(words.Add(text), $"{reason}: '{text}' twice");
+        }
+        Assert.Equal("none", Encoding.UTF8.GetString(KernelImage.Describe(ImageError.None)));
+        Assert.Equal("load range outside DRAM", Encoding.UTF8.GetString(KernelImage.Describe(ImageError.OutsideMemory)));
+        Assert.Equal("sha256 mismatch", Encoding.UTF8.GetString(KernelImage.Describe(ImageError.Sha256Mismatch)));
+        Assert.Equal("unknown reason", Encoding.UTF8.GetString(KernelImage.Describe((ImageError)99)));
     }
 
     [Fact]

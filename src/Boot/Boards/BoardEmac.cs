@@ -41,21 +41,21 @@ internal static class BoardEmac
         EmacStatus status = emac.Start(mac, groups);
         if (status != EmacStatus.Ok)
         {
-            StatusLine<Board>.Fail("Ethernet: ");
+            StatusLine<Board>.Fail("Ethernet: "u8);
             ConsoleText<Board>.WriteLine(EmacStatusText.Describe(status));
             return false;
         }
         status = emac.WaitForLink(LinkTimeoutMilliseconds);
         while (status != EmacStatus.Ok)
         {
-            StatusLine<Board>.Fail("Ethernet: no link within 5 s; still waiting (is the cable in?)");
+            StatusLine<Board>.Fail("Ethernet: no link within 5 s; still waiting (is the cable in?)"u8);
             ConsoleText<Board>.WriteLine();
             Board.Service();   // waiting on purpose: the watchdog guard must not take it for a hang
             status = emac.WaitForLink(LinkTimeoutMilliseconds);
         }
-        StatusLine<Board>.Ok("Ethernet ");
+        StatusLine<Board>.Ok("Ethernet "u8);
         ConsoleText<Board>.Write(mac);
-        ConsoleText<Board>.Write(", link ");
+        ConsoleText<Board>.Write(", link "u8);
         ConsoleText<Board>.WriteDecimal((ulong)emac.Link.SpeedMbps);
         ConsoleText<Board>.WriteLine(emac.Link.FullDuplex ? " Mbit/s full duplex" : " Mbit/s half duplex");
         return true;
@@ -71,7 +71,7 @@ internal static class BoardEmac
         if (mac == MacAddress.Zero)
         {
             // No usable chip ID: a locally administered address from the counter, different each boot.
-            StatusLine<Board>.Fail("SID: no chip ID to derive the MAC address from; using a random one");
+            StatusLine<Board>.Fail("SID: no chip ID to derive the MAC address from; using a random one"u8);
             ConsoleText<Board>.WriteLine();
             mac = new MacAddress(0x02_00_00_00_00_00UL | (GenericTimer.Counter & 0xFF_FFFF_FFFF));
         }

@@ -21,15 +21,15 @@ internal static class BoardSdCard
         SdStatus status = card.Initialize();
         if (status != SdStatus.Ok)
         {
-            StatusLine<Board>.Fail("SD card: ");
+            StatusLine<Board>.Fail("SD card: "u8);
             Board.Write(SdStatusText.Describe(status));
             ConsoleText<Board>.WriteLine();
             return false;
         }
-        StatusLine<Board>.Ok("SD card ");
-        ConsoleText<Board>.Write(card.HighCapacity ? "SDHC " : "SDSC ");
+        StatusLine<Board>.Ok("SD card "u8);
+        ConsoleText<Board>.Write(card.HighCapacity ? "SDHC "u8 : "SDSC "u8);
         ConsoleText<Board>.WriteDecimal(card.BlockCount >> 11);
-        ConsoleText<Board>.WriteLine(" MiB");
+        ConsoleText<Board>.WriteLine(" MiB"u8);
         return true;
     }
 }

@@ -9,15 +9,15 @@ internal static class BoardWithoutEthernet
     public static bool BringUp(ulong memoryBase, ulong size, out AddressRange memory)
     {
         memory = new AddressRange(memoryBase, size);
-        StatusLine<Board>.Ok("RAM ");
+        StatusLine<Board>.Ok("RAM "u8);
         ConsoleText<Board>.WriteDecimal(size >> 20);
-        ConsoleText<Board>.WriteLine(" MiB (from the board file)");
+        ConsoleText<Board>.WriteLine(" MiB (from the board file)"u8);
         return true;
     }
 
     public static bool Refuse(string why)
     {
-        StatusLine<Board>.Skip("Ethernet: ");
+        StatusLine<Board>.Skip("Ethernet: "u8);
         ConsoleText<Board>.WriteLine(why);
         return false;
     }

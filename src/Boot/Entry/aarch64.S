@@ -288,8 +288,8 @@ runtime_check_failed:                   /* x0 = check number */
 
         .global __unikernel_panic
         .type   __unikernel_panic, %function
-__unikernel_panic:                      /* x0 = the reason (a string) */
-        sub     x1, x30, #4
+__unikernel_panic:                      /* x0, x1 = the reason (a ReadOnlySpan<byte>: pointer, length) */
+        sub     x2, x30, #4
         b       __unikernel_panic_at
 
 /* Reference stores, which ilc's AArch64 code calls with a register convention of its own
@@ -307,35 +307,6 @@ RhpByRefAssignRefArm64:
         ldr     x15, [x13], #8
         str     x15, [x14], #8
         ret
-
-/* Exceptions: the EL3 vector table, 2 KiB aligned, sixteen 128-byte entries in four groups
- * (current EL with SP0, current EL with SPx, lower EL AArch64, lower EL AArch32), each
- * group synchronous, IRQ, FIQ, SError. An IRQ at EL3 on SP_EL3 (we run on SPx) goes to the
- * program's handler; every other one is unexpected: report and halt. */
-        .macro  vector kind
-        .balign 0x80
-        mov     x0, #\kind
-        b       report_exception
-        .endm
-
-        .balign 0x800
-        .global __vectors
-__vectors:
-        vector  0                       /* current EL, SP0 */
-        vector  1
-        vector  2
-        vector  3
-        vector  0                       /* current EL, SPx */
-        .balign 0x80
-        b       irq_entry
-        vector  2
-        vector  3
-        .rept   2                       /* lower EL, AArch64 and AArch32 */
-        vector  0
-        vector  1
-        vector  2
-        vector  3
-        .endr
 
 /* IRQ: saves what AAPCS64 lets a callee clobber (x0-x18, x30, and all of q0-q31: a callee keeps
  * only the low halves of v8-v15), FPCR/FPSR, ELR/SPSR, on the interrupted code's stack, 16-byte
@@ -424,11 +395,41 @@ report_exception:
         b       __unikernel_halt
         .ltorg
 
-/* The last thing in the entry code is an instruction, not a literal pool: disassemblers
- * take the compiled C# that the linker places next for code, not data. */
+/* The vector table comes last, so the compiled C# (placed next by the linker, 32-byte
+ * aligned) starts inside the table's last entry, after its branch: an entry uses 8 of its
+ * 128 bytes, and the first stage of pine64-plus counts bytes. The entry code still ends in
+ * an instruction, not a literal pool, so disassemblers take what follows for code. */
+/* Exceptions: the EL3 vector table, 2 KiB aligned, sixteen 128-byte entries in four groups
+ * (current EL with SP0, current EL with SPx, lower EL AArch64, lower EL AArch32), each
+ * group synchronous, IRQ, FIQ, SError. An IRQ at EL3 on SP_EL3 (we run on SPx) goes to the
+ * program's handler; every other one is unexpected: report and halt. */
+        .macro  vector kind
+        .balign 0x80
+        mov     x0, #\kind
+        b       report_exception
+        .endm
+
+        .balign 0x800
+        .global __vectors
+__vectors:
+        vector  0                       /* current EL, SP0 */
+        vector  1
+        vector  2
+        vector  3
+        vector  0                       /* current EL, SPx */
+        .balign 0x80
+        b       irq_entry
+        vector  2
+        vector  3
+        .rept   2                       /* lower EL, AArch64 and AArch32 */
+        vector  0
+        vector  1
+        vector  2
+        vector  3
+        .endr
         .global __entry_code_end
 __entry_code_end:
-        udf     #0
+
 
         .section .rodata.layout, "a"
         .balign 8

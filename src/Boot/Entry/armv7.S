@@ -422,9 +422,9 @@ runtime_check_failed:                   /* r0 = check number */
 
         .global __unikernel_panic
         .type   __unikernel_panic, %function
-__unikernel_panic:                      /* r0 = the reason (a string) */
-        bic     r1, lr, #1
-        sub     r1, r1, #2
+__unikernel_panic:                      /* r0, r1 = the reason (a ReadOnlySpan<byte>: pointer, length) */
+        bic     r2, lr, #1
+        sub     r2, r2, #2
         ldr     r12, =__unikernel_panic_at
         bx      r12
         .ltorg

@@ -35,7 +35,7 @@ internal sealed class NetbootService<TConsole> where TConsole : IConsole
         _stack = stack;
         _receiver = receiver;
         if (!stack.TryListenTcp(Port))
-            Kernel.Panic("netboot: cannot listen on TCP port 1337");
+            Kernel.Panic("netboot: cannot listen on TCP port 1337"u8);
     }
 
     public KernelReceiver Receiver => _receiver;
@@ -51,7 +51,7 @@ internal sealed class NetbootService<TConsole> where TConsole : IConsole
             _replied = false;
             _accepted = false;
             _startedAt = _lastDataAt = now;
-            ConsoleText<TConsole>.WriteLine("netboot: upload started");
+            ConsoleText<TConsole>.WriteLine("netboot: upload started"u8);
         }
 
         if (_replied)
@@ -70,9 +70,9 @@ internal sealed class NetbootService<TConsole> where TConsole : IConsole
 
         if (_stack.WasResetTcp(_connection) || _stack.StateOfTcp(_connection) == TcpState.Closed)
         {
-            ConsoleText<TConsole>.Write("netboot: connection reset after ");
+            ConsoleText<TConsole>.Write("netboot: connection reset after "u8);
             ConsoleText<TConsole>.WriteDecimal(_receiver.Received);
-            ConsoleText<TConsole>.WriteLine(" bytes");
+            ConsoleText<TConsole>.WriteLine(" bytes"u8);
             Forget();
             return false;
         }
@@ -88,7 +88,7 @@ internal sealed class NetbootService<TConsole> where TConsole : IConsole
         }
         if (now - _lastDataAt > IdleTimeoutMilliseconds)
         {
-            ConsoleText<TConsole>.WriteLine("netboot: upload idle for 30 s, dropped");
+            ConsoleText<TConsole>.WriteLine("netboot: upload idle for 30 s, dropped"u8);
             _stack.AbortTcp(_connection);
             Forget();
         }
@@ -101,37 +101,37 @@ internal sealed class NetbootService<TConsole> where TConsole : IConsole
         ReplyText.Clear();
         if (verdict == ImageError.None)
         {
-            ConsoleText<ReplyText>.Write("ok ");
+            ConsoleText<ReplyText>.Write("ok "u8);
             ConsoleText<ReplyText>.WriteDecimal(_receiver.PayloadLength);
-            ConsoleText<ReplyText>.Write(" sha256 ");
+            ConsoleText<ReplyText>.Write(" sha256 "u8);
             ConsoleText<ReplyText>.WriteHex(_receiver.ReceivedSha256);
-            ConsoleText<ReplyText>.Write(", jumping to 0x");
+            ConsoleText<ReplyText>.Write(", jumping to 0x"u8);
             ConsoleText<ReplyText>.WriteHex(_receiver.EntryPoint, 8);
         }
         else
         {
-            ConsoleText<ReplyText>.Write("error: ");
+            ConsoleText<ReplyText>.Write("error: "u8);
             ConsoleText<ReplyText>.Write(KernelImage.Describe(verdict));
             if (verdict == ImageError.PayloadTruncated)
             {
-                ConsoleText<ReplyText>.Write(": ");
+                ConsoleText<ReplyText>.Write(": "u8);
                 ConsoleText<ReplyText>.WriteDecimal(_receiver.PayloadReceived);
-                ConsoleText<ReplyText>.Write(" of ");
+                ConsoleText<ReplyText>.Write(" of "u8);
                 ConsoleText<ReplyText>.WriteDecimal(_receiver.PayloadLength);
-                ConsoleText<ReplyText>.Write(" bytes");
+                ConsoleText<ReplyText>.Write(" bytes"u8);
             }
             else if (verdict == ImageError.Sha256Mismatch)
             {
-                ConsoleText<ReplyText>.Write(": received ");
+                ConsoleText<ReplyText>.Write(": received "u8);
                 ConsoleText<ReplyText>.WriteHex(_receiver.ReceivedSha256);
             }
         }
-        ConsoleText<TConsole>.Write("netboot: ");
+        ConsoleText<TConsole>.Write("netboot: "u8);
         TConsole.Write(ReplyText.Text);
         ConsoleText<TConsole>.WriteLine();
         if (verdict == ImageError.None)
             PrintRate(now);
-        ConsoleText<ReplyText>.Write("\n");
+        ConsoleText<ReplyText>.Write("\n"u8);
         _stack.SendTcp(_connection, ReplyText.Text);
         _replied = true;
         if (close)
@@ -141,16 +141,16 @@ internal sealed class NetbootService<TConsole> where TConsole : IConsole
     private void PrintRate(long now)
     {
         long milliseconds = now - _startedAt;
-        ConsoleText<TConsole>.Write("netboot: ");
+        ConsoleText<TConsole>.Write("netboot: "u8);
         ConsoleText<TConsole>.WriteDecimal(_receiver.Received);
-        ConsoleText<TConsole>.Write(" bytes in ");
+        ConsoleText<TConsole>.Write(" bytes in "u8);
         ConsoleText<TConsole>.WriteDecimal((ulong)milliseconds);
-        ConsoleText<TConsole>.Write(" ms");
+        ConsoleText<TConsole>.Write(" ms"u8);
         if (milliseconds > 0)
         {
-            ConsoleText<TConsole>.Write(", ");
+            ConsoleText<TConsole>.Write(", "u8);
             ConsoleText<TConsole>.WriteDecimal(_receiver.Received / (ulong)milliseconds / 1000);
-            ConsoleText<TConsole>.Write(" MB/s");
+            ConsoleText<TConsole>.Write(" MB/s"u8);
         }
         ConsoleText<TConsole>.WriteLine();
     }

@@ -8,6 +8,15 @@ namespace Unikernel.Drivers.Console;
 /// </summary>
 public static class ConsoleText<TConsole> where TConsole : IConsole
 {
+    /// <summary>UTF-8 text as it is (<c>"..."u8</c>): in images that count bytes, a u8 literal costs its bytes, a string twice that plus a header.</summary>
+    public static void Write(ReadOnlySpan<byte> text) => TConsole.Write(text);
+
+    public static void WriteLine(ReadOnlySpan<byte> text)
+    {
+        TConsole.Write(text);
+        TConsole.Write("\r\n"u8);
+    }
+
     public static void Write(string text)
     {
         Span<byte> buffer = stackalloc byte[64];

@@ -28,7 +28,7 @@ public struct UncachedDma : IDmaMemory
     public static uint DeviceAddress(nuint cpuAddress)
     {
         if (cpuAddress > uint.MaxValue)
-            Kernel.Panic("DMA memory above 4 GiB");
+            Kernel.Panic("DMA memory above 4 GiB"u8);
         return (uint)cpuAddress;
     }
 

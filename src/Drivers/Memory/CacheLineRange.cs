@@ -9,7 +9,7 @@ public readonly struct CacheLineRange
     public CacheLineRange(nuint address, nuint length, nuint lineSize)
     {
         if (lineSize == 0 || (lineSize & (lineSize - 1)) != 0)
-            Kernel.Panic("cache line size not a power of two");
+            Kernel.Panic("cache line size not a power of two"u8);
         nuint mask = lineSize - 1;
         nuint end = address + length;
         LineSize = lineSize;

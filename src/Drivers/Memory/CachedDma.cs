@@ -16,7 +16,7 @@ public struct CachedDma : IDmaMemory
     public static uint DeviceAddress(nuint cpuAddress)
     {
         if (cpuAddress > uint.MaxValue)
-            Kernel.Panic("DMA memory above 4 GiB");
+            Kernel.Panic("DMA memory above 4 GiB"u8);
         return (uint)cpuAddress;
     }
 

@@ -29,19 +29,20 @@ public enum SdStatus : byte
 /// <summary>Words an <see cref="SdStatus"/> for the boot log.</summary>
 public static class SdStatusText
 {
-    public static ReadOnlySpan<byte> Describe(SdStatus status) => status switch
-    {
-        SdStatus.Ok => "ok"u8,
-        SdStatus.NoCard => "no card in the slot"u8,
-        SdStatus.CommandTimeout => "a command got no response"u8,
-        SdStatus.CrcError => "CRC error"u8,
-        SdStatus.DataTimeout => "data timeout"u8,
-        SdStatus.DmaError => "DMA error"u8,
-        SdStatus.OutOfRange => "blocks beyond the card's capacity"u8,
-        SdStatus.BusyTimeout => "the card stayed busy"u8,
-        SdStatus.ControllerTimeout => "the SD controller did not answer"u8,
-        SdStatus.BadBuffer => "bad buffer"u8,
-        SdStatus.UnusableCard => "not an SD memory card we can use"u8,
-        _ => "unknown status"u8,
-    };
+    public static ReadOnlySpan<byte> Describe(SdStatus status) =>
+        status <= SdStatus.UnusableCard ? Utf8Table.Entry(Texts, (int)status) : "unknown status"u8;
+
+    /// <summary>The words for each <see cref="SdStatus"/>, in enum order (a <see cref="Utf8Table"/>: the first stage counts bytes).</summary>
+    private static ReadOnlySpan<byte> Texts =>
+        "ok\0"u8 +                                 // Ok
+        "no card in the slot\0"u8 +                // NoCard
+        "a command got no response\0"u8 +          // CommandTimeout
+        "CRC error\0"u8 +                          // CrcError
+        "data timeout\0"u8 +                       // DataTimeout
+        "DMA error\0"u8 +                          // DmaError
+        "blocks beyond the card's capacity\0"u8 +  // OutOfRange
+        "the card stayed busy\0"u8 +               // BusyTimeout
+        "the SD controller did not answer\0"u8 +   // ControllerTimeout
+        "bad buffer\0"u8 +                         // BadBuffer
+        "not an SD memory card we can use\0"u8;    // UnusableCard
 }

@@ -15,7 +15,7 @@ public sealed partial class NetworkInterface
     public int Poll(long now, Span<byte> frame)
     {
         if (frame.Length < TransmitQueue.SlotSize)
-            Kernel.Panic("NetworkInterface.Poll: the frame buffer is shorter than an Ethernet frame");
+            Kernel.Panic("NetworkInterface.Poll: the frame buffer is shorter than an Ethernet frame"u8);
         AdvanceClock(now);
 
         while (_neighbors.TryTakeSolicitation(_now, out var neighbor, out var unicastTo))

@@ -59,7 +59,7 @@ public sealed partial class NetworkInterface
         _mac = mac;
         _configuration = configuration;
         if ((configuration.Dhcp && !NetworkFeatures.Dhcp) || (configuration.Ipv6Autoconfiguration && !NetworkFeatures.Ipv6Autoconfiguration))
-            Kernel.Panic("NetworkInterface: the configuration asks for a feature this image was built without (NetworkFeatures)");
+            Kernel.Panic("NetworkInterface: the configuration asks for a feature this image was built without (NetworkFeatures)"u8);
         _ipv6.Set(0, LinkLocalFromMac(mac), NetworkFeatures.Ipv6Autoconfiguration && configuration.Ipv6Autoconfiguration, onLink: true,
             Ipv6AddressTable.Forever, Ipv6AddressTable.Forever);
         if (!configuration.Dhcp)

@@ -21,7 +21,7 @@ public sealed class TransmitQueue
     public TransmitQueue(int depth)
     {
         if (depth < 1)
-            Kernel.Panic("a transmit queue needs at least one slot");
+            Kernel.Panic("a transmit queue needs at least one slot"u8);
         _frames = new byte[depth * SlotSize];
         _lengths = new int[depth];
         _nextHops = new Ipv6Address[depth];

@@ -41,7 +41,7 @@ public readonly struct InitialSequenceNumbers
     public InitialSequenceNumbers(ReadOnlySpan<byte> key)
     {
         if (key.Length != SipHash.KeyLength)
-            Kernel.Panic("InitialSequenceNumbers: the key is not 16 bytes");
+            Kernel.Panic("InitialSequenceNumbers: the key is not 16 bytes"u8);
         _k0 = BinaryPrimitives.ReadUInt64LittleEndian(key);
         _k1 = BinaryPrimitives.ReadUInt64LittleEndian(key.Slice(8));
     }

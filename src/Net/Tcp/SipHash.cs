@@ -20,7 +20,7 @@ public static class SipHash
     public static ulong Hash24(ReadOnlySpan<byte> key, ReadOnlySpan<byte> message)
     {
         if (key.Length != KeyLength)
-            Kernel.Panic("SipHash.Hash24: the key is not 16 bytes");
+            Kernel.Panic("SipHash.Hash24: the key is not 16 bytes"u8);
         return Hash24(BinaryPrimitives.ReadUInt64LittleEndian(key), BinaryPrimitives.ReadUInt64LittleEndian(key.Slice(8)), message);
     }
 

@@ -25,7 +25,7 @@ public sealed class DatagramQueues
     public DatagramQueues(int queues, int depth)
     {
         if (queues < 0 || depth < 1)
-            Kernel.Panic("DatagramQueues: a queue needs at least one slot");
+            Kernel.Panic("DatagramQueues: a queue needs at least one slot"u8);
         _depth = depth;
         _payloads = new byte[queues * depth * SlotSize];
         _lengths = new int[queues * depth];

@@ -12,7 +12,7 @@ internal sealed class UdpSocketTable
     public UdpSocketTable(int sockets, int depth)
     {
         if (sockets < 0 || (sockets > 0 && depth < 1))
-            Kernel.Panic("UDP sockets need a queue of at least one datagram");
+            Kernel.Panic("UDP sockets need a queue of at least one datagram"u8);
         _ports = new ushort[sockets];
         _queues = new DatagramQueues(sockets, depth < 1 ? 1 : depth);
     }

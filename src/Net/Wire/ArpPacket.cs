@@ -85,7 +85,7 @@ public readonly ref struct ArpPacket
         MacAddress targetHardwareAddress, Ipv4Address targetProtocolAddress)
     {
         if (buffer.Length < Length)
-            Kernel.Panic("ArpPacket.Emit: buffer shorter than an ARP packet");
+            Kernel.Panic("ArpPacket.Emit: buffer shorter than an ARP packet"u8);
         var packet = new ArpPacket(buffer.Slice(0, Length));
         BinaryPrimitives.WriteUInt16BigEndian(buffer.Slice(HardwareTypeOffset), HardwareTypeEthernet);
         BinaryPrimitives.WriteUInt16BigEndian(buffer.Slice(ProtocolTypeOffset), (ushort)EtherType.Ipv4);

@@ -117,7 +117,7 @@ public readonly ref struct DhcpMessage
         MacAddress clientMac, Ipv4Address clientAddress)
     {
         if (buffer.Length < MinimumEmitLength)
-            Kernel.Panic("DhcpMessage.Emit: buffer shorter than 300 bytes");
+            Kernel.Panic("DhcpMessage.Emit: buffer shorter than 300 bytes"u8);
         buffer.Slice(0, OptionsOffset).Clear();
         var message = new DhcpMessage(buffer);
         message.Operation = BootRequest;

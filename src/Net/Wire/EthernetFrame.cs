@@ -72,7 +72,7 @@ public readonly ref struct EthernetFrame
     public static EthernetFrame Emit(Span<byte> buffer, MacAddress destination, MacAddress source, EtherType type)
     {
         if (buffer.Length < HeaderLength)
-            Kernel.Panic("EthernetFrame.Emit: buffer shorter than the header");
+            Kernel.Panic("EthernetFrame.Emit: buffer shorter than the header"u8);
         var frame = new EthernetFrame(buffer);
         frame.Destination = destination;
         frame.Source = source;

@@ -56,7 +56,7 @@ public readonly ref struct Icmpv4Packet
     public static Icmpv4Packet Emit(Span<byte> buffer, Icmpv4Type type, byte code, int payloadLength)
     {
         if (payloadLength < 0 || buffer.Length - HeaderLength < payloadLength)
-            Kernel.Panic("Icmpv4Packet.Emit: buffer too short");
+            Kernel.Panic("Icmpv4Packet.Emit: buffer too short"u8);
         var packet = new Icmpv4Packet(buffer.Slice(0, HeaderLength + payloadLength));
         buffer[TypeOffset] = (byte)type;
         buffer[CodeOffset] = code;

@@ -79,7 +79,7 @@ public readonly ref struct Icmpv6Packet
     public static Icmpv6Packet Emit(Span<byte> buffer, Icmpv6Type type, byte code, int payloadLength)
     {
         if (payloadLength < 0 || buffer.Length - MinimumLength < payloadLength)
-            Kernel.Panic("Icmpv6Packet.Emit: buffer too short");
+            Kernel.Panic("Icmpv6Packet.Emit: buffer too short"u8);
         var packet = new Icmpv6Packet(buffer.Slice(0, MinimumLength + payloadLength));
         buffer[TypeOffset] = (byte)type;
         buffer[CodeOffset] = code;

@@ -101,7 +101,7 @@ public readonly ref struct Ipv4Packet
         IpProtocol protocol, int payloadLength, byte timeToLive)
     {
         if ((uint)payloadLength > MaximumLength - MinimumHeaderLength || buffer.Length < MinimumHeaderLength + payloadLength)
-            Kernel.Panic("Ipv4Packet.Emit: payload too long or buffer too short");
+            Kernel.Panic("Ipv4Packet.Emit: payload too long or buffer too short"u8);
         int totalLength = MinimumHeaderLength + payloadLength;
         var packet = new Ipv4Packet(buffer.Slice(0, totalLength));
         buffer[VersionAndHeaderLengthOffset] = Version4 << 4 | MinimumHeaderLength / 4;

@@ -78,7 +78,7 @@ public readonly ref struct Ipv6Packet
         IpProtocol nextHeader, int payloadLength, byte hopLimit)
     {
         if ((uint)payloadLength > MaximumPayloadLength || buffer.Length - HeaderLength < payloadLength)
-            Kernel.Panic("Ipv6Packet.Emit: payload too long or buffer too short");
+            Kernel.Panic("Ipv6Packet.Emit: payload too long or buffer too short"u8);
         var packet = new Ipv6Packet(buffer.Slice(0, HeaderLength + payloadLength));
         BinaryPrimitives.WriteUInt32BigEndian(buffer.Slice(VersionClassAndFlowOffset), (uint)Version6 << 28);
         BinaryPrimitives.WriteUInt16BigEndian(buffer.Slice(PayloadLengthOffset), (ushort)payloadLength);

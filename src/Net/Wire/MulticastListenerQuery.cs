@@ -145,7 +145,7 @@ public readonly ref struct MulticastListenerQuery
     public Ipv6Address GetSource(int index)
     {
         if ((uint)index >= (uint)NumberOfSources)
-            Kernel.Panic("MulticastListenerQuery.GetSource: index out of range");
+            Kernel.Panic("MulticastListenerQuery.GetSource: index out of range"u8);
         return new Ipv6Address(_buffer.Slice(SourcesOffset + index * Ipv6Address.Length));
     }
 

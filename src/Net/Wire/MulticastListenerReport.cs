@@ -54,7 +54,7 @@ public static class MulticastListenerReport
     public static int Emit(Span<byte> buffer, Ipv6Address source, ReadOnlySpan<Ipv6Address> groups, MulticastAddressRecordType recordType)
     {
         if (groups.Length > MaximumRecords || buffer.Length < PacketLength(groups.Length))
-            Kernel.Panic("MulticastListenerReport.Emit: too many groups or buffer too short");
+            Kernel.Panic("MulticastListenerReport.Emit: too many groups or buffer too short"u8);
         int icmpLength = ReportHeaderLength + RecordLength * groups.Length;
         Ipv6Address destination = AllMldv2Routers;
         var ip = Ipv6Packet.Emit(buffer, source, destination, IpProtocol.HopByHop, HopByHopLength + icmpLength, HopLimit);

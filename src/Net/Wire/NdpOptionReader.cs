@@ -114,7 +114,7 @@ public ref struct NdpOptionReader
     public static int EmitLinkLayerAddress(Span<byte> buffer, NdpOptionType type, MacAddress address)
     {
         if (buffer.Length < EthernetLinkLayerAddressOptionLength)
-            Kernel.Panic("NdpOptionReader.EmitLinkLayerAddress: buffer too short");
+            Kernel.Panic("NdpOptionReader.EmitLinkLayerAddress: buffer too short"u8);
         buffer[0] = (byte)type;
         buffer[1] = EthernetLinkLayerAddressOptionLength / Unit;
         address.CopyTo(buffer.Slice(2));
@@ -125,7 +125,7 @@ public ref struct NdpOptionReader
     public static int EmitMtu(Span<byte> buffer, uint mtu)
     {
         if (buffer.Length < MtuOptionLength)
-            Kernel.Panic("NdpOptionReader.EmitMtu: buffer too short");
+            Kernel.Panic("NdpOptionReader.EmitMtu: buffer too short"u8);
         buffer[0] = (byte)NdpOptionType.Mtu;
         buffer[1] = MtuOptionLength / Unit;
         BinaryPrimitives.WriteUInt16BigEndian(buffer.Slice(2), 0);

@@ -36,7 +36,7 @@ public static class NeighborDiscoveryMessages
         bool withAddress = !source.IsUnspecified;
         int icmpLength = RouterSolicitationLength + (withAddress ? NdpOptionReader.EthernetLinkLayerAddressOptionLength : 0);
         if (ipv6PacketBuffer.Length < Ipv6Packet.HeaderLength + icmpLength)
-            Kernel.Panic("NeighborDiscoveryMessages.EmitRouterSolicitation: buffer too short");
+            Kernel.Panic("NeighborDiscoveryMessages.EmitRouterSolicitation: buffer too short"u8);
         Ipv6Address destination = Ipv6Address.AllRouters;
         var ip = Ipv6Packet.Emit(ipv6PacketBuffer, source, destination, IpProtocol.Icmpv6, icmpLength, HopLimit);
         // Icmpv6Packet.Emit zeroes the first body word, which is the solicitation's reserved field.
@@ -62,7 +62,7 @@ public static class NeighborDiscoveryMessages
         bool withAddress = sourceMac.HasValue && !source.IsUnspecified;
         int icmpLength = Icmpv6Packet.NeighborMessageLength + (withAddress ? NdpOptionReader.EthernetLinkLayerAddressOptionLength : 0);
         if (ipv6PacketBuffer.Length < Ipv6Packet.HeaderLength + icmpLength)
-            Kernel.Panic("NeighborDiscoveryMessages.EmitNeighborSolicitation: buffer too short");
+            Kernel.Panic("NeighborDiscoveryMessages.EmitNeighborSolicitation: buffer too short"u8);
         var ip = Ipv6Packet.Emit(ipv6PacketBuffer, source, destination, IpProtocol.Icmpv6, icmpLength, HopLimit);
         var icmp = Icmpv6Packet.Emit(ip.Payload, Icmpv6Type.NeighborSolicitation, 0, icmpLength - Icmpv6Packet.MinimumLength);
         target.CopyTo(icmp.Buffer.Slice(Icmpv6Packet.TargetAddressOffset));

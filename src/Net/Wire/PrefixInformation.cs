@@ -86,7 +86,7 @@ public readonly ref struct PrefixInformation
         uint validLifetime, uint preferredLifetime)
     {
         if (buffer.Length < OptionLength || (uint)prefixLength > MaximumPrefixLength)
-            Kernel.Panic("PrefixInformation.Emit: buffer too short or prefix length above 128");
+            Kernel.Panic("PrefixInformation.Emit: buffer too short or prefix length above 128"u8);
         var option = new PrefixInformation(buffer.Slice(0, OptionLength));
         buffer[TypeOffset] = (byte)NdpOptionType.PrefixInformation;
         buffer[LengthOffset] = OptionLength / NdpOptionReader.Unit;

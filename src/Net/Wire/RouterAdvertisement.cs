@@ -69,7 +69,7 @@ public readonly ref struct RouterAdvertisement
     public static RouterAdvertisement Emit(Span<byte> buffer, int optionsLength)
     {
         if (optionsLength < 0 || buffer.Length - MinimumLength < optionsLength)
-            Kernel.Panic("RouterAdvertisement.Emit: buffer too short");
+            Kernel.Panic("RouterAdvertisement.Emit: buffer too short"u8);
         var advertisement = new RouterAdvertisement(buffer.Slice(0, MinimumLength + optionsLength));
         buffer.Slice(0, MinimumLength).Clear();
         buffer[Icmpv6Packet.TypeOffset] = (byte)Icmpv6Type.RouterAdvertisement;

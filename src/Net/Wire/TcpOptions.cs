@@ -84,7 +84,7 @@ public struct TcpOptions
     public readonly SackBlock GetSackBlock(int index)
     {
         if ((uint)index >= (uint)_sackBlockCount)
-            Kernel.Panic("TcpOptions.GetSackBlock: index past the block count");
+            Kernel.Panic("TcpOptions.GetSackBlock: index past the block count"u8);
         return _sackBlocks[index];
     }
 
@@ -206,7 +206,7 @@ public struct TcpOptions
         int fixedLength = FixedLength(options);
         int sackLength = SackLength(options, fixedLength);
         if (destination.Length < fixedLength + sackLength)
-            Kernel.Panic("TcpOptions.Write: destination too short");
+            Kernel.Panic("TcpOptions.Write: destination too short"u8);
         int offset = 0;
         if (options.HasMss)
         {

@@ -91,9 +91,9 @@ public readonly ref struct TcpSegment
         TcpFlags flags, ushort window, int optionsLength, int payloadLength)
     {
         if ((uint)optionsLength > TcpOptions.MaximumLength || (optionsLength & 3) != 0)
-            Kernel.Panic("TcpSegment.Emit: options length not a multiple of 4 up to 40");
+            Kernel.Panic("TcpSegment.Emit: options length not a multiple of 4 up to 40"u8);
         if (payloadLength < 0 || buffer.Length - MinimumHeaderLength - optionsLength < payloadLength)
-            Kernel.Panic("TcpSegment.Emit: buffer too short");
+            Kernel.Panic("TcpSegment.Emit: buffer too short"u8);
         int headerLength = MinimumHeaderLength + optionsLength;
         var segment = new TcpSegment(buffer.Slice(0, headerLength + payloadLength));
         segment.SourcePort = sourcePort;

@@ -69,7 +69,7 @@ public readonly ref struct UdpDatagram
     public static UdpDatagram Emit(Span<byte> buffer, ushort sourcePort, ushort destinationPort, int payloadLength)
     {
         if ((uint)payloadLength > MaximumLength - HeaderLength || buffer.Length - HeaderLength < payloadLength)
-            Kernel.Panic("UdpDatagram.Emit: payload too long or buffer too short");
+            Kernel.Panic("UdpDatagram.Emit: payload too long or buffer too short"u8);
         var datagram = new UdpDatagram(buffer.Slice(0, HeaderLength + payloadLength));
         datagram.SourcePort = sourcePort;
         datagram.DestinationPort = destinationPort;

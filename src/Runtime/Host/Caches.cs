@@ -27,7 +27,7 @@ public static class Caches
     private static void Record(string operation, nuint start, nuint end, nuint lineSize)
     {
         if (start % lineSize != 0 || end <= start)
-            Kernel.Panic("cache range not whole lines");
+            Kernel.Panic("cache range not whole lines"u8);
         Log.Add($"{operation} 0x{start:x}..0x{end:x}");
     }
 }

@@ -11,7 +11,7 @@ public static unsafe class Interrupts
     public static void Enable()
     {
         if (s_handler == null)
-            Kernel.Panic("interrupts enabled with no handler");
+            Kernel.Panic("interrupts enabled with no handler"u8);
         Enabled = true;
     }
 
@@ -25,7 +25,7 @@ public static unsafe class Interrupts
     public static void Raise()
     {
         if (s_handler == null)
-            Kernel.Panic("IRQ with no handler");
+            Kernel.Panic("IRQ with no handler"u8);
         bool enabled = Enabled;
         Enabled = false;
         s_handler();

@@ -1,4 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
+using System.Text;
 
 namespace Unikernel;
 
@@ -9,8 +10,9 @@ namespace Unikernel;
 /// </summary>
 public static class Kernel
 {
+    /// <summary>The reason is UTF-8, as on bare metal (<c>Kernel.Panic("why"u8)</c>).</summary>
     [DoesNotReturn]
-    public static void Panic(string reason) => throw new PanicException(reason);
+    public static void Panic(ReadOnlySpan<byte> reason) => throw new PanicException(Encoding.UTF8.GetString(reason));
 }
 
 /// <summary>What a panic becomes on the host.</summary>

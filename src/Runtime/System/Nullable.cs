@@ -18,7 +18,7 @@ public struct Nullable<T> where T : struct
         get
         {
             if (!_hasValue)
-                Unikernel.Kernel.Panic("Nullable has no value");
+                Unikernel.Kernel.Panic("Nullable has no value"u8);
             return _value;
         }
     }

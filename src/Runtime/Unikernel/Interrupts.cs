@@ -20,7 +20,7 @@ public static unsafe class Interrupts
     public static void Enable()
     {
         if (s_handler == null)
-            Kernel.Panic("interrupts enabled with no handler");
+            Kernel.Panic("interrupts enabled with no handler"u8);
         EnableIrq();
     }
 

@@ -38,33 +38,45 @@ public static unsafe partial class Kernel
     /// of the call&gt;</c> on the console and halts this core. Never returns. (An assembly
     /// trampoline supplies the caller's address and calls <see cref="PanicAt"/>.)
     /// </summary>
+    /// <remarks>
+    /// The reason is UTF-8 (<c>Kernel.Panic("why"u8)</c>): a u8 literal is its bytes in
+    /// read-only data, where a string literal is twice that plus an object header, and the
+    /// first stages count bytes.
+    /// </remarks>
     [DoesNotReturn, MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("*", "__unikernel_panic")]
-    public static extern void Panic(string reason);
+    public static extern void Panic(ReadOnlySpan<byte> reason);
 
     [RuntimeExport("__unikernel_panic_at")]
-    private static void PanicAt(string reason, nuint address) => Halt(reason, address);
+    private static void PanicAt(ReadOnlySpan<byte> reason, nuint address) => Halt(reason, address);
 
     [RuntimeExport("__unikernel_runtime_check_failed")]
     private static void RuntimeCheckFailed(RuntimeCheck check, nuint address) => Halt(CheckName(check), address);
 
-    private static string CheckName(RuntimeCheck check) => check switch
-    {
-        RuntimeCheck.IndexOutOfRange => "index out of range",
-        RuntimeCheck.NullReference => "null reference",
-        RuntimeCheck.DivideByZero => "divide by zero",
-        RuntimeCheck.Overflow => "arithmetic overflow",
-        RuntimeCheck.ArgumentOutOfRange => "argument out of range",
-        RuntimeCheck.Argument => "invalid argument",
-        RuntimeCheck.DestinationTooShort => "destination too short",
-        RuntimeCheck.ArrayTypeMismatch => "array type mismatch",
-        RuntimeCheck.PlatformNotSupported => "not supported on this platform",
-        RuntimeCheck.NotImplemented => "not implemented",
-        RuntimeCheck.NotSupported => "not supported",
-        RuntimeCheck.InvalidProgram => "invalid program",
-        RuntimeCheck.TypeLoad => "type load failure",
-        RuntimeCheck.BadImageFormat => "bad image format",
-        _ => "unknown runtime check",
-    };
+    /// <summary>
+    /// The check's name: the <see cref="RuntimeCheck"/> value counts into <see cref="CheckNames"/>
+    /// (a <see cref="Utf8Table"/>: smaller than a switch over spans; the Runtime tests print every name).
+    /// </summary>
+    private static ReadOnlySpan<byte> CheckName(RuntimeCheck check) =>
+        (uint)(check - RuntimeCheck.IndexOutOfRange) <= (uint)(RuntimeCheck.BadImageFormat - RuntimeCheck.IndexOutOfRange)
+            ? Utf8Table.Entry(CheckNames, check - RuntimeCheck.IndexOutOfRange)
+            : "unknown runtime check"u8;
+
+    /// <summary>The names of <see cref="RuntimeCheck"/> 1 to 14 in order, each ending in NUL.</summary>
+    private static ReadOnlySpan<byte> CheckNames =>
+        "index out of range\0"u8 +             // IndexOutOfRange = 1
+        "null reference\0"u8 +                 // NullReference
+        "divide by zero\0"u8 +                 // DivideByZero
+        "arithmetic overflow\0"u8 +            // Overflow
+        "argument out of range\0"u8 +          // ArgumentOutOfRange
+        "invalid argument\0"u8 +               // Argument
+        "destination too short\0"u8 +          // DestinationTooShort
+        "array type mismatch\0"u8 +            // ArrayTypeMismatch
+        "not supported on this platform\0"u8 + // PlatformNotSupported
+        "not implemented\0"u8 +                // NotImplemented
+        "not supported\0"u8 +                  // NotSupported
+        "invalid program\0"u8 +                // InvalidProgram
+        "type load failure\0"u8 +              // TypeLoad
+        "bad image format\0"u8;                // BadImageFormat = 14
 
     /// <summary>For the exception vectors: reports a CPU exception by its class and addresses.</summary>
     [RuntimeExport("__unikernel_exception")]
@@ -72,7 +84,7 @@ public static unsafe partial class Kernel
     {
         Span<byte> line = stackalloc byte[200];
         var text = new PanicLine(line);
-        text.Append("panic: unexpected ");
+        text.Append("panic: unexpected "u8);
         if (sizeof(nint) == 8)
         {
             // AArch64: the vector says synchronous/IRQ/FIQ/SError; for synchronous ones the
@@ -80,70 +92,80 @@ public static unsafe partial class Kernel
             text.Append(ExceptionName(kind));
             if (kind == 0)
             {
-                text.Append(" exception, class 0x");
+                text.Append(" exception, class 0x"u8);
                 text.AppendHex((syndrome >> 26) & 0x3F, 2);
-                text.Append(" (");
+                text.Append(" ("u8);
                 text.Append(ExceptionClassName((uint)(syndrome >> 26) & 0x3F));
                 text.Append(')');
             }
-            text.Append(", ESR 0x");
+            text.Append(", ESR 0x"u8);
         }
         else
         {
             // ARMv7: the vector is the kind; DFSR/IFSR hold the fault status (ARMv7 ARM, B4.1.52).
             text.Append(ArmV7ExceptionName(kind));
-            text.Append(", FSR 0x");
+            text.Append(", FSR 0x"u8);
         }
         text.AppendHex(syndrome, 8);
-        text.Append(", fault address 0x");
+        text.Append(", fault address 0x"u8);
         text.AppendHex(faultAddress, sizeof(nint) * 2);
-        text.Append(" at 0x");
+        text.Append(" at 0x"u8);
         text.AppendHex(address, sizeof(nint) * 2);
         Stop(text);
     }
 
-    private static string ExceptionName(nuint kind) => kind switch
+    /// <summary>The vector's kind, 0 to 3 (tables as for <see cref="CheckName"/>).</summary>
+    private static ReadOnlySpan<byte> ExceptionName(nuint kind) =>
+        Utf8Table.Entry("synchronous\0IRQ\0FIQ\0SError\0"u8, kind < 3 ? (int)kind : 3);
+
+    private static ReadOnlySpan<byte> ArmV7ExceptionName(nuint kind) => kind switch
     {
-        0 => "synchronous",
-        1 => "IRQ",
-        2 => "FIQ",
-        _ => "SError",
+        1 => "IRQ"u8,
+        2 => "FIQ"u8,
+        4 => "undefined instruction"u8,
+        5 => "prefetch abort"u8,
+        6 => "data abort"u8,
+        7 => "supervisor call"u8,
+        _ => "exception"u8,
     };
 
-    private static string ArmV7ExceptionName(nuint kind) => kind switch
+    /// <summary>ESR_EL3.EC's meaning: the class picks a line of <see cref="ExceptionClassNames"/>.</summary>
+    private static ReadOnlySpan<byte> ExceptionClassName(uint exceptionClass) => Utf8Table.Entry(ExceptionClassNames, exceptionClass switch
     {
-        1 => "IRQ",
-        2 => "FIQ",
-        4 => "undefined instruction",
-        5 => "prefetch abort",
-        6 => "data abort",
-        7 => "supervisor call",
-        _ => "exception",
-    };
+        0x00 => 0,
+        0x07 => 1,
+        0x0E => 2,
+        0x15 or 0x17 => 3,
+        0x20 or 0x21 => 4,
+        0x22 => 5,
+        0x24 or 0x25 => 6,
+        0x26 => 7,
+        0x2F => 8,
+        0x3C => 9,
+        _ => 10,
+    });
 
-    private static string ExceptionClassName(uint exceptionClass) => exceptionClass switch
-    {
-        0x00 => "undefined instruction",
-        0x07 => "FP/SIMD access trapped",
-        0x0E => "illegal execution state",
-        0x15 or 0x17 => "supervisor/secure monitor call",
-        0x20 or 0x21 => "instruction abort",
-        0x22 => "PC misaligned",
-        0x24 or 0x25 => "data abort",
-        0x26 => "SP misaligned",
-        0x2F => "SError",
-        0x3C => "breakpoint instruction",
-        _ => "other",
-    };
+    private static ReadOnlySpan<byte> ExceptionClassNames =>
+        "undefined instruction\0"u8 +          // 0: EC 0x00
+        "FP/SIMD access trapped\0"u8 +         // 1: EC 0x07
+        "illegal execution state\0"u8 +        // 2: EC 0x0E
+        "supervisor/secure monitor call\0"u8 + // 3: EC 0x15 (SVC), 0x17 (SMC)
+        "instruction abort\0"u8 +              // 4: EC 0x20, 0x21
+        "PC misaligned\0"u8 +                  // 5: EC 0x22
+        "data abort\0"u8 +                     // 6: EC 0x24, 0x25
+        "SP misaligned\0"u8 +                  // 7: EC 0x26
+        "SError\0"u8 +                         // 8: EC 0x2F
+        "breakpoint instruction\0"u8 +         // 9: EC 0x3C
+        "other\0"u8;                           // 10: any other class
 
     [DoesNotReturn]
-    private static void Halt(string reason, nuint address)
+    private static void Halt(ReadOnlySpan<byte> reason, nuint address)
     {
         Span<byte> line = stackalloc byte[160];
         var text = new PanicLine(line);
-        text.Append("panic: ");
+        text.Append("panic: "u8);
         text.Append(reason);
-        text.Append(" at 0x");
+        text.Append(" at 0x"u8);
         text.AppendHex(address, sizeof(nint) * 2);
         Stop(text);
     }
@@ -155,7 +177,7 @@ public static unsafe partial class Kernel
         if (!s_panicking)
         {
             s_panicking = true;
-            text.Append("\r\n");
+            text.Append("\r\n"u8);
             WriteConsole(text.Written);
         }
         while (true)
@@ -179,10 +201,10 @@ public static unsafe partial class Kernel
 
         public readonly ReadOnlySpan<byte> Written => _buffer.Slice(0, _length);
 
-        public void Append(string text)
+        public void Append(ReadOnlySpan<byte> text)
         {
             for (int i = 0; i < text.Length && _length < _buffer.Length; i++)
-                _buffer[_length++] = text[i] < 0x80 ? (byte)text[i] : (byte)'?';
+                _buffer[_length++] = text[i];
         }
 
         public void Append(char value)
@@ -194,7 +216,7 @@ public static unsafe partial class Kernel
         public void AppendHex(nuint value, int digits)
         {
             for (int shift = digits * 4 - 4; shift >= 0 && _length < _buffer.Length; shift -= 4)
-                _buffer[_length++] = (byte)"0123456789abcdef"[(int)((value >> shift) & 0xF)];
+                _buffer[_length++] = "0123456789abcdef"u8[(int)((value >> shift) & 0xF)];
         }
     }
 }

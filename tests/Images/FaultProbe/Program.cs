@@ -39,7 +39,7 @@ internal static unsafe class Program
                 ConsoleText<Board>.WriteDecimal((ulong)checked(int.MaxValue + (int)(selection - 3)));
                 break;
             case 5:
-                Kernel.Panic("the probe asked for a panic");
+                Kernel.Panic("the probe asked for a panic"u8);
                 break;
             case 6:
                 ConsoleText<Board>.WriteHex(*(uint*)address, 8);

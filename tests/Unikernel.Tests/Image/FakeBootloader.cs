@@ -73,7 +73,7 @@ public sealed class FakeBootloader : IDisposable
                 return;
             }
             KernelImage.Check(_received.ToArray(), 1 << 20, forbidden, out var reason);
-            await stream.WriteAsync(Encoding.ASCII.GetBytes($"error: {KernelImage.Describe(reason == ImageError.None ? ImageError.TooLong : reason)}\n"));
+            await stream.WriteAsync(Encoding.ASCII.GetBytes($"error: {Encoding.UTF8.GetString(KernelImage.Describe(reason == ImageError.None ? ImageError.TooLong : reason))}\n"));
             await ReadToEnd(stream);
             return;
         }
@@ -94,7 +94,7 @@ public sealed class FakeBootloader : IDisposable
             default:
                 if (!KernelImage.TryParse(data, uint.MaxValue, forbidden, out var image, out var reason))
                 {
-                    reply = $"error: {KernelImage.Describe(reason)}\n";
+                    reply = $"error: {Encoding.UTF8.GetString(KernelImage.Describe(reason))}\n";
                     break;
                 }
                 byte[] payload = data[image.HeaderLength..];

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Security.Cryptography;
+using System.Text;
 using Unikernel.Boot.Image;
 using Unikernel.Net;
 
@@ -40,7 +41,7 @@ public sealed class TcpServices(NetworkInterface stack, Action<string> say, bool
     {
         string verdict;
         if (!KernelImage.Check(upload.Head, uint.MaxValue, [], out var error))
-            verdict = $"error: {KernelImage.Describe(error)}";
+            verdict = $"error: {Encoding.UTF8.GetString(KernelImage.Describe(error))}";
         else if (new KernelImage(upload.Head).HeaderLength != KernelImage.FixedHeaderLength)
             verdict = "error: a header longer than version 1's, which hoststack does not check";
         else

@@ -1,3 +1,4 @@
+using System.Text;
 using Unikernel.Boot.Image;
 
 namespace Unikernel.Tool.Upload;
@@ -39,7 +40,7 @@ public sealed record UploadImage(byte[] Header, byte[] Payload, ulong LoadAddres
         if (load is not null || entry is not null)
             throw new UploadFailure($"{path} is a kernel image already (it starts with UKIMAGE): it carries its own load address and entry point; drop --load and --entry");
         if (!KernelImage.TryParse(file, uint.MaxValue, [], out var image, out var reason))
-            throw new UploadFailure($"{path} starts with UKIMAGE but its header is bad: {KernelImage.Describe(reason)}");
+            throw new UploadFailure($"{path} starts with UKIMAGE but its header is bad: {Encoding.UTF8.GetString(KernelImage.Describe(reason))}");
         long payloadLength = file.Length - image.HeaderLength;
         if (payloadLength != image.PayloadLength)
             throw new UploadFailure($"{path}: its header says {image.PayloadLength} payload bytes, the file holds {payloadLength} after the header");
@@ -62,7 +63,7 @@ public sealed record UploadImage(byte[] Header, byte[] Payload, ulong LoadAddres
         KernelImage.Emit(header, loadAddress, entryPoint, file);
         // The same checks the bootloader makes, less its own limit and forbidden ranges.
         if (!KernelImage.Check(header, uint.MaxValue, [], out var reason))
-            throw new UploadFailure($"{path} cannot be loaded at {AddressArgument.Format(loadAddress)} with entry {AddressArgument.Format(entryPoint)} ({file.Length} bytes): {KernelImage.Describe(reason)}");
+            throw new UploadFailure($"{path} cannot be loaded at {AddressArgument.Format(loadAddress)} with entry {AddressArgument.Format(entryPoint)} ({file.Length} bytes): {Encoding.UTF8.GetString(KernelImage.Describe(reason))}");
         return new UploadImage(header, file, loadAddress, entryPoint, Convert.ToHexStringLower(header.AsSpan(KernelImage.PayloadSha256Offset, KernelImage.Sha256Length)), Wrapped: true);
     }
 }

@@ -21,21 +21,21 @@ internal partial struct Board
         if (result.Status != DramStatus.Ok)
         {
             dram = default;
-            StatusLine<Board>.Fail("DRAM: ");
+            StatusLine<Board>.Fail("DRAM: "u8);
             Write(DramStatusText.Describe(result.Status));
             ConsoleText<Board>.WriteLine();
             return false;
         }
         dram = new AddressRange(BoardFile.Memory.Dram.Base, result.SizeBytes);
-        StatusLine<Board>.Ok("DRAM ");
+        StatusLine<Board>.Ok("DRAM "u8);
         ConsoleText<Board>.WriteDecimal(result.SizeBytes >> 20);
-        ConsoleText<Board>.Write(" MiB (");
+        ConsoleText<Board>.Write(" MiB ("u8);
         ConsoleText<Board>.WriteDecimal((ulong)result.Ranks);
         ConsoleText<Board>.Write(result.Ranks == 1 ? " rank, " : " ranks, ");
         ConsoleText<Board>.WriteDecimal((ulong)result.Banks);
-        ConsoleText<Board>.Write(" banks, ");
+        ConsoleText<Board>.Write(" banks, "u8);
         ConsoleText<Board>.WriteDecimal((ulong)result.RowBits);
-        ConsoleText<Board>.Write(" row bits, ");
+        ConsoleText<Board>.Write(" row bits, "u8);
         ConsoleText<Board>.WriteDecimal((ulong)result.PageSize);
         ConsoleText<Board>.WriteLine(result.FullWidth ? "-byte pages, 32-bit bus)" : "-byte pages, 16-bit bus)");
         return true;

@@ -15,9 +15,9 @@ namespace Unikernel.Boot;
 /// <summary>Xunlong Orange Pi PC: Allwinner H3, Cortex-A7. Console: UART0, a 16550 (hardware/boards/orangepi-pc.yaml).</summary>
 internal partial struct Board : IConsole
 {
-    public const string Name = BoardFile.Name;
-    public const string Soc = "Allwinner H3";
-    public const string Cpu = "Cortex-A7 (ARMv7-A, Thumb-2)";
+    public static ReadOnlySpan<byte> Name => BoardFile.NameUtf8;
+    public static ReadOnlySpan<byte> Soc => "Allwinner H3"u8;
+    public static ReadOnlySpan<byte> Cpu => "Cortex-A7 (ARMv7-A, Thumb-2)"u8;
 
     private static Uart16550<DirectMmio> Console => H3<DirectMmio>.Uart0;
 
@@ -42,9 +42,9 @@ internal partial struct Board : IConsole
     {
         ulong size = Dram.ConfiguredSizeBytes();
         dram = new AddressRange(BoardFile.Memory.Dram.Base, size);
-        StatusLine<Board>.Ok("DRAM ");
+        StatusLine<Board>.Ok("DRAM "u8);
         ConsoleText<Board>.WriteDecimal(size >> 20);
-        ConsoleText<Board>.WriteLine(" MiB (as the first stage detected it)");
+        ConsoleText<Board>.WriteLine(" MiB (as the first stage detected it)"u8);
         EnableMmu(size);
         return true;
     }
@@ -60,7 +60,7 @@ internal partial struct Board : IConsole
     private static void EnableMmu(ulong dramSize)
     {
         if (DmaRegion < Kernel.Image.StackTop)
-            Kernel.Panic("the bootloader's RAM slice leaves no section for DMA");
+            Kernel.Panic("the bootloader's RAM slice leaves no section for DMA"u8);
         Span<MemoryRegion> regions = stackalloc MemoryRegion[3];
         // The first section holds only SRAM (A1, A2, C) and the boot ROM (H3 manual 4.1): all of it normal memory.
         regions[0] = new MemoryRegion(BoardFile.Memory.SramA1.Base, Mmu.Granule, MemoryKind.Normal);
@@ -69,13 +69,13 @@ internal partial struct Board : IConsole
         MmuStatus status = Mmu.Enable(new byte[Mmu.TableMemoryLength], regions);
         if (status == MmuStatus.Ok)
         {
-            StatusLine<Board>.Ok("MMU on, caches on");
+            StatusLine<Board>.Ok("MMU on, caches on"u8);
             ConsoleText<Board>.WriteLine();
             return;
         }
-        StatusLine<Board>.Fail("MMU: status ");
+        StatusLine<Board>.Fail("MMU: status "u8);
         ConsoleText<Board>.WriteDecimal((ulong)status);
-        ConsoleText<Board>.WriteLine(" (running with caches off)");
+        ConsoleText<Board>.WriteLine(" (running with caches off)"u8);
     }
 
     /// <summary>The main loop's periodic duty: none here (QEMU 7.2's H3 has no watchdog model to feed).</summary>
@@ -93,7 +93,7 @@ internal partial struct Board : IConsole
     {
         BoardNetwork.Stop();
         Mmu.DisableAndClean();
-        ConsoleText<Board>.Write("netboot: starting the kernel at 0x");
+        ConsoleText<Board>.Write("netboot: starting the kernel at 0x"u8);
         ConsoleText<Board>.WriteHex(entry, 8);
         ConsoleText<Board>.WriteLine();
         LoadedProgram.Jump(entry);

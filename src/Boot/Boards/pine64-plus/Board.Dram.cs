@@ -24,7 +24,7 @@ internal partial struct Board
         if (result.Status != DramStatus.Ok)
         {
             dram = default;
-            StatusLine<Board>.Fail("DRAM: ");
+            StatusLine<Board>.Fail("DRAM: "u8);
             Write(DramStatusText.Describe(result.Status));
             ConsoleText<Board>.WriteLine();
             return false;
@@ -32,7 +32,7 @@ internal partial struct Board
         ulong size = result.SizeBytes < BoardFile.Memory.Dram.Size ? result.SizeBytes : BoardFile.Memory.Dram.Size;
         dram = new AddressRange(BoardFile.Memory.Dram.Base, size);
         // The size only: the first stage has no room to print the geometry.
-        StatusLine<Board>.Ok("DRAM ");
+        StatusLine<Board>.Ok("DRAM "u8);
         ConsoleText<Board>.WriteDecimal(size >> 20);
         Write(" MiB"u8);
         ConsoleText<Board>.WriteLine();

@@ -24,9 +24,9 @@ internal partial struct Board
     {
         ulong size = ConfiguredDramBytes();
         dram = new AddressRange(BoardFile.Memory.Dram.Base, size);
-        StatusLine<Board>.Ok("DRAM ");
+        StatusLine<Board>.Ok("DRAM "u8);
         ConsoleText<Board>.WriteDecimal(size >> 20);
-        ConsoleText<Board>.WriteLine(" MiB (as the first stage configured it)");
+        ConsoleText<Board>.WriteLine(" MiB (as the first stage configured it)"u8);
         EnableMmu(size);
         // The PHY's rail (AXP803 DC1SW) is on since the first stage (Pine64PlusPmic.BringUp).
         BringUpSoc();
@@ -63,7 +63,7 @@ internal partial struct Board
     private static void EnableMmu(ulong dramSize)
     {
         if (DmaRegion < Kernel.Image.StackTop)
-            Kernel.Panic("the bootloader's RAM slice leaves no block for DMA");
+            Kernel.Panic("the bootloader's RAM slice leaves no block for DMA"u8);
         Span<MemoryRegion> regions = stackalloc MemoryRegion[3];
         regions[0] = new MemoryRegion(BoardFile.Memory.SramA1.Base, BoardFile.Memory.SramA1.Size, MemoryKind.Normal).RoundedOut(Mmu.Granule);
         regions[1] = new MemoryRegion(BoardFile.Memory.Dram.Base, dramSize, MemoryKind.Normal);
@@ -71,13 +71,13 @@ internal partial struct Board
         MmuStatus status = Mmu.Enable(new byte[Mmu.TableMemoryLength], regions);
         if (status == MmuStatus.Ok)
         {
-            StatusLine<Board>.Ok("MMU on, caches on");
+            StatusLine<Board>.Ok("MMU on, caches on"u8);
             ConsoleText<Board>.WriteLine();
             return;
         }
-        StatusLine<Board>.Fail("MMU: status ");
+        StatusLine<Board>.Fail("MMU: status "u8);
         ConsoleText<Board>.WriteDecimal((ulong)status);
-        ConsoleText<Board>.WriteLine(" (running with caches off)");
+        ConsoleText<Board>.WriteLine(" (running with caches off)"u8);
     }
 
     /// <summary>Quiesces the Ethernet DMA, writes the caches back and turns the MMU off (Linux's boot protocol), and jumps to a loaded kernel.</summary>
@@ -87,7 +87,7 @@ internal partial struct Board
         Sun6iWatchdog<DirectMmio, GenericTimerClock>.Disarm(A64<DirectMmio>.Timer);
         BoardNetwork.Stop();
         Mmu.DisableAndClean();
-        ConsoleText<Board>.Write("netboot: starting the kernel at 0x");
+        ConsoleText<Board>.Write("netboot: starting the kernel at 0x"u8);
         ConsoleText<Board>.WriteHex(entry, 8);
         ConsoleText<Board>.WriteLine();
         LoadedProgram.Jump(entry);

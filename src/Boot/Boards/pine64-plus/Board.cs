@@ -9,9 +9,9 @@ namespace Unikernel.Boot;
 /// <summary>Pine64+: Allwinner A64, Cortex-A53 (AArch64). Console: UART0, a 16550 (hardware/boards/pine64-plus.yaml).</summary>
 internal partial struct Board : IConsole
 {
-    public const string Name = BoardFile.Name;
-    public const string Soc = "Allwinner A64";
-    public const string Cpu = "Cortex-A53 (AArch64, EL3)";
+    public static ReadOnlySpan<byte> Name => BoardFile.NameUtf8;
+    public static ReadOnlySpan<byte> Soc => "Allwinner A64"u8;
+    public static ReadOnlySpan<byte> Cpu => "Cortex-A53 (AArch64, EL3)"u8;
 
     private static Uart16550<DirectMmio> Console => A64<DirectMmio>.Uart0;
 

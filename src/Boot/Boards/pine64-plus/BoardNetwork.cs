@@ -31,7 +31,7 @@ internal struct BoardNetwork : INetworkDevice
         // switched it on long before (DRAM training and the SD card read come in between).
         if (!EmacClocks.EnableA64Rgmii(A64<DirectMmio>.Ccu, A64<DirectMmio>.Sysctl, BoardFile.Ethernet.TxDelayPs, BoardFile.Ethernet.RxDelayPs))
         {
-            StatusLine<Board>.Fail("Ethernet: the board's RGMII delays do not fit EMAC_CLK");
+            StatusLine<Board>.Fail("Ethernet: the board's RGMII delays do not fit EMAC_CLK"u8);
             ConsoleText<Board>.WriteLine();
             return false;
         }

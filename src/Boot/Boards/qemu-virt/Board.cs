@@ -12,9 +12,9 @@ namespace Unikernel.Boot;
 /// <summary>QEMU virt, Cortex-A53 at EL3. Console: the PL011 UART0 (hardware/boards/qemu-virt.yaml).</summary>
 internal unsafe partial struct Board : IConsole
 {
-    public const string Name = BoardFile.Name;
-    public const string Soc = "QEMU virt";
-    public const string Cpu = "Cortex-A53 (AArch64, EL3)";
+    public static ReadOnlySpan<byte> Name => BoardFile.NameUtf8;
+    public static ReadOnlySpan<byte> Soc => "QEMU virt"u8;
+    public static ReadOnlySpan<byte> Cpu => "Cortex-A53 (AArch64, EL3)"u8;
 
     /// <summary>The tick rate of the generic timer's interrupt.</summary>
     private const uint TickHertz = 100;
@@ -48,10 +48,10 @@ internal unsafe partial struct Board : IConsole
         MmuStatus status = Mmu.Enable(new Span<byte>((void*)tables, Mmu.TableMemoryLength), regions);
         if (status == MmuStatus.Ok)
         {
-            ConsoleText<Board>.WriteLine("[ OK ] MMU on, caches on");
+            ConsoleText<Board>.WriteLine("[ OK ] MMU on, caches on"u8);
             return;
         }
-        ConsoleText<Board>.Write("[FAIL] MMU: status ");
+        ConsoleText<Board>.Write("[FAIL] MMU: status "u8);
         ConsoleText<Board>.WriteDecimal((ulong)status);
         ConsoleText<Board>.WriteLine();
     }
@@ -61,13 +61,13 @@ internal unsafe partial struct Board : IConsole
     {
         GicV2<DirectMmio> gic = Gic;
         gic.Initialize();
-        ConsoleText<Board>.Write("[ OK ] GICv2 ");
+        ConsoleText<Board>.Write("[ OK ] GICv2 "u8);
         ConsoleText<Board>.WriteDecimal(gic.ImplementedLines);
-        ConsoleText<Board>.WriteLine(" interrupts");
+        ConsoleText<Board>.WriteLine(" interrupts"u8);
         Interrupts.SetHandler(&DispatchInterrupts);
         if (!TickTimer.Start(gic, TickHertz))
         {
-            ConsoleText<Board>.WriteLine("[FAIL] timer tick");
+            ConsoleText<Board>.WriteLine("[FAIL] timer tick"u8);
             return;
         }
         Interrupts.Enable();
@@ -76,11 +76,11 @@ internal unsafe partial struct Board : IConsole
         uint ticks = TickTimer.Ticks - first;
         ConsoleText<Board>.Write(ticks > 0 ? "[ OK ] timer tick " : "[FAIL] timer tick ");
         ConsoleText<Board>.WriteDecimal(TickHertz);
-        ConsoleText<Board>.Write(" Hz (");
+        ConsoleText<Board>.Write(" Hz ("u8);
         ConsoleText<Board>.WriteDecimal(ticks);
-        ConsoleText<Board>.Write(" ticks in ");
+        ConsoleText<Board>.Write(" ticks in "u8);
         ConsoleText<Board>.WriteDecimal((ulong)(TickCheckMicroseconds / 1000));
-        ConsoleText<Board>.WriteLine(" ms)");
+        ConsoleText<Board>.WriteLine(" ms)"u8);
     }
 
     private static void DispatchInterrupts() => Gic.DispatchPending();

@@ -44,7 +44,7 @@ internal static unsafe class ModuleStatics
             if (header == null)
                 continue; // padding from section merging
             if (header->Signature != ReadyToRunSignature)
-                Unikernel.Kernel.Panic("bad ReadyToRun header in __modules");
+                Unikernel.Kernel.Panic("bad ReadyToRun header in __modules"u8);
             ForEachSection(header, GCStaticRegion, &AllocateStatics);
             ForEachSection(header, DehydratedData, &RefuseDehydratedData);
             ForEachSection(header, EagerClassConstructors, &RunEagerClassConstructors);
@@ -88,7 +88,7 @@ internal static unsafe class ModuleStatics
     }
 
     private static void RefuseDehydratedData(byte* start, byte* end) =>
-        Unikernel.Kernel.Panic("ilc emitted dehydrated data: build without --dehydrate");
+        Unikernel.Kernel.Panic("ilc emitted dehydrated data: build without --dehydrate"u8);
 
     private static void RunEagerClassConstructors(byte* start, byte* end)
     {

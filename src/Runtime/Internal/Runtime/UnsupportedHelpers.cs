@@ -6,14 +6,14 @@ namespace System.Runtime
 {
     internal static class TypeCast
     {
-        private static void CheckCastAny() => Unikernel.Kernel.Panic("unsupported runtime helper TypeCast.CheckCastAny");
-        private static void CheckCastInterface() => Unikernel.Kernel.Panic("unsupported runtime helper TypeCast.CheckCastInterface");
-        private static void CheckCastClass() => Unikernel.Kernel.Panic("unsupported runtime helper TypeCast.CheckCastClass");
-        private static void CheckCastClassSpecial() => Unikernel.Kernel.Panic("unsupported runtime helper TypeCast.CheckCastClassSpecial");
-        private static void IsInstanceOfAny() => Unikernel.Kernel.Panic("unsupported runtime helper TypeCast.IsInstanceOfAny");
-        private static void IsInstanceOfInterface() => Unikernel.Kernel.Panic("unsupported runtime helper TypeCast.IsInstanceOfInterface");
-        private static void IsInstanceOfClass() => Unikernel.Kernel.Panic("unsupported runtime helper TypeCast.IsInstanceOfClass");
-        private static void IsInstanceOfException() => Unikernel.Kernel.Panic("unsupported runtime helper TypeCast.IsInstanceOfException");
+        private static void CheckCastAny() => Unikernel.Kernel.Panic("unsupported runtime helper TypeCast.CheckCastAny"u8);
+        private static void CheckCastInterface() => Unikernel.Kernel.Panic("unsupported runtime helper TypeCast.CheckCastInterface"u8);
+        private static void CheckCastClass() => Unikernel.Kernel.Panic("unsupported runtime helper TypeCast.CheckCastClass"u8);
+        private static void CheckCastClassSpecial() => Unikernel.Kernel.Panic("unsupported runtime helper TypeCast.CheckCastClassSpecial"u8);
+        private static void IsInstanceOfAny() => Unikernel.Kernel.Panic("unsupported runtime helper TypeCast.IsInstanceOfAny"u8);
+        private static void IsInstanceOfInterface() => Unikernel.Kernel.Panic("unsupported runtime helper TypeCast.IsInstanceOfInterface"u8);
+        private static void IsInstanceOfClass() => Unikernel.Kernel.Panic("unsupported runtime helper TypeCast.IsInstanceOfClass"u8);
+        private static void IsInstanceOfException() => Unikernel.Kernel.Panic("unsupported runtime helper TypeCast.IsInstanceOfException"u8);
     }
 }
 
@@ -21,7 +21,7 @@ namespace Internal.Runtime.CompilerHelpers
 {
     internal static partial class ThrowHelpers
     {
-        private static void ThrowFeatureBodyRemoved() => Unikernel.Kernel.Panic("unsupported runtime helper ThrowHelpers.ThrowFeatureBodyRemoved");
+        private static void ThrowFeatureBodyRemoved() => Unikernel.Kernel.Panic("unsupported runtime helper ThrowHelpers.ThrowFeatureBodyRemoved"u8);
     }
 }
 
@@ -29,7 +29,7 @@ namespace System.Runtime.InteropServices
 {
     internal static class IDynamicInterfaceCastable
     {
-        private static void GetDynamicInterfaceImplementation() => Unikernel.Kernel.Panic("unsupported runtime helper IDynamicInterfaceCastable.GetDynamicInterfaceImplementation");
+        private static void GetDynamicInterfaceImplementation() => Unikernel.Kernel.Panic("unsupported runtime helper IDynamicInterfaceCastable.GetDynamicInterfaceImplementation"u8);
     }
 }
 
@@ -41,19 +41,19 @@ namespace Internal.Runtime.CompilerHelpers
     {
         private static System.RuntimeFieldHandle GetRuntimeFieldHandle(nint handleSignature)
         {
-            Unikernel.Kernel.Panic("unsupported runtime helper LdTokenHelpers.GetRuntimeFieldHandle");
+            Unikernel.Kernel.Panic("unsupported runtime helper LdTokenHelpers.GetRuntimeFieldHandle"u8);
             return default;
         }
 
         private static System.RuntimeTypeHandle GetRuntimeTypeHandle(nint handleSignature)
         {
-            Unikernel.Kernel.Panic("unsupported runtime helper LdTokenHelpers.GetRuntimeTypeHandle");
+            Unikernel.Kernel.Panic("unsupported runtime helper LdTokenHelpers.GetRuntimeTypeHandle"u8);
             return default;
         }
 
         private static System.RuntimeMethodHandle GetRuntimeMethodHandle(nint handleSignature)
         {
-            Unikernel.Kernel.Panic("unsupported runtime helper LdTokenHelpers.GetRuntimeMethodHandle");
+            Unikernel.Kernel.Panic("unsupported runtime helper LdTokenHelpers.GetRuntimeMethodHandle"u8);
             return default;
         }
     }

@@ -26,7 +26,7 @@ internal static unsafe class BumpAllocator
         nuint alignment = (nuint)(2 * sizeof(nint)); // 8 on ARMv7 (for 64-bit fields), 16 on AArch64
         nuint start = (s_next + alignment - 1) & ~(alignment - 1);
         if (size > s_end - start || start < s_next)
-            Kernel.Panic("out of memory in the start-up heap");
+            Kernel.Panic("out of memory in the start-up heap"u8);
         s_next = start + size;
         MemoryHelpers.MemZero((byte*)start, size);
         return (void*)start;
@@ -53,10 +53,10 @@ internal static unsafe class BumpAllocator
     private static void* NewArray(MethodTable* type, int length)
     {
         if (length < 0)
-            Kernel.Panic("negative array length");
+            Kernel.Panic("negative array length"u8);
         ulong size = type->BaseSize + (ulong)(uint)length * type->ComponentSize;
         if (size > (ulong)(s_end - s_next))
-            Kernel.Panic("out of memory in the start-up heap");
+            Kernel.Panic("out of memory in the start-up heap"u8);
         void** result = (void**)Allocate((nuint)size);
         *result = type;
         *(int*)(result + 1) = length;

@@ -25,7 +25,7 @@ internal static unsafe class StartupCodeHelpers
     private static void RhpGcPoll() { }
 
     [RuntimeExport("RhpFallbackFailFast")]
-    private static void RhpFallbackFailFast() => Unikernel.Kernel.Panic("runtime fail-fast");
+    private static void RhpFallbackFailFast() => Unikernel.Kernel.Panic("runtime fail-fast"u8);
 
     [RuntimeExport("RhpAssignRef")]
     private static void RhpAssignRef(void** destination, void* value) => *destination = value;
