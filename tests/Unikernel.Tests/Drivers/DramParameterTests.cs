@@ -49,14 +49,7 @@ public sealed class DramParameterTests
             (true, DramCom.MbusQos.Highest, 3, 8192, 6120, 1024),
             (true, DramCom.MbusQos.High, 0, 1024, 288, 64),
         ];
-        uint[] words = H3DramParameters.OrangePiPc.MbusPortConfig.ToArray();
-        Assert.Equal(2 * ports.Length, words.Length);
-        for (int i = 0; i < ports.Length; i++)
-        {
-            var p = ports[i];
-            Assert.Equal(DramCom.McrValues.Cfg0.Zero.WithBwlimitEn(p.Limit).WithQos(p.Qos).WithAcs(p.Acs).WithBwl0(p.Bwl0).Raw, words[2 * i]);
-            Assert.Equal(DramCom.McrValues.Cfg1.Zero.WithBwl1(p.Bwl1).WithBwl2(p.Bwl2).Raw, words[2 * i + 1]);
-        }
+        AssertMbusWords(ports, H3DramParameters.OrangePiPc.MbusPortConfig.ToArray());
     }
 
     [Fact]
@@ -111,14 +104,7 @@ public sealed class DramParameterTests
             (true, DramCom.MbusQos.High, 2, 8192, 6144, 2048),
             (true, DramCom.MbusQos.High, 0, 1280, 144, 64),
         ];
-        uint[] words = A64DramParameters.Pine64Plus.MbusPortConfig.ToArray();
-        Assert.Equal(2 * ports.Length, words.Length);
-        for (int i = 0; i < ports.Length; i++)
-        {
-            var p = ports[i];
-            Assert.Equal(DramCom.McrValues.Cfg0.Zero.WithBwlimitEn(p.Limit).WithQos(p.Qos).WithAcs(p.Acs).WithBwl0(p.Bwl0).Raw, words[2 * i]);
-            Assert.Equal(DramCom.McrValues.Cfg1.Zero.WithBwl1(p.Bwl1).WithBwl2(p.Bwl2).Raw, words[2 * i + 1]);
-        }
+        AssertMbusWords(ports, A64DramParameters.Pine64Plus.MbusPortConfig.ToArray());
     }
 
     [Fact]
@@ -132,5 +118,17 @@ public sealed class DramParameterTests
         Assert.Equal(1, p.DxReadDelays[9]);
         Assert.Equal(12, p.DxWriteDelays[3 * 11 + 9]);
         Assert.Equal(13, p.AcDelays[28]);
+    }
+
+    /// <summary>Each port's two MBUS words, rebuilt field by field from U-Boot's table row, equal what the parameter set holds.</summary>
+    private static void AssertMbusWords((bool Limit, DramCom.MbusQos Qos, uint Acs, uint Bwl0, uint Bwl1, uint Bwl2)[] ports, uint[] words)
+    {
+        Assert.Equal(2 * ports.Length, words.Length);
+        for (int i = 0; i < ports.Length; i++)
+        {
+            var p = ports[i];
+            Assert.Equal(DramCom.McrValues.Cfg0.Zero.WithBwlimitEn(p.Limit).WithQos(p.Qos).WithAcs(p.Acs).WithBwl0(p.Bwl0).Raw, words[2 * i]);
+            Assert.Equal(DramCom.McrValues.Cfg1.Zero.WithBwl1(p.Bwl1).WithBwl2(p.Bwl2).Raw, words[2 * i + 1]);
+        }
     }
 }

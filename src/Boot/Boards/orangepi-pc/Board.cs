@@ -66,16 +66,7 @@ internal partial struct Board : IConsole
         regions[0] = new MemoryRegion(BoardFile.Memory.SramA1.Base, Mmu.Granule, MemoryKind.Normal);
         regions[1] = new MemoryRegion(BoardFile.Memory.Dram.Base, dramSize, MemoryKind.Normal);
         regions[2] = new MemoryRegion(DmaRegion, Mmu.Granule, MemoryKind.NormalUncached);
-        MmuStatus status = Mmu.Enable(new byte[Mmu.TableMemoryLength], regions);
-        if (status == MmuStatus.Ok)
-        {
-            StatusLine<Board>.Ok("MMU on, caches on"u8);
-            ConsoleText<Board>.WriteLine();
-            return;
-        }
-        StatusLine<Board>.Fail("MMU: status "u8);
-        ConsoleText<Board>.WriteDecimal((ulong)status);
-        ConsoleText<Board>.WriteLine(" (running with caches off)"u8);
+        BoardMmu.Enable(regions);
     }
 
     /// <summary>The main loop's periodic duty: none here (QEMU 7.2's H3 has no watchdog model to feed).</summary>

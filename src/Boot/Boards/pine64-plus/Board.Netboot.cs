@@ -68,16 +68,7 @@ internal partial struct Board
         regions[0] = new MemoryRegion(BoardFile.Memory.SramA1.Base, BoardFile.Memory.SramA1.Size, MemoryKind.Normal).RoundedOut(Mmu.Granule);
         regions[1] = new MemoryRegion(BoardFile.Memory.Dram.Base, dramSize, MemoryKind.Normal);
         regions[2] = new MemoryRegion(DmaRegion, Mmu.Granule, MemoryKind.NormalUncached);
-        MmuStatus status = Mmu.Enable(new byte[Mmu.TableMemoryLength], regions);
-        if (status == MmuStatus.Ok)
-        {
-            StatusLine<Board>.Ok("MMU on, caches on"u8);
-            ConsoleText<Board>.WriteLine();
-            return;
-        }
-        StatusLine<Board>.Fail("MMU: status "u8);
-        ConsoleText<Board>.WriteDecimal((ulong)status);
-        ConsoleText<Board>.WriteLine(" (running with caches off)"u8);
+        BoardMmu.Enable(regions);
     }
 
     /// <summary>Quiesces the Ethernet DMA, writes the caches back and turns the MMU off (Linux's boot protocol), and jumps to a loaded kernel.</summary>
