@@ -18,15 +18,27 @@ public class SerialConsoleTests
     {
         using var pty = PseudoTerminal.Open();
         var shown = new MemoryStream();
-        var typed = new MemoryStream(Encoding.ASCII.GetBytes("reboot\r"));
-        var console = Task.Run(() => SerialConsoleCommand.Run(pty.DevicePath, 115200, typed, new SynchronizedStream(shown), TimeSpan.FromSeconds(3)));
+        // The keyboard: a pipe the test types into, so the console runs until Ctrl-A X, not a timer.
+        using var keyboard = new System.IO.Pipes.AnonymousPipeServerStream(System.IO.Pipes.PipeDirection.Out);
+        using var typed = new System.IO.Pipes.AnonymousPipeClientStream(System.IO.Pipes.PipeDirection.In, keyboard.ClientSafePipeHandle);
+        var console = Task.Run(() => SerialConsoleCommand.Run(pty.DevicePath, 115200, typed, new SynchronizedStream(shown), TimeSpan.FromSeconds(60)));
 
-        Assert.Equal("reboot\r", await pty.ReadBoardInput(7, TimeSpan.FromSeconds(5)));
+        keyboard.Write(Encoding.ASCII.GetBytes("reboot\r"));
+        Assert.Equal("reboot\r", await pty.ReadBoardInput(7, TimeSpan.FromSeconds(10)));
         pty.Master.Write(Encoding.ASCII.GetBytes("[ OK ] DRAM 2048 MiB\r\n"));
         pty.Master.Flush();
+        for (int i = 0; i < 200 && !Shown(shown).Contains("[ OK ] DRAM 2048 MiB", StringComparison.Ordinal); i++)
+            await Task.Delay(50);
 
+        keyboard.Write([0x01, (byte)'x']);
         Assert.Equal(0, await console.WaitAsync(TimeSpan.FromSeconds(10)));
-        Assert.Contains("[ OK ] DRAM 2048 MiB", Encoding.ASCII.GetString(shown.ToArray()));
+        Assert.Contains("[ OK ] DRAM 2048 MiB", Shown(shown));
+    }
+
+    private static string Shown(MemoryStream shown)
+    {
+        lock (shown)
+            return Encoding.ASCII.GetString(shown.ToArray());
     }
 
     [Fact]
