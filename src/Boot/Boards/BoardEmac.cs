@@ -46,12 +46,19 @@ internal static class BoardEmac
             return false;
         }
         status = emac.WaitForLink(LinkTimeoutMilliseconds);
-        while (status != EmacStatus.Ok)
+        while (status == EmacStatus.LinkDown)
         {
             StatusLine<Board>.Fail("Ethernet: no link within 5 s; still waiting (is the cable in?)"u8);
             ConsoleText<Board>.WriteLine();
             Board.Service();   // waiting on purpose: the watchdog guard must not take it for a hang
             status = emac.WaitForLink(LinkTimeoutMilliseconds);
+        }
+        if (status != EmacStatus.Ok)
+        {
+            // Not a missing cable: the PHY stopped answering on MDIO. Waiting longer will not help.
+            StatusLine<Board>.Fail("Ethernet: "u8);
+            ConsoleText<Board>.WriteLine(EmacStatusText.Describe(status));
+            return false;
         }
         StatusLine<Board>.Ok("Ethernet "u8);
         ConsoleText<Board>.Write(mac);

@@ -64,9 +64,11 @@ public readonly struct SynCookies
     public SeqNumber Make(Ipv6Address localAddress, ushort localPort, Ipv6Address remoteAddress, ushort remotePort, SeqNumber peerIsn,
         long milliseconds, int mssIndex)
     {
-        uint period = (uint)(milliseconds >> PeriodShift) & 31;
+        // The MAC covers the whole period count, the cookie carries its low 5 bits: a cookie seen
+        // once does not become valid again when the 5-bit counter wraps (every ~35 minutes).
+        uint period = (uint)(milliseconds >> PeriodShift);
         uint mac = Mac(localAddress, localPort, remoteAddress, remotePort, peerIsn, period, (uint)mssIndex) & MacMask;
-        return new SeqNumber(period << 27 | (uint)(mssIndex & 7) << MacBits | mac);
+        return new SeqNumber((period & 31) << 27 | (uint)(mssIndex & 7) << MacBits | mac);
     }
 
     /// <summary>
@@ -78,10 +80,11 @@ public readonly struct SynCookies
         SeqNumber cookie, long milliseconds, out int mssIndex)
     {
         uint value = cookie.Value;
-        uint period = value >> 27;
         mssIndex = (int)(value >> MacBits & 7);
-        uint now = (uint)(milliseconds >> PeriodShift) & 31;
-        if (period != now && period != ((now - 1) & 31))
+        // The whole period the cookie was made in: this one or the one before, told apart by the low 5 bits it carries.
+        uint now = (uint)(milliseconds >> PeriodShift);
+        uint period = (now & 31) == value >> 27 ? now : now - 1;
+        if ((period & 31) != value >> 27)
             return false;
         return (value & MacMask) == (Mac(localAddress, localPort, remoteAddress, remotePort, peerIsn, period, (uint)mssIndex) & MacMask);
     }

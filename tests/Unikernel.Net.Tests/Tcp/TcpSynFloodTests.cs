@@ -128,6 +128,9 @@ public class TcpSynFloodTests
             // Still good in the next period (2^16 ms on), no longer two periods on.
             Assert.True(cookies.TryCheck(local, 1337, remote, 40000, peerIsn, cookie, 1_000_000 + 65_536, out _));
             Assert.False(cookies.TryCheck(local, 1337, remote, 40000, peerIsn, cookie, 1_000_000 + 2 * 65_536, out _));
+            // Nor when the 5 bits of period it carries come round again, 32 periods (~35 minutes) on.
+            Assert.False(cookies.TryCheck(local, 1337, remote, 40000, peerIsn, cookie, 1_000_000 + 32 * 65_536, out _));
+            Assert.False(cookies.TryCheck(local, 1337, remote, 40000, peerIsn, cookie, 1_000_000 + 33 * 65_536, out _));
             Assert.False(cookies.TryCheck(local, 1337, remote, 40001, peerIsn, cookie, 1_000_000, out _));
             Assert.False(cookies.TryCheck(local, 1337, remote, 40000, peerIsn + 1, cookie, 1_000_000, out _));
             Assert.False(cookies.TryCheck(local, 1337, remote, 40000, peerIsn, cookie + 1, 1_000_000, out _));

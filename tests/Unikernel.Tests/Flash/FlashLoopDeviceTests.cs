@@ -50,6 +50,10 @@ public class FlashLoopDeviceTests
             var error = Assert.Throws<FlashRefusal>(() => FlashCommand.Run(PlainConsole.Create(new StringWriter()), files.File("sdcard.img"), loop.Path, yes: true, HostDisks.Linux()));
             Assert.Contains($"{loop.Path} is mounted", error.Message);
             Assert.Contains($"umount {files.File("mnt")}", error.Message);
+            // The second line of defence, for what the mount table does not show (btrfs, ZFS):
+            // the kernel itself refuses the exclusive open of a claimed disk.
+            var busy = Assert.Throws<FlashRefusal>(() => ExclusiveDisk.Open(loop.Path).Dispose());
+            Assert.Contains($"{loop.Path} is in use", busy.Message);
         }
         finally
         {

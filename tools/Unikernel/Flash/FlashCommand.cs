@@ -62,24 +62,25 @@ public static class FlashCommand
             }
         }
 
+        // Opened exclusively after the question: nothing can mount the card between the checks and the write.
+        using var disk = ExclusiveDisk.Open(devicePath);
+        using var stream = new FileStream(disk, FileAccess.ReadWrite, bufferSize: 0);
         var watch = Stopwatch.StartNew();
-        using (var stream = new FileStream(devicePath, FileMode.Open, FileAccess.Write, FileShare.None, ChunkBytes, FileOptions.WriteThrough))
-        {
-            for (int offset = 0; offset < image.Length; offset += ChunkBytes)
-                stream.Write(image, offset, Math.Min(ChunkBytes, image.Length - offset));
-            stream.Flush(flushToDisk: true);
-        }
+        for (int offset = 0; offset < image.Length; offset += ChunkBytes)
+            stream.Write(image, offset, Math.Min(ChunkBytes, image.Length - offset));
+        stream.Flush(flushToDisk: true);
         double seconds = watch.Elapsed.TotalSeconds;
 
-        // Read back what the device now holds: a card reader that drops writes is caught here,
-        // not on the board. (The kernel's page cache may answer; the fsync above has written it.)
+        // Read back what the card now holds, past the page cache the write filled: a card or a
+        // reader that drops writes is caught here, not on the board.
+        bool fromCard = ExclusiveDisk.DropCache(disk);
         var readBack = new byte[image.Length];
-        using (var stream = new FileStream(devicePath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite))
-            stream.ReadExactly(readBack);
+        stream.Position = 0;
+        stream.ReadExactly(readBack);
         int mismatch = image.AsSpan().CommonPrefixLength(readBack);
         if (mismatch < image.Length)
             throw new FlashRefusal($"{devicePath} does not hold what was written: first difference at byte {mismatch}. The card or its reader may be failing; try another.");
-        console.MarkupLine($"[green]flashed[/] {image.Length} bytes to {Markup.Escape(devicePath)} in {seconds:0.00} s, read back identical. " +
+        console.MarkupLine($"[green]flashed[/] {image.Length} bytes to {Markup.Escape(devicePath)} in {seconds:0.00} s, read back identical{(fromCard ? "" : " (from the page cache: the kernel would not drop it)")}. " +
             "Put the card in the board, connect UART0 and Ethernet (docs/pine64-plus.md) and power it on.");
         return 0;
     }

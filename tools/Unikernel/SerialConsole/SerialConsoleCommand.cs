@@ -86,7 +86,13 @@ public static class SerialConsoleCommand
             {
                 int count = device.Read(buffer);
                 if (count <= 0)
+                {
+                    // A tty reads end-of-file once it is hung up: the USB adapter went away (Linux tty_io.c hung_up_tty_read).
+                    if (!Stop.IsCancellationRequested)
+                        Lost = "hang-up";
+                    Stop.Cancel();
                     return;
+                }
                 output.Write(buffer, 0, count);
                 output.Flush();
             }
