@@ -24,13 +24,7 @@ public sealed class A64DramControllerTests
         var chips = new DramGeometry(ranks, rows, bankBits, pageShift, halfWidth);
         DramResult result = Run(chips, () => DramBus.Logging = false);
 
-        Assert.Equal(DramStatus.Ok, result.Status);
-        Assert.Equal(ranks, result.Ranks);
-        Assert.Equal(rows, result.RowBits);
-        Assert.Equal(1 << bankBits, result.Banks);
-        Assert.Equal(1 << chips.VisiblePageShift, result.PageSize);
-        Assert.Equal(!halfWidth, result.FullWidth);
-        Assert.Equal(chips.SizeBytes, result.SizeBytes);
+        DramControllerTests.AssertDetected(chips, result);
 
         // All of it is distinct memory: the last word reads back only there, the next address wraps.
         DramBus.Write32(DramBus.Dram, 0x1234_5678);

@@ -36,13 +36,7 @@ public sealed class DramControllerTests
         var chips = new DramGeometry(ranks, rows, bankBits, pageShift, halfWidth);
         DramResult result = Run(chips, () => DramBus.Logging = false);
 
-        Assert.Equal(DramStatus.Ok, result.Status);
-        Assert.Equal(ranks, result.Ranks);
-        Assert.Equal(rows, result.RowBits);
-        Assert.Equal(1 << bankBits, result.Banks);
-        Assert.Equal(1 << chips.VisiblePageShift, result.PageSize);
-        Assert.Equal(!halfWidth, result.FullWidth);
-        Assert.Equal(chips.SizeBytes, result.SizeBytes);
+        AssertDetected(chips, result);
 
         // MCTL_CR holds the detected geometry, and all of it is distinct memory: a word written at
         // the start of every row of the last bank of the last rank reads back only there.
@@ -154,5 +148,17 @@ public sealed class DramControllerTests
         Assert.Contains("write CTL.ZQCR <- 0x00bbbbbb", DramBus.Log);
         Assert.Contains("write CTL.ZQCR <- 0x00333333", DramBus.Log);
         Assert.Contains("write CTL.ZQCR <- 0x00ffffff", DramBus.Log);
+    }
+
+    /// <summary>What the controller detected is the simulated chips' geometry and size.</summary>
+    internal static void AssertDetected(DramGeometry chips, DramResult result)
+    {
+        Assert.Equal(DramStatus.Ok, result.Status);
+        Assert.Equal(chips.Ranks, result.Ranks);
+        Assert.Equal(chips.RowBits, result.RowBits);
+        Assert.Equal(1 << chips.BankBits, result.Banks);
+        Assert.Equal(1 << chips.VisiblePageShift, result.PageSize);
+        Assert.Equal(!chips.HalfWidth, result.FullWidth);
+        Assert.Equal(chips.SizeBytes, result.SizeBytes);
     }
 }
