@@ -154,6 +154,21 @@ internal partial struct Board
         }
     }
 
-    /// <summary>The main loop's duty: feed the watchdog (armed in <see cref="BringUpSoc"/>).</summary>
-    public static void Service() => Sun6iWatchdog<DirectMmio, GenericTimerClock>.Feed(A64<DirectMmio>.Timer);
+    /// <summary>How often the main loop feeds the watchdog: far inside its 16 s, far less often than the loop turns.</summary>
+    private const long FeedIntervalMilliseconds = 1000;
+
+    private static long s_nextFeed;
+
+    /// <summary>
+    /// The main loop's duty: feed the watchdog (armed in <see cref="BringUpSoc"/>) once a second.
+    /// The loop turns per received frame; a device write on every turn would cost the upload path.
+    /// </summary>
+    public static void Service()
+    {
+        long now = GenericTimerClock.Milliseconds;
+        if (now < s_nextFeed)
+            return;
+        s_nextFeed = now + FeedIntervalMilliseconds;
+        Sun6iWatchdog<DirectMmio, GenericTimerClock>.Feed(A64<DirectMmio>.Timer);
+    }
 }
