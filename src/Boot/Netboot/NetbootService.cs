@@ -23,7 +23,7 @@ internal sealed class NetbootService<TConsole> where TConsole : IConsole
 
     private readonly NetworkInterface _stack;
     private readonly KernelReceiver _receiver;
-    private int _connection = -1;
+    private TcpHandle _connection;
     private bool _replied;
     private bool _accepted;
     private long _startedAt;
@@ -34,7 +34,7 @@ internal sealed class NetbootService<TConsole> where TConsole : IConsole
     {
         _stack = stack;
         _receiver = receiver;
-        if (!stack.TryListenTcp(Port))
+        if (!stack.Tcp.Listen(Port))
             Kernel.Panic("netboot: cannot listen on TCP port 1337"u8);
     }
 
@@ -43,9 +43,9 @@ internal sealed class NetbootService<TConsole> where TConsole : IConsole
     /// <summary>One turn of the main loop; true when a good kernel is in place and the peer has its answer: jump to <see cref="KernelReceiver.EntryPoint"/>.</summary>
     public bool Step(long now)
     {
-        if (_connection < 0)
+        if (_connection.IsNone)
         {
-            if (!_stack.TryAcceptTcp(Port, out _connection))
+            if (!_stack.Tcp.TryAccept(Port, out _connection))
                 return false;
             _receiver.Reset();
             _replied = false;
@@ -57,10 +57,10 @@ internal sealed class NetbootService<TConsole> where TConsole : IConsole
         if (_replied)
             return FinishClose(now);
 
-        while (_stack.TryPeekReceivedTcp(_connection, out var data) && data.Length > 0)
+        while (_stack.Tcp.TryPeekReceived(_connection, out var data) && data.Length > 0)
         {
             _receiver.Accept(data);
-            _stack.ConsumeTcp(_connection, data.Length);
+            _stack.Tcp.Consume(_connection, data.Length);
             _lastDataAt = now;
         }
 
@@ -68,7 +68,7 @@ internal sealed class NetbootService<TConsole> where TConsole : IConsole
         if (!_receiver.HeaderAccepted && _receiver.Error != ImageError.None && !_replied)
             Reply(_receiver.Error, now, close: false);
 
-        if (_stack.WasResetTcp(_connection) || _stack.StateOfTcp(_connection) == TcpState.Closed)
+        if (_stack.Tcp.WasReset(_connection) || _stack.Tcp.StateOf(_connection) == TcpState.Closed)
         {
             ConsoleText<TConsole>.Write("netboot: connection reset after "u8);
             ConsoleText<TConsole>.WriteDecimal(_receiver.Received);
@@ -76,7 +76,7 @@ internal sealed class NetbootService<TConsole> where TConsole : IConsole
             Forget();
             return false;
         }
-        if (_stack.IsReceiveFinishedTcp(_connection))
+        if (_stack.Tcp.IsReceiveFinished(_connection))
         {
             ImageError verdict = _receiver.Finish();
             if (!_replied)
@@ -89,7 +89,7 @@ internal sealed class NetbootService<TConsole> where TConsole : IConsole
         if (now - _lastDataAt > IdleTimeoutMilliseconds)
         {
             ConsoleText<TConsole>.WriteLine("netboot: upload idle for 30 s, dropped"u8);
-            _stack.AbortTcp(_connection);
+            _stack.Tcp.Abort(_connection);
             Forget();
         }
         return false;
@@ -132,7 +132,7 @@ internal sealed class NetbootService<TConsole> where TConsole : IConsole
         if (verdict == ImageError.None)
             PrintRate(now);
         ConsoleText<ReplyText>.Write("\n"u8);
-        _stack.SendTcp(_connection, ReplyText.Text);
+        _stack.Tcp.Send(_connection, ReplyText.Text);
         _replied = true;
         if (close)
             Close(now);
@@ -157,32 +157,32 @@ internal sealed class NetbootService<TConsole> where TConsole : IConsole
 
     private void Close(long now)
     {
-        _stack.CloseTcp(_connection);
+        _stack.Tcp.Close(_connection);
         _closedAt = now;
     }
 
     /// <summary>After the verdict: wait for the close handshake (our reply and FIN acknowledged) or its deadline.</summary>
     private bool FinishClose(long now)
     {
-        if (!_stack.IsReceiveFinishedTcp(_connection))
+        if (!_stack.Tcp.IsReceiveFinished(_connection))
         {
             // A refused upload: drop what still comes until the FIN, then close.
-            while (_stack.TryPeekReceivedTcp(_connection, out var data) && data.Length > 0)
+            while (_stack.Tcp.TryPeekReceived(_connection, out var data) && data.Length > 0)
             {
                 _receiver.Accept(data);
-                _stack.ConsumeTcp(_connection, data.Length);
+                _stack.Tcp.Consume(_connection, data.Length);
                 _lastDataAt = now;
             }
-            if (_stack.IsReceiveFinishedTcp(_connection))
+            if (_stack.Tcp.IsReceiveFinished(_connection))
                 Close(now);
             else if (now - _lastDataAt > IdleTimeoutMilliseconds)
             {
-                _stack.AbortTcp(_connection);
+                _stack.Tcp.Abort(_connection);
                 Forget();
             }
             return false;
         }
-        var state = _stack.StateOfTcp(_connection);
+        var state = _stack.Tcp.StateOf(_connection);
         bool done = state == TcpState.Closed || state == TcpState.TimeWait;
         if (!done && now - _closedAt < CloseTimeoutMilliseconds)
             return false;
@@ -193,7 +193,7 @@ internal sealed class NetbootService<TConsole> where TConsole : IConsole
 
     private void Forget()
     {
-        _connection = -1;
+        _connection = TcpHandle.None;
         _replied = false;
     }
 }

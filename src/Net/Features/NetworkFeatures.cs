@@ -11,7 +11,7 @@ public static class NetworkFeatures
     /// <summary>The DHCPv4 client (<see cref="NetworkConfiguration.Dhcp"/>).</summary>
     public const bool Dhcp = true;
 
-    /// <summary>UDP sockets an application binds (<see cref="NetworkInterface.TryBindUdp"/>); without them every port is closed.</summary>
+    /// <summary>UDP sockets an application binds (<see cref="UdpSocketSet.TryBind"/>); without them every port is closed.</summary>
     public const bool UdpSockets = true;
 
     /// <summary>TCP connections (RFC 9293), both families.</summary>

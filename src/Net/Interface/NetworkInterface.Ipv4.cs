@@ -80,7 +80,7 @@ public sealed partial class NetworkInterface
             return Verdict.Drop(DropReason.InvalidSource);
 
         var remote = new IpEndpoint(source, udp.SourcePort);
-        Verdict verdict = DeliverUdp(udp, remote, Ipv6Address.MapIpv4(ip.Destination), !toUs, out bool portClosed);
+        Verdict verdict = DeliverUdp(udp, remote, Ipv6Address.MapIpv4(ip.Destination), out bool portClosed);
         if (portClosed && toUs)
             return ReplyPortUnreachable(ethernet, ip, reply);
         return verdict;

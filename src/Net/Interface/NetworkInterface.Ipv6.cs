@@ -87,7 +87,7 @@ public sealed partial class NetworkInterface
         if (source.IsUnspecified || udp.SourcePort == 0)
             return Verdict.Drop(DropReason.InvalidSource);
         var remote = new IpEndpoint(source, udp.SourcePort);
-        Verdict verdict = DeliverUdp(udp, remote, ip.Destination, !toUs, out bool portClosed);
+        Verdict verdict = DeliverUdp(udp, remote, ip.Destination, out bool portClosed);
         if (portClosed && toUs)
             return ReplyIpv6Error(ethernet, ip, Icmpv6Type.DestinationUnreachable, Ipv6PortUnreachableCode, 0, reply, DropReason.ClosedPort);
         return verdict;

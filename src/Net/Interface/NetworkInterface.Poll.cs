@@ -62,8 +62,8 @@ public sealed partial class NetworkInterface
                 next = Earlier(next, _dhcp.NextDeadline);
             if (_transmit.Count > 0)
                 next = Earlier(next, _now);
-            if (NetworkFeatures.Tcp && _tcp.Length > 0)
-                next = Earlier(next, TcpDeadline);
+            if (TcpBuiltIn)
+                next = Earlier(next, _tcp.NextDeadline);
             return next;
         }
     }

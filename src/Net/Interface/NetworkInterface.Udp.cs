@@ -10,55 +10,27 @@ public sealed partial class NetworkInterface
     /// <summary>ICMPv6 errors quote as much as fits the minimum MTU (RFC 4443 section 2.4 (c)).</summary>
     private const int Icmpv6ErrorLimit = 1280;
 
-    /// <summary>Null with no sockets, or in an image built without <see cref="NetworkFeatures.UdpSockets"/>.</summary>
-    private readonly UdpSocketTable? _udp;
+    /// <summary>Made by the constructor; null in an image built without <see cref="NetworkFeatures.UdpSockets"/>.</summary>
+    private readonly UdpSocketSet _udp = null!;
 
-    /// <summary>Binds a socket to <paramref name="port"/> for both families; false if taken or none is free.</summary>
-    public bool TryBindUdp(ushort port, out int socket)
-    {
-        socket = -1;
-        return NetworkFeatures.UdpSockets && _udp != null && _udp.TryBind(port, out socket);
-    }
+    /// <summary>The UDP sockets: bind, send and receive by <see cref="UdpHandle"/>. Null in an image built without UDP sockets.</summary>
+    public UdpSocketSet Udp => _udp;
 
-    /// <summary>Unbinds <paramref name="socket"/>, dropping what it has not read.</summary>
-    public void CloseUdp(int socket) => _udp?.Close(socket);
+    /// <summary>NetworkFeatures.UdpSockets, as a property so the compiler does not call the code behind it unreachable; ilc folds it.</summary>
+    private static bool UdpBuiltIn => NetworkFeatures.UdpSockets;
 
-    /// <summary>
-    /// The oldest datagram received on <paramref name="socket"/>: copies what fits into
-    /// <paramref name="payload"/> and says who sent it and to which of our addresses.
-    /// </summary>
-    public bool TryReceiveUdp(int socket, Span<byte> payload, out int length, out IpEndpoint remote, out Ipv6Address local)
-    {
-        if (!NetworkFeatures.UdpSockets || _udp == null || !_udp.IsBound(socket))
-        {
-            length = 0;
-            remote = default;
-            local = default;
-            return false;
-        }
-        return _udp!.Queues.TryDequeue(socket, payload, out length, out remote, out local);
-    }
+    /// <summary>A transmit slot is free: a datagram can be queued now.</summary>
+    internal bool CanQueueFrame => _transmit.Count < _transmit.Depth;
 
     /// <summary>
-    /// Builds a datagram from <paramref name="socket"/>'s port to <paramref name="remote"/> and
-    /// queues it; <see cref="Poll"/> sends it once the next hop is resolved (or drops it, counted,
-    /// if that fails). The source address is ours of the destination's family and scope.
+    /// Builds a datagram from <paramref name="source"/> (one of ours, of the destination's family)
+    /// and queues it; <see cref="Poll"/> sends it once the next hop is resolved.
     /// </summary>
-    public UdpSendResult SendUdp(int socket, IpEndpoint remote, ReadOnlySpan<byte> payload)
-    {
-        if (!NetworkFeatures.UdpSockets || _udp == null || !_udp.IsBound(socket))
-            return UdpSendResult.NotBound;
-        ushort port = _udp!.PortOf(socket);
-        if (remote.IsIpv4)
-        {
-            if (_ipv4.IsUnspecified)
-                return UdpSendResult.NoSourceAddress;
-            return QueueIpv4Udp(_ipv4, remote.Address.MappedIpv4, port, remote.Port, payload);
-        }
-        if (!TrySelectSource(remote.Address, out var source))
-            return UdpSendResult.NoSourceAddress;
-        return QueueIpv6Udp(source, remote.Address, port, remote.Port, payload);
-    }
+    internal UdpSendResult QueueDatagram(Ipv6Address source, Ipv6Address destination, ushort sourcePort, ushort destinationPort,
+        ReadOnlySpan<byte> payload) =>
+        destination.IsIpv4Mapped
+            ? QueueIpv4Udp(source.MappedIpv4, destination.MappedIpv4, sourcePort, destinationPort, payload)
+            : QueueIpv6Udp(source, destination, sourcePort, destinationPort, payload);
 
     private UdpSendResult QueueIpv4Udp(Ipv4Address source, Ipv4Address destination, ushort sourcePort, ushort destinationPort,
         ReadOnlySpan<byte> payload)
@@ -136,6 +108,28 @@ public sealed partial class NetworkInterface
             _neighbors.Resolve(nextHop, _now, out _);
     }
 
+    /// <summary>The next hop for a destination of either family (IPv4-mapped for IPv4).</summary>
+    private bool TryRoute(Ipv6Address destination, out Ipv6Address nextHop, out MacAddress groupMac) =>
+        destination.IsIpv4Mapped
+            ? TryRouteIpv4(destination.MappedIpv4, out nextHop, out groupMac)
+            : TryRouteIpv6(destination, out nextHop, out groupMac);
+
+    /// <summary>A next hop is known for <paramref name="destination"/> (IPv4-mapped for IPv4).</summary>
+    internal bool HasRoute(Ipv6Address destination) => TryRoute(destination, out _, out _);
+
+    /// <summary>The IP header we put before what goes to <paramref name="destination"/>: 20 bytes for IPv4 (no options), 40 for IPv6.</summary>
+    private static int IpHeaderLength(Ipv6Address destination) =>
+        destination.IsIpv4Mapped ? Ipv4Packet.MinimumHeaderLength : Ipv6Packet.HeaderLength;
+
+    /// <summary>The IP header of a packet we originate, before <paramref name="payloadLength"/> bytes already in place.</summary>
+    private static void EmitIpHeader(Span<byte> packet, Ipv6Address source, Ipv6Address destination, IpProtocol protocol, int payloadLength)
+    {
+        if (destination.IsIpv4Mapped)
+            Ipv4Packet.Emit(packet, source.MappedIpv4, destination.MappedIpv4, protocol, payloadLength, DefaultHopLimit);
+        else
+            Ipv6Packet.Emit(packet, source, destination, protocol, payloadLength, DefaultHopLimit);
+    }
+
     /// <summary>
     /// The next hop for an IPv4 destination (IPv4-mapped), or unspecified with the group MAC
     /// when it needs no resolution: broadcast, multicast. On-link is our prefix and 169.254/16
@@ -202,11 +196,17 @@ public sealed partial class NetworkInterface
     }
 
     /// <summary>
-    /// Our source for <paramref name="destination"/> (RFC 6724, simplified): link-local for
-    /// link-local and link-scope multicast, else a global address, preferred before deprecated.
+    /// Our source for <paramref name="destination"/>: our IPv4 address for an IPv4-mapped one;
+    /// for IPv6 (RFC 6724, simplified) link-local for link-local and link-scope multicast, else a
+    /// global address, preferred before deprecated.
     /// </summary>
-    private bool TrySelectSource(Ipv6Address destination, out Ipv6Address source)
+    internal bool TrySelectSource(Ipv6Address destination, out Ipv6Address source)
     {
+        if (destination.IsIpv4Mapped)
+        {
+            source = Ipv6Address.MapIpv4(_ipv4);
+            return !_ipv4.IsUnspecified;
+        }
         bool linkScope = destination.IsLinkLocal || (destination.IsMulticast && (destination.High >> 48 & 0xF) <= 2);
         if (linkScope)
         {
@@ -230,18 +230,14 @@ public sealed partial class NetworkInterface
     /// A datagram that reached us: into its socket's queue, or, when nobody listens, answered with
     /// port unreachable unless it was sent to a group (RFC 1122 section 4.1.3.1, RFC 4443 section 2.4 (e)).
     /// </summary>
-    private Verdict DeliverUdp(UdpDatagram udp, IpEndpoint remote, Ipv6Address local, bool toGroup, out bool portClosed)
+    private Verdict DeliverUdp(UdpDatagram udp, IpEndpoint remote, Ipv6Address local, out bool portClosed)
     {
-        portClosed = false;
-        int socket = NetworkFeatures.UdpSockets && _udp != null ? _udp.Find(udp.DestinationPort) : -1;
-        if (socket < 0)
+        if (!UdpBuiltIn)
         {
             portClosed = true;
             return Verdict.Drop(DropReason.ClosedPort);
         }
-        if (!_udp!.Queues.TryEnqueue(socket, udp.Payload, remote, local))
-            return Verdict.Drop(DropReason.QueueFull);
-        return Verdict.Absorbed;
+        return _udp.Deliver(udp.DestinationPort, udp.Payload, remote, local, out portClosed);
     }
 
     /// <summary>

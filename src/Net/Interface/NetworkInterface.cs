@@ -4,7 +4,7 @@ namespace Unikernel.Net;
 
 /// <summary>
 /// One Ethernet interface of an end host: its addresses (static, DHCP, link-local, SLAAC),
-/// neighbour cache, UDP sockets and counters. <see cref="Process"/> takes each received frame
+/// neighbour cache, socket sets (<see cref="Tcp"/>, <see cref="Udp"/>) and counters. <see cref="Process"/> takes each received frame
 /// and writes the immediate answer if there is one (ARP, echo, neighbour advertisement, ICMP
 /// errors); <see cref="Poll"/> hands out, one frame per call, what the interface originates on
 /// its own timers (solicitations, DHCP, router solicitation, MLD reports, queued datagrams).
@@ -72,11 +72,12 @@ public sealed partial class NetworkInterface
         _icmpErrors = new TokenBucket(10, 100);
         _transmit = new TransmitQueue(configuration.TransmitQueueDepth > 0 ? configuration.TransmitQueueDepth : 1);
         _events = new InterfaceEvents();
-        if (NetworkFeatures.UdpSockets && configuration.UdpSockets > 0)
-            _udp = new UdpSocketTable(configuration.UdpSockets, configuration.UdpQueueDepth);
+        if (UdpBuiltIn)
+            _udp = new UdpSocketSet(this, configuration.UdpSockets > 0 ? configuration.UdpSockets : 0, configuration.UdpQueueDepth);
+        if (TcpBuiltIn)
+            _tcp = new TcpSocketSet(this, configuration);
         StartAutoconfiguration();
         StartDhcp();
-        StartTcp(configuration);
     }
 
     /// <summary>DHCP is configured and built in.</summary>
@@ -226,36 +227,5 @@ public sealed partial class NetworkInterface
         // Padding is zeros (IEEE 802.3-2018 section 3.2.7 leaves it unspecified): no stale bytes leak.
         reply.Slice(length, frameLength - length).Clear();
         return true;
-    }
-
-    /// <summary>What became of one frame: a reply of some length, absorbed, or dropped for a reason.</summary>
-    private readonly struct Verdict
-    {
-        public readonly int Length;
-        public readonly bool IsAbsorbed;
-        public readonly DropReason Reason;
-        public readonly WireError Error;
-
-        private Verdict(int length, bool absorbed, DropReason reason, WireError error)
-        {
-            Length = length;
-            IsAbsorbed = absorbed;
-            Reason = reason;
-            Error = error;
-        }
-
-        public static Verdict Reply(int length) => new Verdict(length, false, default, WireError.None);
-
-        public static Verdict Absorbed => new Verdict(0, true, default, WireError.None);
-
-        public static Verdict Drop(DropReason reason) => new Verdict(0, false, reason, WireError.None);
-
-        /// <summary>A failed Check: checksum and unsupported have drop reasons of their own, the rest is malformed.</summary>
-        public static Verdict FromWireError(WireError error) => error switch
-        {
-            WireError.BadChecksum => Drop(DropReason.BadChecksum),
-            WireError.Unsupported => Drop(DropReason.Unsupported),
-            _ => new Verdict(0, false, DropReason.Malformed, error),
-        };
     }
 }

@@ -2,14 +2,14 @@ namespace Unikernel.Net;
 
 /// <summary>
 /// What happened on a TCP connection since the application last asked, for programs driven by
-/// events rather than by polling each connection (<see cref="NetworkInterface.TryTakeTcpEvent"/>).
+/// events rather than by polling each connection (<see cref="TcpSocketSet.TryTakeEvent"/>).
 /// </summary>
 [Flags]
 public enum TcpEvents : byte
 {
     None = 0,
 
-    /// <summary>The handshake completed: an incoming connection waits for TryAcceptTcp, or ours (ConnectTcp) is open.</summary>
+    /// <summary>The handshake completed: an incoming connection waits for TcpSocketSet.TryAccept, or ours (Connect) is open.</summary>
     Connected = 1,
 
     /// <summary>New bytes arrived in order.</summary>

@@ -1,6 +1,6 @@
 namespace Unikernel.Net;
 
-/// <summary>What became of a datagram handed to <see cref="NetworkInterface.SendUdp"/>.</summary>
+/// <summary>What became of a datagram handed to <see cref="UdpSocketSet.Send"/>.</summary>
 public enum UdpSendResult : byte
 {
     /// <summary>Built and queued: <see cref="NetworkInterface.Poll"/> sends it once the next hop's address is known.</summary>

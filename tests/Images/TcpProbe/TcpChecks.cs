@@ -48,15 +48,15 @@ public static class TcpChecks<TConsole> where TConsole : IConsole
         configuration.TcpSendBuffer = 8 * 1024;
         configuration.Seed = (uint)mac.Value;
         var stack = new NetworkInterface(mac, configuration);
-        stack.TryListenTcp(7000);
+        stack.Tcp.Listen(7000);
         return stack;
     }
 
     private static void Transfer(NetworkInterface a, NetworkInterface b, ref Wire wire, IpEndpoint remote, string name,
         byte[] frame, byte[] reply, byte[] chunk, ref long now)
     {
-        a.ConnectTcp(remote, out int sender);
-        int receiver = -1;
+        a.Tcp.Connect(remote, out TcpHandle sender);
+        TcpHandle receiver = TcpHandle.None;
         uint generator = 0x9E37_79B9;
         int offered = 0;
         int received = 0;
@@ -79,7 +79,7 @@ public static class TcpChecks<TConsole> where TConsole : IConsole
                     state ^= state << 5;
                     chunk[i] = (byte)state;
                 }
-                int taken = a.SendTcp(sender, chunk.AsSpan(0, length));
+                int taken = a.Tcp.Send(sender, chunk.AsSpan(0, length));
                 if (taken <= 0)
                     break;
                 // Advance the generator by exactly the bytes taken.
@@ -93,23 +93,23 @@ public static class TcpChecks<TConsole> where TConsole : IConsole
             }
             if (offered == StreamLength && !closed)
             {
-                a.CloseTcp(sender);
+                a.Tcp.Close(sender);
                 closed = true;
             }
-            if (receiver < 0)
-                b.TryAcceptTcp(7000, out receiver);
-            if (receiver >= 0)
+            if (receiver.IsNone)
+                b.Tcp.TryAccept(7000, out receiver);
+            if (!receiver.IsNone)
             {
-                for (int read; (read = b.ReceiveTcp(receiver, chunk)) > 0;)
+                for (int read; (read = b.Tcp.Receive(receiver, chunk)) > 0;)
                 {
                     // FNV-1a 64 over the stream.
                     for (int i = 0; i < read; i++)
                         hash = (hash ^ chunk[i]) * 1099511628211UL;
                     received += read;
                 }
-                if (b.IsReceiveFinishedTcp(receiver))
+                if (b.Tcp.IsReceiveFinished(receiver))
                 {
-                    b.CloseTcp(receiver);
+                    b.Tcp.Close(receiver);
                     break;
                 }
             }
@@ -123,8 +123,8 @@ public static class TcpChecks<TConsole> where TConsole : IConsole
         Line(name, "-received", (ulong)received);
         Line(name, "-fnv1a", hash);
         Line(name, "-milliseconds", (ulong)(now - start));
-        Line(name, "-sender-state", (ulong)a.StateOfTcp(sender));
-        Line(name, "-receiver-state", (ulong)b.StateOfTcp(receiver));
+        Line(name, "-sender-state", (ulong)a.Tcp.StateOf(sender));
+        Line(name, "-receiver-state", (ulong)b.Tcp.StateOf(receiver));
     }
 
     /// <summary>Delivers what the wire holds for <paramref name="side"/>, then sends what the stack has due.</summary>

@@ -73,20 +73,20 @@ public class NetworkRunnerTests
         var (a, b, _) = Link();
         Run(a, b, 0, 2_000); // duplicate address detection, MLD, router solicitation: nobody objects
         Assert.Equal(AddressState.Preferred, a.Interface.Ipv6Addresses.StateAt(0));
-        Assert.True(a.Interface.TryBindUdp(5000, out int socketA));
-        Assert.True(b.Interface.TryBindUdp(7, out int socketB));
+        Assert.True(a.Interface.Udp.TryBind(5000, out UdpHandle socketA));
+        Assert.True(b.Interface.Udp.TryBind(7, out UdpHandle socketB));
         var remote = ipv6 ? new IpEndpoint(b.Interface.LinkLocalAddress, 7) : new IpEndpoint(b.Interface.Ipv4Address, 7);
         byte[] hello = Encoding.ASCII.GetBytes("hello over our own stack");
-        Assert.Equal(UdpSendResult.Queued, a.Interface.SendUdp(socketA, remote, hello));
+        Assert.Equal(UdpSendResult.Queued, a.Interface.Udp.Send(socketA, remote, hello));
         Run(a, b, 2_000, 2_100);
 
         byte[] buffer = new byte[100];
-        Assert.True(b.Interface.TryReceiveUdp(socketB, buffer, out int length, out var sender, out _));
+        Assert.True(b.Interface.Udp.TryReceive(socketB, buffer, out int length, out var sender, out _));
         Assert.Equal(hello, buffer[..length]);
         Assert.Equal(5000, sender.Port);
-        Assert.Equal(UdpSendResult.Queued, b.Interface.SendUdp(socketB, sender, buffer.AsSpan(0, length)));
+        Assert.Equal(UdpSendResult.Queued, b.Interface.Udp.Send(socketB, sender, buffer.AsSpan(0, length)));
         Run(a, b, 2_100, 2_200);
-        Assert.True(a.Interface.TryReceiveUdp(socketA, buffer, out length, out var echoed, out _));
+        Assert.True(a.Interface.Udp.TryReceive(socketA, buffer, out length, out var echoed, out _));
         Assert.Equal(hello, buffer[..length]);
         Assert.Equal(remote, echoed);
         Assert.True(ipv6 ? a.Interface.TryResolve(b.Interface.LinkLocalAddress, out var mac) : a.Interface.TryResolve(b.Interface.Ipv4Address, out mac));

@@ -22,7 +22,7 @@ public class DataPathAllocationTests
     public void Echo_round_trip_allocates_nothing_after_warm_up()
     {
         var nic = NewInterface();
-        Assert.True(nic.TryBindUdp(7, out int socket));
+        Assert.True(nic.Udp.TryBind(7, out UdpHandle socket));
         Run(ref nic, ArpReply(PeerIpv4, PeerMac));
         byte[] request = Udp4(PeerIpv4, OurIpv4, 40000, 7, Hello);
         byte[] reply = new byte[1600];
@@ -31,8 +31,8 @@ public class DataPathAllocationTests
         void EchoOnce(long now)
         {
             nic.Process(request, reply);
-            while (nic.TryReceiveUdp(socket, payload, out int length, out var remote, out _))
-                nic.SendUdp(socket, remote, payload.AsSpan(0, length));
+            while (nic.Udp.TryReceive(socket, payload, out int length, out var remote, out _))
+                nic.Udp.Send(socket, remote, payload.AsSpan(0, length));
             while (nic.Poll(now, frame) > 0)
             {
             }
@@ -53,7 +53,7 @@ public class DataPathAllocationTests
         var script = new Tcp.TcpScript(ipv6: false);
         script.Run(Tcp.TcpHandshakeScripts.PassiveOpen);
         var nic = script.Interface;
-        int connection = script.Connection;
+        TcpHandle connection = script.Connection;
         byte[] frame = new byte[TransmitQueue.SlotSize];
         byte[] reply = new byte[TransmitQueue.SlotSize];
         byte[] read = new byte[4096];
@@ -64,7 +64,7 @@ public class DataPathAllocationTests
             sequence += 1000;
             nic.AdvanceClock(now);
             nic.Process(frame.AsSpan(0, length), reply);
-            while (nic.ReceiveTcp(connection, read) > 0)
+            while (nic.Tcp.Receive(connection, read) > 0)
             {
             }
             while (nic.Poll(now, reply) > 0)
@@ -78,7 +78,7 @@ public class DataPathAllocationTests
             for (int i = 0; i < 10_000; i++)
                 Once(2_000 + attempt * 10_000 + i);
         }));
-        Assert.Equal(TcpState.Established, nic.StateOfTcp(connection));
+        Assert.Equal(TcpState.Established, nic.Tcp.StateOf(connection));
         Assert.Equal(nic.Counters.Received, nic.Counters.Accounted);
     }
 }

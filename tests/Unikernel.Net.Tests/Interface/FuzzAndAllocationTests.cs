@@ -56,8 +56,8 @@ public class FuzzAndAllocationTests(ITestOutputHelper output)
         var configuration = NetworkConfiguration.WithStaticIpv4(OurIpv4, 24);
         configuration.UdpQueueDepth = 2;
         var nic = new NetworkInterface(OurMac, configuration);
-        Assert.True(nic.TryBindUdp(7, out _));
-        Assert.True(nic.TryListenTcp(7));
+        Assert.True(nic.Udp.TryBind(7, out _));
+        Assert.True(nic.Tcp.Listen(7));
         return nic;
     }
 

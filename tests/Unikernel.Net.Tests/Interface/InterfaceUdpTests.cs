@@ -15,20 +15,20 @@ public class InterfaceUdpTests
     public void Datagram_to_a_bound_port_is_queued_with_its_sender_for_both_families()
     {
         var nic = NewInterface();
-        Assert.True(nic.TryBindUdp(7, out int socket));
+        Assert.True(nic.Udp.TryBind(7, out UdpHandle socket));
         Assert.Empty(Run(ref nic, Udp4(PeerIpv4, OurIpv4, 40000, 7, Hello)));
         Assert.Empty(Run(ref nic, Udp6(PeerLinkLocal, OurLinkLocal, 40001, 7, Hello)));
         Assert.Equal(2UL, nic.Counters.Absorbed);
 
         byte[] buffer = new byte[100];
-        Assert.True(nic.TryReceiveUdp(socket, buffer, out int length, out var remote, out var local));
+        Assert.True(nic.Udp.TryReceive(socket, buffer, out int length, out var remote, out var local));
         Assert.Equal(Hello, buffer[..length]);
         Assert.Equal(new IpEndpoint(PeerIpv4, 40000), remote);
         Assert.Equal(Ipv6Address.MapIpv4(OurIpv4), local);
-        Assert.True(nic.TryReceiveUdp(socket, buffer, out length, out remote, out local));
+        Assert.True(nic.Udp.TryReceive(socket, buffer, out length, out remote, out local));
         Assert.Equal(new IpEndpoint(PeerLinkLocal, 40001), remote);
         Assert.Equal(OurLinkLocal, local);
-        Assert.False(nic.TryReceiveUdp(socket, buffer, out _, out _, out _));
+        Assert.False(nic.Udp.TryReceive(socket, buffer, out _, out _, out _));
     }
 
     [Fact]
@@ -37,14 +37,14 @@ public class InterfaceUdpTests
         var configuration = NetworkConfiguration.WithStaticIpv4(OurIpv4, 24);
         configuration.UdpQueueDepth = 2;
         var nic = new NetworkInterface(OurMac, configuration);
-        Assert.True(nic.TryBindUdp(7, out int socket));
+        Assert.True(nic.Udp.TryBind(7, out UdpHandle socket));
         for (int i = 0; i < 3; i++)
             nic.Process(Udp4(PeerIpv4, OurIpv4, (ushort)(40000 + i), 7, Hello), new byte[1600]);
         Assert.Equal(1UL, nic.Counters[DropReason.QueueFull]);
         byte[] buffer = new byte[100];
-        Assert.True(nic.TryReceiveUdp(socket, buffer, out _, out var first, out _));
+        Assert.True(nic.Udp.TryReceive(socket, buffer, out _, out var first, out _));
         Assert.Equal(40000, first.Port);
-        Assert.True(nic.TryReceiveUdp(socket, buffer, out _, out var second, out _));
+        Assert.True(nic.Udp.TryReceive(socket, buffer, out _, out var second, out _));
         Assert.Equal(40001, second.Port);
     }
 
@@ -121,8 +121,8 @@ public class InterfaceUdpTests
     public void Sending_to_an_unresolved_ipv4_neighbor_arps_first_then_sends_after_the_reply()
     {
         var nic = NewInterface();
-        Assert.True(nic.TryBindUdp(7, out int socket));
-        Assert.Equal(UdpSendResult.Queued, nic.SendUdp(socket, new IpEndpoint(PeerIpv4, 40000), Hello));
+        Assert.True(nic.Udp.TryBind(7, out UdpHandle socket));
+        Assert.Equal(UdpSendResult.Queued, nic.Udp.Send(socket, new IpEndpoint(PeerIpv4, 40000), Hello));
         var frames = PollAll(nic, 0);
         byte[] arpFrame = Assert.Single(frames);
         Assert.True(EthernetFrame.TryParse(arpFrame, out var ethernet, out _));
@@ -149,8 +149,8 @@ public class InterfaceUdpTests
     public void Sending_to_a_silent_ipv6_neighbor_solicits_three_times_then_drops_and_counts()
     {
         var nic = NewInterface();
-        Assert.True(nic.TryBindUdp(7, out int socket));
-        Assert.Equal(UdpSendResult.Queued, nic.SendUdp(socket, new IpEndpoint(PeerLinkLocal, 40000), Hello));
+        Assert.True(nic.Udp.TryBind(7, out UdpHandle socket));
+        Assert.Equal(UdpSendResult.Queued, nic.Udp.Send(socket, new IpEndpoint(PeerLinkLocal, 40000), Hello));
         int solicitations = 0;
         for (long now = 0; now <= 4_000; now += 250)
         {
@@ -170,11 +170,11 @@ public class InterfaceUdpTests
     public void Send_refuses_what_it_cannot_send_with_a_reason()
     {
         var nic = new NetworkInterface(OurMac);
-        Assert.Equal(UdpSendResult.NotBound, nic.SendUdp(0, new IpEndpoint(PeerLinkLocal, 1), Hello));
-        Assert.True(nic.TryBindUdp(7, out int socket));
-        Assert.False(nic.TryBindUdp(7, out _));
-        Assert.Equal(UdpSendResult.NoSourceAddress, nic.SendUdp(socket, new IpEndpoint(PeerIpv4, 1), Hello));
-        Assert.Equal(UdpSendResult.NoSourceAddress, nic.SendUdp(socket, new IpEndpoint(Golden.V6("fd00::1"), 1), Hello));
-        Assert.Equal(UdpSendResult.TooLarge, nic.SendUdp(socket, new IpEndpoint(PeerLinkLocal, 1), new byte[1500]));
+        Assert.Equal(UdpSendResult.NotBound, nic.Udp.Send(UdpHandle.None, new IpEndpoint(PeerLinkLocal, 1), Hello));
+        Assert.True(nic.Udp.TryBind(7, out UdpHandle socket));
+        Assert.False(nic.Udp.TryBind(7, out _));
+        Assert.Equal(UdpSendResult.NoSourceAddress, nic.Udp.Send(socket, new IpEndpoint(PeerIpv4, 1), Hello));
+        Assert.Equal(UdpSendResult.NoSourceAddress, nic.Udp.Send(socket, new IpEndpoint(Golden.V6("fd00::1"), 1), Hello));
+        Assert.Equal(UdpSendResult.TooLarge, nic.Udp.Send(socket, new IpEndpoint(PeerLinkLocal, 1), new byte[1500]));
     }
 }

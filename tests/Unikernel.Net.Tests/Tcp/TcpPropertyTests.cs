@@ -69,12 +69,12 @@ public class TcpPropertyTests
         var wire = new BadWire(random, loss, duplicate, reorder, corrupt);
         var a = Stack(MacA, "169.254.77.10", 8 * 1024);
         var b = Stack(MacB, "169.254.77.11", 8 * 1024);
-        Assert.True(b.TryListenTcp(7000));
+        Assert.True(b.Tcp.Listen(7000));
         byte[] stream = new byte[length];
         random.NextBytes(stream);
         var remote = ipv6 ? new IpEndpoint(b.LinkLocalAddress, 7000) : new IpEndpoint(b.Ipv4Address, 7000);
-        Assert.Equal(TcpConnectResult.Started, a.ConnectTcp(remote, out int sender));
-        int receiver = -1;
+        Assert.Equal(TcpConnectResult.Started, a.Tcp.Connect(remote, out TcpHandle sender));
+        TcpHandle receiver = TcpHandle.None;
         int offered = 0;
         var delivered = new List<byte>();
         byte[] frame = new byte[TransmitQueue.SlotSize];
@@ -98,33 +98,33 @@ public class TcpPropertyTests
             }
             if (offered < length)
             {
-                int taken = a.SendTcp(sender, stream.AsSpan(offered, Math.Min(random.Next(1, 5000), length - offered)));
+                int taken = a.Tcp.Send(sender, stream.AsSpan(offered, Math.Min(random.Next(1, 5000), length - offered)));
                 if (taken > 0)
                     offered += taken;
             }
             else if (!closed)
             {
-                a.CloseTcp(sender);
+                a.Tcp.Close(sender);
                 closed = true;
             }
-            if (receiver < 0)
-                b.TryAcceptTcp(7000, out receiver);
-            if (receiver >= 0 && random.Next(4) == 0)
+            if (receiver.IsNone)
+                b.Tcp.TryAccept(7000, out receiver);
+            if (!receiver.IsNone && random.Next(4) == 0)
             {
-                int read = b.ReceiveTcp(receiver, chunk.AsSpan(0, random.Next(1, chunk.Length)));
+                int read = b.Tcp.Receive(receiver, chunk.AsSpan(0, random.Next(1, chunk.Length)));
                 for (int i = 0; i < read; i++)
                 {
                     Assert.True(delivered.Count < length, "more bytes delivered than sent");
                     Assert.True(chunk[i] == stream[delivered.Count], $"seed {seed}: byte {delivered.Count} of the stream differs");
                     delivered.Add(chunk[i]);
                 }
-                if (b.IsReceiveFinishedTcp(receiver))
+                if (b.Tcp.IsReceiveFinished(receiver))
                     break;
             }
             Assert.Equal(a.Counters.Received, a.Counters.Accounted);
             Assert.Equal(b.Counters.Received, b.Counters.Accounted);
         }
-        LastStates = $"sender {a.StateOfTcp(sender)} reset {a.WasResetTcp(sender)}, receiver {(receiver < 0 ? "none" : b.StateOfTcp(receiver).ToString())}, offered {offered}, a {a.Counters.Received}/{a.Counters.Sent}, b {b.Counters.Received}/{b.Counters.Sent}";
+        LastStates = $"sender {a.Tcp.StateOf(sender)} reset {a.Tcp.WasReset(sender)}, receiver {(receiver.IsNone ? "none" : b.Tcp.StateOf(receiver).ToString())}, offered {offered}, a {a.Counters.Received}/{a.Counters.Sent}, b {b.Counters.Received}/{b.Counters.Sent}";
         return [.. delivered];
     }
 

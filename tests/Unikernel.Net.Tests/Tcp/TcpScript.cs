@@ -45,7 +45,7 @@ public sealed class TcpScript
     private uint _peerIsn = 1_000_000;
     private SeqNumber? _ourIss;
     private ushort? _ourPort;
-    private int _connection = -1;
+    private TcpHandle _connection;
     private long _appRead;
     private long _appWritten;
 
@@ -62,7 +62,7 @@ public sealed class TcpScript
         configuration.TcpSendBuffer = sendBuffer;
         configuration.TcpKeepAliveSeconds = keepAliveSeconds;
         Interface = new NetworkInterface(OurMac, configuration);
-        Assert.True(Interface.TryListenTcp(listenPort));
+        Assert.True(Interface.Tcp.Listen(listenPort));
         // The peer introduces itself (a neighbour solicitation or ARP request), so we know its MAC.
         Interface.Process(ipv6 ? Introduction6() : Introduction4(), new byte[TransmitQueue.SlotSize]);
     }
@@ -73,8 +73,8 @@ public sealed class TcpScript
 
     public ushort PeerPort { get; }
 
-    /// <summary>The connection the application holds (accepted or connected), -1 before.</summary>
-    public int Connection => _connection;
+    /// <summary>The connection the application holds (accepted or connected), none before.</summary>
+    public TcpHandle Connection => _connection;
 
     /// <summary>Our initial sequence number, once seen.</summary>
     public SeqNumber OurIss => _ourIss ?? throw new InvalidOperationException("no SYN from us yet");
@@ -162,9 +162,52 @@ public sealed class TcpScript
 
     private void Keep(ReadOnlySpan<byte> frame)
     {
-        // Only TCP is the script's business (neighbour discovery and ARP are answered by the stack itself).
+        // Only TCP is the script's business; the peer's link layer answers our ARP requests and
+        // neighbour solicitations, as a live host does whatever its TCP does.
         if (TryParseTcp(frame.ToArray(), out _, out _))
             _sent.Add((_now, frame.ToArray()));
+        else if (AsksForPeer(frame.ToArray()))
+            Interface.Process(_ipv6 ? PeerAdvertisement6() : PeerReply4(), new byte[TransmitQueue.SlotSize]);
+    }
+
+    /// <summary>An ARP request for the peer's IPv4 address, or a neighbour solicitation for its IPv6 one.</summary>
+    private static bool AsksForPeer(byte[] frame)
+    {
+        if (!EthernetFrame.TryParse(frame, out var ethernet, out _))
+            return false;
+        if (ethernet.EtherType == EtherType.Arp)
+            return ArpPacket.TryParse(ethernet.Payload, out var arp, out _) && arp.Operation == ArpOperation.Request
+                && arp.TargetProtocolAddress == PeerIpv4;
+        return ethernet.EtherType == EtherType.Ipv6 && Ipv6Packet.TryParse(ethernet.Payload, out var ip, out _)
+            && ip.NextHeader == IpProtocol.Icmpv6 && Icmpv6Packet.TryParse(ip.Payload, out var icmp, out _)
+            && icmp.Type == Icmpv6Type.NeighborSolicitation && icmp.TryGetTargetAddress(out var target) && target == PeerIpv6;
+    }
+
+    /// <summary>The peer's solicited neighbour advertisement (RFC 4861 section 7.2.4), with its MAC.</summary>
+    private static byte[] PeerAdvertisement6()
+    {
+        var body = new byte[4 + 16 + 8];
+        body[0] = Icmpv6Packet.SolicitedFlag | Icmpv6Packet.OverrideFlag;
+        PeerIpv6.CopyTo(body.AsSpan(4));
+        body[20] = 2;
+        body[21] = 1;
+        PeerMac.CopyTo(body.AsSpan(22));
+        int icmpLength = 4 + body.Length;
+        byte[] frame = new byte[EthernetFrame.HeaderLength + Ipv6Packet.HeaderLength + icmpLength];
+        EthernetFrame.Emit(frame, OurMac, PeerMac, EtherType.Ipv6);
+        var ip = Ipv6Packet.Emit(frame.AsSpan(EthernetFrame.HeaderLength), PeerIpv6, OurIpv6, IpProtocol.Icmpv6, icmpLength, 255);
+        ip.Payload[0] = (byte)Icmpv6Type.NeighborAdvertisement;
+        body.CopyTo(ip.Payload.Slice(4));
+        new Icmpv6Packet(ip.Payload).FillChecksum(PeerIpv6, OurIpv6);
+        return frame;
+    }
+
+    private static byte[] PeerReply4()
+    {
+        byte[] frame = new byte[EthernetFrame.MinimumLength];
+        EthernetFrame.Emit(frame, OurMac, PeerMac, EtherType.Arp);
+        ArpPacket.Emit(frame.AsSpan(EthernetFrame.HeaderLength), ArpOperation.Reply, PeerMac, PeerIpv4, OurMac, OurIpv4);
+        return frame;
     }
 
     private void Expect(long time, string expected)
@@ -288,20 +331,20 @@ public sealed class TcpScript
         switch (words[0])
         {
             case "accept":
-                Assert.True(Interface.TryAcceptTcp(ListenPort, out _connection), "no connection to accept");
+                Assert.True(Interface.Tcp.TryAccept(ListenPort, out _connection), "no connection to accept");
                 break;
             case "no-accept":
-                Assert.False(Interface.TryAcceptTcp(ListenPort, out _), "a connection was accepted");
+                Assert.False(Interface.Tcp.TryAccept(ListenPort, out _), "a connection was accepted");
                 break;
             case "connect":
                 var remote = _ipv6 ? new IpEndpoint(PeerIpv6, PeerPort) : new IpEndpoint(PeerIpv4, PeerPort);
-                Assert.Equal(TcpConnectResult.Started, Interface.ConnectTcp(remote, out _connection));
+                Assert.Equal(TcpConnectResult.Started, Interface.Tcp.Connect(remote, out _connection));
                 break;
             case "read":
             {
                 int count = int.Parse(words[1], CultureInfo.InvariantCulture);
                 byte[] buffer = new byte[count + 1];
-                int read = Interface.ReceiveTcp(_connection, buffer);
+                int read = Interface.Tcp.Receive(_connection, buffer);
                 Assert.True(read == count, $"read {read} bytes, expected {count}");
                 for (int i = 0; i < read; i++)
                     Assert.True(buffer[i] == Pattern(_appRead + i), $"byte {_appRead + i} of the stream differs");
@@ -314,39 +357,39 @@ public sealed class TcpScript
                 byte[] data = new byte[count];
                 for (int i = 0; i < count; i++)
                     data[i] = Pattern(_appWritten + i);
-                int taken = Interface.SendTcp(_connection, data);
+                int taken = Interface.Tcp.Send(_connection, data);
                 Assert.True(taken == count, $"send took {taken} of {count} bytes");
                 _appWritten += count;
                 break;
             }
             case "close":
-                Interface.CloseTcp(_connection);
+                Interface.Tcp.Close(_connection);
                 break;
             case "abort":
-                Interface.AbortTcp(_connection);
+                Interface.Tcp.Abort(_connection);
                 break;
             case "state":
                 var state = Enum.Parse<TcpState>(words[1], ignoreCase: true);
-                Assert.True(Interface.StateOfTcp(_connection) == state, $"state {Interface.StateOfTcp(_connection)}, expected {state}");
+                Assert.True(Interface.Tcp.StateOf(_connection) == state, $"state {Interface.Tcp.StateOf(_connection)}, expected {state}");
                 break;
             case "events":
             {
                 // app events Connected,Readable: exactly these are waiting, for our connection.
                 var expected = words.Length > 1 ? Enum.Parse<TcpEvents>(words[1]) : TcpEvents.None;
                 var taken = TcpEvents.None;
-                while (Interface.TryTakeTcpEvent(out int connection, out _, out var events))
+                while (Interface.Tcp.TryTakeEvent(out TcpHandle connection, out _, out var events))
                 {
-                    if (_connection < 0 || connection == _connection)
+                    if (_connection.IsNone || connection == _connection)
                         taken |= events;
                 }
                 Assert.True(taken == expected, $"events {taken}, expected {expected}");
                 break;
             }
             case "reset":
-                Assert.True(Interface.WasResetTcp(_connection), "the connection was not reset");
+                Assert.True(Interface.Tcp.WasReset(_connection), "the connection was not reset");
                 break;
             case "eof":
-                Assert.True(Interface.IsReceiveFinishedTcp(_connection), "the stream has not ended");
+                Assert.True(Interface.Tcp.IsReceiveFinished(_connection), "the stream has not ended");
                 break;
             default:
                 throw new TcpScriptException($"line {_line}: unknown app command {command}");

@@ -156,9 +156,9 @@ public class TcpSynFloodTests
     {
         var client = Stack(Golden.Mac("02:00:5e:77:00:0a"), "169.254.77.10", 4);
         var server = Stack(Golden.Mac("02:00:5e:77:00:0b"), "169.254.77.11", 8);
-        Assert.True(server.TryListenTcp(1337));
+        Assert.True(server.Tcp.Listen(1337));
         var remote = ipv6 ? new IpEndpoint(server.LinkLocalAddress, 1337) : new IpEndpoint(server.Ipv4Address, 1337);
-        Assert.Equal(TcpConnectResult.Started, client.ConnectTcp(remote, out int upload));
+        Assert.Equal(TcpConnectResult.Started, client.Tcp.Connect(remote, out TcpHandle upload));
         var random = new Random(7);
         byte[] stream = new byte[300_000];
         random.NextBytes(stream);
@@ -172,7 +172,7 @@ public class TcpSynFloodTests
         byte[] chunk = new byte[8192];
         var received = new List<byte>();
         int offered = 0;
-        int accepted = -1;
+        TcpHandle accepted = TcpHandle.None;
         ushort floodPort = 1024;
         uint floodSequence = 0x1234_5678;
         bool finished = false;
@@ -192,22 +192,22 @@ public class TcpSynFloodTests
             }
 
             if (offered < stream.Length)
-                offered += Math.Max(0, client.SendTcp(upload, stream.AsSpan(offered, Math.Min(5000, stream.Length - offered))));
+                offered += Math.Max(0, client.Tcp.Send(upload, stream.AsSpan(offered, Math.Min(5000, stream.Length - offered))));
             else
-                client.CloseTcp(upload);
-            if (accepted < 0)
-                server.TryAcceptTcp(1337, out accepted);
-            if (accepted >= 0)
+                client.Tcp.Close(upload);
+            if (accepted.IsNone)
+                server.Tcp.TryAccept(1337, out accepted);
+            if (!accepted.IsNone)
             {
-                for (int read; (read = server.ReceiveTcp(accepted, chunk)) > 0;)
+                for (int read; (read = server.Tcp.Receive(accepted, chunk)) > 0;)
                     received.AddRange(chunk.AsSpan(0, read));
-                finished = server.IsReceiveFinishedTcp(accepted);
+                finished = server.Tcp.IsReceiveFinished(accepted);
             }
             Assert.Equal(server.Counters.Received, server.Counters.Accounted);
         }
-        Assert.True(finished, $"the upload did not end: client {client.StateOfTcp(upload)} reset {client.WasResetTcp(upload)}, " +
-            $"accepted {accepted >= 0}, {received.Count} of {stream.Length} bytes received, {offered} offered");
-        Assert.False(server.WasResetTcp(accepted));
+        Assert.True(finished, $"the upload did not end: client {client.Tcp.StateOf(upload)} reset {client.Tcp.WasReset(upload)}, " +
+            $"accepted {!accepted.IsNone}, {received.Count} of {stream.Length} bytes received, {offered} offered");
+        Assert.False(server.Tcp.WasReset(accepted));
         Assert.True(stream.AsSpan().SequenceEqual(received.ToArray()), $"{received.Count} bytes received, not the {stream.Length} sent");
     }
 

@@ -28,7 +28,7 @@ public static class HostStackCommand
         var mac = macText is null ? DefaultMac(tapName) : ParseMac(macText);
         var configuration = Configure(ipv4Text);
         var stack = new NetworkInterface(mac, configuration);
-        if (!stack.TryBindUdp(EchoPort, out int echo) || !stack.TryListenTcp(EchoPort) || !stack.TryListenTcp(UploadPort))
+        if (!stack.Udp.TryBind(EchoPort, out UdpHandle echo) || !stack.Tcp.Listen(EchoPort) || !stack.Tcp.Listen(UploadPort))
             throw new InvalidOperationException("cannot bind the echo and upload ports");
         var services = new TcpServices(stack, Say, hashUploads);
         using var tap = TapDevice.Open(tapName);
@@ -65,7 +65,7 @@ public static class HostStackCommand
         Say($"{tap.Name} mac {Text(stack.MacAddress)} ipv6 {Text(stack.LinkLocalAddress)}{ipv4}; answering ping and ping6, UDP and TCP echo on port {EchoPort}, uploads on TCP port {UploadPort}");
 
         var clock = Stopwatch.StartNew();
-        var payload = new byte[DatagramQueues.SlotSize];
+        var payload = new byte[UdpSocketSet.MaximumPayload];
         ulong dropped = 0;
         while (!stop.IsCancellationRequested)
         {
@@ -81,8 +81,8 @@ public static class HostStackCommand
                 }
             }
             // RFC 862: whatever arrives on the echo port goes back to its sender.
-            while (stack.TryReceiveUdp(echo, payload, out int length, out var remote, out _))
-                stack.SendUdp(echo, remote, payload.AsSpan(0, Math.Min(length, payload.Length)));
+            while (stack.Udp.TryReceive(echo, payload, out int length, out var remote, out _))
+                stack.Udp.Send(echo, remote, payload.AsSpan(0, Math.Min(length, payload.Length)));
             services.Run(clock.ElapsedMilliseconds);
             flush(clock.ElapsedMilliseconds);
             while (stack.TryTakeEvent(out var change))
@@ -91,7 +91,7 @@ public static class HostStackCommand
 
         foreach (string line in services.PendingUploads())
             Say(line);
-        Say($"tcp syn cookies sent {stack.SynCookiesSent}, connections from them {stack.ConnectionsFromSynCookies}");
+        Say($"tcp syn cookies sent {stack.Tcp.SynCookiesSent}, connections from them {stack.Tcp.ConnectionsFromSynCookies}");
         var counters = new byte[InterfaceCounters.MaxFormattedLength];
         stack.Counters.TryFormat(counters, out int written);
         Console.WriteLine("hoststack: stopped; counters:");

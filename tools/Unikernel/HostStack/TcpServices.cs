@@ -15,12 +15,12 @@ namespace Unikernel.Tool.HostStack;
 public sealed class TcpServices(NetworkInterface stack, Action<string> say, bool hash = true)
 {
     private readonly List<Upload> _uploads = [];
-    private readonly List<int> _echoes = [];
+    private readonly List<TcpHandle> _echoes = [];
     private readonly byte[] _buffer = new byte[256 * 1024];
 
-    private sealed class Upload(int connection)
+    private sealed class Upload(TcpHandle connection)
     {
-        public int Connection { get; } = connection;
+        public TcpHandle Connection { get; } = connection;
         public IncrementalHash Hash { get; } = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         public long Length { get; set; }
         public Stopwatch Clock { get; } = Stopwatch.StartNew();
@@ -59,7 +59,7 @@ public sealed class TcpServices(NetworkInterface stack, Action<string> say, bool
                 verdict = $"ok {payload} sha256 {sha}, jumping to 0x{image.EntryPoint:x}";
         }
         say($"tcp {HostStackCommand.UploadPort} image: {verdict}");
-        stack.SendTcp(upload.Connection, System.Text.Encoding.ASCII.GetBytes(verdict + "\n"));
+        stack.Tcp.Send(upload.Connection, System.Text.Encoding.ASCII.GetBytes(verdict + "\n"));
     }
 
     /// <summary>One line per upload not finished yet: how far it got, for a report when hoststack stops.</summary>
@@ -68,25 +68,25 @@ public sealed class TcpServices(NetworkInterface stack, Action<string> say, bool
         foreach (var upload in _uploads)
         {
             yield return $"tcp {HostStackCommand.UploadPort} upload not finished: {upload.Length} bytes read in {upload.Clock.ElapsedMilliseconds} ms, " +
-                $"state {stack.StateOfTcp(upload.Connection)}, reset {stack.WasResetTcp(upload.Connection)}, peer closed and all read {stack.IsReceiveFinishedTcp(upload.Connection)}";
+                $"state {stack.Tcp.StateOf(upload.Connection)}, reset {stack.Tcp.WasReset(upload.Connection)}, peer closed and all read {stack.Tcp.IsReceiveFinished(upload.Connection)}";
         }
     }
 
     public void Run(long now)
     {
-        while (stack.TryAcceptTcp(HostStackCommand.UploadPort, out int connection))
+        while (stack.Tcp.TryAccept(HostStackCommand.UploadPort, out TcpHandle connection))
         {
             _uploads.Add(new Upload(connection));
             say($"tcp {HostStackCommand.UploadPort} accepted an upload");
         }
-        while (stack.TryAcceptTcp(HostStackCommand.EchoPort, out int connection))
+        while (stack.Tcp.TryAccept(HostStackCommand.EchoPort, out TcpHandle connection))
             _echoes.Add(connection);
 
         for (int i = _uploads.Count - 1; i >= 0; i--)
         {
             var upload = _uploads[i];
             // Straight from the receive buffer, without copying it out first.
-            while (stack.TryPeekReceivedTcp(upload.Connection, out var data) && data.Length > 0)
+            while (stack.Tcp.TryPeekReceived(upload.Connection, out var data) && data.Length > 0)
             {
                 // The first 64 bytes are kept aside: with the image magic they are a header, not payload.
                 int head = 0;
@@ -101,12 +101,12 @@ public sealed class TcpServices(NetworkInterface stack, Action<string> say, bool
                     upload.PayloadHash.AppendData(data[head..]);
                 }
                 upload.Length += data.Length;
-                stack.ConsumeTcp(upload.Connection, data.Length);
+                stack.Tcp.Consume(upload.Connection, data.Length);
             }
 
-            if (!stack.IsReceiveFinishedTcp(upload.Connection))
+            if (!stack.Tcp.IsReceiveFinished(upload.Connection))
                 continue;
-            if (stack.WasResetTcp(upload.Connection))
+            if (stack.Tcp.WasReset(upload.Connection))
                 say($"tcp {HostStackCommand.UploadPort} reset by the peer after {upload.Length} bytes");
             else if (hash && upload.Length >= upload.Head.Length && KernelImage.StartsWithMagic(upload.Head))
                 AnswerImage(upload);
@@ -114,7 +114,7 @@ public sealed class TcpServices(NetworkInterface stack, Action<string> say, bool
                 say($"tcp {HostStackCommand.UploadPort} received {upload.Length} bytes sha256 {Convert.ToHexStringLower(upload.Hash.GetHashAndReset())} in {upload.Clock.ElapsedMilliseconds} ms");
             else
                 say($"tcp {HostStackCommand.UploadPort} received {upload.Length} bytes in {upload.Clock.ElapsedMilliseconds} ms");
-            stack.CloseTcp(upload.Connection);
+            stack.Tcp.Close(upload.Connection);
             upload.Hash.Dispose();
             upload.PayloadHash.Dispose();
             _uploads.RemoveAt(i);
@@ -122,18 +122,18 @@ public sealed class TcpServices(NetworkInterface stack, Action<string> say, bool
 
         for (int i = _echoes.Count - 1; i >= 0; i--)
         {
-            int connection = _echoes[i];
+            TcpHandle connection = _echoes[i];
             // Only what the send buffer takes is read, so nothing is lost when the peer reads slowly.
-            while (stack.TryPeekReceivedTcp(connection, out var data) && data.Length > 0)
+            while (stack.Tcp.TryPeekReceived(connection, out var data) && data.Length > 0)
             {
-                int sent = stack.SendTcp(connection, data);
+                int sent = stack.Tcp.Send(connection, data);
                 if (sent <= 0)
                     break;
-                stack.ConsumeTcp(connection, sent);
+                stack.Tcp.Consume(connection, sent);
             }
-            if (stack.IsReceiveFinishedTcp(connection))
+            if (stack.Tcp.IsReceiveFinished(connection))
             {
-                stack.CloseTcp(connection);
+                stack.Tcp.Close(connection);
                 _echoes.RemoveAt(i);
             }
         }
