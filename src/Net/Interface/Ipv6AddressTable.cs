@@ -70,6 +70,19 @@ public struct Ipv6AddressTable
 
     public readonly bool Contains(Ipv6Address address) => Find(address) >= 0;
 
+    /// <summary>All-nodes, and the solicited-node group of each of our addresses (RFC 4291 section 2.8).</summary>
+    public readonly bool IsOurGroup(Ipv6Address destination)
+    {
+        if (destination == Ipv6Address.AllNodes)
+            return true;
+        for (int i = 0; i < Capacity; i++)
+        {
+            if (_entries[i].State != AddressState.None && destination == _entries[i].Address.SolicitedNode)
+                return true;
+        }
+        return false;
+    }
+
     /// <summary>True if <paramref name="address"/> is ours and still under duplicate address detection.</summary>
     public readonly bool IsOptimistic(Ipv6Address address)
     {

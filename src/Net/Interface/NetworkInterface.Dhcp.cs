@@ -81,6 +81,7 @@ public sealed partial class NetworkInterface
         AdvanceDhcp();
         if (length == 0)
             return false;
-        return CommitIpv4Udp(slot, source, destination, DhcpClient.ClientPort, DhcpClient.ServerPort, length) == UdpSendResult.Queued;
+        return CommitDatagram(slot, Ipv6Address.MapIpv4(source), Ipv6Address.MapIpv4(destination), DhcpClient.ClientPort, DhcpClient.ServerPort,
+            length) == UdpSendResult.Queued;
     }
 }

@@ -24,7 +24,7 @@ public sealed partial class NetworkInterface
             return Verdict.FromWireError(error);
         Ipv6Address destination = ip.Destination;
         bool toUs = _ipv6.Contains(destination);
-        if (!toUs && !IsOurGroup(destination))
+        if (!toUs && !_ipv6.IsOurGroup(destination))
             return Verdict.Drop(DropReason.NotOurAddress);
         if (!Ipv6Packet.WalkExtensionHeaders(ip.Payload, ip.NextHeader, out var protocol, out int offset, out int nextHeaderField, out error))
             return Verdict.FromWireError(error);
@@ -46,17 +46,22 @@ public sealed partial class NetworkInterface
             DropReason.Unsupported);
     }
 
-    /// <summary>All-nodes, and the solicited-node group of each of our addresses (RFC 4291 section 2.8).</summary>
-    private bool IsOurGroup(Ipv6Address destination)
+    /// <summary>DAD ends, lifetimes run out: a global address whose valid lifetime ended is dropped and reported.</summary>
+    private void AdvanceAddressTimers()
     {
-        if (destination == Ipv6Address.AllNodes)
-            return true;
-        for (int i = 0; i < Ipv6AddressTable.Capacity; i++)
-        {
-            if (_ipv6.StateAt(i) != AddressState.None && destination == _ipv6[i].SolicitedNode)
-                return true;
-        }
-        return false;
+        int expired;
+        while ((expired = _ipv6.Advance(_now)) >= 0)
+            _events.Add(new InterfaceEvent(InterfaceEventKind.Ipv6AddressExpired, _ipv6[expired], 64, default, 0));
+        if (UsesDhcp)
+            AdvanceDhcp();
+    }
+
+    /// <summary>Another node has the address (RFC 4862 section 5.4.5): it is not ours; we stop using it and say so.</summary>
+    private void LoseDuplicate(int slot)
+    {
+        Ipv6Address address = _ipv6[slot];
+        _ipv6.Remove(slot);
+        _events.Add(new InterfaceEvent(InterfaceEventKind.DuplicateAddress, address, 64, default, 0));
     }
 
     private Verdict ProcessIcmpv6(EthernetFrame ethernet, Ipv6Packet ip, Span<byte> message, bool toUs, Span<byte> reply)
@@ -71,8 +76,10 @@ public sealed partial class NetworkInterface
             Icmpv6Type.EchoRequest => ProcessEcho(ethernet, ip, icmp, toUs, reply),
             Icmpv6Type.NeighborSolicitation => ProcessNeighborSolicitation(ethernet, ip, icmp, reply),
             Icmpv6Type.NeighborAdvertisement => ProcessNeighborAdvertisement(ip, icmp),
-            Icmpv6Type.RouterAdvertisement => ProcessRouterAdvertisement(ethernet, ip, icmp),
-            Icmpv6Type.MulticastListenerQuery => ProcessMulticastListenerQuery(ip, icmp),
+            Icmpv6Type.RouterAdvertisement => UsesAutoconfiguration
+                ? _autoconfiguration.ProcessRouterAdvertisement(ip, icmp, ref _ipv6, ref _neighbors, _now) : Verdict.Drop(DropReason.Unsupported),
+            Icmpv6Type.MulticastListenerQuery => UsesAutoconfiguration
+                ? _autoconfiguration.ProcessMulticastListenerQuery(ip, icmp, _ipv6, _now) : Verdict.Drop(DropReason.Unsupported),
             _ => Verdict.Drop(DropReason.Unsupported),
         };
     }

@@ -30,9 +30,9 @@ public sealed partial class NetworkInterface
         int segment = EmitTcp(frame);
         if (segment > 0)
             return Sent(segment);
-        int own = EmitAutoconfiguration(frame);
+        int own = UsesAutoconfiguration ? _autoconfiguration.Emit(frame, ref _ipv6, _now) : 0;
         if (own > 0)
-            return Sent(own);
+            return Sent(Pad(frame, own));
         if (QueueDhcp())
             return Sent(TakeQueuedFrame(frame));
         return 0;
@@ -57,7 +57,8 @@ public sealed partial class NetworkInterface
         {
             long next = _neighbors.NextDeadline;
             next = Earlier(next, _ipv6.NextDeadline(_now));
-            next = Earlier(next, AutoconfigurationDeadline);
+            if (UsesAutoconfiguration)
+                next = Earlier(next, _autoconfiguration.NextDeadline);
             if (UsesDhcp)
                 next = Earlier(next, _dhcp.NextDeadline);
             if (_transmit.Count > 0)
@@ -104,51 +105,17 @@ public sealed partial class NetworkInterface
     }
 
     /// <summary>
-    /// The oldest queued frame whose next hop is known, destination MAC filled in; frames whose
-    /// neighbour never answered are dropped here and counted (RFC 4861 section 7.2.2 says to
-    /// report it with an ICMP error; the sender is ourselves, so the counter is the report).
+    /// The oldest queued frame whose next hop is known (<see cref="TransmitQueue.TakeReady"/>);
+    /// frames whose neighbour never answered are dropped there and counted here (RFC 4861
+    /// section 7.2.2 says to report it with an ICMP error; the sender is ourselves, so the
+    /// counter is the report).
     /// </summary>
     private int TakeQueuedFrame(Span<byte> frame)
     {
-        for (int attempt = 0; attempt < _transmit.Depth; attempt++)
-        {
-            int slot = _transmit.Oldest(out int length, out var nextHop);
-            if (slot < 0)
-                return 0;
-            if (!nextHop.IsUnspecified)
-            {
-                if (_neighbors.StateOf(nextHop) == NeighborState.None)
-                {
-                    _transmit.Release(slot);
-                    _counters.CountSendDrop(SendDropReason.Unresolved);
-                    continue;
-                }
-                if (!_neighbors.Resolve(nextHop, _now, out var mac))
-                    return TakeResolvedFrame(frame);
-                mac.CopyTo(_transmit.Slot(slot));
-            }
-            _transmit.Slot(slot).Slice(0, length).CopyTo(frame);
-            _transmit.Release(slot);
-            return length;
-        }
-        return 0;
-    }
-
-    /// <summary>The oldest head-of-line frame for any next hop that is resolved, when the oldest of all waits.</summary>
-    private int TakeResolvedFrame(Span<byte> frame)
-    {
-        for (int slot = 0; slot < _transmit.Depth; slot++)
-        {
-            if (!_transmit.TryGetNextHop(slot, out var nextHop) || nextHop.IsUnspecified || !_neighbors.TryLookup(nextHop, out _))
-                continue;
-            int first = _transmit.OldestFor(nextHop, out int length);
-            _neighbors.Resolve(nextHop, _now, out var mac);
-            mac.CopyTo(_transmit.Slot(first));
-            _transmit.Slot(first).Slice(0, length).CopyTo(frame);
-            _transmit.Release(first);
-            return length;
-        }
-        return 0;
+        int length = _transmit.TakeReady(frame, ref _neighbors, _now, out int unresolved);
+        for (; unresolved > 0; unresolved--)
+            _counters.CountSendDrop(SendDropReason.Unresolved);
+        return length;
     }
 
     private static int Pad(Span<byte> frame, int length)

@@ -27,16 +27,10 @@ public sealed partial class NetworkInterface
     /// and queues it; <see cref="Poll"/> sends it once the next hop is resolved.
     /// </summary>
     internal UdpSendResult QueueDatagram(Ipv6Address source, Ipv6Address destination, ushort sourcePort, ushort destinationPort,
-        ReadOnlySpan<byte> payload) =>
-        destination.IsIpv4Mapped
-            ? QueueIpv4Udp(source.MappedIpv4, destination.MappedIpv4, sourcePort, destinationPort, payload)
-            : QueueIpv6Udp(source, destination, sourcePort, destinationPort, payload);
-
-    private UdpSendResult QueueIpv4Udp(Ipv4Address source, Ipv4Address destination, ushort sourcePort, ushort destinationPort,
         ReadOnlySpan<byte> payload)
     {
-        const int Headers = EthernetFrame.HeaderLength + Ipv4Packet.MinimumHeaderLength + UdpDatagram.HeaderLength;
-        if (payload.Length > TransmitQueue.SlotSize - Headers)
+        int headers = EthernetFrame.HeaderLength + IpHeaderLength(destination) + UdpDatagram.HeaderLength;
+        if (payload.Length > TransmitQueue.SlotSize - headers)
             return UdpSendResult.TooLarge;
         int slot = _transmit.Reserve();
         if (slot < 0)
@@ -44,54 +38,30 @@ public sealed partial class NetworkInterface
             _counters.CountSendDrop(SendDropReason.QueueFull);
             return UdpSendResult.QueueFull;
         }
-        payload.CopyTo(_transmit.Slot(slot).Slice(Headers));
-        return CommitIpv4Udp(slot, source, destination, sourcePort, destinationPort, payload.Length);
+        payload.CopyTo(_transmit.Slot(slot).Slice(headers));
+        return CommitDatagram(slot, source, destination, sourcePort, destinationPort, payload.Length);
     }
 
     /// <summary>Wraps the <paramref name="payloadLength"/> bytes already at the UDP payload offset of <paramref name="slot"/> and queues them.</summary>
-    private UdpSendResult CommitIpv4Udp(int slot, Ipv4Address source, Ipv4Address destination, ushort sourcePort, ushort destinationPort,
+    private UdpSendResult CommitDatagram(int slot, Ipv6Address source, Ipv6Address destination, ushort sourcePort, ushort destinationPort,
         int payloadLength)
     {
-        if (!TryRouteIpv4(destination, out var nextHop, out var groupMac))
+        if (!TryRoute(destination, out var nextHop, out var groupMac))
         {
             _counters.CountSendDrop(SendDropReason.NoRoute);
             return UdpSendResult.NoRoute;
         }
         Span<byte> frame = _transmit.Slot(slot);
-        EthernetFrame.Emit(frame, groupMac, _mac, EtherType.Ipv4);
+        EthernetFrame.Emit(frame, groupMac, _mac, destination.IsIpv4Mapped ? EtherType.Ipv4 : EtherType.Ipv6);
         int udpLength = UdpDatagram.HeaderLength + payloadLength;
-        var ip = Ipv4Packet.Emit(frame.Slice(EthernetFrame.HeaderLength), source, destination, IpProtocol.Udp, udpLength, DefaultHopLimit);
-        var udp = UdpDatagram.Emit(ip.Payload, sourcePort, destinationPort, payloadLength);
-        udp.FillChecksum(source, destination);
-        Commit(slot, EthernetFrame.HeaderLength + Ipv4Packet.MinimumHeaderLength + udpLength, nextHop);
-        return UdpSendResult.Queued;
-    }
-
-    private UdpSendResult QueueIpv6Udp(Ipv6Address source, Ipv6Address destination, ushort sourcePort, ushort destinationPort,
-        ReadOnlySpan<byte> payload)
-    {
-        const int Headers = EthernetFrame.HeaderLength + Ipv6Packet.HeaderLength + UdpDatagram.HeaderLength;
-        if (payload.Length > TransmitQueue.SlotSize - Headers)
-            return UdpSendResult.TooLarge;
-        if (!TryRouteIpv6(destination, out var nextHop, out var groupMac))
-        {
-            _counters.CountSendDrop(SendDropReason.NoRoute);
-            return UdpSendResult.NoRoute;
-        }
-        int slot = _transmit.Reserve();
-        if (slot < 0)
-        {
-            _counters.CountSendDrop(SendDropReason.QueueFull);
-            return UdpSendResult.QueueFull;
-        }
-        Span<byte> frame = _transmit.Slot(slot);
-        EthernetFrame.Emit(frame, groupMac, _mac, EtherType.Ipv6);
-        int udpLength = UdpDatagram.HeaderLength + payload.Length;
-        var ip = Ipv6Packet.Emit(frame.Slice(EthernetFrame.HeaderLength), source, destination, IpProtocol.Udp, udpLength, DefaultHopLimit);
-        var udp = UdpDatagram.Emit(ip.Payload, sourcePort, destinationPort, payload.Length);
-        payload.CopyTo(udp.Payload);
-        udp.FillChecksum(source, destination);
-        Commit(slot, EthernetFrame.HeaderLength + Ipv6Packet.HeaderLength + udpLength, nextHop);
+        Span<byte> packet = frame.Slice(EthernetFrame.HeaderLength);
+        EmitIpHeader(packet, source, destination, IpProtocol.Udp, udpLength);
+        var udp = UdpDatagram.Emit(packet.Slice(IpHeaderLength(destination)), sourcePort, destinationPort, payloadLength);
+        if (destination.IsIpv4Mapped)
+            udp.FillChecksum(source.MappedIpv4, destination.MappedIpv4);
+        else
+            udp.FillChecksum(source, destination);
+        Commit(slot, EthernetFrame.HeaderLength + IpHeaderLength(destination) + udpLength, nextHop);
         return UdpSendResult.Queued;
     }
 
@@ -179,10 +149,8 @@ public sealed partial class NetworkInterface
             nextHop = destination;
             return true;
         }
-        if (_router.IsUnspecified || _now - _routerUntil >= 0)
-            return false;
-        nextHop = _router;
-        return true;
+        nextHop = DefaultRouter;
+        return !nextHop.IsUnspecified;
     }
 
     private bool IsOnLink(Ipv6Address destination)

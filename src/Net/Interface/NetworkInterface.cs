@@ -40,6 +40,7 @@ public sealed partial class NetworkInterface
     private TokenBucket _icmpErrors;
     private readonly TransmitQueue _transmit;
     private readonly InterfaceEvents _events;
+    private readonly Ipv6Autoconfiguration _autoconfiguration = null!;
     private long _now;
 
     /// <summary>An interface with IPv6 only, its link-local address assumed unique: the tests' and the probes' choice.</summary>
@@ -76,7 +77,8 @@ public sealed partial class NetworkInterface
             _udp = new UdpSocketSet(this, configuration.UdpSockets > 0 ? configuration.UdpSockets : 0, configuration.UdpQueueDepth);
         if (TcpBuiltIn)
             _tcp = new TcpSocketSet(this, configuration);
-        StartAutoconfiguration();
+        if (UsesAutoconfiguration)
+            _autoconfiguration = new Ipv6Autoconfiguration(mac, _events);
         StartDhcp();
     }
 
@@ -111,6 +113,9 @@ public sealed partial class NetworkInterface
 
     /// <summary>The group neighbour solicitations for our link-local address are sent to (RFC 4861 section 7.2.2).</summary>
     public Ipv6Address SolicitedNodeGroup => _ipv6[0].SolicitedNode;
+
+    /// <summary>The default router from the last advertisement, unspecified when none or expired.</summary>
+    public Ipv6Address DefaultRouter => UsesAutoconfiguration ? _autoconfiguration.DefaultRouter(_now) : default;
 
     /// <summary>A snapshot of the counters.</summary>
     public InterfaceCounters Counters => _counters;
@@ -190,7 +195,7 @@ public sealed partial class NetworkInterface
         if ((destination.Value & 0xFFFF_0000_0000UL) != Ipv6Multicast)
             return false;
         uint low = (uint)destination.Value;
-        return low == 1 || IsOurGroup(new Ipv6Address(0xFF02_0000_0000_0000, 0x1_0000_0000UL | low));
+        return low == 1 || _ipv6.IsOurGroup(new Ipv6Address(0xFF02_0000_0000_0000, 0x1_0000_0000UL | low));
     }
 
     private Verdict Dispatch(Span<byte> frame, Span<byte> reply)

@@ -101,6 +101,57 @@ public sealed class TransmitQueue
 
     public void Release(int slot) => _lengths[slot] = 0;
 
+    /// <summary>
+    /// Copies out the oldest frame whose next hop <paramref name="neighbors"/> knows, its
+    /// destination MAC filled in, and frees its slot; returns its length, 0 when none is ready.
+    /// A frame whose neighbour is gone from the cache (resolution failed) is dropped and counted
+    /// in <paramref name="unresolved"/>; when the oldest waits, the oldest for any resolved next
+    /// hop goes first.
+    /// </summary>
+    public int TakeReady(Span<byte> frame, ref NeighborCache neighbors, long now, out int unresolved)
+    {
+        unresolved = 0;
+        for (int attempt = 0; attempt < Depth; attempt++)
+        {
+            int slot = Oldest(out int length, out var nextHop);
+            if (slot < 0)
+                return 0;
+            if (!nextHop.IsUnspecified)
+            {
+                if (neighbors.StateOf(nextHop) == NeighborState.None)
+                {
+                    Release(slot);
+                    unresolved++;
+                    continue;
+                }
+                if (!neighbors.Resolve(nextHop, now, out var mac))
+                    return TakeResolved(frame, ref neighbors, now);
+                mac.CopyTo(Slot(slot));
+            }
+            Slot(slot).Slice(0, length).CopyTo(frame);
+            Release(slot);
+            return length;
+        }
+        return 0;
+    }
+
+    /// <summary>The oldest head-of-line frame for any next hop that is resolved, when the oldest of all waits.</summary>
+    private int TakeResolved(Span<byte> frame, ref NeighborCache neighbors, long now)
+    {
+        for (int slot = 0; slot < Depth; slot++)
+        {
+            if (!TryGetNextHop(slot, out var nextHop) || nextHop.IsUnspecified || !neighbors.TryLookup(nextHop, out _))
+                continue;
+            int first = OldestFor(nextHop, out int length);
+            neighbors.Resolve(nextHop, now, out var mac);
+            mac.CopyTo(Slot(first));
+            Slot(first).Slice(0, length).CopyTo(frame);
+            Release(first);
+            return length;
+        }
+        return 0;
+    }
+
     public void Clear()
     {
         for (int i = 0; i < _lengths.Length; i++)

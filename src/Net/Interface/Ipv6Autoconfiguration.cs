@@ -2,7 +2,14 @@ using Unikernel.Net.Wire;
 
 namespace Unikernel.Net;
 
-public sealed partial class NetworkInterface
+/// <summary>
+/// IPv6 stateless address autoconfiguration of one interface (RFC 4862) and what goes with it
+/// on a host: router solicitation and advertisements (RFC 4861 sections 6.3.4 and 6.3.7), the
+/// default router, duplicate address detection probes, and MLDv2 reports for our solicited-node
+/// groups (RFC 3810). The addresses themselves live in the interface's
+/// <see cref="Ipv6AddressTable"/>, handed in by reference.
+/// </summary>
+internal sealed class Ipv6Autoconfiguration
 {
     /// <summary>MAX_RTR_SOLICITATIONS (RFC 4861 section 10).</summary>
     private const int MaxRouterSolicitations = 3;
@@ -24,32 +31,35 @@ public sealed partial class NetworkInterface
     private long _nextReport;
     private bool _queryAnswerDue;
     private long _queryAnswerAt;
+    private readonly MacAddress _mac;
+    private readonly InterfaceEvents _events;
     private Ipv6Address _router;
     private long _routerUntil;
-
-    /// <summary>The default router from the last advertisement, unspecified when none or expired.</summary>
-    public Ipv6Address DefaultRouter => _router.IsUnspecified || _now - _routerUntil >= 0 ? default : _router;
 
     /// <summary>
     /// At start: the link-local address goes through optimistic duplicate address detection, we
     /// join its solicited-node group (MLD), and solicit routers, all due on the first poll.
     /// </summary>
-    private void StartAutoconfiguration()
+    public Ipv6Autoconfiguration(MacAddress mac, InterfaceEvents events)
     {
-        if (!UsesAutoconfiguration)
-            return;
+        _mac = mac;
+        _events = events;
         _routerSolicitationsLeft = MaxRouterSolicitations;
         _nextRouterSolicitation = 0;
-        ScheduleReports();
+        ScheduleReports(0);
     }
 
-    private void ScheduleReports()
+    /// <summary>The default router from the last advertisement, unspecified when none or expired.</summary>
+    public Ipv6Address DefaultRouter(long now) => _router.IsUnspecified || now - _routerUntil >= 0 ? default : _router;
+
+    private void ScheduleReports(long now)
     {
         _reportsLeft = UnsolicitedReports;
-        _nextReport = _now;
+        _nextReport = now;
     }
 
-    private long AutoconfigurationDeadline
+    /// <summary>When <see cref="Emit"/> next has something to send (<see cref="long.MaxValue"/> if never).</summary>
+    public long NextDeadline
     {
         get
         {
@@ -64,66 +74,57 @@ public sealed partial class NetworkInterface
         }
     }
 
-    /// <summary>DAD ends, lifetimes run out: a global address whose valid lifetime ended is dropped and reported.</summary>
-    private void AdvanceAddressTimers()
-    {
-        int expired;
-        while ((expired = _ipv6.Advance(_now)) >= 0)
-            _events.Add(new InterfaceEvent(InterfaceEventKind.Ipv6AddressExpired, _ipv6[expired], 64, default, 0));
-        if (UsesDhcp)
-            AdvanceDhcp();
-    }
+    private static long Earlier(long a, long b) => a < b ? a : b;
 
     /// <summary>The next frame of IPv6 autoconfiguration that is due: DAD probe, MLD report, router solicitation.</summary>
-    private int EmitAutoconfiguration(Span<byte> frame)
+    /// <remarks>Returns the frame's length before padding, 0 when nothing is due.</remarks>
+    public int Emit(Span<byte> frame, ref Ipv6AddressTable addresses, long now)
     {
-        if (!UsesAutoconfiguration)
-            return 0;
         Span<byte> packet = frame.Slice(EthernetFrame.HeaderLength);
-        if (_ipv6.TryTakeDadSolicitation(_now, out var tentative))
+        if (addresses.TryTakeDadSolicitation(now, out var tentative))
         {
             // RFC 4862 section 5.4.2: from ::, to the solicited-node group, no link-layer option.
             Ipv6Address group = tentative.SolicitedNode;
             EthernetFrame.Emit(frame, MacAddress.FromIpv6Multicast(group), _mac, EtherType.Ipv6);
             int length = NeighborDiscoveryMessages.EmitNeighborSolicitation(packet, Ipv6Address.Unspecified, group, tentative, null);
-            return Pad(frame, EthernetFrame.HeaderLength + length);
+            return EthernetFrame.HeaderLength + length;
         }
-        if ((_reportsLeft > 0 && _now - _nextReport >= 0) || (_queryAnswerDue && _now - _queryAnswerAt >= 0))
+        if ((_reportsLeft > 0 && now - _nextReport >= 0) || (_queryAnswerDue && now - _queryAnswerAt >= 0))
         {
-            bool answer = _queryAnswerDue && _now - _queryAnswerAt >= 0;
+            bool answer = _queryAnswerDue && now - _queryAnswerAt >= 0;
             if (answer)
                 _queryAnswerDue = false;
             else
             {
                 _reportsLeft--;
-                _nextReport = _now + UnsolicitedReportInterval;
+                _nextReport = now + UnsolicitedReportInterval;
             }
-            return EmitReport(frame, answer ? MulticastAddressRecordType.ModeIsExclude : MulticastAddressRecordType.ChangeToExcludeMode);
+            return EmitReport(frame, addresses, answer ? MulticastAddressRecordType.ModeIsExclude : MulticastAddressRecordType.ChangeToExcludeMode);
         }
-        if (_routerSolicitationsLeft > 0 && _now - _nextRouterSolicitation >= 0)
+        if (_routerSolicitationsLeft > 0 && now - _nextRouterSolicitation >= 0)
         {
             _routerSolicitationsLeft--;
-            _nextRouterSolicitation = _now + RouterSolicitationInterval;
+            _nextRouterSolicitation = now + RouterSolicitationInterval;
             // An optimistic address must not go out with our MAC in a solicitation (RFC 4429
             // section 3.3): until DAD ends, solicit from :: (RFC 4861 section 4.1 allows it).
-            Ipv6Address source = _ipv6.StateAt(0) == AddressState.Preferred ? _ipv6[0] : Ipv6Address.Unspecified;
+            Ipv6Address source = addresses.StateAt(0) == AddressState.Preferred ? addresses[0] : Ipv6Address.Unspecified;
             EthernetFrame.Emit(frame, MacAddress.FromIpv6Multicast(Ipv6Address.AllRouters), _mac, EtherType.Ipv6);
             int length = NeighborDiscoveryMessages.EmitRouterSolicitation(packet, source, _mac);
-            return Pad(frame, EthernetFrame.HeaderLength + length);
+            return EthernetFrame.HeaderLength + length;
         }
         return 0;
     }
 
     /// <summary>An MLDv2 report (RFC 3810 section 5.2) for the solicited-node groups of our addresses, each once.</summary>
-    private int EmitReport(Span<byte> frame, MulticastAddressRecordType recordType)
+    private int EmitReport(Span<byte> frame, in Ipv6AddressTable addresses, MulticastAddressRecordType recordType)
     {
         Span<Ipv6Address> groups = stackalloc Ipv6Address[Ipv6AddressTable.Capacity];
         int count = 0;
         for (int i = 0; i < Ipv6AddressTable.Capacity; i++)
         {
-            if (_ipv6.StateAt(i) == AddressState.None)
+            if (addresses.StateAt(i) == AddressState.None)
                 continue;
-            Ipv6Address group = _ipv6[i].SolicitedNode;
+            Ipv6Address group = addresses[i].SolicitedNode;
             bool seen = false;
             for (int j = 0; j < count; j++)
                 seen |= groups[j] == group;
@@ -133,28 +134,26 @@ public sealed partial class NetworkInterface
         if (count == 0)
             return 0;
         // RFC 3810 section 5.2.13: from our link-local address, or :: while it is not usable.
-        Ipv6Address source = _ipv6.StateAt(0) == AddressState.None ? Ipv6Address.Unspecified : _ipv6[0];
+        Ipv6Address source = addresses.StateAt(0) == AddressState.None ? Ipv6Address.Unspecified : addresses[0];
         EthernetFrame.Emit(frame, MacAddress.FromIpv6Multicast(MulticastListenerReport.AllMldv2Routers), _mac, EtherType.Ipv6);
         int length = MulticastListenerReport.Emit(frame.Slice(EthernetFrame.HeaderLength), source, groups.Slice(0, count), recordType);
-        return Pad(frame, EthernetFrame.HeaderLength + length);
+        return EthernetFrame.HeaderLength + length;
     }
 
     /// <summary>
     /// A query (RFC 3810 section 6.2): general, or for one of our groups, is answered with our
     /// current state within its maximum response delay; we answer at half of it.
     /// </summary>
-    private Verdict ProcessMulticastListenerQuery(Ipv6Packet ip, Icmpv6Packet icmp)
+    public Verdict ProcessMulticastListenerQuery(Ipv6Packet ip, Icmpv6Packet icmp, in Ipv6AddressTable addresses, long now)
     {
-        if (!UsesAutoconfiguration)
-            return Verdict.Drop(DropReason.Unsupported);
         // RFC 3810 section 5.1.14: from a link-local source, with hop limit 1.
         if (!ip.Source.IsLinkLocal || ip.HopLimit != 1)
             return Verdict.Drop(DropReason.InvalidSource);
         if (!MulticastListenerQuery.TryParse(icmp.Buffer, out var query, out var error))
             return Verdict.FromWireError(error);
-        if (!query.IsGeneralQuery && !IsOurGroup(query.MulticastAddress))
+        if (!query.IsGeneralQuery && !addresses.IsOurGroup(query.MulticastAddress))
             return Verdict.Drop(DropReason.NotOurAddress);
-        long at = _now + query.MaximumResponseDelay / 2;
+        long at = now + query.MaximumResponseDelay / 2;
         if (!_queryAnswerDue || at < _queryAnswerAt)
             _queryAnswerAt = at;
         _queryAnswerDue = true;
@@ -166,11 +165,9 @@ public sealed partial class NetworkInterface
     /// default router and its lifetime, the router's MAC, and for each autonomous /64 prefix a
     /// SLAAC address of our interface identifier (RFC 4862 section 5.5.3).
     /// </summary>
-    private Verdict ProcessRouterAdvertisement(EthernetFrame ethernet, Ipv6Packet ip, Icmpv6Packet icmp)
+    public Verdict ProcessRouterAdvertisement(Ipv6Packet ip, Icmpv6Packet icmp, ref Ipv6AddressTable addresses, ref NeighborCache neighbors, long now)
     {
-        if (!UsesAutoconfiguration)
-            return Verdict.Drop(DropReason.Unsupported);
-        if (ip.HopLimit != NeighborDiscoveryHopLimit)
+        if (ip.HopLimit != NetworkInterface.NeighborDiscoveryHopLimit)
             return Verdict.Drop(DropReason.BadHopLimit);
         Ipv6Address router = ip.Source;
         if (!router.IsLinkLocal)
@@ -184,64 +181,56 @@ public sealed partial class NetworkInterface
         if (routerLifetime > 0)
         {
             _router = router;
-            _routerUntil = _now + routerLifetime;
+            _routerUntil = now + routerLifetime;
         }
         else if (_router == router)
             _router = default;
         if (NdpOptionReader.TryFindLinkLayerAddress(advertisement.Options, NdpOptionType.SourceLinkLayerAddress, out var routerMac)
             && !routerMac.IsMulticast)
-            _neighbors.Learn(router, routerMac, _now);
+            neighbors.Learn(router, routerMac, now);
 
         var options = new NdpOptionReader(advertisement.Options);
         while (options.TryReadNext(out var type, out var option, out _))
         {
             if (type == NdpOptionType.PrefixInformation && PrefixInformation.TryParse(option, out var prefix, out _))
-                ApplyPrefix(prefix, router);
+                ApplyPrefix(prefix, router, ref addresses, now);
         }
         return Verdict.Absorbed;
     }
 
     /// <summary>RFC 4862 section 5.5.3: autonomous, not link-local, preferred no longer than valid, and 64 bits for an Ethernet identifier (RFC 4291 section 2.5.1).</summary>
-    private void ApplyPrefix(PrefixInformation prefix, Ipv6Address router)
+    private void ApplyPrefix(PrefixInformation prefix, Ipv6Address router, ref Ipv6AddressTable addresses, long now)
     {
         Ipv6Address network = prefix.Prefix;
         uint valid = prefix.ValidLifetime;
         uint preferred = prefix.PreferredLifetime;
         if (!prefix.Autonomous || network.IsLinkLocal || network.IsMulticast || preferred > valid || prefix.PrefixLength != 64)
             return;
-        var address = new Ipv6Address(network.High, InterfaceIdentifier(_mac));
-        long validUntil = Deadline(valid);
-        long preferredUntil = Deadline(preferred);
-        int slot = _ipv6.Find(address);
+        var address = new Ipv6Address(network.High, NetworkInterface.InterfaceIdentifier(_mac));
+        long validUntil = Deadline(valid, now);
+        long preferredUntil = Deadline(preferred, now);
+        int slot = addresses.Find(address);
         if (slot > 0)
         {
             // The two-hour rule, (e): a short lifetime from a forged advertisement cannot end an address early.
-            long remaining = _ipv6.ValidUntil(slot) == Ipv6AddressTable.Forever ? long.MaxValue : _ipv6.ValidUntil(slot) - _now;
+            long remaining = addresses.ValidUntil(slot) == Ipv6AddressTable.Forever ? long.MaxValue : addresses.ValidUntil(slot) - now;
             long received = validUntil == Ipv6AddressTable.Forever ? long.MaxValue : valid * 1000L;
             if (received <= TwoHours && received <= remaining)
-                validUntil = remaining <= TwoHours ? _ipv6.ValidUntil(slot) : _now + TwoHours;
-            _ipv6.SetLifetimes(slot, prefix.OnLink, preferredUntil, validUntil, _now);
+                validUntil = remaining <= TwoHours ? addresses.ValidUntil(slot) : now + TwoHours;
+            addresses.SetLifetimes(slot, prefix.OnLink, preferredUntil, validUntil, now);
             return;
         }
         if (valid == 0 || slot == 0)
             return;
-        int free = _ipv6.FreeGlobalSlot();
+        int free = addresses.FreeGlobalSlot();
         if (free < 0)
             return;
-        _ipv6.Set(free, address, detectDuplicates: true, prefix.OnLink, preferredUntil, validUntil);
-        ScheduleReports();
+        addresses.Set(free, address, detectDuplicates: true, prefix.OnLink, preferredUntil, validUntil);
+        ScheduleReports(now);
         _events.Add(new InterfaceEvent(InterfaceEventKind.Ipv6AddressAdded, address, 64, router,
             valid == PrefixInformation.InfiniteLifetime ? -1 : valid));
     }
 
-    private long Deadline(uint seconds) =>
-        seconds == PrefixInformation.InfiniteLifetime ? Ipv6AddressTable.Forever : _now + seconds * 1000L;
-
-    /// <summary>Another node has the address (RFC 4862 section 5.4.5): it is not ours; we stop using it and say so.</summary>
-    private void LoseDuplicate(int slot)
-    {
-        Ipv6Address address = _ipv6[slot];
-        _ipv6.Remove(slot);
-        _events.Add(new InterfaceEvent(InterfaceEventKind.DuplicateAddress, address, 64, default, 0));
-    }
+    private static long Deadline(uint seconds, long now) =>
+        seconds == PrefixInformation.InfiniteLifetime ? Ipv6AddressTable.Forever : now + seconds * 1000L;
 }
