@@ -1,21 +1,41 @@
 using System.Text;
 using ApprovalTests;
 using ApprovalTests.Core;
+using ApprovalTests.Reporters;
 using ApprovalTests.Reporters.TestFrameworks;
+using Xunit.Sdk;
 
 namespace Unikernel.Tests;
 
 /// <summary>
 /// Text checked against DIRECTORY/NAME.approved.txt by ApprovalTests. A mismatch or a missing
-/// approved file fails the test with xunit's string comparison and leaves NAME.received.txt
-/// beside it; accepting is moving the received file over the approved one (README, "Approved
-/// files"). The reporter only fails: no test approves, and none opens a diff tool (CI has no
-/// terminal).
+/// approved file fails the test with xunit's string comparison and the command that accepts the
+/// NAME.received.txt left beside it (README, "Approved files"). The reporter only fails: no test
+/// approves, and none opens a diff tool (CI has no terminal).
 /// </summary>
 public static class ApprovedFile
 {
     public static void Verify(string directory, string name, string text) =>
-        Approvals.Verify(new ReceivedText(text), new FileName(directory, name), XUnit2Reporter.INSTANCE);
+        Approvals.Verify(new ReceivedText(text), new FileName(directory, name), new FailingReporter());
+
+    /// <summary>
+    /// xunit's comparison, whose message shows where the texts part, plus the accepting command
+    /// (QuietReporter prints it to the console, which xunit does not show).
+    /// </summary>
+    private sealed class FailingReporter : IApprovalFailureReporter
+    {
+        public void Report(string approved, string received)
+        {
+            try
+            {
+                XUnit2Reporter.INSTANCE.Report(approved, received);
+            }
+            catch (XunitException difference)
+            {
+                throw new XunitException($"{difference.Message}\nIf the change is intended, accept it: {QuietReporter.GetCommandLineForApproval(approved, received)}");
+            }
+        }
+    }
 
     private sealed record FileName(string SourcePath, string Name) : IApprovalNamer;
 
