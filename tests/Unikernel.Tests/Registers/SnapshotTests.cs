@@ -4,8 +4,7 @@ namespace Unikernel.Tests.Registers;
 
 /// <summary>
 /// The generated code for every SoC, block, board and the PMIC, against approved files in
-/// Registers/Approved/ that reviewers read in diffs. After an intended change, run the tests
-/// with UNIKERNEL_APPROVE=1 and commit the new approved files.
+/// Registers/Approved/ that reviewers read in diffs (README, "Approved files").
 /// </summary>
 public class SnapshotTests
 {
@@ -45,32 +44,6 @@ public class SnapshotTests
 
     [Theory]
     [MemberData(nameof(GeneratedFiles))]
-    public void Generated_code_matches_the_approved_file(string hintName)
-    {
-        string received = Sources.Value[hintName];
-        string approvedPath = Path.Combine(Approved, hintName + ".approved.txt");
-        string receivedPath = Path.Combine(Approved, hintName + ".received.txt");
-        if (Environment.GetEnvironmentVariable("UNIKERNEL_APPROVE") == "1")
-        {
-            Directory.CreateDirectory(Approved);
-            File.WriteAllText(approvedPath, received);
-            File.Delete(receivedPath);
-            return;
-        }
-        Assert.True(File.Exists(approvedPath), $"no approved file {approvedPath}: review the generated code and run the tests with UNIKERNEL_APPROVE=1");
-        string approved = File.ReadAllText(approvedPath);
-        if (approved == received)
-        {
-            File.Delete(receivedPath);
-            return;
-        }
-        File.WriteAllText(receivedPath, received);
-        var approvedLines = approved.Split('\n');
-        var receivedLines = received.Split('\n');
-        int line = 0;
-        while (line < Math.Min(approvedLines.Length, receivedLines.Length) && approvedLines[line] == receivedLines[line])
-            line++;
-        Assert.Fail($"{hintName} differs from {approvedPath} at line {line + 1}:\n  approved: {approvedLines.ElementAtOrDefault(line)}\n  received: {receivedLines.ElementAtOrDefault(line)}\n" +
-            $"The new code is in {receivedPath}; if the change is intended, run with UNIKERNEL_APPROVE=1.");
-    }
+    public void Generated_code_matches_the_approved_file(string hintName) =>
+        ApprovedFile.Verify(Approved, hintName, Sources.Value[hintName]);
 }
