@@ -21,7 +21,7 @@ internal sealed class NetbootService<TConsole> where TConsole : IConsole
     /// <summary>How long to wait, after the verdict, for the peer to acknowledge our FIN before jumping anyway.</summary>
     public const long CloseTimeoutMilliseconds = 1_000;
 
-    private readonly NetworkInterface _stack;
+    private readonly TcpSocketSet _tcp;
     private readonly KernelReceiver _receiver;
     private TcpHandle _connection;
     private bool _replied;
@@ -32,9 +32,9 @@ internal sealed class NetbootService<TConsole> where TConsole : IConsole
 
     public NetbootService(NetworkInterface stack, KernelReceiver receiver)
     {
-        _stack = stack;
+        _tcp = stack.Tcp;
         _receiver = receiver;
-        if (!stack.Tcp.Listen(Port))
+        if (!_tcp.Listen(Port))
             Kernel.Panic("netboot: cannot listen on TCP port 1337"u8);
     }
 
@@ -45,7 +45,7 @@ internal sealed class NetbootService<TConsole> where TConsole : IConsole
     {
         if (_connection.IsNone)
         {
-            if (!_stack.Tcp.TryAccept(Port, out _connection))
+            if (!_tcp.TryAccept(Port, out _connection))
                 return false;
             _receiver.Reset();
             _replied = false;
@@ -57,10 +57,10 @@ internal sealed class NetbootService<TConsole> where TConsole : IConsole
         if (_replied)
             return FinishClose(now);
 
-        while (_stack.Tcp.TryPeekReceived(_connection, out var data) && data.Length > 0)
+        while (_tcp.TryPeekReceived(_connection, out var data) && data.Length > 0)
         {
             _receiver.Accept(data);
-            _stack.Tcp.Consume(_connection, data.Length);
+            _tcp.Consume(_connection, data.Length);
             _lastDataAt = now;
         }
 
@@ -68,7 +68,7 @@ internal sealed class NetbootService<TConsole> where TConsole : IConsole
         if (!_receiver.HeaderAccepted && _receiver.Error != ImageError.None && !_replied)
             Reply(_receiver.Error, now, close: false);
 
-        if (_stack.Tcp.WasReset(_connection) || _stack.Tcp.StateOf(_connection) == TcpState.Closed)
+        if (_tcp.WasReset(_connection) || _tcp.StateOf(_connection) == TcpState.Closed)
         {
             ConsoleText<TConsole>.Write("netboot: connection reset after "u8);
             ConsoleText<TConsole>.WriteDecimal(_receiver.Received);
@@ -76,7 +76,7 @@ internal sealed class NetbootService<TConsole> where TConsole : IConsole
             Forget();
             return false;
         }
-        if (_stack.Tcp.IsReceiveFinished(_connection))
+        if (_tcp.IsReceiveFinished(_connection))
         {
             ImageError verdict = _receiver.Finish();
             if (!_replied)
@@ -89,7 +89,7 @@ internal sealed class NetbootService<TConsole> where TConsole : IConsole
         if (now - _lastDataAt > IdleTimeoutMilliseconds)
         {
             ConsoleText<TConsole>.WriteLine("netboot: upload idle for 30 s, dropped"u8);
-            _stack.Tcp.Abort(_connection);
+            _tcp.Abort(_connection);
             Forget();
         }
         return false;
@@ -132,7 +132,7 @@ internal sealed class NetbootService<TConsole> where TConsole : IConsole
         if (verdict == ImageError.None)
             PrintRate(now);
         ConsoleText<ReplyText>.Write("\n"u8);
-        _stack.Tcp.Send(_connection, ReplyText.Text);
+        _tcp.Send(_connection, ReplyText.Text);
         _replied = true;
         if (close)
             Close(now);
@@ -157,32 +157,32 @@ internal sealed class NetbootService<TConsole> where TConsole : IConsole
 
     private void Close(long now)
     {
-        _stack.Tcp.Close(_connection);
+        _tcp.Close(_connection);
         _closedAt = now;
     }
 
     /// <summary>After the verdict: wait for the close handshake (our reply and FIN acknowledged) or its deadline.</summary>
     private bool FinishClose(long now)
     {
-        if (!_stack.Tcp.IsReceiveFinished(_connection))
+        if (!_tcp.IsReceiveFinished(_connection))
         {
             // A refused upload: drop what still comes until the FIN, then close.
-            while (_stack.Tcp.TryPeekReceived(_connection, out var data) && data.Length > 0)
+            while (_tcp.TryPeekReceived(_connection, out var data) && data.Length > 0)
             {
                 _receiver.Accept(data);
-                _stack.Tcp.Consume(_connection, data.Length);
+                _tcp.Consume(_connection, data.Length);
                 _lastDataAt = now;
             }
-            if (_stack.Tcp.IsReceiveFinished(_connection))
+            if (_tcp.IsReceiveFinished(_connection))
                 Close(now);
             else if (now - _lastDataAt > IdleTimeoutMilliseconds)
             {
-                _stack.Tcp.Abort(_connection);
+                _tcp.Abort(_connection);
                 Forget();
             }
             return false;
         }
-        var state = _stack.Tcp.StateOf(_connection);
+        var state = _tcp.StateOf(_connection);
         bool done = state == TcpState.Closed || state == TcpState.TimeWait;
         if (!done && now - _closedAt < CloseTimeoutMilliseconds)
             return false;

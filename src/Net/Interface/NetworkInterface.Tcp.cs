@@ -62,18 +62,17 @@ public sealed partial class NetworkInterface
             }
             EmitIpHeader(frame.Slice(EthernetFrame.HeaderLength), local, remote, IpProtocol.Tcp, length);
             int frameLength = EthernetFrame.HeaderLength + IpHeaderLength(remote) + length;
-            if (_neighbors.Resolve(nextHop, _now, out var mac))
-            {
-                EthernetFrame.Emit(frame, mac, _mac, remote.IsIpv4Mapped ? EtherType.Ipv4 : EtherType.Ipv6);
+            // Unresolved, the MAC is zero until the queue fills it in.
+            bool resolved = _neighbors.Resolve(nextHop, _now, out var mac);
+            EthernetFrame.Emit(frame, mac, _mac, remote.IsIpv4Mapped ? EtherType.Ipv4 : EtherType.Ipv6);
+            if (resolved)
                 return Pad(frame, frameLength);
-            }
             int slot = _transmit.Reserve();
             if (slot < 0)
             {
                 _counters.CountSendDrop(SendDropReason.QueueFull);
                 return 0;
             }
-            EthernetFrame.Emit(frame, MacAddress.Zero, _mac, remote.IsIpv4Mapped ? EtherType.Ipv4 : EtherType.Ipv6);
             frame.Slice(0, frameLength).CopyTo(_transmit.Slot(slot));
             Commit(slot, frameLength, nextHop);
         }

@@ -92,7 +92,7 @@ public sealed partial class NetworkInterface
         destination.IsIpv4Mapped ? Ipv4Packet.MinimumHeaderLength : Ipv6Packet.HeaderLength;
 
     /// <summary>The IP header of a packet we originate, before <paramref name="payloadLength"/> bytes already in place.</summary>
-    private static void EmitIpHeader(Span<byte> packet, Ipv6Address source, Ipv6Address destination, IpProtocol protocol, int payloadLength)
+    private static void EmitIpHeader(Span<byte> packet, in Ipv6Address source, in Ipv6Address destination, IpProtocol protocol, int payloadLength)
     {
         if (destination.IsIpv4Mapped)
             Ipv4Packet.Emit(packet, source.MappedIpv4, destination.MappedIpv4, protocol, payloadLength, DefaultHopLimit);

@@ -35,14 +35,21 @@ public ref struct TcpRepr
     public readonly int BufferLength => TcpSegment.MinimumHeaderLength + TcpOptions.Length(in Options) + PayloadLength;
 
     /// <summary>
-    /// Checks the segment (<see cref="TcpSegment.Check"/>), then its checksum over the pseudo-header
-    /// of <paramref name="source"/> and <paramref name="destination"/>, then reads its options:
-    /// a checksum that fails is <see cref="WireError.BadChecksum"/>.
+    /// Checks the segment as <see cref="TcpSegment.Check"/> does (header, then options, read once
+    /// into <see cref="Options"/>), then its checksum over the pseudo-header of
+    /// <paramref name="source"/> and <paramref name="destination"/>: a checksum that fails is
+    /// <see cref="WireError.BadChecksum"/>.
     /// </summary>
-    public static bool TryParse(Span<byte> bytes, Ipv6Address source, Ipv6Address destination, out TcpRepr repr, out WireError error)
+    public static bool TryParse(Span<byte> bytes, in Ipv6Address source, in Ipv6Address destination, out TcpRepr repr, out WireError error)
     {
         repr = default;
-        if (!TcpSegment.TryParse(bytes, out var segment, out error))
+        var segment = new TcpSegment(bytes);
+        int headerLength = bytes.Length < TcpSegment.MinimumHeaderLength ? 0 : segment.HeaderLength;
+        error = bytes.Length < TcpSegment.MinimumHeaderLength || bytes.Length < headerLength ? WireError.Truncated
+            : headerLength < TcpSegment.MinimumHeaderLength ? WireError.BadHeaderLength : WireError.None;
+        if (error != WireError.None)
+            return false;
+        if (!TcpOptions.TryParse(segment.Options, out repr.Options, out error))
             return false;
         bool checksumOk = source.IsIpv4Mapped
             ? segment.VerifyChecksum(source.MappedIpv4, destination.MappedIpv4)
@@ -52,8 +59,6 @@ public ref struct TcpRepr
             error = WireError.BadChecksum;
             return false;
         }
-        if (!TcpOptions.TryParse(segment.Options, out repr.Options, out error))
-            return false;
         repr.SourcePort = segment.SourcePort;
         repr.DestinationPort = segment.DestinationPort;
         repr.SequenceNumber = segment.SequenceNumber;
@@ -82,7 +87,7 @@ public ref struct TcpRepr
     }
 
     /// <summary>The checksum of a written segment, over the pseudo-header of the family of <paramref name="source"/>.</summary>
-    public static void FillChecksum(TcpSegment segment, Ipv6Address source, Ipv6Address destination)
+    public static void FillChecksum(TcpSegment segment, in Ipv6Address source, in Ipv6Address destination)
     {
         if (source.IsIpv4Mapped)
             segment.FillChecksum(source.MappedIpv4, destination.MappedIpv4);

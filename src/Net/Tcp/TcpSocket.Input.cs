@@ -528,7 +528,7 @@ internal partial struct TcpSocket
             _tsRecent = options.TimestampValue;
     }
 
-    /// <summary>The peer reset the connection: it is over; the application learns it from <see cref="WasResetTcp"/>.</summary>
+    /// <summary>The peer reset the connection: it is over; the application learns it from <see cref="TcpSocketSet.WasReset"/>.</summary>
     private void Reset()
     {
         _wasReset = true;

@@ -199,15 +199,15 @@ internal partial struct TcpSocket
 
     /// <summary>
     /// The next segment due, at <paramref name="now"/>: handshake, timers, data, FIN, or a pure
-    /// ACK, written into <paramref name="frame"/> (room for a whole segment); returns its
+    /// ACK, written into <paramref name="room"/> (room for a whole segment); returns its
     /// length, 0 when nothing is due.
     /// </summary>
-    public int Dispatch(Span<byte> frame, long now)
+    public int Dispatch(Span<byte> room, long now)
     {
         _now = now;
         if (_abortPending)
         {
-            int reset = WriteSegment(frame, _sndNxt, TcpFlags.Rst | TcpFlags.Ack, 0, 0);
+            int reset = WriteSegment(room, _sndNxt, TcpFlags.Rst | TcpFlags.Ack, 0, 0);
             Free();
             return reset;
         }
@@ -235,7 +235,7 @@ internal partial struct TcpSocket
             _retransmitDeadline = _now + _rto;
             _rttMeasuring = false;
             if (_state == TcpState.SynReceived)
-                return WriteSegment(frame, _iss, TcpFlags.Syn | TcpFlags.Ack, 0, 0);
+                return WriteSegment(room, _iss, TcpFlags.Syn | TcpFlags.Ack, 0, 0);
             if (_state == TcpState.SynSent)
                 _sndNxt = _iss; // the SYN goes again just below
             else
@@ -259,12 +259,12 @@ internal partial struct TcpSocket
             _sndMax = _sndNxt;
             if (_retransmitDeadline == 0)
                 _retransmitDeadline = _now + _rto;
-            return WriteSegment(frame, _iss, TcpFlags.Syn, 0, 0);
+            return WriteSegment(room, _iss, TcpFlags.Syn, 0, 0);
         }
         if (_state == TcpState.SynReceived)
             return 0;
         if (_state == TcpState.TimeWait)
-            return _ackNow ? WriteAck(frame) : 0;
+            return _ackNow ? WriteAck(room) : 0;
 
         // Fast retransmit: the segment at SND.UNA again, whatever the window (RFC 5681 section 3.2 step 3).
         // The MSS counts no options (RFC 9293 section 3.7.1): what they take comes off the data.
@@ -283,7 +283,7 @@ internal partial struct TcpSocket
                 if (length > 0)
                 {
                     _highRetransmit = hole + length;
-                    return WriteSegment(frame, hole, TcpFlags.Ack, offset, length);
+                    return WriteSegment(room, hole, TcpFlags.Ack, offset, length);
                 }
             }
         }
@@ -302,28 +302,28 @@ internal partial struct TcpSocket
             bool last = length == unsent && _closeRequested && !_finSent;
             if (last)
                 flags |= TcpFlags.Fin;
-            int written = WriteSegment(frame, seq, flags, sent, length);
+            int written = WriteSegment(room, seq, flags, sent, length);
             Advance(seq, length + (last ? 1 : 0), last);
             return written;
         }
         if (unsent > 0 && _sndWnd == 0 && _sndUna == _sndNxt)
-            return ProbeZeroWindow(frame);
+            return ProbeZeroWindow(room);
 
         if (_closeRequested && !_finSent && unsent == 0 && (_state == TcpState.Established || _state == TcpState.CloseWait))
         {
             SeqNumber seq = _sndNxt;
-            int written = WriteSegment(frame, seq, TcpFlags.Fin | TcpFlags.Ack, 0, 0);
+            int written = WriteSegment(room, seq, TcpFlags.Fin | TcpFlags.Ack, 0, 0);
             Advance(seq, 1, fin: true);
             return written;
         }
 
-        int keepAlive = KeepAlive(frame);
+        int keepAlive = KeepAlive(room);
         if (keepAlive != 0)
             return keepAlive < 0 ? 0 : keepAlive;
 
         bool delayedAckDue = _delayedAckDeadline != 0 && _now - _delayedAckDeadline >= 0;
         if (_ackNow || delayedAckDue)
-            return WriteAck(frame);
+            return WriteAck(room);
         return 0;
     }
 
@@ -404,7 +404,7 @@ internal partial struct TcpSocket
     /// number (SND.UNA - 1) with no data: the peer must answer it with an ACK carrying its
     /// window, and nothing of ours moves.
     /// </summary>
-    private int ProbeZeroWindow(Span<byte> frame)
+    private int ProbeZeroWindow(Span<byte> room)
     {
         if (_persistDeadline == 0)
         {
@@ -416,7 +416,7 @@ internal partial struct TcpSocket
         _persistBackoff++;
         long backoff = (long)_rto << (_persistBackoff < 6 ? _persistBackoff : 6);
         _persistDeadline = _now + (backoff > MaximumRto ? MaximumRto : backoff);
-        return WriteSegment(frame, _sndUna - 1, TcpFlags.Ack, 0, 0);
+        return WriteSegment(room, _sndUna - 1, TcpFlags.Ack, 0, 0);
     }
 
     /// <summary>Keep-alive probes after 75 s apart, as Linux (tcp_keepalive_intvl), and nine of them (tcp_keepalive_probes).</summary>
@@ -427,9 +427,9 @@ internal partial struct TcpSocket
     /// <summary>
     /// When enabled and the connection has been idle that long, a probe like a zero-window one
     /// (SND.UNA - 1, no data: the peer must answer); after nine unanswered, the connection is
-    /// given up. Returns a frame length, 0 when nothing is due, -1 when the connection ended.
+    /// given up. Returns a segment length, 0 when nothing is due, -1 when the connection ended.
     /// </summary>
-    private int KeepAlive(Span<byte> frame)
+    private int KeepAlive(Span<byte> room)
     {
         if (_keepAliveIdle <= 0 || _state != TcpState.Established || _sndUna != _sndMax)
             return 0;
@@ -443,11 +443,11 @@ internal partial struct TcpSocket
             return -1;
         }
         _keepAliveProbes++;
-        return WriteSegment(frame, _sndUna - 1, TcpFlags.Ack, 0, 0);
+        return WriteSegment(room, _sndUna - 1, TcpFlags.Ack, 0, 0);
     }
 
-    private int WriteAck(Span<byte> frame) =>
-        WriteSegment(frame, _sndNxt, TcpFlags.Ack, 0, 0);
+    private int WriteAck(Span<byte> room) =>
+        WriteSegment(room, _sndNxt, TcpFlags.Ack, 0, 0);
 
     /// <summary>An ACK into the reply buffer, now: the answer to data, a FIN, or a segment out of window.</summary>
     private Verdict ReplyAck(Span<byte> reply) => ReplySegment(_sndNxt, TcpFlags.Ack, 0, 0, reply);
@@ -470,11 +470,11 @@ internal partial struct TcpSocket
     /// <summary>
     /// Writes the segment (header, options, and <paramref name="length"/> bytes from the send
     /// buffer at <paramref name="sendOffset"/>, the bytes after SndUna) with its checksum, into
-    /// <paramref name="frame"/>; returns its length. This is the one place a segment of a
+    /// <paramref name="room"/>; returns its length. This is the one place a segment of a
     /// connection is made. A segment carrying an ACK acknowledges everything we hold and clears
     /// the ACK timers.
     /// </summary>
-    private int WriteSegment(Span<byte> frame, SeqNumber seq, TcpFlags flags, int sendOffset, int length, bool reset = false)
+    private int WriteSegment(Span<byte> room, SeqNumber seq, TcpFlags flags, int sendOffset, int length, bool reset = false)
     {
         var repr = new TcpRepr
         {
@@ -530,7 +530,7 @@ internal partial struct TcpSocket
         repr.Window = (ushort)scaled;
         repr.AcknowledgmentNumber = (flags & TcpFlags.Ack) != 0 ? _rcvNxt : new SeqNumber(0);
 
-        var segment = repr.Emit(frame);
+        var segment = repr.Emit(room);
         if (length > 0)
             _send.ReadAt(sendOffset, segment.Payload);
         TcpRepr.FillChecksum(segment, _localAddress, _remoteAddress);

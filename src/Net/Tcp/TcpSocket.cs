@@ -141,7 +141,11 @@ internal partial struct TcpSocket
     /// <summary>The clock of the call being served (Process, Dispatch, Open), in milliseconds.</summary>
     private long _now;
 
-    public TcpSocket(int receiveBuffer, int sendBuffer)
+    /// <summary>
+    /// Gives the slot, once at start-up, the buffers it keeps for every connection made in it;
+    /// in place, as a constructor would copy the whole block into the table.
+    /// </summary>
+    public void MakeBuffers(int receiveBuffer, int sendBuffer)
     {
         _receive = new ByteRing(receiveBuffer);
         _send = new ByteRing(sendBuffer);
@@ -172,7 +176,7 @@ internal partial struct TcpSocket
     /// <summary>Bytes sent and not yet acknowledged, the FIN and SYN counting one each.</summary>
     private readonly int InFlight => _sndNxt - _sndUna;
 
-    public readonly bool Matches(Ipv6Address local, ushort localPort, Ipv6Address remote, ushort remotePort) =>
+    public readonly bool Matches(in Ipv6Address local, ushort localPort, in Ipv6Address remote, ushort remotePort) =>
         _state != TcpState.Closed && _localPort == localPort && _remotePort == remotePort && _remoteAddress == remote && _localAddress == local;
 
     /// <summary>

@@ -29,7 +29,7 @@ public sealed class TcpSocketSet
         int send = configuration.TcpSendBuffer > 0 ? configuration.TcpSendBuffer : 4096;
         _sockets = new TcpSocket[count];
         for (int i = 0; i < count; i++)
-            _sockets[i] = new TcpSocket(_receiveBuffer, send);
+            _sockets[i].MakeBuffers(_receiveBuffer, send);
         _listeners = new ushort[configuration.TcpListeners > 0 ? configuration.TcpListeners : 1];
         _isn = new InitialSequenceNumbers(configuration.TcpSecret0, configuration.TcpSecret1);
         _cookies = new SynCookies(configuration.TcpSecret0, configuration.TcpSecret1);
@@ -202,7 +202,7 @@ public sealed class TcpSocketSet
     /// <paramref name="peerHeard"/> says a connection took the segment or was opened by it: the
     /// sender is on the path of a connection, news the interface's neighbour cache may use.
     /// </summary>
-    internal Verdict Process(Ipv6Address local, Ipv6Address remote, Span<byte> bytes, Span<byte> reply, out bool peerHeard)
+    internal Verdict Process(in Ipv6Address local, in Ipv6Address remote, Span<byte> bytes, Span<byte> reply, out bool peerHeard)
     {
         peerHeard = false;
         if (_sockets.Length == 0)
@@ -215,7 +215,7 @@ public sealed class TcpSocketSet
 
         for (int i = 0; i < _sockets.Length; i++)
         {
-            if (_sockets[i].Matches(local, segment.DestinationPort, remote, segment.SourcePort))
+            if (_sockets[i].Matches(in local, segment.DestinationPort, in remote, segment.SourcePort))
                 return _sockets[i].Process(in segment, reply, Now, out peerHeard);
         }
         return ProcessWithoutConnection(local, remote, in segment, reply, out peerHeard);

@@ -13,10 +13,10 @@ internal struct UdpSocket
 {
     private const int SlotSize = UdpSocketSet.MaximumPayload;
 
-    private readonly byte[] _payloads;
-    private readonly int[] _lengths;
-    private readonly IpEndpoint[] _remotes;
-    private readonly Ipv6Address[] _locals;
+    private byte[] _payloads;
+    private int[] _lengths;
+    private IpEndpoint[] _remotes;
+    private Ipv6Address[] _locals;
     private int _head;
     private int _count;
 
@@ -26,7 +26,8 @@ internal struct UdpSocket
     /// <summary>Bumped at each bind, so a stale handle is recognised.</summary>
     private ushort _generation;
 
-    public UdpSocket(int depth)
+    /// <summary>Gives the slot, once at start-up, the queue it keeps for every socket bound in it.</summary>
+    public void MakeQueue(int depth)
     {
         _payloads = new byte[depth * SlotSize];
         _lengths = new int[depth];

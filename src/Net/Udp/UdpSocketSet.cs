@@ -23,7 +23,7 @@ public sealed class UdpSocketSet
         _interface = owner;
         _sockets = new UdpSocket[sockets];
         for (int i = 0; i < sockets; i++)
-            _sockets[i] = new UdpSocket(depth);
+            _sockets[i].MakeQueue(depth);
     }
 
     /// <summary>Binds a socket to <paramref name="port"/> for both families; false if the port is taken, 0, or no socket is free.</summary>
