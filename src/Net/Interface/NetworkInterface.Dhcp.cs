@@ -81,7 +81,6 @@ public sealed partial class NetworkInterface
         AdvanceDhcp();
         if (length == 0)
             return false;
-        return CommitDatagram(slot, Ipv6Address.MapIpv4(source), Ipv6Address.MapIpv4(destination), DhcpClient.ClientPort, DhcpClient.ServerPort,
-            length) == UdpSendResult.Queued;
+        return CommitIpv4Datagram(slot, source, destination, DhcpClient.ClientPort, DhcpClient.ServerPort, length) == UdpSendResult.Queued;
     }
 }

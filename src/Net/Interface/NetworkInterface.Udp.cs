@@ -46,23 +46,38 @@ public sealed partial class NetworkInterface
     private UdpSendResult CommitDatagram(int slot, Ipv6Address source, Ipv6Address destination, ushort sourcePort, ushort destinationPort,
         int payloadLength)
     {
-        if (!TryRoute(destination, out var nextHop, out var groupMac))
-        {
-            _counters.CountSendDrop(SendDropReason.NoRoute);
-            return UdpSendResult.NoRoute;
-        }
-        Span<byte> frame = _transmit.Slot(slot);
-        EthernetFrame.Emit(frame, groupMac, _mac, destination.IsIpv4Mapped ? EtherType.Ipv4 : EtherType.Ipv6);
-        int udpLength = UdpDatagram.HeaderLength + payloadLength;
-        Span<byte> packet = frame.Slice(EthernetFrame.HeaderLength);
-        EmitIpHeader(packet, source, destination, IpProtocol.Udp, udpLength);
-        var udp = UdpDatagram.Emit(packet.Slice(IpHeaderLength(destination)), sourcePort, destinationPort, payloadLength);
         if (destination.IsIpv4Mapped)
-            udp.FillChecksum(source.MappedIpv4, destination.MappedIpv4);
-        else
-            udp.FillChecksum(source, destination);
-        Commit(slot, EthernetFrame.HeaderLength + IpHeaderLength(destination) + udpLength, nextHop);
+            return CommitIpv4Datagram(slot, source.MappedIpv4, destination.MappedIpv4, sourcePort, destinationPort, payloadLength);
+        if (!TryRouteIpv6(destination, out var nextHop, out var groupMac))
+            return NoRoute();
+        Span<byte> frame = _transmit.Slot(slot);
+        EthernetFrame.Emit(frame, groupMac, _mac, EtherType.Ipv6);
+        int udpLength = UdpDatagram.HeaderLength + payloadLength;
+        var ip = Ipv6Packet.Emit(frame.Slice(EthernetFrame.HeaderLength), source, destination, IpProtocol.Udp, udpLength, DefaultHopLimit);
+        UdpDatagram.Emit(ip.Payload, sourcePort, destinationPort, payloadLength).FillChecksum(source, destination);
+        Commit(slot, EthernetFrame.HeaderLength + Ipv6Packet.HeaderLength + udpLength, nextHop);
         return UdpSendResult.Queued;
+    }
+
+    /// <summary>The IPv4 half of <see cref="CommitDatagram"/>, on its own for DHCP, which sends nothing else.</summary>
+    private UdpSendResult CommitIpv4Datagram(int slot, Ipv4Address source, Ipv4Address destination, ushort sourcePort, ushort destinationPort,
+        int payloadLength)
+    {
+        if (!TryRouteIpv4(destination, out var nextHop, out var groupMac))
+            return NoRoute();
+        Span<byte> frame = _transmit.Slot(slot);
+        EthernetFrame.Emit(frame, groupMac, _mac, EtherType.Ipv4);
+        int udpLength = UdpDatagram.HeaderLength + payloadLength;
+        var ip = Ipv4Packet.Emit(frame.Slice(EthernetFrame.HeaderLength), source, destination, IpProtocol.Udp, udpLength, DefaultHopLimit);
+        UdpDatagram.Emit(ip.Payload, sourcePort, destinationPort, payloadLength).FillChecksum(source, destination);
+        Commit(slot, EthernetFrame.HeaderLength + Ipv4Packet.MinimumHeaderLength + udpLength, nextHop);
+        return UdpSendResult.Queued;
+    }
+
+    private UdpSendResult NoRoute()
+    {
+        _counters.CountSendDrop(SendDropReason.NoRoute);
+        return UdpSendResult.NoRoute;
     }
 
     /// <summary>Queues a built frame; a unicast next hop starts its resolution now, so the solicitation goes out on the next poll.</summary>
@@ -198,14 +213,14 @@ public sealed partial class NetworkInterface
     /// A datagram that reached us: into its socket's queue, or, when nobody listens, answered with
     /// port unreachable unless it was sent to a group (RFC 1122 section 4.1.3.1, RFC 4443 section 2.4 (e)).
     /// </summary>
-    private Verdict DeliverUdp(UdpDatagram udp, IpEndpoint remote, Ipv6Address local, out bool portClosed)
+    private Verdict DeliverUdp(UdpDatagram udp, in IpEndpoint remote, in Ipv6Address local, out bool portClosed)
     {
         if (!UdpBuiltIn)
         {
             portClosed = true;
             return Verdict.Drop(DropReason.ClosedPort);
         }
-        return _udp.Deliver(udp.DestinationPort, udp.Payload, remote, local, out portClosed);
+        return _udp.Deliver(udp.DestinationPort, udp.Payload, in remote, in local, out portClosed);
     }
 
     /// <summary>

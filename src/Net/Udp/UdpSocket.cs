@@ -64,7 +64,7 @@ internal struct UdpSocket
     }
 
     /// <summary>Copies a datagram into the queue; false if it is full or the payload does not fit a slot.</summary>
-    public bool TryEnqueue(ReadOnlySpan<byte> payload, IpEndpoint remote, Ipv6Address local)
+    public bool TryEnqueue(ReadOnlySpan<byte> payload, in IpEndpoint remote, in Ipv6Address local)
     {
         if (IsFull || payload.Length > SlotSize)
             return false;

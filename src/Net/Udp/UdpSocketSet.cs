@@ -91,13 +91,13 @@ public sealed class UdpSocketSet
     /// A datagram that reached us: into its socket's queue; <paramref name="portClosed"/> when
     /// nobody listens, for the interface to answer (RFC 1122 section 4.1.3.1).
     /// </summary>
-    internal Verdict Deliver(ushort port, ReadOnlySpan<byte> payload, IpEndpoint remote, Ipv6Address local, out bool portClosed)
+    internal Verdict Deliver(ushort port, ReadOnlySpan<byte> payload, in IpEndpoint remote, in Ipv6Address local, out bool portClosed)
     {
         int slot = Find(port);
         portClosed = slot < 0;
         if (slot < 0)
             return Verdict.Drop(DropReason.ClosedPort);
-        if (!_sockets[slot].TryEnqueue(payload, remote, local))
+        if (!_sockets[slot].TryEnqueue(payload, in remote, in local))
             return Verdict.Drop(DropReason.QueueFull);
         return Verdict.Absorbed;
     }
