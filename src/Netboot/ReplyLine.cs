@@ -10,7 +10,7 @@ internal sealed class ReplyLine
     private readonly byte[] _text = new byte[160];
     private int _length;
 
-    /// <summary>The line so far, ending in LF once <see cref="EndLine"/> was called.</summary>
+    /// <summary>The line so far.</summary>
     public ReadOnlySpan<byte> Text => _text.AsSpan(0, _length);
 
     public void Clear() => _length = 0;
