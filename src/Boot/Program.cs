@@ -5,6 +5,7 @@ using Unikernel.Drivers.Console;
 using Unikernel.Drivers.Time;
 using Unikernel.Net;
 using Unikernel.Net.Wire;
+using Unikernel.Netboot;
 
 namespace Unikernel.Boot;
 
@@ -51,7 +52,9 @@ internal static class Program
             new AddressRange(image.ImageStart, image.ImageEnd - image.ImageStart),
             new AddressRange(image.RamStart, image.RamEnd - image.RamStart),
         };
-        var service = new NetbootService<Board>(stack, new KernelReceiver(dram, forbidden));
+        var service = new NetbootService<PhysicalMemory, NetbootConsole<Board>>(stack, new KernelReceiver<PhysicalMemory>(dram, forbidden, default), default);
+        if (!service.IsListening)
+            Kernel.Panic("netboot: cannot listen on TCP port 1337"u8);
         ConsoleText<Board>.WriteLine("netboot: listening on TCP port 1337 (IPv6 and IPv4)"u8);
 
         while (true)

@@ -3,17 +3,17 @@ namespace Unikernel.Boot.Image;
 /// <summary>
 /// Takes a kernel image (docs/image-format.md) as it arrives on a stream, in pieces of any size:
 /// the fixed header is gathered and checked before a byte is written (<see cref="KernelImage.CheckFixedHeader"/>),
-/// then the payload goes straight to its load address, hashed on the way, and
-/// <see cref="Finish"/> gives the verdict when the stream ends. Made once at start-up; <see cref="Reset"/>
-/// readies it for the next upload. Writes through raw addresses: on the host, give it memory
-/// you own as <c>memory</c>.
+/// then the payload goes to <typeparamref name="TDestination"/> (on a board: straight to its
+/// load address), hashed on the way, and <see cref="Finish"/> gives the verdict when the stream
+/// ends. Made once at start-up; <see cref="Reset"/> readies it for the next upload.
 /// </summary>
-public sealed unsafe class KernelReceiver
+public sealed class KernelReceiver<TDestination> where TDestination : struct, IPayloadDestination
 {
     private readonly byte[] _header = new byte[KernelImage.FixedHeaderLength];
     private readonly byte[] _digest = new byte[Sha256.HashLength];
     private readonly AddressRange _memory;
     private readonly AddressRange[] _forbidden;
+    private TDestination _destination;
     private Sha256 _hash;
     private ulong _received;
     private ulong _headerLength;
@@ -22,10 +22,12 @@ public sealed unsafe class KernelReceiver
 
     /// <param name="memory">Where payloads may go (DRAM as detected).</param>
     /// <param name="forbidden">What they must not touch: the loader itself, its stack, heap and buffers.</param>
-    public KernelReceiver(AddressRange memory, AddressRange[] forbidden)
+    /// <param name="destination">Where the payload goes.</param>
+    public KernelReceiver(AddressRange memory, AddressRange[] forbidden, TDestination destination)
     {
         _memory = memory;
         _forbidden = forbidden;
+        _destination = destination;
         Reset();
     }
 
@@ -93,7 +95,7 @@ public sealed unsafe class KernelReceiver
                     Error = ImageError.DataAfterPayload;
                 int take = (int)Math.Min((ulong)data.Length, room);
                 var piece = data.Slice(0, take);
-                piece.CopyTo(new Span<byte>((void*)(nuint)(_load + PayloadReceived), take));
+                _destination.Write(_load + PayloadReceived, piece);
                 _hash.Append(piece);
                 _received += (ulong)take;
                 data = data.Slice(take);

@@ -5,7 +5,7 @@ using Unikernel.Boot.Image;
 namespace Unikernel.Image.Tests;
 
 /// <summary>
-/// The bootloader's receive path (<see cref="KernelReceiver"/>): an image taken in pieces of any
+/// The bootloader's receive path (<see cref="KernelReceiver{TDestination}"/> with <see cref="PhysicalMemory"/>): an image taken in pieces of any
 /// size lands at its load address with its hash checked; each way an upload goes wrong gives its
 /// reason and writes nothing where it must not. "DRAM" here is native memory the test owns.
 /// </summary>
@@ -19,7 +19,7 @@ public sealed unsafe class KernelReceiverTests : IDisposable
     private ulong Base => (ulong)_memory;
 
     /// <summary>The first 64 KiB play the bootloader: forbidden.</summary>
-    private KernelReceiver Receiver() => new(new AddressRange(Base, MemoryLength), [new AddressRange(Base, 0x1_0000)]);
+    private KernelReceiver<PhysicalMemory> Receiver() => new(new AddressRange(Base, MemoryLength), [new AddressRange(Base, 0x1_0000)], default);
 
     private static byte[] Image(ulong load, byte[] payload, ulong? entry = null)
     {

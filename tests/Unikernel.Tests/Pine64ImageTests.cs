@@ -101,7 +101,7 @@ public class Pine64ImageTests(ImageFixture images)
     [InlineData("second", "EmacClocks__EnableA64Rgmii")]
     [InlineData("second", "RgmiiPins_1<", "__ConfigureA64")]
     [InlineData("second", "EmacDriver_3<", "__Start")]
-    [InlineData("second", "NetbootService_1<", "__Step")]
+    [InlineData("second", "NetbootService_2<", "__Step")]
     [InlineData("second", "Mmu__Enable")]
     public void Each_init_step_is_linked_in(string stage, params string[] parts)
     {

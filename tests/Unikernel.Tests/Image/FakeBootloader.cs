@@ -1,23 +1,27 @@
 using System.Net;
 using System.Net.Sockets;
-using System.Security.Cryptography;
 using System.Text;
 using Unikernel.Boot.Image;
+using Unikernel.Netboot;
+using Unikernel.Tests.Netboot;
+using Unikernel.Tool.HostStack;
 
 namespace Unikernel.Tests.Image;
 
 /// <summary>
-/// Plays the bootloader's side of an upload on a loopback address (docs/image-format.md): takes
-/// one connection, reads what comes, answers as <see cref="Behaviour"/> says. <see cref="Received"/>
-/// holds every byte it read.
+/// The bootloader's side of an upload on a loopback address (docs/image-format.md): takes one
+/// connection, reads what comes, answers as <see cref="Behaviour"/> says. An honest bootloader
+/// is the real upload service (src/Netboot) on our network stack, the loopback connection
+/// relayed to it over a <see cref="MemoryWire"/>; the others misbehave on purpose.
+/// <see cref="Received"/> holds every byte it read.
 /// </summary>
 public sealed class FakeBootloader : IDisposable
 {
     public enum Behaviour
     {
-        /// <summary>Reads to the end, checks the header and hash, answers ok or error as the real one would.</summary>
+        /// <summary>The upload service: checks the header and hash, answers ok or error.</summary>
         Honest,
-        /// <summary>Reads the header, answers an error at once, then reads and drops the rest.</summary>
+        /// <summary>The upload service with 1 MiB of memory: refuses a longer payload at its header, at once, then reads and drops the rest.</summary>
         RefuseAfterHeader,
         /// <summary>Reads to the end, answers ok with another hash.</summary>
         WrongHash,
@@ -63,18 +67,16 @@ public sealed class FakeBootloader : IDisposable
         using var client = await _listener.AcceptTcpClientAsync();
         var socket = client.Client;
         var stream = client.GetStream();
-        if (behaviour is Behaviour.RefuseAfterHeader or Behaviour.ResetAfterHeader)
+        if (behaviour is Behaviour.Honest or Behaviour.RefuseAfterHeader)
+        {
+            Relay(socket, new AddressRange(0, behaviour == Behaviour.Honest ? ulong.MaxValue : 1 << 20), forbidden);
+            return;
+        }
+        if (behaviour == Behaviour.ResetAfterHeader)
         {
             await ReadExactly(stream, KernelImage.FixedHeaderLength);
-            if (behaviour == Behaviour.ResetAfterHeader)
-            {
-                socket.LingerState = new LingerOption(true, 0);
-                socket.Close();
-                return;
-            }
-            KernelImage.Check(_received.ToArray(), 1 << 20, forbidden, out var reason);
-            await stream.WriteAsync(Encoding.ASCII.GetBytes($"error: {Encoding.UTF8.GetString(KernelImage.Describe(reason == ImageError.None ? ImageError.TooLong : reason))}\n"));
-            await ReadToEnd(stream);
+            socket.LingerState = new LingerOption(true, 0);
+            socket.Close();
             return;
         }
 
@@ -92,23 +94,59 @@ public sealed class FakeBootloader : IDisposable
                 reply = "HTTP/1.1 400 Bad Request\r\nconnection: close\r\n\r\n";
                 break;
             default:
-                if (!KernelImage.TryParse(data, uint.MaxValue, forbidden, out var image, out var reason))
-                {
-                    reply = $"error: {Encoding.UTF8.GetString(KernelImage.Describe(reason))}\n";
-                    break;
-                }
-                byte[] payload = data[image.HeaderLength..];
-                string sha = Convert.ToHexStringLower(SHA256.HashData(payload));
-                if (behaviour == Behaviour.WrongHash)
-                    sha = new string('0', 64);
-                reply = payload.Length != image.PayloadLength
-                    ? $"error: truncated payload: {payload.Length} of {image.PayloadLength} bytes\n"
-                    : behaviour == Behaviour.Honest && sha != Convert.ToHexStringLower(image.PayloadSha256)
-                        ? $"error: sha256 mismatch: received {sha}\n"
-                        : $"ok {payload.Length} sha256 {sha}, jumping to 0x{image.EntryPoint:x}\nstarting the kernel\n";
+                // WrongHash: an ok for what came, with a hash of zeros.
+                KernelImage.TryParse(data, uint.MaxValue, forbidden, out var image, out _);
+                reply = $"ok {data.Length - image.HeaderLength} sha256 {new string('0', 64)}, jumping to 0x{image.EntryPoint:x}\n";
                 break;
         }
         await stream.WriteAsync(Encoding.ASCII.GetBytes(reply));
+        socket.Shutdown(SocketShutdown.Send);
+    }
+
+    /// <summary>
+    /// The loopback connection relayed to the upload service on our stack: what the uploader
+    /// sends goes out from the peer's stack, what the service answers comes back, until the
+    /// service closes. The stacks' clock moves a millisecond a turn, no faster than real time
+    /// when nothing moves, so the service's idle timeout keeps its meaning.
+    /// </summary>
+    private void Relay(Socket socket, AddressRange memory, AddressRange[] forbidden)
+    {
+        var link = new UploadLink<DiscardedPayload, RecordedReport>(stack => new NetbootService<DiscardedPayload, RecordedReport>(
+            stack, new KernelReceiver<DiscardedPayload>(memory, forbidden, default), new RecordedReport([])), boardReceiveBuffer: 64 * 1024);
+        TcpHandle connection = link.Connect();
+        var buffer = new byte[16 * 1024];
+        int pending = 0;
+        bool uploaderDone = false;
+        while (true)
+        {
+            bool moved = false;
+            if (pending == 0 && !uploaderDone && socket.Poll(0, SelectMode.SelectRead))
+            {
+                pending = socket.Receive(buffer);
+                uploaderDone = pending == 0;
+                _received.Write(buffer, 0, pending);
+                if (uploaderDone)
+                    link.Peer.Tcp.Close(connection);
+            }
+            if (pending > 0)
+            {
+                int sent = link.Peer.Tcp.Send(connection, buffer.AsSpan(0, pending));
+                buffer.AsSpan(sent, pending - sent).CopyTo(buffer);
+                pending -= sent;
+                moved = sent > 0;
+            }
+            link.Step();
+            string reply = link.ReplySoFar(connection);
+            if (reply.Length > 0)
+            {
+                socket.Send(Encoding.ASCII.GetBytes(reply));
+                moved = true;
+            }
+            if (link.Peer.Tcp.IsReceiveFinished(connection))
+                break;
+            if (!moved)
+                Thread.Sleep(1);
+        }
         socket.Shutdown(SocketShutdown.Send);
     }
 

@@ -18,7 +18,7 @@ public static class HostStackCommand
     public const ushort EchoPort = 7;
 
     /// <summary>The port of the kernel upload service: a stream in, its length and SHA-256 out.</summary>
-    public const ushort UploadPort = 1337;
+    public const ushort UploadPort = Unikernel.Netboot.NetbootService<DiscardedPayload, UploadLog>.Port;
 
     /// <summary>The longest the loop sleeps, so a stop request is seen promptly.</summary>
     private const int MaximumSleepMilliseconds = 200;
@@ -28,9 +28,9 @@ public static class HostStackCommand
         var mac = macText is null ? DefaultMac(tapName) : ParseMac(macText);
         var configuration = Configure(ipv4Text);
         var stack = new NetworkInterface(mac, configuration);
-        if (!stack.Udp.TryBind(EchoPort, out UdpHandle echo) || !stack.Tcp.Listen(EchoPort) || !stack.Tcp.Listen(UploadPort))
-            throw new InvalidOperationException("cannot bind the echo and upload ports");
-        var services = new TcpServices(stack, Say, hashUploads);
+        if (!stack.Udp.TryBind(EchoPort, out UdpHandle echo))
+            throw new InvalidOperationException("cannot bind the UDP echo port");
+        var services = new TcpServices(stack, configuration.TcpConnections, Say, hashUploads);
         using var tap = TapDevice.Open(tapName);
         var impaired = impairment is null ? null : new ImpairedDevice(tap, impairment, Environment.TickCount);
         Func<int, bool> waitReadable = impaired is null ? tap.WaitReadable : impaired.WaitReadable;
@@ -89,7 +89,7 @@ public static class HostStackCommand
                 Say(Describe(change));
         }
 
-        foreach (string line in services.PendingUploads())
+        foreach (string line in services.PendingUploads(clock.ElapsedMilliseconds))
             Say(line);
         Say($"tcp syn cookies sent {stack.Tcp.SynCookiesSent}, connections from them {stack.Tcp.ConnectionsFromSynCookies}");
         var counters = new byte[InterfaceCounters.MaxFormattedLength];

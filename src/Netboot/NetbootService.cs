@@ -1,0 +1,218 @@
+using Unikernel.Boot.Image;
+using Unikernel.Net;
+
+namespace Unikernel.Netboot;
+
+/// <summary>
+/// The upload service on TCP port 1337, both families (docs/image-format.md, "The upload
+/// protocol"): one upload at a time, read in place from the receive buffer into a
+/// <see cref="KernelReceiver{TDestination}"/>, the verdict sent back on the connection and told
+/// to <typeparamref name="TReport"/>. After an <c>ok</c> and the close handshake (or a short
+/// deadline), <see cref="Step"/> says the kernel is ready; after a refusal the service takes the
+/// next upload. Several instances on one interface serve uploads side by side (hoststack).
+/// </summary>
+/// <typeparam name="TDestination">Where the payload goes: its load address on a board.</typeparam>
+/// <typeparam name="TReport">Who hears of each upload: the board's console, hoststack's log.</typeparam>
+public sealed class NetbootService<TDestination, TReport>
+    where TDestination : struct, IPayloadDestination
+    where TReport : struct, INetbootReport
+{
+    public const ushort Port = 1337;
+
+    /// <summary>An upload that sends nothing for this long is dropped, so a stuck peer cannot block the service.</summary>
+    public const long IdleTimeoutMilliseconds = 30_000;
+
+    /// <summary>How long to wait, after the verdict, for the peer to acknowledge our FIN before going on anyway.</summary>
+    public const long CloseTimeoutMilliseconds = 1_000;
+
+    private enum Phase : byte
+    {
+        /// <summary>No connection: the next one is accepted.</summary>
+        Idle,
+        /// <summary>Reading the image, no verdict yet.</summary>
+        Receiving,
+        /// <summary>Refused at its header: the rest is read and dropped until the peer's FIN, so the reply is not lost to a reset.</summary>
+        Draining,
+        /// <summary>Our side closed after the verdict: waiting for the close handshake.</summary>
+        Closing,
+    }
+
+    private readonly TcpSocketSet _tcp;
+    private readonly KernelReceiver<TDestination> _receiver;
+    private readonly ReplyLine _reply = new();
+    private TReport _report;
+    private TcpHandle _connection;
+    private Phase _phase;
+    private bool _accepted;
+    private long _startedAt;
+    private long _lastDataAt;
+    private long _closedAt;
+
+    /// <summary>Listens on <see cref="Port"/>; false from <see cref="IsListening"/> if no listener slot was free.</summary>
+    public NetbootService(NetworkInterface stack, KernelReceiver<TDestination> receiver, TReport report)
+    {
+        _tcp = stack.Tcp;
+        _receiver = receiver;
+        _report = report;
+        IsListening = Listen();
+    }
+
+    public bool IsListening { get; }
+
+    public KernelReceiver<TDestination> Receiver => _receiver;
+
+    /// <summary>The report, with whatever state it keeps.</summary>
+    public ref TReport Report => ref _report;
+
+    /// <summary>True while an upload is under way (accepted, not yet closed).</summary>
+    public bool Busy => _phase != Phase.Idle;
+
+    /// <summary>How long the upload under way has run.</summary>
+    public long Elapsed(long now) => now - _startedAt;
+
+    /// <summary>One turn of the main loop; true when a good kernel is in place and the peer has its answer: jump to <see cref="KernelReceiver{TDestination}.EntryPoint"/>.</summary>
+    public bool Step(long now)
+    {
+        if (_phase == Phase.Idle)
+        {
+            if (!TryAccept())
+                return false;
+            _receiver.Reset();
+            _accepted = false;
+            _startedAt = _lastDataAt = now;
+            _phase = Phase.Receiving;
+            _report.Started();
+        }
+        if (_phase == Phase.Closing)
+            return FinishClose(now);
+
+        Receive(now);
+        // A refused header is answered at once; the rest of the stream is read and dropped until the FIN.
+        if (_phase == Phase.Receiving && !_receiver.HeaderAccepted && _receiver.Error != ImageError.None && !IsRawStream(finished: false))
+        {
+            Reply(_receiver.Error, now);
+            _phase = Phase.Draining;
+        }
+
+        if (_phase == Phase.Receiving && WasReset())
+        {
+            _report.Reset(_receiver.Received);
+            _phase = Phase.Idle;
+        }
+        else if (PeerFinished())
+        {
+            if (_phase == Phase.Receiving)
+                Verdict(now);
+            Close();
+            _closedAt = now;
+            _phase = Phase.Closing;
+        }
+        else if (now - _lastDataAt > IdleTimeoutMilliseconds)
+        {
+            if (_phase == Phase.Receiving)
+                _report.IdleDropped();
+            Abort();
+            _phase = Phase.Idle;
+        }
+        return false;
+    }
+
+    /// <summary>The one receive loop: each contiguous run of the receive buffer, read in place, then freed.</summary>
+    private void Receive(long now)
+    {
+        for (var data = Peek(); data.Length > 0; data = Peek())
+        {
+            _report.Received(data);
+            _receiver.Accept(data);
+            Consume(data.Length);
+            _lastDataAt = now;
+        }
+    }
+
+    /// <summary>A stream without the image magic in its first 64 bytes, where the report takes such streams.</summary>
+    private bool IsRawStream(bool finished) =>
+        TReport.TakesRawStreams && (_receiver.Error == ImageError.BadMagic || (finished && _receiver.Received < KernelImage.FixedHeaderLength));
+
+    private void Verdict(long now)
+    {
+        ImageError verdict = _receiver.Finish();
+        if (IsRawStream(finished: true))
+        {
+            _report.RawStream(_receiver.Received, now - _startedAt);
+            return;
+        }
+        Reply(verdict, now);
+        _accepted = verdict == ImageError.None;
+    }
+
+    /// <summary>The verdict line (docs/image-format.md) on the connection and to the report.</summary>
+    private void Reply(ImageError verdict, long now)
+    {
+        _reply.Clear();
+        if (verdict == ImageError.None)
+        {
+            _reply.Append("ok "u8);
+            _reply.AppendDecimal(_receiver.PayloadLength);
+            _reply.Append(" sha256 "u8);
+            _reply.AppendHex(_receiver.ReceivedSha256);
+            _reply.Append(", jumping to 0x"u8);
+            _reply.AppendHex(_receiver.EntryPoint, 8);
+        }
+        else
+        {
+            _reply.Append("error: "u8);
+            _reply.Append(KernelImage.Describe(verdict));
+            if (verdict == ImageError.PayloadTruncated)
+            {
+                _reply.Append(": "u8);
+                _reply.AppendDecimal(_receiver.PayloadReceived);
+                _reply.Append(" of "u8);
+                _reply.AppendDecimal(_receiver.PayloadLength);
+                _reply.Append(" bytes"u8);
+            }
+            else if (verdict == ImageError.Sha256Mismatch)
+            {
+                _reply.Append(": received "u8);
+                _reply.AppendHex(_receiver.ReceivedSha256);
+            }
+        }
+        _report.Replied(_reply.Text, verdict == ImageError.None, _receiver.Received, now - _startedAt);
+        _reply.Append("\n"u8);
+        Send(_reply.Text);
+    }
+
+    /// <summary>After the verdict: wait for the close handshake (our reply and FIN acknowledged) or its deadline.</summary>
+    private bool FinishClose(long now)
+    {
+        if (!IsClosed() && now - _closedAt < CloseTimeoutMilliseconds)
+            return false;
+        _phase = Phase.Idle;
+        return _accepted;
+    }
+
+    // The network interface's socket API, all of it, in one place.
+
+    private bool Listen() => _tcp.Listen(Port);
+
+    private bool TryAccept() => _tcp.TryAccept(Port, out _connection);
+
+    private Span<byte> Peek() => _tcp.TryPeekReceived(_connection, out var data) ? data : default;
+
+    private void Consume(int count) => _tcp.Consume(_connection, count);
+
+    private bool WasReset() => _tcp.WasReset(_connection) || _tcp.StateOf(_connection) == TcpState.Closed;
+
+    /// <summary>The state of the upload's connection (for a report on one that did not finish).</summary>
+    public TcpState ConnectionState => _tcp.StateOf(_connection);
+
+    /// <summary>The peer closed its side and every byte it sent was read (or it reset the connection).</summary>
+    public bool PeerFinished() => _tcp.IsReceiveFinished(_connection);
+
+    private bool IsClosed() => _tcp.StateOf(_connection) is TcpState.Closed or TcpState.TimeWait;
+
+    private void Send(ReadOnlySpan<byte> data) => _tcp.Send(_connection, data);
+
+    private void Close() => _tcp.Close(_connection);
+
+    private void Abort() => _tcp.Abort(_connection);
+}

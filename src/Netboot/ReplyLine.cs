@@ -1,0 +1,64 @@
+namespace Unikernel.Netboot;
+
+/// <summary>
+/// The verdict line (docs/image-format.md, "The upload protocol") built in a buffer made once:
+/// sent on the connection and shown on the console alike.
+/// </summary>
+internal sealed class ReplyLine
+{
+    // The longest line: "error: sha256 mismatch: received " and 64 hex digits, with room to spare.
+    private readonly byte[] _text = new byte[160];
+    private int _length;
+
+    /// <summary>The line so far.</summary>
+    public ReadOnlySpan<byte> Text => _text.AsSpan(0, _length);
+
+    public void Clear() => _length = 0;
+
+    public void Append(ReadOnlySpan<byte> text)
+    {
+        int count = Math.Min(text.Length, _text.Length - _length);
+        text.Slice(0, count).CopyTo(_text.AsSpan(_length));
+        _length += count;
+    }
+
+    public void AppendDecimal(ulong value)
+    {
+        Span<byte> digits = stackalloc byte[20];
+        int start = digits.Length;
+        do
+        {
+            digits[--start] = (byte)('0' + (int)(value % 10));
+            value /= 10;
+        }
+        while (value != 0);
+        Append(digits.Slice(start));
+    }
+
+    /// <summary>Lower-case hex, at least <paramref name="minimumDigits"/> digits (leading zeros), more if the value needs them.</summary>
+    public void AppendHex(ulong value, int minimumDigits)
+    {
+        Span<byte> digits = stackalloc byte[16];
+        int start = digits.Length;
+        do
+        {
+            digits[--start] = HexDigit((int)(value & 0xF));
+            value >>= 4;
+        }
+        while (value != 0 || digits.Length - start < minimumDigits);
+        Append(digits.Slice(start));
+    }
+
+    public void AppendHex(ReadOnlySpan<byte> bytes)
+    {
+        Span<byte> pair = stackalloc byte[2];
+        foreach (byte value in bytes)
+        {
+            pair[0] = HexDigit(value >> 4);
+            pair[1] = HexDigit(value & 0xF);
+            Append(pair);
+        }
+    }
+
+    private static byte HexDigit(int value) => (byte)(value < 10 ? '0' + value : 'a' + value - 10);
+}

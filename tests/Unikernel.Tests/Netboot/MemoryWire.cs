@@ -1,0 +1,40 @@
+using Unikernel.Net;
+
+namespace Unikernel.Tests.Netboot;
+
+/// <summary>
+/// An Ethernet cable in memory: two ends, each a device whose sent frames the other receives,
+/// in order, none lost. Frames are copied, as a wire does.
+/// </summary>
+public sealed class MemoryWire
+{
+    private readonly Queue<byte[]> _towardsA = new();
+    private readonly Queue<byte[]> _towardsB = new();
+
+    public MemoryWire()
+    {
+        A = new End(_towardsA, _towardsB);
+        B = new End(_towardsB, _towardsA);
+    }
+
+    public End A { get; }
+
+    public End B { get; }
+
+    public sealed class End(Queue<byte[]> inbox, Queue<byte[]> outbox) : INetworkDevice
+    {
+        public int Receive(Span<byte> frame)
+        {
+            if (!inbox.TryDequeue(out var next))
+                return 0;
+            next.CopyTo(frame);
+            return next.Length;
+        }
+
+        public bool Send(ReadOnlySpan<byte> frame)
+        {
+            outbox.Enqueue(frame.ToArray());
+            return true;
+        }
+    }
+}
