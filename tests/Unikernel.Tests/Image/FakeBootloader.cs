@@ -113,7 +113,7 @@ public sealed class FakeBootloader : IDisposable
     {
         var link = new UploadLink<DiscardedPayload, RecordedReport>(stack => new NetbootService<DiscardedPayload, RecordedReport>(
             stack, new KernelReceiver<DiscardedPayload>(memory, forbidden, default), new RecordedReport([])), boardReceiveBuffer: 64 * 1024);
-        TcpHandle connection = link.Connect();
+        var connection = link.Connect();
         var buffer = new byte[16 * 1024];
         int pending = 0;
         bool uploaderDone = false;

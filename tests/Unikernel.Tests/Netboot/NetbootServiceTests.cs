@@ -51,7 +51,7 @@ public sealed class NetbootServiceTests
     /// <summary>One upload, sent in one go, half-closed; the reply.</summary>
     private string Upload(byte[] file, bool ipv6 = true)
     {
-        TcpHandle connection = _link.Connect(ipv6);
+        var connection = _link.Connect(ipv6);
         _link.Send(connection, file, 1460);
         return _link.Finish(connection);
     }
@@ -100,7 +100,7 @@ public sealed class NetbootServiceTests
     public void A_kernel_in_pieces_of_any_size_lands_whole(int pieceSize)
     {
         var payload = Payload(9000, pieceSize);
-        TcpHandle connection = _link.Connect();
+        var connection = _link.Connect();
         _link.Send(connection, Image(payload), pieceSize);
         Assert.Equal(OkLine(payload) + "\n", _link.Finish(connection));
         _link.RunUntil(() => _link.Jumps == 1, "the service says to jump");
@@ -135,7 +135,7 @@ public sealed class NetbootServiceTests
         }
         string expected = $"error: {Encoding.ASCII.GetString(KernelImage.Describe(reason))}\n";
 
-        TcpHandle connection = _link.Connect(ipv6: reason != ImageError.BadMagic);
+        var connection = _link.Connect(ipv6: reason != ImageError.BadMagic);
         _link.Send(connection, file.AsSpan(0, 1000), 1000);
         _link.Run(100);
         Assert.Equal(expected, _link.ReplySoFar(connection));
@@ -191,7 +191,7 @@ public sealed class NetbootServiceTests
     public void A_stalled_upload_is_dropped_after_30_seconds_and_the_next_is_taken()
     {
         byte[] file = Image(Payload(10_000));
-        TcpHandle connection = _link.Connect();
+        var connection = _link.Connect();
         _link.Send(connection, file.AsSpan(0, 3000), 1460);
         _link.Run(NetbootService<ArrayMemory, RecordedReport>.IdleTimeoutMilliseconds - 100);
         Assert.Equal(TcpState.Established, _link.Peer.Tcp.StateOf(connection));
@@ -211,7 +211,7 @@ public sealed class NetbootServiceTests
     public void An_upload_reset_midway_is_reported_and_the_next_is_taken()
     {
         byte[] file = Image(Payload(10_000));
-        TcpHandle connection = _link.Connect();
+        var connection = _link.Connect();
         _link.Send(connection, file.AsSpan(0, 4000), 1000);
         _link.Peer.Tcp.Abort(connection);
         _link.RunUntil(() => !_link.Service.Busy, "the service drops the upload");
@@ -227,7 +227,7 @@ public sealed class NetbootServiceTests
     {
         byte[] file = Image(Payload(10_000));
         file[0] ^= 0xFF;
-        TcpHandle connection = _link.Connect();
+        var connection = _link.Connect();
         _link.Send(connection, file.AsSpan(0, 2000), 1000);
         _link.Peer.Tcp.Abort(connection);
         _link.RunUntil(() => !_link.Service.Busy, "the service drops the upload");
@@ -251,7 +251,7 @@ public sealed class NetbootServiceTests
             stack, new KernelReceiver<DiscardedPayload>(new AddressRange(0, ulong.MaxValue), [], default), new UploadLog(log.Add, hash)));
         var stream = Payload(50_000);
         stream[0] = 0x7F;
-        TcpHandle connection = link.Connect();
+        var connection = link.Connect();
         link.Send(connection, stream, 1460);
         Assert.Equal("", link.Finish(connection));
         string expected = hash
