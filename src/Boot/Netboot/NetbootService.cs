@@ -1,6 +1,6 @@
 using Unikernel.Boot.Image;
-using Unikernel.Drivers.Console;
 using Unikernel.Net;
+using Unikernel.Platform;
 
 namespace Unikernel.Boot.Netboot;
 

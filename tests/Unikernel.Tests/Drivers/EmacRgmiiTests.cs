@@ -12,8 +12,8 @@ namespace Unikernel.Tests.Drivers;
 [Collection("EmacBus")]
 public sealed class EmacRgmiiTests : IDisposable
 {
-    private static readonly MacAddress Ours = new(0x02_81_12_34_56_78UL);
-    private static readonly MacAddress AllNodes = MacAddress.FromIpv6Multicast(Ipv6Address.AllNodes);
+    private static readonly EthernetAddress Ours = new(0x02_81_12_34_56_78UL);
+    private static readonly EthernetAddress AllNodes = new(MacAddress.FromIpv6Multicast(Ipv6Address.AllNodes).Value);
     private byte[]? _memory;
 
     public EmacRgmiiTests()
