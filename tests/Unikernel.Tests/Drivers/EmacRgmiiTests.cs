@@ -7,7 +7,7 @@ namespace Unikernel.Tests.Drivers;
 
 /// <summary>
 /// The Pine64+'s Ethernet: the A64's EMAC to an RTL8211E over RGMII, on the simulated EMAC with
-/// the simulated RTL8211E, brought up as src/Boot/Boards/pine64-plus/BoardNetwork.cs does.
+/// the simulated RTL8211E, brought up as src/Boards/pine64-plus/BoardNetwork.cs does.
 /// </summary>
 [Collection("EmacBus")]
 public sealed class EmacRgmiiTests : IDisposable
