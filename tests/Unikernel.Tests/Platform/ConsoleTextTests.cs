@@ -1,7 +1,7 @@
 using System.Text;
 using Unikernel.Platform;
 
-namespace Unikernel.Tests.Drivers;
+namespace Unikernel.Tests.Platform;
 
 public class ConsoleTextTests
 {
