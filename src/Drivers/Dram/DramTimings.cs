@@ -58,22 +58,27 @@ public readonly struct DramTimings
     /// field by field as U-Boot dram_sun9i.h composes them: DDR3_MR0_PPD_FAST_EXIT | DDR3_MR0_WR(12)
     /// | DDR3_MR0_CL(11), DDR3_MR1_RTT120OHM, DDR3_MR2_TWL(8)).
     /// </summary>
-    public static DramTimings Ddr3_1333 => new()
+    public static DramTimings Ddr3_1333
     {
-        TfawNs = 50, TrrdNs = 10, TrrdMin = 4, TrcdNs = 15, TrcNs = 53,
-        TxpNs = 8, TxpMin = 3, TwtrNs = 8, TwtrMin = 4, TrtpNs = 8, TrtpMin = 4,
-        TwrNs = 15, TwrMin = 3, TrpNs = 15, TrasNs = 38, TrefiNs = 7800, TrfcNs = 350,
-        Tccd = 2, Tmrw = 0, Tmrd = 4, Tmod = 12, Tcke = 3, Tcksrx = 5, Tcksre = 5, Tckesr = 4,
-        TrasMax = 24, Tcl = 6, Tcwl = 4, TRdataEn = 4, WrLatency = 2,
-        Mr0 = DramCtl.Mr0.Zero
-            .WithBl(DramCtl.Mr0.BlValue.Bl8)
-            .WithCl(11 - Mr0ClOffset)
-            .WithWr(DramCtl.Mr0.WrValue.Wr12)
-            .WithPpd(DramCtl.Mr0.PpdValue.FastExit),
-        Mr1 = DramCtl.Mr1.Zero.WithRttNomA6(true),
-        Mr2 = DramCtl.Mr2.Zero.WithCwl(8 - Mr2CwlOffset),
-        Mr3 = DramCtl.Mr3.Zero,
-    };
+        // Inlined, so that ToRegisters for a constant clock folds to constants.
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => new()
+        {
+            TfawNs = 50, TrrdNs = 10, TrrdMin = 4, TrcdNs = 15, TrcNs = 53,
+            TxpNs = 8, TxpMin = 3, TwtrNs = 8, TwtrMin = 4, TrtpNs = 8, TrtpMin = 4,
+            TwrNs = 15, TwrMin = 3, TrpNs = 15, TrasNs = 38, TrefiNs = 7800, TrfcNs = 350,
+            Tccd = 2, Tmrw = 0, Tmrd = 4, Tmod = 12, Tcke = 3, Tcksrx = 5, Tcksre = 5, Tckesr = 4,
+            TrasMax = 24, Tcl = 6, Tcwl = 4, TRdataEn = 4, WrLatency = 2,
+            Mr0 = DramCtl.Mr0.Zero
+                .WithBl(DramCtl.Mr0.BlValue.Bl8)
+                .WithCl(11 - Mr0ClOffset)
+                .WithWr(DramCtl.Mr0.WrValue.Wr12)
+                .WithPpd(DramCtl.Mr0.PpdValue.FastExit),
+            Mr1 = DramCtl.Mr1.Zero.WithRttNomA6(true),
+            Mr2 = DramCtl.Mr2.Zero.WithCwl(8 - Mr2CwlOffset),
+            Mr3 = DramCtl.Mr3.Zero,
+        };
+    }
 
     // MR0 holds CL - 4 and MR2 CWL - 5 (JESD79-3F tables 2 and 6).
     private const uint Mr0ClOffset = 4;
