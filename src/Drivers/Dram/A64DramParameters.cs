@@ -48,7 +48,8 @@ public static class A64DramParameters
     /// <summary>U-Boot CONFIG_DRAM_ZQ default for MACH_SUN50I, as Kconfig writes it (decimal).</summary>
     private const uint KconfigDramZq = 3881915;
 
-    // U-Boot mctl_set_master_priority_a64, one MBUS_CONF per port from port 0.
+    // U-Boot mctl_set_master_priority_a64, one MBUS_CONF per port from port 0. ilc evaluates
+    // the initializer at compile time: the array is data in the image, no code runs for it.
     private static readonly MbusPort[] MbusPorts =
     [
         MbusPort.Configure(true, DramCom.MbusQos.Highest, 0, 160, 100, 80),    // CPU

@@ -40,7 +40,8 @@ public static class H3DramParameters
     /// <summary>U-Boot CONFIG_DRAM_ZQ default for MACH_SUNXI_H3_H5, as Kconfig writes it (decimal).</summary>
     private const uint KconfigDramZq = 3881979;
 
-    // U-Boot mctl_set_master_priority_h3, one MBUS_CONF per port from port 0.
+    // U-Boot mctl_set_master_priority_h3, one MBUS_CONF per port from port 0. ilc evaluates
+    // the initializer at compile time: the array is data in the image, no code runs for it.
     private static readonly MbusPort[] MbusPorts =
     [
         MbusPort.Configure(true, DramCom.MbusQos.Highest, 0, 512, 256, 128),   // CPU
