@@ -1,7 +1,7 @@
 using System.Runtime;
 using Unikernel;
 using Unikernel.Boot;
-using Unikernel.Drivers.Console;
+using Unikernel.Platform;
 
 namespace Unikernel.Samples.Hello;
 

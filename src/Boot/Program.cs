@@ -1,11 +1,10 @@
 using System.Runtime;
 using Unikernel.Boot.Image;
 using Unikernel.Boot.Netboot;
-using Unikernel.Drivers.Console;
-using Unikernel.Drivers.Time;
 using Unikernel.Net;
 using Unikernel.Net.Wire;
 using Unikernel.Netboot;
+using Unikernel.Platform;
 
 namespace Unikernel.Boot;
 
@@ -24,11 +23,12 @@ internal static class Program
     {
         Board.Initialize();
         Banner.Print();
-        if (!Board.BringUp(out AddressRange dram) || !BoardNetwork.TryStart(out MacAddress mac))
+        if (!Board.BringUp(out AddressRange dram) || !BoardNetwork.TryStart(out BoardNetwork network))
         {
             Board.AfterFatalError();
             return;
         }
+        MacAddress mac = network.Mac;
 
         var configuration = NetworkConfiguration.Default;
         configuration.Dhcp = true;
@@ -41,10 +41,10 @@ internal static class Program
         configuration.TcpSecret1 ^= entropy * 0x9E37_79B9_7F4A_7C15;
         var stack = new NetworkInterface(mac, configuration);
         StatusLine<Board>.Ok("IPv6 "u8);
-        ConsoleText<Board>.Write(NetworkInterface.LinkLocalFromMac(mac));
+        AddressText<Board>.Write(NetworkInterface.LinkLocalFromMac(mac));
         ConsoleText<Board>.WriteLine(" (link-local)"u8);
 
-        var runner = new NetworkRunner<BoardNetwork>(default, stack);
+        var runner = new NetworkRunner<BoardNetwork>(network, stack);
         // The kernel must not overwrite the bootloader: its image and its RAM (heap, buffers, stack).
         ref readonly ImageLayout image = ref Kernel.Image;
         var forbidden = new AddressRange[]
@@ -66,6 +66,7 @@ internal static class Program
             if (service.Step(GenericTimerClock.Milliseconds))
             {
                 runner.Step<GenericTimerClock>();
+                network.Stop();
                 Board.StartKernel((nuint)service.Receiver.LoadAddress, (nuint)service.Receiver.PayloadLength, (nuint)service.Receiver.EntryPoint);
             }
         }
@@ -77,14 +78,14 @@ internal static class Program
         {
             case InterfaceEventKind.Ipv4Leased:
                 StatusLine<Board>.Ok("IPv4 "u8);
-                ConsoleText<Board>.Write(change.Address.MappedIpv4);
+                AddressText<Board>.Write(change.Address.MappedIpv4);
                 ConsoleText<Board>.Write("/"u8);
                 ConsoleText<Board>.WriteDecimal((ulong)change.PrefixLength);
                 ConsoleText<Board>.WriteLine(" (DHCP)"u8);
                 break;
             case InterfaceEventKind.Ipv6AddressAdded:
                 StatusLine<Board>.Ok("IPv6 "u8);
-                ConsoleText<Board>.Write(change.Address);
+                AddressText<Board>.Write(change.Address);
                 ConsoleText<Board>.WriteLine(" (SLAAC)"u8);
                 break;
             case InterfaceEventKind.Ipv4Lost:
@@ -92,7 +93,7 @@ internal static class Program
                 break;
             case InterfaceEventKind.DuplicateAddress:
                 ConsoleText<Board>.Write("network: duplicate address "u8);
-                ConsoleText<Board>.Write(change.Address);
+                AddressText<Board>.Write(change.Address);
                 ConsoleText<Board>.WriteLine(", dropped"u8);
                 break;
         }

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using Unikernel.Platform;
 
 namespace Unikernel.Boot.Image;
 

@@ -1,10 +1,9 @@
 using Unikernel.Boot;
 using Unikernel.Boot.Image;
 using Unikernel.Drivers.Bus;
-using Unikernel.Drivers.Console;
 using Unikernel.Drivers.Dma;
 using Unikernel.Drivers.Storage;
-using Unikernel.Drivers.Time;
+using Unikernel.Platform;
 
 namespace Unikernel.Loader;
 

@@ -1,4 +1,4 @@
-using Unikernel.Drivers.Console;
+using Unikernel.Platform;
 
 namespace Unikernel.Tests.Images;
 

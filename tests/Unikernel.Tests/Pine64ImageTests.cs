@@ -71,7 +71,7 @@ public class Pine64ImageTests(ImageFixture images)
         Assert.Contains("<_start>:", disassembly);
         Assert.Contains("msr\tVBAR_EL3, x0", disassembly);
         Assert.Contains($"{vectors:x16} <__vectors>:", disassembly);
-        // The table is the last of the entry code (src/Boot/Entry/aarch64.S): up to __entry_code_end.
+        // The table is the last of the entry code (src/Platform/Entry/aarch64.S): up to __entry_code_end.
         Assert.DoesNotContain("<unknown>", disassembly.Split("<__vectors>:")[1].Split("<__entry_code_end>:")[0]);
     }
 

@@ -1,5 +1,5 @@
 using System.Text;
-using Unikernel.Drivers.Console;
+using Unikernel.Platform;
 using Unikernel.Tests.Images;
 using Unikernel.Tool.Emulate;
 

@@ -1,4 +1,4 @@
-using Unikernel.Drivers.Console;
+using Unikernel.Platform;
 using Unikernel.Netboot;
 
 namespace Unikernel.Boot.Netboot;

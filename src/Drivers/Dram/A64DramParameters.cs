@@ -1,3 +1,5 @@
+using Unikernel.Hardware;
+
 namespace Unikernel.Drivers.Dram;
 
 /// <summary>
@@ -8,67 +10,60 @@ namespace Unikernel.Drivers.Dram;
 public static class A64DramParameters
 {
     /// <summary>
-    /// Pine64+: DDR3 at 672 MHz, ZQ 3881915 = 0x3B3BBB and ODT on (Kconfig defaults for
-    /// MACH_SUN50I; configs/pine64_plus_defconfig sets none of them), DDR3-1333 timings
-    /// (<see cref="DramTimings.Ddr3_1333"/> at 672 MHz; DramParameterTests checks the values).
+    /// Pine64+: DDR3 at 672 MHz (the Kconfig default for MACH_SUN50I; configs/pine64_plus_defconfig
+    /// sets none of the DRAM options), ZQ and ODT as Kconfig, DDR3-1333 timings.
     /// </summary>
     public static DramParameters Pine64Plus => new()
     {
         DramBase = Unikernel.Hardware.Boards.Pine64Plus.Memory.Dram.Base,
-        ClockMhz = 672,
-        Zq = 0x3B3BBB,
+        ClockMhz = Pine64PlusClockMhz,
+        Zq = DramCtl.Zqcr.Zero.WithZqProg(KconfigDramZq),
         OdtEnabled = true,
-        Timing = new DramTimingRegisters
-        {
-            Mr0 = 0x1C70, Mr1 = 0x40, Mr2 = 0x18, Mr3 = 0,
-            Dramtmg0 = 0x0C11180D,  // tWTP 12, tFAW 17, tRAS max 24, tRAS 13
-            Dramtmg1 = 0x00030412,  // tXP 3, tRTP 4, tRC 18
-            Dramtmg2 = 0x0406050A,  // CWL 4, CL 6, read to write 5, write to read 10
-            Dramtmg3 = 0x0000400C,  // tMRW 0, tMRD 4, tMOD 12
-            Dramtmg4 = 0x06020406,  // tRCD 6, tCCD 2, tRRD 4, tRP 6
-            Dramtmg5 = 0x05050403,  // tCKSRX 5, tCKSRE 5, tCKESR 4, tCKE 3
-            Pitmg0 = 0x02040102,    // ctrl delay 2, read data enable 4, write data 1, write latency 2
-            Ptr3 = 0x0F252081,      // tDINIT1 242 (360 ns), tDINIT0 336001 (500 us)
-            Ptr4 = 0x2A120D01,      // tDINIT3 673 (1 us), tDINIT2 134401 (200 us)
-            Rfshtmg = 0x00510076,   // tREFI 81 x 32, tRFC 118
-        },
+        Timing = DramTimings.Ddr3_1333.ToRegisters(Pine64PlusClockMhz),
         // A64 branches of mctl_channel_init / sunxi_dram_init (ZQ with the PHY init: see
-        // A64DramClock.ZqCalibration): phase select 3, no DX clock dynamic mode, PGCR3 0xC0AA0060, no ODTCFG,
-        // VTFCR |= 2 << 8, PGCR2.DQ_HOLD cleared.
+        // A64DramClock.ZqCalibration): phase select 3, no DX clock dynamic mode, the A64's PGCR3,
+        // no ODTCFG, VTFCR |= 2 << 8, PGCR2.DQ_HOLD cleared.
         PhyPhaseSelect = 3,
         DxClockDynamic = false,
-        Pgcr3 = 0xC0AA0060,
-        OdtConfiguration = 0,
+        Pgcr3 = DramCtl.Pgcr3.Zero.WithConfig(DramCtl.Pgcr3.ConfigValue.A64),
+        OdtConfiguration = DramCtl.Odtcfg.Zero,
         Vtf = 2,
         DqHoldDisable = true,
-        ClockEnable = 0xC00E,
+        ClockEnable = DramCtl.Clken.Zero.WithEnables(DramCtl.Clken.EnablesValue.H3A64),
         // mctl_set_master_priority_a64: TMR 399 (1 us windows), BWCR only the enable, no CPU
-        // priority in MAPR, MDFS_BWLR[2] 0x81000004.
+        // priority in MAPR, the A64's MDFS_BWLR[2].
         MbusTimer = 399,
         MbusWindow = 0,
         CpuHighPriority = false,
-        MdfsBandwidthLimit2 = 0x81000004,
-        MbusPortConfig = MbusPortConfig,
+        MdfsBandwidthLimit2 = DramCom.MdfsBwlr.Zero.WithLimit(DramCom.MdfsBwlr.LimitValue.A64),
+        MbusPorts = MbusPorts,
         DxReadDelays = DxReadDelays,
         DxWriteDelays = DxWriteDelays,
         AcDelays = AcDelays,
     };
 
-    // U-Boot mctl_set_master_priority_a64 as CFG0, CFG1 per port (DramParameterTests rebuilds them).
-    private static ReadOnlySpan<uint> MbusPortConfig =>
+    /// <summary>U-Boot CONFIG_DRAM_CLK default for MACH_SUN50I (arch/arm/mach-sunxi/Kconfig).</summary>
+    private const uint Pine64PlusClockMhz = 672;
+
+    /// <summary>U-Boot CONFIG_DRAM_ZQ default for MACH_SUN50I, as Kconfig writes it (decimal).</summary>
+    private const uint KconfigDramZq = 3881915;
+
+    // U-Boot mctl_set_master_priority_a64, one MBUS_CONF per port from port 0. ilc evaluates
+    // the initializer at compile time: the array is data in the image, no code runs for it.
+    private static readonly MbusPort[] MbusPorts =
     [
-        0x00A0000D, 0x00500064,  // 0 CPU: limit, QoS highest, 160/100/80 MB/s
-        0x06000008, 0x01000578,  // 1 GPU: no limit, QoS high, 1536/1400/256
-        0x0200000D, 0x00600100,  // 2 unused: limit, highest, 512/256/96
-        0x01000009, 0x00640050,  // 3 DMA: limit, high, 256/80/100
-        0x07000009, 0x01000640,  // 4 VE: limit, high, 1792/1600/256
-        0x01000009, 0x00000080,  // 5 CSI: limit, high, 256/128/0
-        0x01000009, 0x00400080,  // 6 NAND: limit, high, 256/128/64
-        0x0100000D, 0x00400080,  // 7 SS: limit, highest, 256/128/64
-        0x0100000D, 0x00400080,  // 8 TS: limit, highest, 256/128/64
-        0x04000009, 0x00400100,  // 9 DI: limit, high, 1024/256/64
-        0x20000209, 0x08001800,  // 10 DE: limit, high, ACS 2, 8192/6144/2048
-        0x05000009, 0x00400090,  // 11 DE_CFD: limit, high, 1280/144/64
+        MbusPort.Configure(true, DramCom.MbusQos.Highest, 0, 160, 100, 80),    // CPU
+        MbusPort.Configure(false, DramCom.MbusQos.High, 0, 1536, 1400, 256),   // GPU
+        MbusPort.Configure(true, DramCom.MbusQos.Highest, 0, 512, 256, 96),    // unused
+        MbusPort.Configure(true, DramCom.MbusQos.High, 0, 256, 80, 100),       // DMA
+        MbusPort.Configure(true, DramCom.MbusQos.High, 0, 1792, 1600, 256),    // VE
+        MbusPort.Configure(true, DramCom.MbusQos.High, 0, 256, 128, 0),        // CSI
+        MbusPort.Configure(true, DramCom.MbusQos.High, 0, 256, 128, 64),       // NAND
+        MbusPort.Configure(true, DramCom.MbusQos.Highest, 0, 256, 128, 64),    // SS
+        MbusPort.Configure(true, DramCom.MbusQos.Highest, 0, 256, 128, 64),    // TS
+        MbusPort.Configure(true, DramCom.MbusQos.High, 0, 1024, 256, 64),      // DI
+        MbusPort.Configure(true, DramCom.MbusQos.High, 2, 8192, 6144, 2048),   // DE
+        MbusPort.Configure(true, DramCom.MbusQos.High, 0, 1280, 144, 64),      // DE_CFD
     ];
 
     // U-Boot SUN50I_A64_DX_READ_DELAYS / SUN50I_A64_DX_WRITE_DELAYS / SUN50I_A64_AC_DELAYS

@@ -1,6 +1,6 @@
 using Unikernel.Drivers.Bus;
 using Unikernel.Hardware;
-using Unikernel.Net;
+using Unikernel.Platform;
 
 namespace Unikernel.Drivers.Dram;
 
@@ -107,7 +107,7 @@ public readonly struct DramController<TBus, TClock, TDramClock>
         DramStatus status = TDramClock.Start(p.ClockMhz);
         if (status != DramStatus.Ok)
             return DramResult.Failed(status);
-        ctl.Clken.Write(new DramCtl.Clken(p.ClockEnable));
+        ctl.Clken.Write(p.ClockEnable);
         DramWait<TClock>.Settle(1);
 
         var geometry = new Geometry
@@ -124,8 +124,8 @@ public readonly struct DramController<TBus, TClock, TDramClock>
             .WithRank0WrOdt(dual ? OdtDualRank : OdtRank0Single)
             .WithRank1WrOdt(dual ? OdtDualRank : OdtRank1Single));
         DramWait<TClock>.Settle(1);
-        if (p.OdtConfiguration != 0)
-            ctl.Odtcfg.Write(new DramCtl.Odtcfg(p.OdtConfiguration));
+        if (p.OdtConfiguration.Raw != 0)
+            ctl.Odtcfg.Write(p.OdtConfiguration);
         if (p.Vtf != 0)
         {
             var vtfcr = ctl.Vtfcr.Read();
@@ -198,11 +198,11 @@ public readonly struct DramController<TBus, TClock, TDramClock>
         DramStatus status;
         if (TDramClock.ZqCalibration == DramZqCalibration.H3Quirk)
         {
-            status = CalibrateZqH3(p.Zq);
+            status = CalibrateZqH3(p.Zq.ZqProg);
         }
         else
         {
-            ctl.Zqcr.Write(ctl.Zqcr.Read().WithZqProg(p.Zq));
+            ctl.Zqcr.Write(ctl.Zqcr.Read().WithZqProg(p.Zq.ZqProg));
             init = init.WithZcal(true);
             status = DramStatus.Ok;
         }
@@ -247,7 +247,7 @@ public readonly struct DramController<TBus, TClock, TDramClock>
         ctl.Rfshctl0.Write(ctl.Rfshctl0.Read().WithRefreshPulse(false));
         DramWait<TClock>.Settle(1);
 
-        ctl.Pgcr3.Write(new DramCtl.Pgcr3(p.Pgcr3));
+        ctl.Pgcr3.Write(p.Pgcr3);
         ctl.Zqcr.Write(ctl.Zqcr.Read().WithPwrdown(true));
         com.Maer.Write(new DramCom.Maer(uint.MaxValue));
         return DramStatus.Ok;
@@ -301,21 +301,21 @@ public readonly struct DramController<TBus, TClock, TDramClock>
     {
         DramCtl<TBus> ctl = _ctl;
         DramTimingRegisters t = p.Timing;
-        ctl.Mr(0).Write(new DramCtl.Mr(t.Mr0));
-        ctl.Mr(1).Write(new DramCtl.Mr(t.Mr1));
-        ctl.Mr(2).Write(new DramCtl.Mr(t.Mr2));
-        ctl.Mr(3).Write(new DramCtl.Mr(t.Mr3));
-        ctl.Dramtmg0.Write(new DramCtl.Dramtmg0(t.Dramtmg0));
-        ctl.Dramtmg1.Write(new DramCtl.Dramtmg1(t.Dramtmg1));
-        ctl.Dramtmg2.Write(new DramCtl.Dramtmg2(t.Dramtmg2));
-        ctl.Dramtmg3.Write(new DramCtl.Dramtmg3(t.Dramtmg3));
-        ctl.Dramtmg4.Write(new DramCtl.Dramtmg4(t.Dramtmg4));
-        ctl.Dramtmg5.Write(new DramCtl.Dramtmg5(t.Dramtmg5));
+        ctl.Mr0.Write(t.Mr0);
+        ctl.Mr1.Write(t.Mr1);
+        ctl.Mr2.Write(t.Mr2);
+        ctl.Mr3.Write(t.Mr3);
+        ctl.Dramtmg0.Write(t.Dramtmg0);
+        ctl.Dramtmg1.Write(t.Dramtmg1);
+        ctl.Dramtmg2.Write(t.Dramtmg2);
+        ctl.Dramtmg3.Write(t.Dramtmg3);
+        ctl.Dramtmg4.Write(t.Dramtmg4);
+        ctl.Dramtmg5.Write(t.Dramtmg5);
         ctl.Dramtmg8.Write(ctl.Dramtmg8.Read().WithTXsDllX32(TwoRankXsDllX32).WithTXsX32(TwoRankXsX32));
-        ctl.Pitmg0.Write(new DramCtl.Pitmg0(t.Pitmg0));
-        ctl.Ptr3.Write(new DramCtl.Ptr3(t.Ptr3));
-        ctl.Ptr4.Write(new DramCtl.Ptr4(t.Ptr4));
-        ctl.Rfshtmg.Write(new DramCtl.Rfshtmg(t.Rfshtmg));
+        ctl.Pitmg0.Write(t.Pitmg0);
+        ctl.Ptr3.Write(t.Ptr3);
+        ctl.Ptr4.Write(t.Ptr4);
+        ctl.Rfshtmg.Write(t.Rfshtmg);
     }
 
     /// <summary>MBUS bandwidth windows and per-port limits (U-Boot mctl_set_master_priority_*).</summary>
@@ -328,16 +328,16 @@ public readonly struct DramController<TBus, TClock, TDramClock>
         if (p.CpuHighPriority)
             com.Mapr.Write(DramCom.Mapr.Zero.WithCpuHigh(true));
 
-        ReadOnlySpan<uint> ports = p.MbusPortConfig;
-        for (int port = 0; 2 * port + 1 < ports.Length; port++)
+        ReadOnlySpan<MbusPort> ports = p.MbusPorts;
+        for (int port = 0; port < ports.Length; port++)
         {
             var mcr = com.Mcr(port);
-            mcr.Cfg0.Write(new DramCom.McrValues.Cfg0(ports[2 * port]));
-            mcr.Cfg1.Write(new DramCom.McrValues.Cfg1(ports[2 * port + 1]));
+            mcr.Cfg0.Write(ports[port].Cfg0);
+            mcr.Cfg1.Write(ports[port].Cfg1);
         }
 
-        if (p.MdfsBandwidthLimit2 != 0)
-            com.MdfsBwlr(2).Write(new DramCom.MdfsBwlr(p.MdfsBandwidthLimit2));
+        if (p.MdfsBandwidthLimit2.Raw != 0)
+            com.MdfsBwlr(2).Write(p.MdfsBandwidthLimit2);
     }
 
     /// <summary>Board trace delays into the bit delay lines, with the PHY FIFO held in reset (U-Boot mctl_set_bit_delays).</summary>

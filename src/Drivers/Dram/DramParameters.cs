@@ -1,3 +1,5 @@
+using Unikernel.Hardware;
+
 namespace Unikernel.Drivers.Dram;
 
 /// <summary>
@@ -15,13 +17,13 @@ public readonly ref struct DramParameters
     /// <summary>DRAM clock in MHz (U-Boot CONFIG_DRAM_CLK); the PLL runs at twice this, the controller at half.</summary>
     public uint ClockMhz { get; init; }
 
-    /// <summary>ZQ impedance setting, 6 nibbles (U-Boot CONFIG_DRAM_ZQ).</summary>
-    public uint Zq { get; init; }
+    /// <summary>ZQ impedance settings, one 4-bit setting per pad (U-Boot CONFIG_DRAM_ZQ), as ZQCR holds them.</summary>
+    public DramCtl.Zqcr Zq { get; init; }
 
     /// <summary>On-die termination on the data lanes (U-Boot CONFIG_DRAM_ODT_EN).</summary>
     public bool OdtEnabled { get; init; }
 
-    /// <summary>Mode and timing registers for <see cref="ClockMhz"/> (<see cref="DramTimings.ToRegisters"/>).</summary>
+    /// <summary>Mode and timing registers for <see cref="ClockMhz"/>, from <see cref="DramTimings.ToRegisters"/>.</summary>
     public DramTimingRegisters Timing { get; init; }
 
     /// <summary>PGCR2 dphy/aphy phase select (U-Boot: H3 6 = 270 degrees, A64/H5 3).</summary>
@@ -30,11 +32,11 @@ public readonly ref struct DramParameters
     /// <summary>Put the DX ddr_clk/hdr_clk in dynamic mode (PGCR0; U-Boot does it on the H3 only).</summary>
     public bool DxClockDynamic { get; init; }
 
-    /// <summary>PGCR3, CKE polarity (U-Boot: H3 0x00AA0060, A64/H5 0xC0AA0060).</summary>
-    public uint Pgcr3 { get; init; }
+    /// <summary>PGCR3, "CKE polarity" (U-Boot: one word for the H3, another for the A64/H5).</summary>
+    public DramCtl.Pgcr3 Pgcr3 { get; init; }
 
-    /// <summary>ODTCFG, the ODT delay (U-Boot: H3 0x0C000400); 0 leaves the register alone.</summary>
-    public uint OdtConfiguration { get; init; }
+    /// <summary>ODTCFG, the ODT hold times (U-Boot: H3 only); <c>Zero</c> leaves the register alone.</summary>
+    public DramCtl.Odtcfg OdtConfiguration { get; init; }
 
     /// <summary>VTFCR.VTF bits to set after init (U-Boot: A64 2, H5/R40 3); 0 leaves it.</summary>
     public uint Vtf { get; init; }
@@ -42,8 +44,8 @@ public readonly ref struct DramParameters
     /// <summary>Clear PGCR2.DQ_HOLD after init (U-Boot: A64/H5/R40).</summary>
     public bool DqHoldDisable { get; init; }
 
-    /// <summary>CLKEN value after the clocks are up (U-Boot 0xC00E, H5 0x8000).</summary>
-    public uint ClockEnable { get; init; }
+    /// <summary>CLKEN after the clocks are up (U-Boot mctl_sys_init).</summary>
+    public DramCtl.Clken ClockEnable { get; init; }
 
     /// <summary>MCTL_COM TMR, the bandwidth window timer (U-Boot: A64 399); 0 leaves it.</summary>
     public uint MbusTimer { get; init; }
@@ -54,14 +56,11 @@ public readonly ref struct DramParameters
     /// <summary>Give the CPU port high priority in MAPR (U-Boot: all but the A64).</summary>
     public bool CpuHighPriority { get; init; }
 
-    /// <summary>MDFS_BWLR[2] (U-Boot: A64 0x81000004); 0 leaves it.</summary>
-    public uint MdfsBandwidthLimit2 { get; init; }
+    /// <summary>MDFS_BWLR[2] (U-Boot: A64 only); <c>Zero</c> leaves it.</summary>
+    public DramCom.MdfsBwlr MdfsBandwidthLimit2 { get; init; }
 
-    /// <summary>
-    /// MBUS port configuration from port 0: CFG0, CFG1 pairs (U-Boot mctl_set_master_priority_*,
-    /// MBUS_CONF; the tests rebuild them from U-Boot's table).
-    /// </summary>
-    public ReadOnlySpan<uint> MbusPortConfig { get; init; }
+    /// <summary>MBUS port configuration from port 0 (U-Boot mctl_set_master_priority_*, MBUS_CONF).</summary>
+    public ReadOnlySpan<MbusPort> MbusPorts { get; init; }
 
     /// <summary>Byte lane read delays, 4 lanes x 11 lines (DQ0..7, DM, DQS, DQSN) (U-Boot dx_read_delays).</summary>
     public ReadOnlySpan<byte> DxReadDelays { get; init; }

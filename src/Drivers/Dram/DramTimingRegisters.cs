@@ -1,25 +1,25 @@
+using Unikernel.Hardware;
+
 namespace Unikernel.Drivers.Dram;
 
 /// <summary>
-/// The controller's timing registers for one DRAM clock, as raw values: what U-Boot's
-/// mctl_set_timing_params writes. A parameter set holds them ready-made (computed by
-/// <see cref="DramTimings.ToRegisters"/> and checked against it by the tests), so the first-stage
-/// loader carries neither the arithmetic nor a field setter per timing.
+/// The controller's mode and timing registers for one DRAM clock: what U-Boot's
+/// mctl_set_timing_params writes, as <see cref="DramTimings.ToRegisters"/> computes them.
 /// </summary>
 public readonly struct DramTimingRegisters
 {
-    public uint Mr0 { get; init; }
-    public uint Mr1 { get; init; }
-    public uint Mr2 { get; init; }
-    public uint Mr3 { get; init; }
-    public uint Dramtmg0 { get; init; }
-    public uint Dramtmg1 { get; init; }
-    public uint Dramtmg2 { get; init; }
-    public uint Dramtmg3 { get; init; }
-    public uint Dramtmg4 { get; init; }
-    public uint Dramtmg5 { get; init; }
-    public uint Pitmg0 { get; init; }
-    public uint Ptr3 { get; init; }
-    public uint Ptr4 { get; init; }
-    public uint Rfshtmg { get; init; }
+    public DramCtl.Mr0 Mr0 { get; init; }
+    public DramCtl.Mr1 Mr1 { get; init; }
+    public DramCtl.Mr2 Mr2 { get; init; }
+    public DramCtl.Mr3 Mr3 { get; init; }
+    public DramCtl.Dramtmg0 Dramtmg0 { get; init; }
+    public DramCtl.Dramtmg1 Dramtmg1 { get; init; }
+    public DramCtl.Dramtmg2 Dramtmg2 { get; init; }
+    public DramCtl.Dramtmg3 Dramtmg3 { get; init; }
+    public DramCtl.Dramtmg4 Dramtmg4 { get; init; }
+    public DramCtl.Dramtmg5 Dramtmg5 { get; init; }
+    public DramCtl.Pitmg0 Pitmg0 { get; init; }
+    public DramCtl.Ptr3 Ptr3 { get; init; }
+    public DramCtl.Ptr4 Ptr4 { get; init; }
+    public DramCtl.Rfshtmg Rfshtmg { get; init; }
 }

@@ -1,4 +1,5 @@
-using Unikernel.Net;
+using Unikernel.Platform;
+
 
 namespace Unikernel.Drivers.Dram;
 

@@ -1,8 +1,7 @@
 using Unikernel.Drivers.Bus;
 using Unikernel.Drivers.Dma;
 using Unikernel.Hardware;
-using Unikernel.Net;
-using Unikernel.Net.Wire;
+using Unikernel.Platform;
 
 namespace Unikernel.Drivers.Ethernet;
 
@@ -15,8 +14,10 @@ namespace Unikernel.Drivers.Ethernet;
 /// <see cref="Receive"/> and <see cref="Send"/>.</para>
 /// Sources: U-Boot drivers/net/sun8i_emac.c (sequence, ring layout), Linux dwmac-sun8i.c (address
 /// filters), QEMU hw/net/allwinner-sun8i-emac.c (what the emulator does with each register).
+/// <para>Frames are spans the caller owns; a board adapts the driver to the stack's device
+/// interface (src/Boards/*/BoardNetwork.cs).</para>
 /// </summary>
-public sealed class EmacDriver<TBus, TClock, TDma> : INetworkDevice
+public sealed class EmacDriver<TBus, TClock, TDma>
     where TBus : IMmio
     where TClock : IMonotonicClock
     where TDma : IDmaMemory
@@ -57,7 +58,7 @@ public sealed class EmacDriver<TBus, TClock, TDma> : INetworkDevice
 
     public PhyLink Link { get; private set; }
 
-    public MacAddress Address { get; private set; }
+    public EthernetAddress Address { get; private set; }
 
     /// <summary>Received frames dropped: errors, split over buffers, or larger than the caller's buffer.</summary>
     public ulong ReceiveErrors { get; private set; }
@@ -78,7 +79,7 @@ public sealed class EmacDriver<TBus, TClock, TDma> : INetworkDevice
     /// Soft reset, DMA set-up, our address plus <paramref name="multicastGroups"/> in the filter,
     /// rings handed to the DMA, PHY reset and auto-negotiation started. Does not wait for the link.
     /// </summary>
-    public EmacStatus Start(MacAddress address, ReadOnlySpan<MacAddress> multicastGroups)
+    public EmacStatus Start(EthernetAddress address, ReadOnlySpan<EthernetAddress> multicastGroups)
     {
         Running = false;
         Link = PhyLink.Down;
@@ -161,7 +162,7 @@ public sealed class EmacDriver<TBus, TClock, TDma> : INetworkDevice
     /// Linux's dwmac-sun8i does); with more groups than slots, every multicast frame is taken
     /// (RX_ALL_MULTICAST) and the stack filters. Broadcast is always received.
     /// </summary>
-    public void SetFilter(MacAddress address, ReadOnlySpan<MacAddress> multicastGroups)
+    public void SetFilter(EthernetAddress address, ReadOnlySpan<EthernetAddress> multicastGroups)
     {
         Address = address;
         ulong value = address.Value;
@@ -267,9 +268,6 @@ public sealed class EmacDriver<TBus, TClock, TDma> : INetworkDevice
         ReclaimTransmitted();
         return _transmitInFlight;
     }
-
-    /// <summary>The view the network stack takes: a struct, so calls through NetworkRunner are direct.</summary>
-    public EmacNetworkDevice<TBus, TClock, TDma> AsNetworkDevice() => new(this);
 
     private void ReclaimTransmitted()
     {

@@ -1,7 +1,6 @@
 using Unikernel.Drivers.Bus;
 using Unikernel.Hardware;
-using Unikernel.Net;
-using Unikernel.Net.Wire;
+using Unikernel.Platform;
 
 namespace Unikernel.Drivers.Ethernet;
 
@@ -25,10 +24,10 @@ public static class SidMacAddress
     private const uint NonZeroNicBit = 0x80_0000;
 
     /// <summary>The address for chip ID <paramref name="sid"/> (4 words); zero if the ID is unusable (word 0 zero, as U-Boot checks).</summary>
-    public static MacAddress FromChipId(ReadOnlySpan<uint> sid)
+    public static EthernetAddress FromChipId(ReadOnlySpan<uint> sid)
     {
         if (sid.Length < 4 || sid[0] == 0)
-            return MacAddress.Zero;
+            return default;
         uint hash = Crc32.Initial;
         for (int word = 1; word < 4; word++)
         {
@@ -40,7 +39,7 @@ public static class SidMacAddress
         if ((hash & 0xFF_FFFF) == 0)
             hash |= NonZeroNicBit;
         ulong address = LocallyAdministeredUnicast << 40 | (ulong)(sid[0] & 0xFF) << 32 | hash;
-        return new MacAddress(address);
+        return new EthernetAddress(address);
     }
 
     /// <summary>

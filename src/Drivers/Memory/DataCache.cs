@@ -1,3 +1,5 @@
+using Unikernel.Platform;
+
 namespace Unikernel.Drivers.Memory;
 
 /// <summary>

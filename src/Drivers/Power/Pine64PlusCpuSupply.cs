@@ -1,7 +1,7 @@
 using Unikernel.Drivers.Bus;
 using Unikernel.Drivers.Dvfs;
 using Unikernel.Hardware.Boards;
-using Unikernel.Net;
+using Unikernel.Platform;
 
 namespace Unikernel.Drivers.Power;
 

@@ -1,5 +1,5 @@
 using Unikernel.Drivers.Bus;
-using Unikernel.Net;
+using Unikernel.Platform;
 
 namespace Unikernel.Drivers.Power;
 

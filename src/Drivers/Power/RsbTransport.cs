@@ -1,6 +1,6 @@
 using Unikernel.Drivers.Bus;
 using Unikernel.Hardware;
-using Unikernel.Net;
+using Unikernel.Platform;
 
 namespace Unikernel.Drivers.Power;
 

@@ -1,3 +1,5 @@
+using Unikernel.Platform;
+
 namespace Unikernel.Drivers.Storage;
 
 /// <summary>What an SD card step came to: every wait has a deadline, and missing it is a result, never a hang.</summary>

@@ -1,7 +1,7 @@
 using Unikernel.Drivers.Bus;
 using Unikernel.Drivers.Dma;
 using Unikernel.Hardware;
-using Unikernel.Net;
+using Unikernel.Platform;
 
 namespace Unikernel.Drivers.Storage;
 

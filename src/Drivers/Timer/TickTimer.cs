@@ -1,6 +1,7 @@
 using System.Threading;
 using Unikernel.Drivers.Bus;
 using Unikernel.Drivers.Interrupts;
+using Unikernel.Platform;
 
 namespace Unikernel.Drivers.Timer;
 

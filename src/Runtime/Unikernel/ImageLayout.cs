@@ -4,7 +4,7 @@ namespace Unikernel;
 
 /// <summary>
 /// Where the linker placed the image, handed to the runtime by the entry code. Layout
-/// contract with <c>src/Boot/Entry/*.S</c>: twelve pointer-sized words in this order.
+/// contract with <c>src/Platform/Entry/*.S</c>: twelve pointer-sized words in this order.
 /// </summary>
 [StructLayout(LayoutKind.Sequential)]
 public struct ImageLayout

@@ -54,11 +54,11 @@ public static unsafe partial class Kernel
 
     /// <summary>
     /// The check's name: the <see cref="RuntimeCheck"/> value counts into <see cref="CheckNames"/>
-    /// (a <see cref="Utf8Table"/>: smaller than a switch over spans; the Runtime tests print every name).
+    /// (a table of NUL-terminated texts: smaller than a switch over spans; the Runtime tests print every name).
     /// </summary>
     private static ReadOnlySpan<byte> CheckName(RuntimeCheck check) =>
         (uint)(check - RuntimeCheck.IndexOutOfRange) <= (uint)(RuntimeCheck.BadImageFormat - RuntimeCheck.IndexOutOfRange)
-            ? Utf8Table.Entry(CheckNames, check - RuntimeCheck.IndexOutOfRange)
+            ? TableEntry(CheckNames, check - RuntimeCheck.IndexOutOfRange)
             : "unknown runtime check"u8;
 
     /// <summary>The names of <see cref="RuntimeCheck"/> 1 to 14 in order, each ending in NUL.</summary>
@@ -116,7 +116,7 @@ public static unsafe partial class Kernel
 
     /// <summary>The vector's kind, 0 to 3 (tables as for <see cref="CheckName"/>).</summary>
     private static ReadOnlySpan<byte> ExceptionName(nuint kind) =>
-        Utf8Table.Entry("synchronous\0IRQ\0FIQ\0SError\0"u8, kind < 3 ? (int)kind : 3);
+        TableEntry("synchronous\0IRQ\0FIQ\0SError\0"u8, kind < 3 ? (int)kind : 3);
 
     private static ReadOnlySpan<byte> ArmV7ExceptionName(nuint kind) => kind switch
     {
@@ -130,7 +130,7 @@ public static unsafe partial class Kernel
     };
 
     /// <summary>ESR_EL3.EC's meaning: the class picks a line of <see cref="ExceptionClassNames"/>.</summary>
-    private static ReadOnlySpan<byte> ExceptionClassName(uint exceptionClass) => Utf8Table.Entry(ExceptionClassNames, exceptionClass switch
+    private static ReadOnlySpan<byte> ExceptionClassName(uint exceptionClass) => TableEntry(ExceptionClassNames, exceptionClass switch
     {
         0x00 => 0,
         0x07 => 1,
@@ -157,6 +157,25 @@ public static unsafe partial class Kernel
         "SError\0"u8 +                         // 8: EC 0x2F
         "breakpoint instruction\0"u8 +         // 9: EC 0x3C
         "other\0"u8;                           // 10: any other class
+
+    /// <summary>
+    /// Entry <paramref name="index"/> of a table of NUL-terminated UTF-8 texts. The same lookup as
+    /// <c>Unikernel.Platform.Utf8Table</c>, kept here because the corelib uses nothing above it
+    /// (ilc folds the two identical bodies into one).
+    /// </summary>
+    private static ReadOnlySpan<byte> TableEntry(ReadOnlySpan<byte> table, int index)
+    {
+        int start = 0;
+        for (int i = 0; i < table.Length; i++)
+        {
+            if (table[i] != 0)
+                continue;
+            if (index-- == 0)
+                return table.Slice(start, i - start);
+            start = i + 1;
+        }
+        return default;
+    }
 
     [DoesNotReturn]
     private static void Halt(ReadOnlySpan<byte> reason, nuint address)

@@ -1,7 +1,7 @@
 namespace Unikernel;
 
 /// <summary>
-/// The runtime checks that end in a panic, numbered as in src/Boot/Entry/runtime-checks.inc
+/// The runtime checks that end in a panic, numbered as in src/Platform/Entry/runtime-checks.inc
 /// (the assembly trampolines pass the number).
 /// </summary>
 public enum RuntimeCheck

@@ -2,8 +2,8 @@ using System.Runtime;
 using System.Runtime.CompilerServices;
 using Unikernel.Boot;
 using Unikernel.Drivers.Bus;
-using Unikernel.Drivers.Console;
 using Unikernel.Hardware;
+using Unikernel.Platform;
 
 namespace Unikernel.Tests.Images;
 

@@ -1,6 +1,6 @@
 using System.Runtime;
 using Unikernel.Boot;
-using Unikernel.Drivers.Console;
+using Unikernel.Platform;
 
 namespace Unikernel.Tests.Images;
 

@@ -1,5 +1,5 @@
 using Unikernel.Boot.Image;
-using Unikernel.Drivers.Console;
+using Unikernel.Platform;
 
 namespace Unikernel.Tests.Images;
 

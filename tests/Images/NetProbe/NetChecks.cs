@@ -1,5 +1,5 @@
-using Unikernel.Drivers.Console;
 using Unikernel.Net.Wire;
+using Unikernel.Platform;
 
 namespace Unikernel.Tests.Images;
 

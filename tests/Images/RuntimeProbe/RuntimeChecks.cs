@@ -3,7 +3,7 @@ using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Threading;
-using Unikernel.Drivers.Console;
+using Unikernel.Platform;
 
 namespace Unikernel.Tests.Images;
 

@@ -1,11 +1,11 @@
 using System.Runtime;
 using Unikernel.Boot;
 using Unikernel.Drivers.Bus;
-using Unikernel.Drivers.Console;
 using Unikernel.Drivers.Dma;
 using Unikernel.Drivers.Storage;
 using Unikernel.Hardware;
 using Unikernel.Net;
+using Unikernel.Platform;
 
 namespace Unikernel.Tests.Images;
 

@@ -1,6 +1,6 @@
-using Unikernel.Drivers.Console;
 using Unikernel.Net;
 using Unikernel.Net.Wire;
+using Unikernel.Platform;
 
 namespace Unikernel.Tests.Images;
 

@@ -1,6 +1,7 @@
 using System.Text;
 using Unikernel.Net.Tests.Wire;
 using Unikernel.Net.Wire;
+using Unikernel.Platform;
 
 namespace Unikernel.Net.Tests.Device;
 

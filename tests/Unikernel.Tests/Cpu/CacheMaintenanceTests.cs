@@ -1,4 +1,5 @@
 using Unikernel.Drivers.Memory;
+using Unikernel.Platform;
 
 namespace Unikernel.Tests.Cpu;
 

@@ -1,6 +1,7 @@
 using Unikernel.Drivers.Interrupts;
 using Unikernel.Drivers.Timer;
 using Unikernel.Hardware;
+using Unikernel.Platform;
 using Unikernel.Tests.Drivers;
 using Unikernel.Tool;
 

@@ -1,5 +1,6 @@
 using Unikernel.Drivers.Memory;
 using Unikernel.Hardware.Boards;
+using Unikernel.Platform;
 
 namespace Unikernel.Tests.Cpu;
 

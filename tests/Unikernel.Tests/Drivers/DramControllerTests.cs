@@ -148,6 +148,10 @@ public sealed class DramControllerTests
         Assert.Contains("write CTL.ZQCR <- 0x00bbbbbb", DramBus.Log);
         Assert.Contains("write CTL.ZQCR <- 0x00333333", DramBus.Log);
         Assert.Contains("write CTL.ZQCR <- 0x00ffffff", DramBus.Log);
+        // ZQDR2 starts at 10 in every byte; each pad's first result (ZQDR0's low byte, 0x08 plus
+        // the PHY inits so far in the simulation) goes into every byte before the second calibration.
+        Assert.Contains("write CTL.ZQDR2 <- 0x0a0a0a0a", DramBus.Log);
+        Assert.Contains("write CTL.ZQDR2 <- 0x09090909", DramBus.Log);
     }
 
     /// <summary>What the controller detected is the simulated chips' geometry and size.</summary>

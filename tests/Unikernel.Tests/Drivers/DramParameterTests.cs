@@ -9,6 +9,7 @@ public sealed class DramParameterTests
     public void Orange_Pi_PC_timing_registers_are_DDR3_1333_at_624_MHz()
     {
         DramTimingRegisters expected = DramTimings.Ddr3_1333.ToRegisters(624);
+        Assert.Equal(624u, H3DramParameters.OrangePiPc.ClockMhz);
         Assert.Equal(expected, H3DramParameters.OrangePiPc.Timing);
     }
 
@@ -17,17 +18,31 @@ public sealed class DramParameterTests
     {
         // U-Boot ddr3_1333.c with CONFIG_DRAM_CLK=624: controller clock 312 MHz.
         DramTimingRegisters r = DramTimings.Ddr3_1333.ToRegisters(624);
-        var t0 = new DramCtl.Dramtmg0(r.Dramtmg0);
+        var t0 = r.Dramtmg0;
         Assert.Equal(12u, t0.Tras);          // ceil(38 ns x 312 MHz)
         Assert.Equal(16u, t0.Tfaw);          // ceil(50 x 0.312)
         Assert.Equal(4u + 2 + 5, t0.Twtp);   // CWL + BL/2 + tWR (ceil 4.68)
-        Assert.Equal(17u, new DramCtl.Dramtmg1(r.Dramtmg1).Trc);
-        Assert.Equal(5u, new DramCtl.Dramtmg2(r.Dramtmg2).Trd2wr); // CL + BL/2 + 1 - CWL
-        Assert.Equal(4u, new DramCtl.Dramtmg4(r.Dramtmg4).Trrd);  // max(ceil(3.12), 4)
-        Assert.Equal(500u * 624 + 1, new DramCtl.Ptr3(r.Ptr3).Tdinit0);
-        Assert.Equal(360u * 624 / 1000 + 1, new DramCtl.Ptr3(r.Ptr3).Tdinit1);
-        Assert.Equal(2434u / 32, new DramCtl.Rfshtmg(r.Rfshtmg).Trefi);
-        Assert.Equal(110u, new DramCtl.Rfshtmg(r.Rfshtmg).Trfc);
+        Assert.Equal(17u, r.Dramtmg1.Trc);
+        Assert.Equal(5u, r.Dramtmg2.Trd2wr); // CL + BL/2 + 1 - CWL
+        Assert.Equal(4u, r.Dramtmg4.Trrd);  // max(ceil(3.12), 4)
+        Assert.Equal(500u * 624 + 1, r.Ptr3.Tdinit0);
+        Assert.Equal(360u * 624 / 1000 + 1, r.Ptr3.Tdinit1);
+        Assert.Equal(2434u / 32, r.Rfshtmg.Trefi);
+        Assert.Equal(110u, r.Rfshtmg.Trfc);
+    }
+
+    [Fact]
+    public void DDR3_1333_mode_registers_are_U_Boot_ddr3_1333()
+    {
+        // U-Boot ddr3_1333.c writes MR0 0x1C70 (CL 11, WR 12), MR1 0x40, MR2 0x18 (CWL 8), MR3 0.
+        DramTimingRegisters r = DramTimings.Ddr3_1333.ToRegisters(624);
+        Assert.Equal(0x1C70u, r.Mr0.Raw);
+        Assert.Equal(11u, r.Mr0.Cl + 4);
+        Assert.Equal(DramCtl.Mr0.WrValue.Wr12, r.Mr0.Wr);
+        Assert.Equal(0x40u, r.Mr1.Raw);
+        Assert.Equal(0x18u, r.Mr2.Raw);
+        Assert.Equal(8u, r.Mr2.Cwl + 5);
+        Assert.Equal(0u, r.Mr3.Raw);
     }
 
     [Fact]
@@ -49,7 +64,7 @@ public sealed class DramParameterTests
             (true, DramCom.MbusQos.Highest, 3, 8192, 6120, 1024),
             (true, DramCom.MbusQos.High, 0, 1024, 288, 64),
         ];
-        AssertMbusWords(ports, H3DramParameters.OrangePiPc.MbusPortConfig.ToArray());
+        AssertMbusPorts(ports, H3DramParameters.OrangePiPc.MbusPorts.ToArray());
     }
 
     [Fact]
@@ -65,6 +80,7 @@ public sealed class DramParameterTests
     public void Pine64_Plus_timing_registers_are_DDR3_1333_at_672_MHz()
     {
         DramTimingRegisters expected = DramTimings.Ddr3_1333.ToRegisters(672);
+        Assert.Equal(672u, A64DramParameters.Pine64Plus.ClockMhz);
         Assert.Equal(expected, A64DramParameters.Pine64Plus.Timing);
     }
 
@@ -73,17 +89,17 @@ public sealed class DramParameterTests
     {
         // U-Boot ddr3_1333.c with CONFIG_DRAM_CLK=672 (the MACH_SUN50I default): controller clock 336 MHz.
         DramTimingRegisters r = DramTimings.Ddr3_1333.ToRegisters(672);
-        var t0 = new DramCtl.Dramtmg0(r.Dramtmg0);
+        var t0 = r.Dramtmg0;
         Assert.Equal(13u, t0.Tras);          // ceil(38 ns x 336 MHz = 12.77)
         Assert.Equal(17u, t0.Tfaw);          // ceil(16.8)
         Assert.Equal(4u + 2 + 6, t0.Twtp);   // CWL + BL/2 + tWR (ceil 5.04)
-        Assert.Equal(18u, new DramCtl.Dramtmg1(r.Dramtmg1).Trc);   // ceil(17.81)
-        Assert.Equal(6u, new DramCtl.Dramtmg4(r.Dramtmg4).Trcd);   // ceil(5.04)
-        Assert.Equal(500u * 672 + 1, new DramCtl.Ptr3(r.Ptr3).Tdinit0);
-        Assert.Equal(360u * 672 / 1000 + 1, new DramCtl.Ptr3(r.Ptr3).Tdinit1);
-        Assert.Equal(200u * 672 + 1, new DramCtl.Ptr4(r.Ptr4).Tdinit2);
-        Assert.Equal(2621u / 32, new DramCtl.Rfshtmg(r.Rfshtmg).Trefi);
-        Assert.Equal(118u, new DramCtl.Rfshtmg(r.Rfshtmg).Trfc);
+        Assert.Equal(18u, r.Dramtmg1.Trc);   // ceil(17.81)
+        Assert.Equal(6u, r.Dramtmg4.Trcd);   // ceil(5.04)
+        Assert.Equal(500u * 672 + 1, r.Ptr3.Tdinit0);
+        Assert.Equal(360u * 672 / 1000 + 1, r.Ptr3.Tdinit1);
+        Assert.Equal(200u * 672 + 1, r.Ptr4.Tdinit2);
+        Assert.Equal(2621u / 32, r.Rfshtmg.Trefi);
+        Assert.Equal(118u, r.Rfshtmg.Trfc);
     }
 
     [Fact]
@@ -104,7 +120,7 @@ public sealed class DramParameterTests
             (true, DramCom.MbusQos.High, 2, 8192, 6144, 2048),
             (true, DramCom.MbusQos.High, 0, 1280, 144, 64),
         ];
-        AssertMbusWords(ports, A64DramParameters.Pine64Plus.MbusPortConfig.ToArray());
+        AssertMbusPorts(ports, A64DramParameters.Pine64Plus.MbusPorts.ToArray());
     }
 
     [Fact]
@@ -120,15 +136,17 @@ public sealed class DramParameterTests
         Assert.Equal(13, p.AcDelays[28]);
     }
 
-    /// <summary>Each port's two MBUS words, rebuilt field by field from U-Boot's table row, equal what the parameter set holds.</summary>
-    private static void AssertMbusWords((bool Limit, DramCom.MbusQos Qos, uint Acs, uint Bwl0, uint Bwl1, uint Bwl2)[] ports, uint[] words)
+    /// <summary>Each port of the parameter set, read back field by field, is U-Boot's table row.</summary>
+    private static void AssertMbusPorts((bool Limit, DramCom.MbusQos Qos, uint Acs, uint Bwl0, uint Bwl1, uint Bwl2)[] ports, MbusPort[] actual)
     {
-        Assert.Equal(2 * ports.Length, words.Length);
+        Assert.Equal(ports.Length, actual.Length);
         for (int i = 0; i < ports.Length; i++)
         {
             var p = ports[i];
-            Assert.Equal(DramCom.McrValues.Cfg0.Zero.WithBwlimitEn(p.Limit).WithQos(p.Qos).WithAcs(p.Acs).WithBwl0(p.Bwl0).Raw, words[2 * i]);
-            Assert.Equal(DramCom.McrValues.Cfg1.Zero.WithBwl1(p.Bwl1).WithBwl2(p.Bwl2).Raw, words[2 * i + 1]);
+            var cfg0 = actual[i].Cfg0;
+            var cfg1 = actual[i].Cfg1;
+            Assert.Equal((p.Limit, false, p.Qos, 0u, p.Acs, p.Bwl0), (cfg0.BwlimitEn, cfg0.Priority, cfg0.Qos, cfg0.WaitTime, cfg0.Acs, cfg0.Bwl0));
+            Assert.Equal((p.Bwl1, p.Bwl2), (cfg1.Bwl1, cfg1.Bwl2));
         }
     }
 }

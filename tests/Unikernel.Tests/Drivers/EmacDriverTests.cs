@@ -1,5 +1,6 @@
 using Unikernel.Drivers.Ethernet;
 using Unikernel.Hardware;
+using Unikernel.Net;
 using Unikernel.Net.Wire;
 using Unikernel.Tool;
 
@@ -8,9 +9,9 @@ namespace Unikernel.Tests.Drivers;
 [Collection("EmacBus")]
 public sealed class EmacDriverTests : IDisposable
 {
-    private static readonly MacAddress Ours = new(0x02_81_12_34_56_78UL);
-    private static readonly MacAddress AllNodes = MacAddress.FromIpv6Multicast(Ipv6Address.AllNodes);
-    private static readonly MacAddress SolicitedNode = new(0x33_33_FF_34_56_78UL);
+    private static readonly EthernetAddress Ours = new(0x02_81_12_34_56_78UL);
+    private static readonly EthernetAddress AllNodes = new(MacAddress.FromIpv6Multicast(Ipv6Address.AllNodes).Value);
+    private static readonly EthernetAddress SolicitedNode = new(0x33_33_FF_34_56_78UL);
     private byte[]? _memory;
 
     public EmacDriverTests()
@@ -76,9 +77,9 @@ public sealed class EmacDriverTests : IDisposable
     public void More_groups_than_slots_receive_every_multicast_frame()
     {
         var driver = Running();
-        var groups = new MacAddress[8];
+        var groups = new EthernetAddress[8];
         for (int i = 0; i < groups.Length; i++)
-            groups[i] = new MacAddress(0x33_33_00_00_00_01UL + (ulong)i);
+            groups[i] = new EthernetAddress(0x33_33_00_00_00_01UL + (ulong)i);
         driver.SetFilter(Ours, groups);
         Assert.True(new EmacSun8i.RxFrmFlt(EmacBus.Register(0x38)).RxAllMulticast);
         Assert.Equal(0u, EmacBus.Register(0x58));
@@ -281,14 +282,21 @@ public sealed class EmacDriverTests : IDisposable
     }
 
     [Fact]
-    public void The_network_device_view_sends_and_receives_through_the_driver()
+    public void Adapted_as_the_boards_do_the_driver_is_the_stacks_network_device()
     {
-        var driver = Running();
-        var device = driver.AsNetworkDevice();
+        INetworkDevice device = new AdaptedEmac(Running());
         Assert.True(device.Send(Frame(70, 3)));
         Assert.Equal(Frame(70, 3), EmacBus.Sent[^1]);
         Assert.True(EmacBus.Inject(Frame(90, 4)));
         var buffer = new byte[1536];
         Assert.Equal(90, device.Receive(buffer));
+    }
+
+    /// <summary>The shape of src/Boards/*/BoardNetwork.cs: a struct owning the driver, forwarding frames as spans.</summary>
+    private readonly struct AdaptedEmac(EmacDriver<EmacBus, TestClock, TestDma> emac) : INetworkDevice
+    {
+        public int Receive(Span<byte> frame) => emac.Receive(frame);
+
+        public bool Send(ReadOnlySpan<byte> frame) => emac.Send(frame);
     }
 }

@@ -7,13 +7,13 @@ namespace Unikernel.Tests.Drivers;
 
 /// <summary>
 /// The Pine64+'s Ethernet: the A64's EMAC to an RTL8211E over RGMII, on the simulated EMAC with
-/// the simulated RTL8211E, brought up as src/Boot/Boards/pine64-plus/BoardNetwork.cs does.
+/// the simulated RTL8211E, brought up as src/Boards/pine64-plus/BoardNetwork.cs does.
 /// </summary>
 [Collection("EmacBus")]
 public sealed class EmacRgmiiTests : IDisposable
 {
-    private static readonly MacAddress Ours = new(0x02_81_12_34_56_78UL);
-    private static readonly MacAddress AllNodes = MacAddress.FromIpv6Multicast(Ipv6Address.AllNodes);
+    private static readonly EthernetAddress Ours = new(0x02_81_12_34_56_78UL);
+    private static readonly EthernetAddress AllNodes = new(MacAddress.FromIpv6Multicast(Ipv6Address.AllNodes).Value);
     private byte[]? _memory;
 
     public EmacRgmiiTests()

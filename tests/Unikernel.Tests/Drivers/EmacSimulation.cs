@@ -5,6 +5,7 @@ using Unikernel.Drivers.Dma;
 using Unikernel.Drivers.Ethernet;
 using Unikernel.Hardware;
 using Unikernel.Net;
+using Unikernel.Platform;
 
 namespace Unikernel.Tests.Drivers;
 

@@ -1,6 +1,7 @@
 using Unikernel.Drivers.Bus;
 using Unikernel.Hardware;
 using Unikernel.Net;
+using Unikernel.Platform;
 
 namespace Unikernel.Tests.Drivers;
 

@@ -4,6 +4,7 @@ using Unikernel.Drivers.Bus;
 using Unikernel.Drivers.Dma;
 using Unikernel.Hardware;
 using Unikernel.Net;
+using Unikernel.Platform;
 
 namespace Unikernel.Tests.Drivers;
 

@@ -8,7 +8,7 @@ namespace Unikernel.Tool.Build;
 /// a branch over it, the magic, a checksum and the length. The ROM sums the image as 32-bit
 /// little-endian words, counting the checksum field as the seed 0x5F0A6C39, and boots it only
 /// if the sum matches. Lengths are whole 512-byte blocks. (Layout: U-Boot's
-/// include/sunxi_image.h and tools/mksunxiboot; our header is src/Boot/Entry/egon-header.inc.)
+/// include/sunxi_image.h and tools/mksunxiboot; our header is src/Platform/Entry/egon-header.inc.)
 /// </summary>
 public static class EgonImage
 {

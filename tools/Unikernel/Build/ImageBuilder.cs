@@ -26,7 +26,7 @@ public sealed class ImageBuilder(string repositoryRoot, Action<string>? progress
 {
     public string RepositoryRoot { get; } = repositoryRoot;
 
-    public string EntryDirectory => Path.Combine(RepositoryRoot, "src", "Boot", "Entry");
+    public string EntryDirectory => Path.Combine(RepositoryRoot, "src", "Platform", "Entry");
 
     public string BootloaderProject => Path.Combine(RepositoryRoot, "src", "Boot", "Boot.csproj");
 

@@ -7,7 +7,7 @@ namespace Unikernel.Tool.Build;
 /// The ld.lld script for a board, derived from its memory map. Code, read-only data and
 /// initialised data go where the loader puts the image; .bss, the start-up heap and the stack
 /// go in the board's RAM slice. Symbols it defines are the contract with the entry code
-/// (src/Boot/Entry/*.S) and <c>Unikernel.ImageLayout</c>.
+/// (src/Platform/Entry/*.S) and <c>Unikernel.ImageLayout</c>.
 /// </summary>
 public static class LinkerScript
 {

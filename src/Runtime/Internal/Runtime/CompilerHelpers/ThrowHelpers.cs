@@ -7,7 +7,7 @@ namespace Internal.Runtime.CompilerHelpers;
 /// <summary>
 /// Where ilc sends every failed runtime check (bounds, null, divide by zero, checked overflow,
 /// ...), and where the corelib's own checks go. There are no exceptions on bare metal: each is
-/// a trampoline in the entry assembly (src/Boot/Entry/runtime-checks.inc) that takes the
+/// a trampoline in the entry assembly (src/Platform/Entry/runtime-checks.inc) that takes the
 /// return address, then panics naming the check and the failing method's address
 /// (<see cref="Unikernel.RuntimeCheck"/>).
 /// </summary>

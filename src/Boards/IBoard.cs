@@ -1,0 +1,61 @@
+using Unikernel.Boot.Image;
+
+namespace Unikernel.Boot;
+
+/// <summary>
+/// What a board gives the programs built for it: the netboot program (src/Boot/Program.cs), the
+/// sample kernels (samples/) and the test images (tests/Images). Each board folder
+/// (src/Boards/&lt;board&gt;) holds one <c>Board</c> struct that implements it; an image is built
+/// for one board (-p:Board=NAME, src/Runtime/Metal.props), so programs call <c>Board.Initialize()</c>
+/// and the rest directly. The interface states the contract and makes the compiler check that
+/// every board keeps it; its members are static, so a call costs what a direct call costs.
+/// <para>The netboot program's order: <see cref="Initialize"/>, the banner,
+/// <see cref="BringUp"/>, the board's Ethernet (<see cref="IBoardNetwork{TSelf}.TryStart"/>), then
+/// the main loop calling <see cref="Service"/> on every turn until a kernel has arrived:
+/// <see cref="StartKernel"/>. A failed step prints its status line and ends in
+/// <see cref="AfterFatalError"/>.</para>
+/// </summary>
+internal interface IBoard : IConsole
+{
+    /// <summary>The board's name as its board file gives it (hardware/boards/&lt;board&gt;.yaml), for the banner.</summary>
+    static abstract ReadOnlySpan<byte> Name { get; }
+
+    /// <summary>The SoC, for the banner (<c>Allwinner H3</c>).</summary>
+    static abstract ReadOnlySpan<byte> Soc { get; }
+
+    /// <summary>The CPU and the state the image runs in, for the banner (<c>Cortex-A53 (AArch64, EL3)</c>).</summary>
+    static abstract ReadOnlySpan<byte> Cpu { get; }
+
+    /// <summary>
+    /// Every image's first call: what must be set before anything else, at least the generic
+    /// timer's frequency (boot ROMs leave CNTFRQ unset) and the console, so <see cref="IConsole.Write"/>
+    /// and a panic print from here on. Cannot fail.
+    /// </summary>
+    static abstract void Initialize();
+
+    /// <summary>
+    /// The netboot program's bring-up after the banner, one status line per step: the RAM (on the
+    /// Allwinner boards DRAM as the first stage trained it), the MMU and caches, and the SoC's
+    /// other steps. <paramref name="memory"/> is where a kernel may be loaded. False after a
+    /// failed step (its status line printed).
+    /// </summary>
+    static abstract bool BringUp(out AddressRange memory);
+
+    /// <summary>The main loop's periodic duty, called on every turn (the Pine64+ feeds its watchdog); returns promptly.</summary>
+    static abstract void Service();
+
+    /// <summary>
+    /// What the board does after a failed step, its status line printed: halt (return, and the
+    /// program stops with the line on the console) or reboot to try again.
+    /// </summary>
+    static abstract void AfterFatalError();
+
+    /// <summary>
+    /// Hands the machine to a kernel loaded at [<paramref name="load"/>, +<paramref name="length"/>):
+    /// the board's own duties ended (a watchdog disarmed), caches written back and the MMU off as
+    /// Linux's boot protocol wants, then the jump to <paramref name="entry"/>. Never returns. The
+    /// caller stops the network device first (<see cref="IBoardNetwork{TSelf}.Stop"/>): its DMA
+    /// must not write into the kernel's memory.
+    /// </summary>
+    static abstract void StartKernel(nuint load, nuint length, nuint entry);
+}

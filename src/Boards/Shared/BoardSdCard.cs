@@ -1,0 +1,34 @@
+using Unikernel.Drivers.Bus;
+using Unikernel.Drivers.Dma;
+using Unikernel.Drivers.Storage;
+using Unikernel.Hardware;
+using Unikernel.Platform;
+
+namespace Unikernel.Boot;
+
+/// <summary>The SD card in SMHC0 as the first stage opens it on the Allwinner boards (their clocks and pins set up by the board).</summary>
+internal static class BoardSdCard
+{
+    /// <summary>Descriptors for one read command (each moves up to 64 KiB).</summary>
+    private const int Descriptors = 4;
+
+    /// <summary>Identifies the card and prints its status line; false (after saying why) if it cannot be used.</summary>
+    public static bool TryOpen(Smhc<DirectMmio> smhc, uint moduleHz, out SmhcSdCard<DirectMmio, GenericTimerClock, UncachedDma> card)
+    {
+        nuint descriptors = DmaBlock.Allocate(SmhcSdCard<DirectMmio, GenericTimerClock, UncachedDma>.DescriptorMemoryLength(Descriptors));
+        card = new SmhcSdCard<DirectMmio, GenericTimerClock, UncachedDma>(smhc, descriptors, Descriptors, moduleHz);
+        SdStatus status = card.Initialize();
+        if (status != SdStatus.Ok)
+        {
+            StatusLine<Board>.Fail("SD card: "u8);
+            Board.Write(SdStatusText.Describe(status));
+            ConsoleText<Board>.WriteLine();
+            return false;
+        }
+        StatusLine<Board>.Ok("SD card "u8);
+        ConsoleText<Board>.Write(card.HighCapacity ? "SDHC "u8 : "SDSC "u8);
+        ConsoleText<Board>.WriteDecimal(card.BlockCount >> 11);
+        ConsoleText<Board>.WriteLine(" MiB"u8);
+        return true;
+    }
+}

@@ -1,0 +1,34 @@
+namespace Unikernel.Platform;
+
+/// <summary>
+/// The host twin of the IRQ mask and vector (src/Platform/Cpu/Interrupts.cs): a flag, and
+/// <see cref="Raise"/> for tests to play the vector.
+/// </summary>
+public static unsafe class Interrupts
+{
+    private static delegate*<void> s_handler;
+
+    public static void Enable()
+    {
+        if (s_handler == null)
+            Kernel.Panic("interrupts enabled with no handler"u8);
+        Enabled = true;
+    }
+
+    public static void Disable() => Enabled = false;
+
+    public static bool Enabled { get; private set; }
+
+    public static void SetHandler(delegate*<void> handler) => s_handler = handler;
+
+    /// <summary>What the IRQ vector does: call the handler, with IRQs masked meanwhile.</summary>
+    public static void Raise()
+    {
+        if (s_handler == null)
+            Kernel.Panic("IRQ with no handler"u8);
+        bool enabled = Enabled;
+        Enabled = false;
+        s_handler();
+        Enabled = enabled;
+    }
+}
