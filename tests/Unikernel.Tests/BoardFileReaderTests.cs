@@ -76,9 +76,11 @@ public class BoardFileReaderTests
     public void Reports_an_unknown_key_where_it_is()
     {
         var error = Fails(Valid.Replace("  heap: 0x2000", "  haep: 0x2000"));
-        Assert.Equal(15, error.Diagnostics[0].Line);
-        Assert.Equal(3, error.Diagnostics[0].Column);
-        Assert.Contains("unknown key 'haep'", error.Message);
+        // 'heap' is then missing too: reported where the image mapping starts, before this.
+        var unknown = Assert.Single(error.Diagnostics, d => d.Id == "UK0002");
+        Assert.Equal(15, unknown.Line);
+        Assert.Equal(3, unknown.Column);
+        Assert.Contains("unknown key 'haep'", unknown.Message);
     }
 
     [Fact]
