@@ -7,6 +7,7 @@ using System.Text;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Text;
 using Unikernel.Registers;
+using Unikernel.Registers.Boards;
 
 namespace Unikernel.Generators
 {
@@ -32,39 +33,38 @@ namespace Unikernel.Generators
                 .WithTrackingName("SocInputs");
             context.RegisterSourceOutput(socs, EmitSoc);
 
-            // Boards: constants for the drivers, checked against their SoC's instances.
+            // Boards: constants for the drivers, checked against their SoC's instances. A board's
+            // step sees its own file and its SoC's only, so other edits leave it cached.
             var boards = context.AdditionalTextsProvider
-                .Where(text => Normalize(text.Path).Contains("/hardware/boards/") && text.Path.EndsWith(".yaml", StringComparison.Ordinal))
+                .Where(text => IsBoardFile(text.Path))
                 .Select((text, token) => new SourceFile(Normalize(text.Path), text.GetText(token)?.ToString() ?? ""))
+                .Select((file, _) => (File: file, Soc: BoardFileReader.Read(file.Path, file.Text).Board?.Soc))
                 .Combine(files.Collect())
-                .Select((pair, _) => new BoardInput(pair.Left, SocFileOf(pair.Left, pair.Right)))
+                .Select((pair, _) => new BoardInput(pair.Left.File, SocFileOf(pair.Left.Soc, pair.Right)))
                 .WithTrackingName("BoardInputs");
             context.RegisterSourceOutput(boards, EmitBoard);
         }
 
-        private static SourceFile? SocFileOf(SourceFile board, ImmutableArray<SourceFile> files)
-        {
-            foreach (string line in board.Text.Split('\n'))
-            {
-                if (line.StartsWith("soc:", StringComparison.Ordinal))
-                {
-                    string id = line.Substring(4).Split('#')[0].Trim();
-                    return files.FirstOrDefault(f => f.Path.EndsWith("/hardware/" + id + ".yaml", StringComparison.Ordinal));
-                }
-            }
-            return null;
-        }
+        private static SourceFile? SocFileOf(string? id, ImmutableArray<SourceFile> files) =>
+            id == null ? null : files.FirstOrDefault(f => f.Path.EndsWith("/hardware/" + id + ".yaml", StringComparison.Ordinal));
 
+        /// <summary>
+        /// Every mistake in the board file is a diagnostic at its place (docs/registers.md), so a
+        /// build fails at the file, line and column; a board with mistakes gets no constants.
+        /// </summary>
         private static void EmitBoard(SourceProductionContext context, BoardInput input)
         {
-            var soc = input.Soc == null ? null : YamlMapReader.Read(input.Soc.Path, input.Soc.Text).Soc;
-            var (code, diagnostics) = BoardEmitter.Board(input.Board.Path, input.Board.Text, soc);
+            var (board, diagnostics) = BoardFileReader.Read(input.Board.Path, input.Board.Text);
             Report(context, input.Board, diagnostics);
-            if (code != null)
-                context.AddSource($"Board.{Path.GetFileNameWithoutExtension(input.Board.Path)}.g.cs", SourceText.From(code, Encoding.UTF8));
+            if (board == null)
+                return;
+            var soc = input.Soc == null ? null : YamlMapReader.Read(input.Soc.Path, input.Soc.Text).Soc;
+            if (soc != null)
+                Report(context, input.Board, BoardFileReader.CheckAgainstSoc(board, soc));
+            context.AddSource($"Board.{Path.GetFileNameWithoutExtension(input.Board.Path)}.g.cs", SafeEmit(context, input.Board, () => BoardEmitter.Board(board, soc)));
         }
 
-        /// <summary>Everything under a hardware/ directory except the board files (read by the tool).</summary>
+        /// <summary>Everything under a hardware/ directory except the board files.</summary>
         public static bool IsRegisterMap(string path)
         {
             string normalized = Normalize(path);
@@ -72,6 +72,9 @@ namespace Unikernel.Generators
                 && normalized.Contains("/hardware/")
                 && !normalized.Contains("/hardware/boards/");
         }
+
+        private static bool IsBoardFile(string path) =>
+            Normalize(path).Contains("/hardware/boards/") && path.EndsWith(".yaml", StringComparison.Ordinal);
 
         // AdditionalFiles may come as "src/Drivers/../../hardware/...": compare resolved paths.
         private static string Normalize(string path) => Path.GetFullPath(path).Replace('\\', '/');

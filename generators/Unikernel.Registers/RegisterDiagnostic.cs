@@ -1,7 +1,7 @@
 namespace Unikernel.Registers
 {
     /// <summary>
-    /// A problem in a register map, at a place in a YAML file. Positions are 1-based, as
+    /// A problem in a register map or a board file, at a place in a YAML file. Positions are 1-based, as
     /// editors show them; <see cref="Index"/> and <see cref="Length"/> are character offsets.
     /// The IDs are documented in docs/registers.md.
     /// </summary>
@@ -21,6 +21,9 @@ namespace Unikernel.Registers
         public const string UnknownEnum = "UK0012";
         public const string OverlappingInstances = "UK0013";
         public const string EnumValueTooWide = "UK0014";
+        public const string OverlappingRegions = "UK0015";
+        public const string DoesNotFit = "UK0016";
+        public const string BoardNameMismatch = "UK0017";
         public const string InternalError = "UK0099";
         public const string ConstantTooWide = "UK0100";
 

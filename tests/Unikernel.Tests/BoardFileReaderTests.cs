@@ -1,4 +1,5 @@
 using Unikernel.Tool;
+using Unikernel.Registers.Boards;
 using Unikernel.Tool.Boards;
 
 namespace Unikernel.Tests;
@@ -24,7 +25,7 @@ public class BoardFileReaderTests
           stack: 0x4000
         """;
 
-    private static BoardFile Parse(string text) => BoardFileReader.Parse("/boards/test-board.yaml", text);
+    private static BoardFile Parse(string text) => BoardCatalog.Parse("/boards/test-board.yaml", text);
 
     private static BoardFileException Fails(string text) => Assert.Throws<BoardFileException>(() => Parse(text));
 
@@ -56,8 +57,8 @@ public class BoardFileReaderTests
     public void Reports_yaml_syntax_errors_with_line_and_column()
     {
         var error = Fails(Valid.Replace("soc: h3", "soc: h3: x"));
-        Assert.Equal("/boards/test-board.yaml", error.FilePath);
-        Assert.Equal(3, error.Line);
+        Assert.Equal("/boards/test-board.yaml", error.Diagnostics[0].Path);
+        Assert.Equal(3, error.Diagnostics[0].Line);
         Assert.Contains("not valid YAML", error.Message);
     }
 
@@ -68,16 +69,18 @@ public class BoardFileReaderTests
     {
         var error = Fails(Valid.Replace("soc: h3", "soc: [h3"));
         Assert.Contains("unterminated", error.Message);
-        Assert.True(error.Line >= 1, $"line {error.Line}");
+        Assert.True(error.Diagnostics[0].Line >= 1, $"line {error.Diagnostics[0].Line}");
     }
 
     [Fact]
     public void Reports_an_unknown_key_where_it_is()
     {
         var error = Fails(Valid.Replace("  heap: 0x2000", "  haep: 0x2000"));
-        Assert.Equal(15, error.Line);
-        Assert.Equal(3, error.Column);
-        Assert.Contains("unknown key 'haep'", error.Message);
+        // 'heap' is then missing too: reported where the image mapping starts, before this.
+        var unknown = Assert.Single(error.Diagnostics, d => d.Id == "UK0002");
+        Assert.Equal(15, unknown.Line);
+        Assert.Equal(3, unknown.Column);
+        Assert.Contains("unknown key 'haep'", unknown.Message);
     }
 
     [Fact]
@@ -92,7 +95,7 @@ public class BoardFileReaderTests
     {
         var error = Fails(Valid.Replace("heap: 0x2000", "heap: 0x2g00"));
         Assert.Contains("must be a number", error.Message);
-        Assert.Equal(15, error.Line);
+        Assert.Equal(15, error.Diagnostics[0].Line);
     }
 
     [Fact]
@@ -129,7 +132,7 @@ public class BoardFileReaderTests
     {
         var error = Fails(Valid.Replace("arch: arm", "arch: riscv64"));
         Assert.Contains("arch must be 'arm'", error.Message);
-        Assert.Equal(5, error.Line);
+        Assert.Equal(5, error.Diagnostics[0].Line);
     }
 
     [Fact]
@@ -137,7 +140,7 @@ public class BoardFileReaderTests
     {
         var error = Fails(Valid.Replace(", baud: 115200", ""));
         Assert.Contains("'baud' is required", error.Message);
-        Assert.Equal(6, error.Line);
+        Assert.Equal(6, error.Diagnostics[0].Line);
     }
 
     [Theory]
@@ -149,7 +152,7 @@ public class BoardFileReaderTests
         string ethernet = "console: { uart: UART0, clock: 24000000, baud: 115200 }\nethernet: { phy: RTL8211E, address: 1, interface: rgmii, " + delay + " }";
         var error = Fails(Valid.Replace("console: { uart: UART0, clock: 24000000, baud: 115200 }", ethernet));
         Assert.Contains("must be a multiple of 100", error.Message);
-        Assert.Equal(7, error.Line);
+        Assert.Equal(7, error.Diagnostics[0].Line);
     }
 
     [Fact]

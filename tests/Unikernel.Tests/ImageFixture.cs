@@ -1,4 +1,5 @@
 using Unikernel.Tool;
+using Unikernel.Registers.Boards;
 using Unikernel.Tool.Boards;
 using Unikernel.Tool.Build;
 

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Diagnostics;
 using Spectre.Console;
 using Unikernel.Tool;
+using Unikernel.Registers.Boards;
 using Unikernel.Tool.Boards;
 using Unikernel.Tool.Build;
 using Unikernel.Tool.Emulate;

@@ -7,10 +7,14 @@ public class BoardPowerTests
 {
     private const string Board = "boards/x.yaml";
     private const string Head = "name: x\ndescription: X\nsoc: s\npower:\n";
+    // The rest of a valid board, after the rails (which start on line 5).
+    private const string Tail = "cpu: c\narch: arm\nconsole: { uart: UART0, clock: 24000000, baud: 115200 }\n"
+        + "memory:\n  sram: { base: 0x0, size: 0x10000 }\n"
+        + "image:\n  entry: armv7\n  format: raw\n  load: { region: sram, limit: 0x8000 }\n  ram: { region: sram, offset: 0x8000, size: 0x8000 }\n  heap: 0x2000\n  stack: 0x4000\n";
 
     private static (string? Code, IReadOnlyList<Diagnostic> Diagnostics) Generate(string power)
     {
-        var result = GeneratorHarness.Run([GeneratorHarness.File(Board, Head + power)], "class Empty { }");
+        var result = GeneratorHarness.Run([GeneratorHarness.File(Board, Head + power + Tail)], "class Empty { }");
         string? code = result.Run.Results.SelectMany(r => r.GeneratedSources)
             .Where(s => s.HintName == "Board.x.g.cs").Select(s => s.SourceText.ToString()).SingleOrDefault();
         return (code, result.GeneratorDiagnostics);

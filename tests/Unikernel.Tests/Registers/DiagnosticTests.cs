@@ -88,10 +88,14 @@ public class DiagnosticTests
     public void UK0014_enum_value_too_wide() =>
         AssertAt(Single((Block, "block: b\nregisters:\n  A:\n    offset: 0x0\n    fields:\n      X: { bits: \"1:0\", values: { ONE: 1, FOUR: 4 } }\n")), "UK0014", Block, 6, 43);
 
+    // Board files have a reader of their own (BoardFileDiagnosticTests): a key of a register map is
+    // not expected there, and the board's mistakes are reported as board-file diagnostics.
     [Fact]
-    public void Board_files_are_left_to_the_tool()
+    public void Board_files_are_read_as_board_files()
     {
-        var result = GeneratorHarness.Run([GeneratorHarness.File("boards/x.yaml", "name: x\nnot: a register map\n")], "class Empty { }");
-        Assert.Empty(result.GeneratorDiagnostics);
+        var result = GeneratorHarness.Run([GeneratorHarness.File("boards/x.yaml", "name: x\nblock: b\n")], "class Empty { }");
+        AssertAt(result.GeneratorDiagnostics.First(d => d.Id == "UK0002"), "UK0002", "boards/x.yaml", 2, 1);
+        Assert.Contains(result.GeneratorDiagnostics, d => d.GetMessage().Contains("'arch' is required"));
+        Assert.DoesNotContain(result.GeneratorDiagnostics, d => d.GetMessage().Contains("register"));
     }
 }

@@ -45,6 +45,41 @@ public class GeneratorRobustnessTests
         Assert.True(withDiagnostics > 100, $"only {withDiagnostics} of 300 corruptions were reported");
     }
 
+    /// <summary>
+    /// Random corruptions of the project's board files: the generator and the tool never throw
+    /// (the tool only with its board-file error), every mistake is a board-file diagnostic in the
+    /// file, and a board without diagnostics yields constants that compile.
+    /// </summary>
+    [Fact]
+    public void Corrupted_board_files_never_crash_the_generator_or_the_tool()
+    {
+        string boards = Path.Combine(Unikernel.Tool.Repository.FindRoot(), "hardware", "boards");
+        string[] names = ["pine64-plus", "orangepi-pc"];
+        var random = new Random(20261207);
+        string[] alphabet = [":", " ", "\n", "{", "}", "[", "]", "\"", "0x", "-", "#", "&a", "*a", "!!", "\t", "9999999999999999999999", "region", "dram", "é"];
+        int withDiagnostics = 0;
+        for (int round = 0; round < 200; round++)
+        {
+            string name = names[round % names.Length];
+            string text = Mutate(File.ReadAllText(Path.Combine(boards, name + ".yaml")), random, alphabet);
+            var result = GeneratorHarness.Run([GeneratorHarness.File($"boards/{name}.yaml", text)], "class Empty { }");
+            foreach (var diagnostic in result.GeneratorDiagnostics)
+            {
+                Assert.StartsWith("UK", diagnostic.Id);
+                Assert.NotEqual("UK0099", diagnostic.Id);
+                Assert.EndsWith($"boards/{name}.yaml", diagnostic.Location.GetLineSpan().Path);
+            }
+            if (result.GeneratorDiagnostics.IsEmpty)
+                Assert.Empty(result.Errors);
+            else
+                withDiagnostics++;
+            var tool = Record.Exception(() => Unikernel.Tool.Boards.BoardCatalog.Parse(GeneratorHarness.Root + $"boards/{name}.yaml", text));
+            Assert.True(tool is null or Unikernel.Tool.Boards.BoardFileException, tool?.ToString());
+            Assert.Equal(result.GeneratorDiagnostics.IsEmpty, tool is null);
+        }
+        Assert.True(withDiagnostics > 80, $"only {withDiagnostics} of 200 corruptions were reported");
+    }
+
     private static string Mutate(string text, Random random, string[] alphabet)
     {
         var chars = new System.Text.StringBuilder(text);

@@ -1,10 +1,19 @@
+using Unikernel.Registers;
+
 namespace Unikernel.Tool.Boards;
 
-/// <summary>A board file that cannot be used, with where and how to fix it.</summary>
-public sealed class BoardFileException(string path, long line, long column, string message)
-    : Exception(line > 0 ? $"{path}:{line}:{column}: {message}" : $"{path}: {message}")
+/// <summary>
+/// A board file that cannot be used: each mistake where it is and how to fix it, as the compiler
+/// reports it when it builds an image (docs/registers.md, "Diagnostics").
+/// </summary>
+public sealed class BoardFileException : Exception
 {
-    public string FilePath { get; } = path;
-    public long Line { get; } = line;
-    public long Column { get; } = column;
+    public BoardFileException(IReadOnlyList<RegisterDiagnostic> diagnostics)
+        : base(string.Join("\n", diagnostics)) => Diagnostics = diagnostics;
+
+    /// <summary>A problem with the file as a whole (there is none, or it cannot be read).</summary>
+    public BoardFileException(string path, string message)
+        : base($"{path}: {message}") => Diagnostics = [];
+
+    public IReadOnlyList<RegisterDiagnostic> Diagnostics { get; }
 }

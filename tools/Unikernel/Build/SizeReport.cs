@@ -1,5 +1,5 @@
 using System.Text;
-using Unikernel.Tool.Boards;
+using Unikernel.Registers.Boards;
 
 namespace Unikernel.Tool.Build;
 

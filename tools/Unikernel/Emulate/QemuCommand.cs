@@ -1,4 +1,4 @@
-using Unikernel.Tool.Boards;
+using Unikernel.Registers.Boards;
 using Unikernel.Tool.Build;
 
 namespace Unikernel.Tool.Emulate;

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Diagnostics;
 using Spectre.Console;
+using Unikernel.Registers.Boards;
 using Unikernel.Tool.Boards;
 using Unikernel.Tool.Build;
 
