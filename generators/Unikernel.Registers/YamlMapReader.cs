@@ -47,25 +47,9 @@ namespace Unikernel.Registers
 
         private HardwareFile ReadFile(string text)
         {
-            var stream = new YamlStream();
-            try
-            {
-                stream.Load(new StringReader(text));
-            }
-            catch (YamlException error)
-            {
-                _diagnostics.Add(new RegisterDiagnostic(RegisterDiagnostic.YamlSyntax, $"not valid YAML: {Innermost(error).Message}",
-                    _path, (int)error.Start.Line, (int)error.Start.Column, (int)error.Start.Index, 1));
+            var stream = YamlText.TryLoad(text, _path, _diagnostics);
+            if (stream == null)
                 return new HardwareFile(_path, null, null, _diagnostics);
-            }
-            catch (InvalidOperationException)
-            {
-                // YamlDotNet throws this, without a position, on some unterminated flow collections.
-                var mark = LastParsedMark(text);
-                _diagnostics.Add(new RegisterDiagnostic(RegisterDiagnostic.YamlSyntax, "not valid YAML: an unterminated [ ] or { } follows",
-                    _path, (int)mark.Line, (int)mark.Column, (int)mark.Index, 1));
-                return new HardwareFile(_path, null, null, _diagnostics);
-            }
             if (stream.Documents.Count == 0 || !(stream.Documents[0].RootNode is YamlMappingNode root))
             {
                 _diagnostics.Add(new RegisterDiagnostic(RegisterDiagnostic.MissingKey,
@@ -82,27 +66,6 @@ namespace Unikernel.Registers
             return new HardwareFile(_path, null, null, _diagnostics);
         }
 
-        private static Exception Innermost(Exception error)
-        {
-            while (error.InnerException != null)
-                error = error.InnerException;
-            return error;
-        }
-
-        private static Mark LastParsedMark(string text)
-        {
-            var parser = new Parser(new StringReader(text));
-            var last = Mark.Empty;
-            try
-            {
-                while (parser.MoveNext())
-                    last = parser.Current!.End;
-            }
-            catch (Exception error) when (error is YamlException || error is InvalidOperationException)
-            {
-            }
-            return last;
-        }
 
         // ---- blocks and devices ----
 

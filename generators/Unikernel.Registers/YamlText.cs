@@ -1,0 +1,63 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using YamlDotNet.Core;
+using YamlDotNet.RepresentationModel;
+
+namespace Unikernel.Registers
+{
+    /// <summary>
+    /// Loads the YAML of a register map or board file, reporting a syntax error as a UK0001
+    /// diagnostic at its position instead of throwing: the one place both readers parse text.
+    /// </summary>
+    internal static class YamlText
+    {
+        /// <summary>The loaded stream, or null after adding the syntax error to <paramref name="diagnostics"/>.</summary>
+        public static YamlStream? TryLoad(string text, string path, List<RegisterDiagnostic> diagnostics)
+        {
+            var stream = new YamlStream();
+            try
+            {
+                stream.Load(new StringReader(text));
+                return stream;
+            }
+            catch (YamlException error)
+            {
+                diagnostics.Add(new RegisterDiagnostic(RegisterDiagnostic.YamlSyntax, $"not valid YAML: {Innermost(error).Message}",
+                    path, (int)error.Start.Line, (int)error.Start.Column, (int)error.Start.Index, 1));
+                return null;
+            }
+            catch (InvalidOperationException)
+            {
+                // YamlDotNet throws this, without a position, on some unterminated flow collections
+                // ("soc: [h3"). Find where parsing stopped by replaying the events.
+                var mark = LastParsedMark(text);
+                diagnostics.Add(new RegisterDiagnostic(RegisterDiagnostic.YamlSyntax, "not valid YAML: an unterminated [ ] or { } follows",
+                    path, (int)mark.Line, (int)mark.Column, (int)mark.Index, 1));
+                return null;
+            }
+        }
+
+        private static Exception Innermost(Exception error)
+        {
+            while (error.InnerException != null)
+                error = error.InnerException;
+            return error;
+        }
+
+        private static Mark LastParsedMark(string text)
+        {
+            var parser = new Parser(new StringReader(text));
+            var last = Mark.Empty;
+            try
+            {
+                while (parser.MoveNext())
+                    last = parser.Current!.End;
+            }
+            catch (Exception error) when (error is YamlException || error is InvalidOperationException)
+            {
+            }
+            return last;
+        }
+    }
+}
