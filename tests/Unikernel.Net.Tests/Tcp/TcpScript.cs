@@ -184,19 +184,26 @@ public sealed class TcpScript
     }
 
     /// <summary>The peer's solicited neighbour advertisement (RFC 4861 section 7.2.4), with its MAC.</summary>
-    private static byte[] PeerAdvertisement6()
+    private static byte[] PeerAdvertisement6() =>
+        NeighborDiscovery6(Icmpv6Type.NeighborAdvertisement, (byte)(Icmpv6Packet.SolicitedFlag | Icmpv6Packet.OverrideFlag), PeerIpv6, option: 2);
+
+    /// <summary>
+    /// A neighbour discovery message from the peer (RFC 4861 sections 4.3 and 4.4): its flags
+    /// byte, the target address, and a link-layer address option (1 source, 2 target) with the peer's MAC.
+    /// </summary>
+    private static byte[] NeighborDiscovery6(Icmpv6Type type, byte flags, Ipv6Address target, byte option)
     {
         var body = new byte[4 + 16 + 8];
-        body[0] = Icmpv6Packet.SolicitedFlag | Icmpv6Packet.OverrideFlag;
-        PeerIpv6.CopyTo(body.AsSpan(4));
-        body[20] = 2;
+        body[0] = flags;
+        target.CopyTo(body.AsSpan(4));
+        body[20] = option;
         body[21] = 1;
         PeerMac.CopyTo(body.AsSpan(22));
         int icmpLength = 4 + body.Length;
         byte[] frame = new byte[EthernetFrame.HeaderLength + Ipv6Packet.HeaderLength + icmpLength];
         EthernetFrame.Emit(frame, OurMac, PeerMac, EtherType.Ipv6);
         var ip = Ipv6Packet.Emit(frame.AsSpan(EthernetFrame.HeaderLength), PeerIpv6, OurIpv6, IpProtocol.Icmpv6, icmpLength, 255);
-        ip.Payload[0] = (byte)Icmpv6Type.NeighborAdvertisement;
+        ip.Payload[0] = (byte)type;
         body.CopyTo(ip.Payload.Slice(4));
         new Icmpv6Packet(ip.Payload).FillChecksum(PeerIpv6, OurIpv6);
         return frame;
@@ -516,22 +523,7 @@ public sealed class TcpScript
         return text.ToString();
     }
 
-    private byte[] Introduction6()
-    {
-        var body = new byte[4 + 16 + 8];
-        OurIpv6.CopyTo(body.AsSpan(4));
-        body[20] = 1;
-        body[21] = 1;
-        PeerMac.CopyTo(body.AsSpan(22));
-        int icmpLength = 4 + body.Length;
-        byte[] frame = new byte[EthernetFrame.HeaderLength + Ipv6Packet.HeaderLength + icmpLength];
-        EthernetFrame.Emit(frame, OurMac, PeerMac, EtherType.Ipv6);
-        var ip = Ipv6Packet.Emit(frame.AsSpan(EthernetFrame.HeaderLength), PeerIpv6, OurIpv6, IpProtocol.Icmpv6, icmpLength, 255);
-        ip.Payload[0] = (byte)Icmpv6Type.NeighborSolicitation;
-        body.CopyTo(ip.Payload.Slice(4));
-        new Icmpv6Packet(ip.Payload).FillChecksum(PeerIpv6, OurIpv6);
-        return frame;
-    }
+    private byte[] Introduction6() => NeighborDiscovery6(Icmpv6Type.NeighborSolicitation, 0, OurIpv6, option: 1);
 
     private static byte[] Introduction4()
     {
