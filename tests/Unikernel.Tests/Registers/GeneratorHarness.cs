@@ -25,8 +25,8 @@ public static class GeneratorHarness
         var paths = ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!).Split(Path.PathSeparator)
             .Where(p => Path.GetFileName(p).StartsWith("System.", StringComparison.Ordinal) || Path.GetFileName(p) is "netstandard.dll" or "mscorlib.dll")
             .Append(typeof(IMmio).Assembly.Location)
-            // The host twin of Kernel (panics in generated setters) comes with the network library.
-            .Append(typeof(Unikernel.Net.INetworkDevice).Assembly.Location);
+            // The host twin of Kernel (panics in generated setters) is the platform's.
+            .Append(typeof(Unikernel.Kernel).Assembly.Location);
         return [.. paths.Select(p => (MetadataReference)MetadataReference.CreateFromFile(p))];
     });
 
