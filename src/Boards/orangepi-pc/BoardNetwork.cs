@@ -35,7 +35,9 @@ internal readonly struct BoardNetwork : IBoardNetwork<BoardNetwork>
 
     public void Stop() => _emac.Stop();
 
-    public int Receive(Span<byte> frame) => _emac.Receive(frame);
+    public bool TryReceive(out Span<byte> frame) => _emac.TryReceive(out frame);
+
+    public void Release() => _emac.Release();
 
     public bool Send(ReadOnlySpan<byte> frame) => _emac.Send(frame);
 }

@@ -38,7 +38,15 @@ internal readonly struct BoardNetwork : IBoardNetwork<BoardNetwork>
     {
     }
 
-    public int Receive(Span<byte> frame) => 0;
+    public bool TryReceive(out Span<byte> frame)
+    {
+        frame = default;
+        return false;
+    }
+
+    public void Release()
+    {
+    }
 
     public bool Send(ReadOnlySpan<byte> frame) => false;
 }

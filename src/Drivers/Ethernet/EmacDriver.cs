@@ -11,10 +11,11 @@ namespace Unikernel.Drivers.Ethernet;
 /// <para>Life: <see cref="Start"/> (soft reset, MAC address and filter, rings, DMA, PHY reset and
 /// auto-negotiation started), then <see cref="PollLink"/> until <see cref="Link"/> is up (it
 /// programs speed and duplex and enables the receiver and transmitter), then
-/// <see cref="Receive"/> and <see cref="Send"/>.</para>
+/// <see cref="TryReceive"/> (with <see cref="Release"/>) and <see cref="Send"/>.</para>
 /// Sources: U-Boot drivers/net/sun8i_emac.c (sequence, ring layout), Linux dwmac-sun8i.c (address
 /// filters), QEMU hw/net/allwinner-sun8i-emac.c (what the emulator does with each register).
-/// <para>Frames are spans the caller owns; a board adapts the driver to the stack's device
+/// <para>Frames are spans: received ones lent in place from the receive ring, sent ones the
+/// caller's, copied into the transmit ring; a board adapts the driver to the stack's device
 /// interface (src/Boards/*/BoardNetwork.cs).</para>
 /// </summary>
 public sealed class EmacDriver<TBus, TClock, TDma>
@@ -43,6 +44,7 @@ public sealed class EmacDriver<TBus, TClock, TDma>
     private int _transmitOldest;
     private int _transmitInFlight;
     private bool _started;
+    private bool _lent;
 
     /// <param name="emac">The EMAC, e.g. <c>H3&lt;DirectMmio&gt;.Emac</c>.</param>
     /// <param name="memory">Ring memory, made at start-up (<see cref="EmacRingMemory.RequiredLength"/>).</param>
@@ -60,7 +62,7 @@ public sealed class EmacDriver<TBus, TClock, TDma>
 
     public EthernetAddress Address { get; private set; }
 
-    /// <summary>Received frames dropped: errors, split over buffers, or larger than the caller's buffer.</summary>
+    /// <summary>Received frames dropped: errors, or split over buffers.</summary>
     public ulong ReceiveErrors { get; private set; }
 
     /// <summary>Times the DMA was found filling the ring somewhere other than where the driver expected the next frame (it follows).</summary>
@@ -185,49 +187,59 @@ public sealed class EmacDriver<TBus, TClock, TDma>
         _emac.RxFrmFlt.Write(EmacSun8i.RxFrmFlt.Zero.WithRxAllMulticast(allMulticast));
     }
 
-    /// <summary>Copies the next good received frame (FCS removed) into <paramref name="frame"/> and gives its buffer back to the DMA; 0 when none.</summary>
-    public int Receive(Span<byte> frame)
+    /// <summary>
+    /// Lends the next good received frame (FCS removed) in place: <paramref name="frame"/> spans its
+    /// receive buffer, whose descriptor stays with the CPU until <see cref="Release"/>. Frames with
+    /// errors are counted and given back on the way. False when none is waiting.
+    /// </summary>
+    public bool TryReceive(out Span<byte> frame)
     {
+        frame = default;
         if (!_started)
-            return 0;
+            return false;
         for (int tries = 0; tries < _memory.ReceiveCount; tries++)
         {
             nuint descriptorAddress = _memory.ReceiveDescriptor(_receiveNext);
             TDma.InvalidateForCpu(descriptorAddress, EmacRingMemory.DescriptorSize);
-            var descriptor = new EmacSun8iDesc<DirectMmio>(descriptorAddress);
-            var status = descriptor.RxStatus.Read();
+            var status = new EmacSun8iDesc<DirectMmio>(descriptorAddress).RxStatus.Read();
             if (status.Own)
             {
                 // Empty where the next frame should be. The DMA may have gone on elsewhere in the
                 // ring: QEMU's model goes back to the head whenever it finds the ring full
                 // (allwinner_sun8i_emac_receive), and then waits on a frame we would never read.
                 if (!TryFindFilledDescriptor())
-                    return 0;
+                    return false;
                 continue;
             }
             int length = (int)status.FrmLen - FcsLength;
-            bool good = status.First && status.Last && !status.CrcErr && !status.LengthErr && !status.NoBuf
-                && length > 0 && length <= EmacRingMemory.BufferSize && length <= frame.Length;
-            nuint buffer = _memory.ReceiveBuffer(_receiveNext);
-            if (good)
+            if (status.First && status.Last && !status.CrcErr && !status.LengthErr && !status.NoBuf
+                && length > 0 && length <= EmacRingMemory.BufferSize)
             {
+                nuint buffer = _memory.ReceiveBuffer(_receiveNext);
                 TDma.InvalidateForCpu(buffer, (nuint)length);
                 unsafe
                 {
-                    new ReadOnlySpan<byte>((void*)buffer, length).CopyTo(frame);
+                    frame = new Span<byte>((void*)buffer, length);
                 }
+                _lent = true;
+                return true;
             }
-            else
-            {
-                ReceiveErrors++;
-            }
-            GiveToDma(descriptor, descriptorAddress);
-            _receiveNext = _receiveNext + 1 == _memory.ReceiveCount ? 0 : _receiveNext + 1;
-            ResumeReceive();
-            if (good)
-                return length;
+            ReceiveErrors++;
+            GiveBackReceived();
         }
-        return 0;
+        return false;
+    }
+
+    /// <summary>Gives the frame <see cref="TryReceive"/> lent back to the DMA; nothing when none is lent.</summary>
+    public void Release()
+    {
+        if (!_lent)
+            return;
+        _lent = false;
+        // The stack may have written into the frame: drop those lines before the DMA fills the
+        // buffer again, or their write-back would land over the next frame.
+        TDma.InvalidateForCpu(_memory.ReceiveBuffer(_receiveNext), EmacRingMemory.BufferStride);
+        GiveBackReceived();
     }
 
     /// <summary>Copies <paramref name="frame"/> into the next free transmit buffer and starts the DMA; false when the ring is full, the frame too big, or not started.</summary>
@@ -304,9 +316,19 @@ public sealed class EmacDriver<TBus, TClock, TDma>
             TDma.CleanForDevice(address, EmacRingMemory.DescriptorSize);
         }
         _receiveNext = 0;
+        _lent = false;
         _transmitNext = 0;
         _transmitOldest = 0;
         _transmitInFlight = 0;
+    }
+
+    /// <summary>Hands the descriptor at <see cref="_receiveNext"/> back to the DMA, moves on, and tells the DMA.</summary>
+    private void GiveBackReceived()
+    {
+        nuint address = _memory.ReceiveDescriptor(_receiveNext);
+        GiveToDma(new EmacSun8iDesc<DirectMmio>(address), address);
+        _receiveNext = _receiveNext + 1 == _memory.ReceiveCount ? 0 : _receiveNext + 1;
+        ResumeReceive();
     }
 
     private static void GiveToDma(EmacSun8iDesc<DirectMmio> descriptor, nuint address)

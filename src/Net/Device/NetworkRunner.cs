@@ -3,8 +3,8 @@ namespace Unikernel.Net;
 /// <summary>
 /// Moves frames between a device and an interface: each received frame through
 /// <see cref="NetworkInterface.Process"/> with its reply sent back, and what the interface
-/// originates (<see cref="NetworkInterface.Poll"/>) sent out. Its three frame buffers are made
-/// once, here; a main loop calls <see cref="ReceiveOne"/> until it returns false, then
+/// originates (<see cref="NetworkInterface.Poll"/>) sent out. A received frame is processed
+/// where the device lent it (no copy); its two outgoing frame buffers are made once, here; a main loop calls <see cref="ReceiveOne"/> until it returns false, then
 /// <see cref="Flush"/>, and sleeps until a frame arrives or <see cref="NetworkInterface.NextPollAt"/>.
 /// </summary>
 public sealed class NetworkRunner<TDevice>
@@ -14,7 +14,6 @@ public sealed class NetworkRunner<TDevice>
     public const int FrameBufferSize = 1536;
 
     private readonly NetworkInterface _interface;
-    private readonly byte[] _received = new byte[FrameBufferSize];
     private readonly byte[] _reply = new byte[FrameBufferSize];
     private readonly byte[] _outgoing = new byte[FrameBufferSize];
     // Readonly: calls then go straight to a struct device's copy; a mutable generic field makes the
@@ -35,11 +34,12 @@ public sealed class NetworkRunner<TDevice>
     /// <summary>Handles one received frame, if one is waiting, at time <paramref name="now"/>; false when the device has none.</summary>
     public bool ReceiveOne(long now)
     {
-        int length = _device.Receive(_received);
-        if (length == 0)
+        if (!_device.TryReceive(out Span<byte> frame))
             return false;
         _interface.AdvanceClock(now);
-        int reply = _interface.Process(_received.AsSpan(0, length), _reply);
+        int reply = _interface.Process(frame, _reply);
+        // The reply is in its own buffer: the device may have the frame's buffer back before it goes out.
+        _device.Release();
         if (reply > 0)
             Send(_reply.AsSpan(0, reply));
         return true;

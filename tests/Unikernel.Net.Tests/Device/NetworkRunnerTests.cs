@@ -19,18 +19,30 @@ public class NetworkRunnerTests
     private sealed class Wire
     {
         public readonly Queue<byte[]>[] Directions = [new(), new()];
+        public readonly byte[]?[] Lent = [null, null];
         public int Capacity = 64;
     }
 
-    /// <summary>One end of the wire, a struct as a bare-metal driver would be.</summary>
+    /// <summary>One end of the wire, a struct as a bare-metal driver would be; it lends each received frame in place.</summary>
     private readonly struct WireEnd(Wire wire, int side) : INetworkDevice
     {
-        public int Receive(Span<byte> frame)
+        public bool TryReceive(out Span<byte> frame)
         {
+            Assert.Null(wire.Lent[side]); // released before the next one is taken
+            frame = default;
             if (!wire.Directions[side].TryDequeue(out var bytes))
-                return 0;
-            bytes.CopyTo(frame);
-            return bytes.Length;
+                return false;
+            wire.Lent[side] = bytes;
+            frame = bytes;
+            return true;
+        }
+
+        /// <summary>Scribbles over the lent frame, as a DMA refilling its buffer would: nothing may read it after this.</summary>
+        public void Release()
+        {
+            Assert.NotNull(wire.Lent[side]);
+            wire.Lent[side]!.AsSpan().Fill(0xA5);
+            wire.Lent[side] = null;
         }
 
         public bool Send(ReadOnlySpan<byte> frame)

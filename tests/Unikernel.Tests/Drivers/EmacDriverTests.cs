@@ -36,6 +36,16 @@ public sealed class EmacDriverTests : IDisposable
         return driver;
     }
 
+    /// <summary>Takes the next frame as the stack does, lent and given back, and keeps a copy; 0 when none.</summary>
+    private static int Receive(EmacDriver<EmacBus, TestClock, TestDma> driver, byte[] copy)
+    {
+        if (!driver.TryReceive(out Span<byte> frame))
+            return 0;
+        frame.CopyTo(copy);
+        driver.Release();
+        return frame.Length;
+    }
+
     private static byte[] Frame(int length, byte seed)
     {
         var frame = new byte[length];
@@ -98,10 +108,10 @@ public sealed class EmacDriverTests : IDisposable
 
             byte[] incoming = Frame(1514 - i * 40, (byte)(i + 100));
             Assert.True(EmacBus.Inject(incoming));
-            int length = driver.Receive(buffer);
+            int length = Receive(driver, buffer);
             Assert.Equal(incoming.Length, length);
             Assert.Equal(incoming, buffer[..length]);
-            Assert.Equal(0, driver.Receive(buffer));
+            Assert.Equal(0, Receive(driver, buffer));
         }
         Assert.Equal(11, EmacBus.Sent.Count);
         Assert.Equal(0, driver.TransmitPending());
@@ -115,7 +125,7 @@ public sealed class EmacDriverTests : IDisposable
         byte[] arp = Frame(42, 7);
         Assert.True(EmacBus.Inject(arp));
         var buffer = new byte[1536];
-        int length = driver.Receive(buffer);
+        int length = Receive(driver, buffer);
         Assert.Equal(64, length); // QEMU pads to 64 bytes before the FCS
         Assert.Equal(arp, buffer[..42]);
     }
@@ -149,16 +159,16 @@ public sealed class EmacDriverTests : IDisposable
 
         var buffer = new byte[1536];
         EmacBus.Log.Clear();
-        Assert.Equal(80, driver.Receive(buffer));
+        Assert.Equal(80, Receive(driver, buffer));
         Assert.Equal(Frame(80, 0), buffer[..80]);
         // The refilled descriptor is announced: RX_CTL1 with RX_DMA_EN (QEMU resumes reading its TAP).
         Assert.Contains(EmacBus.Log, line => line.StartsWith("write RX_CTL1 <- 0xc") );
         Assert.True(EmacBus.Inject(Frame(80, 9)));
-        Assert.Equal(80, driver.Receive(buffer));
-        Assert.Equal(80, driver.Receive(buffer));
-        Assert.Equal(80, driver.Receive(buffer));
+        Assert.Equal(80, Receive(driver, buffer));
+        Assert.Equal(80, Receive(driver, buffer));
+        Assert.Equal(80, Receive(driver, buffer));
         Assert.Equal(Frame(80, 9), buffer[..80]);
-        Assert.Equal(0, driver.Receive(buffer));
+        Assert.Equal(0, Receive(driver, buffer));
     }
 
     /// <summary>
@@ -174,32 +184,58 @@ public sealed class EmacDriverTests : IDisposable
         var buffer = new byte[1536];
         for (int i = 0; i < 4; i++)
             Assert.True(EmacBus.Inject(Frame(80, (byte)i)));
-        Assert.Equal(80, driver.Receive(buffer));
+        Assert.Equal(80, Receive(driver, buffer));
         Assert.True(EmacBus.Inject(Frame(80, 4)));
         for (int i = 1; i <= 4; i++)
         {
-            Assert.Equal(80, driver.Receive(buffer));
+            Assert.Equal(80, Receive(driver, buffer));
             Assert.Equal(Frame(80, (byte)i), buffer[..80]);
         }
         Assert.True(EmacBus.Inject(Frame(80, 5)));
-        Assert.Equal(80, driver.Receive(buffer));
+        Assert.Equal(80, Receive(driver, buffer));
         Assert.Equal(Frame(80, 5), buffer[..80]);
         Assert.Equal(1UL, driver.ReceiveResyncs);
-        Assert.Equal(0, driver.Receive(buffer));
+        Assert.Equal(0, Receive(driver, buffer));
     }
 
     [Fact]
-    public void Frames_with_errors_or_too_big_for_the_caller_are_dropped_and_counted()
+    public void Frames_with_errors_are_dropped_and_counted()
     {
         var driver = Running();
         Assert.True(EmacBus.Inject(Frame(100, 1), extraStatus: EmacSun8iDesc.RxStatus.Zero.WithCrcErr(true).Raw));
         Assert.True(EmacBus.Inject(Frame(200, 2)));
-        Assert.True(EmacBus.Inject(Frame(300, 3)));
-        var small = new byte[250];
-        Assert.Equal(200, driver.Receive(small));
-        Assert.Equal(Frame(200, 2), small[..200]);
-        Assert.Equal(0, driver.Receive(small));
+        Assert.True(EmacBus.Inject(Frame(300, 3), extraStatus: EmacSun8iDesc.RxStatus.Zero.WithLengthErr(true).Raw));
+        var buffer = new byte[1536];
+        Assert.Equal(200, Receive(driver, buffer));
+        Assert.Equal(Frame(200, 2), buffer[..200]);
+        Assert.Equal(0, Receive(driver, buffer));
         Assert.Equal(2ul, driver.ReceiveErrors);
+    }
+
+    /// <summary>
+    /// The frame is lent where the DMA wrote it: its descriptor stays with the CPU, so the DMA
+    /// cannot write over it, until Release gives it back and the DMA fills it again.
+    /// </summary>
+    [Fact]
+    public void A_lent_frame_keeps_its_buffer_from_the_dma_until_released()
+    {
+        var driver = Running(receive: 2);
+        Assert.True(EmacBus.Inject(Frame(80, 1)));
+        Assert.True(driver.TryReceive(out Span<byte> lent));
+        Assert.Equal(Frame(80, 1), lent[..80].ToArray());
+        Assert.True(EmacBus.Inject(Frame(90, 2)));
+        Assert.False(EmacBus.Inject(Frame(100, 3))); // the lent buffer is not the DMA's
+        Assert.Equal(Frame(80, 1), lent[..80].ToArray());
+
+        driver.Release();
+        driver.Release(); // nothing lent: the next descriptor, filled, stays ours
+        Assert.True(EmacBus.Inject(Frame(100, 3)));
+        var buffer = new byte[1536];
+        Assert.Equal(90, Receive(driver, buffer));
+        Assert.Equal(100, Receive(driver, buffer));
+        Assert.Equal(Frame(100, 3), buffer[..100]);
+        Assert.Equal(0, Receive(driver, buffer));
+        Assert.Equal(0ul, driver.ReceiveErrors);
     }
 
     [Fact]
@@ -207,7 +243,7 @@ public sealed class EmacDriverTests : IDisposable
     {
         var driver = Make();
         Assert.False(driver.Send(Frame(60, 1)));
-        Assert.Equal(0, driver.Receive(new byte[1536]));
+        Assert.Equal(0, Receive(driver, new byte[1536]));
         Assert.Empty(EmacBus.Log);
     }
 
@@ -288,14 +324,18 @@ public sealed class EmacDriverTests : IDisposable
         Assert.True(device.Send(Frame(70, 3)));
         Assert.Equal(Frame(70, 3), EmacBus.Sent[^1]);
         Assert.True(EmacBus.Inject(Frame(90, 4)));
-        var buffer = new byte[1536];
-        Assert.Equal(90, device.Receive(buffer));
+        Assert.True(device.TryReceive(out Span<byte> frame));
+        Assert.Equal(Frame(90, 4), frame.ToArray());
+        device.Release();
+        Assert.False(device.TryReceive(out _));
     }
 
-    /// <summary>The shape of src/Boards/*/BoardNetwork.cs: a struct owning the driver, forwarding frames as spans.</summary>
+    /// <summary>The shape of src/Boards/*/BoardNetwork.cs: a struct owning the driver, forwarding frames as spans (received ones lent in place).</summary>
     private readonly struct AdaptedEmac(EmacDriver<EmacBus, TestClock, TestDma> emac) : INetworkDevice
     {
-        public int Receive(Span<byte> frame) => emac.Receive(frame);
+        public bool TryReceive(out Span<byte> frame) => emac.TryReceive(out frame);
+
+        public void Release() => emac.Release();
 
         public bool Send(ReadOnlySpan<byte> frame) => emac.Send(frame);
     }

@@ -4,7 +4,7 @@ namespace Unikernel.Tests.Netboot;
 
 /// <summary>
 /// An Ethernet cable in memory: two ends, each a device whose sent frames the other receives,
-/// in order, none lost. Frames are copied, as a wire does.
+/// in order, none lost. Sent frames are copied, as a wire does; received ones are lent in place.
 /// </summary>
 public sealed class MemoryWire
 {
@@ -23,12 +23,15 @@ public sealed class MemoryWire
 
     public sealed class End(Queue<byte[]> inbox, Queue<byte[]> outbox) : INetworkDevice
     {
-        public int Receive(Span<byte> frame)
+        public bool TryReceive(out Span<byte> frame)
         {
-            if (!inbox.TryDequeue(out var next))
-                return 0;
-            next.CopyTo(frame);
-            return next.Length;
+            bool received = inbox.TryDequeue(out var next);
+            frame = next;
+            return received;
+        }
+
+        public void Release()
+        {
         }
 
         public bool Send(ReadOnlySpan<byte> frame)

@@ -53,8 +53,11 @@ public sealed class ImpairedRelay : IDisposable
             while (!_stop)
             {
                 impaired.WaitReadable(1);
-                for (int length; (length = impaired.Receive(frame)) > 0; ToBoard++)
-                    socket.SendTo(frame.AsSpan(0, length), SocketFlags.None, qemu);
+                for (; impaired.TryReceive(out Span<byte> lent); ToBoard++)
+                {
+                    socket.SendTo(lent, SocketFlags.None, qemu);
+                    impaired.Release();
+                }
                 while (socket.Available > 0)
                 {
                     int length = socket.Receive(frame);

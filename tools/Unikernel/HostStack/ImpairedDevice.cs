@@ -56,17 +56,24 @@ public sealed class ImpairedDevice : INetworkDevice
         return _tap.WaitReadable(timeoutMilliseconds);
     }
 
-    public int Receive(Span<byte> frame)
+    /// <summary>Lends the next frame due: the held copy itself, until <see cref="Release"/>.</summary>
+    public bool TryReceive(out Span<byte> frame)
     {
+        frame = default;
         // Everything the TAP has goes through the impairments into the holding queue.
         for (int length; (length = _tap.Receive(_buffer)) > 0;)
             Admit(_buffer.AsSpan(0, length));
         long now = _clock.ElapsedMilliseconds;
         if (!_held.TryPeek(out var ready, out var due) || due.Due > now)
-            return 0;
+            return false;
         _held.Dequeue();
-        ready.CopyTo(frame);
-        return ready.Length;
+        frame = ready;
+        return true;
+    }
+
+    /// <summary>Nothing to give back: the lent copy was the frame's own, and is left to the collector.</summary>
+    public void Release()
+    {
     }
 
     public bool Send(ReadOnlySpan<byte> frame) => _tap.Send(frame);

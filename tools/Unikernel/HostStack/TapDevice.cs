@@ -18,6 +18,8 @@ public sealed class TapDevice : INetworkDevice, IDisposable
     private const int NonBlocking = 0x800;               // O_NONBLOCK
 
     private readonly int _descriptor;
+    // The frame TryReceive lends: read here, processed in place (one read per frame, no copy after it).
+    private readonly byte[] _received = new byte[NetworkRunner<TapDevice>.FrameBufferSize];
 
     private TapDevice(int descriptor, string name)
     {
@@ -60,7 +62,7 @@ public sealed class TapDevice : INetworkDevice, IDisposable
         return Poll(ref poll, 1, timeoutMilliseconds) > 0 && (poll.Returned & PollIn) != 0;
     }
 
-    /// <summary>The next frame if one is waiting (without blocking); its length, or 0.</summary>
+    /// <summary>Reads the next frame into <paramref name="frame"/> if one is waiting (without blocking); its length, or 0.</summary>
     public int Receive(Span<byte> frame)
     {
         unsafe
@@ -71,6 +73,19 @@ public sealed class TapDevice : INetworkDevice, IDisposable
                 return read < 0 ? 0 : (int)read;
             }
         }
+    }
+
+    /// <summary>Lends the next frame if one is waiting (without blocking), read into the device's own buffer: valid until the next read.</summary>
+    public bool TryReceive(out Span<byte> frame)
+    {
+        int length = Receive(_received);
+        frame = _received.AsSpan(0, length);
+        return length > 0;
+    }
+
+    /// <summary>Nothing to give back: the next <see cref="TryReceive"/> reads over the buffer.</summary>
+    public void Release()
+    {
     }
 
     /// <summary>Writes one frame; false if the kernel refused it (the interface is down, or its queue full).</summary>
