@@ -94,7 +94,7 @@ public sealed partial class NetworkInterface
     }
 
     /// <summary>The next hop for a destination of either family (IPv4-mapped for IPv4).</summary>
-    private bool TryRoute(Ipv6Address destination, out Ipv6Address nextHop, out MacAddress groupMac) =>
+    private bool TryRoute(in Ipv6Address destination, out Ipv6Address nextHop, out MacAddress groupMac) =>
         destination.IsIpv4Mapped
             ? TryRouteIpv4(destination.MappedIpv4, out nextHop, out groupMac)
             : TryRouteIpv6(destination, out nextHop, out groupMac);
@@ -150,7 +150,7 @@ public sealed partial class NetworkInterface
     /// The next hop for an IPv6 destination: itself when link-local or inside an on-link prefix
     /// of ours, else the default router (RFC 4861 section 5.2); multicast needs no resolution.
     /// </summary>
-    private bool TryRouteIpv6(Ipv6Address destination, out Ipv6Address nextHop, out MacAddress groupMac)
+    private bool TryRouteIpv6(in Ipv6Address destination, out Ipv6Address nextHop, out MacAddress groupMac)
     {
         nextHop = default;
         groupMac = default;
