@@ -67,14 +67,14 @@ public struct NeighborCache
     }
 
     /// <summary>The state of the entry for <paramref name="address"/>; <see cref="NeighborState.None"/> if there is none.</summary>
-    public readonly NeighborState StateOf(Ipv6Address address)
+    public readonly NeighborState StateOf(in Ipv6Address address)
     {
         int index = Find(address);
         return index < 0 ? NeighborState.None : _entries[index].State;
     }
 
     /// <summary>The link-layer address known for <paramref name="address"/>, without changing any state.</summary>
-    public readonly bool TryLookup(Ipv6Address address, out MacAddress mac)
+    public readonly bool TryLookup(in Ipv6Address address, out MacAddress mac)
     {
         int index = Find(address);
         if (index >= 0 && _entries[index].State > NeighborState.Incomplete)
@@ -258,7 +258,7 @@ public struct NeighborCache
             _entries[i].State = NeighborState.None;
     }
 
-    private readonly int Find(Ipv6Address address)
+    private readonly int Find(in Ipv6Address address)
     {
         for (int i = 0; i < Capacity; i++)
         {

@@ -14,13 +14,11 @@ public sealed partial class NetworkInterface
     public TcpSocketSet Tcp => _tcp;
 
     /// <summary>
-    /// A TCP segment for one of our addresses, to the socket set; its immediate answer goes back
-    /// to the link-layer address the segment came from, as an echo reply does. A segment a
-    /// connection takes tells the neighbour cache the peer's next hop is alive (RFC 4861
-    /// section 7.3.1, upper-layer reachability confirmation); that is where sends on the
-    /// poll find it.
+    /// A TCP segment for one of our addresses, to the socket set; its answer goes back to the MAC it came from, as an echo reply
+    /// does. A segment a connection takes confirms the peer's next hop to the neighbour cache (RFC 4861 section 7.3.1,
+    /// upper-layer reachability confirmation); that is where sends on the poll find it.
     /// </summary>
-    private Verdict ProcessTcp(EthernetFrame ethernet, Ipv6Address local, Ipv6Address remote, Span<byte> segment, Span<byte> reply)
+    private Verdict ProcessTcp(EthernetFrame ethernet, in Ipv6Address local, in Ipv6Address remote, Span<byte> segment, Span<byte> reply)
     {
         if (!TcpBuiltIn)
             return Verdict.Drop(DropReason.Unsupported);
@@ -32,11 +30,15 @@ public sealed partial class NetworkInterface
             _neighbors.Learn(nextHop, ethernet.Source, _now);
             _neighbors.Confirm(nextHop, ethernet.Source, solicited: true, overrideFlag: true, _now);
         }
-        if (verdict.Length == 0)
-            return verdict;
-        EmitIpHeader(reply.Slice(EthernetFrame.HeaderLength), local, remote, IpProtocol.Tcp, verdict.Length);
-        EthernetFrame.Emit(reply, ethernet.Source, _mac, remote.IsIpv4Mapped ? EtherType.Ipv4 : EtherType.Ipv6);
-        return Verdict.Reply(Pad(reply, headers + verdict.Length));
+        return verdict.Length == 0 ? verdict : Verdict.Reply(EmitTcpFrame(reply, ethernet.Source, local, remote, verdict.Length));
+    }
+
+    /// <summary>The IP and Ethernet headers before a segment already in place, padded; one body for replies and sends, to keep the image small.</summary>
+    private int EmitTcpFrame(Span<byte> frame, MacAddress destination, in Ipv6Address local, in Ipv6Address remote, int length)
+    {
+        EmitIpHeader(frame.Slice(EthernetFrame.HeaderLength), local, remote, IpProtocol.Tcp, length);
+        EthernetFrame.Emit(frame, destination, _mac, remote.IsIpv4Mapped ? EtherType.Ipv4 : EtherType.Ipv6);
+        return Pad(frame, EthernetFrame.HeaderLength + IpHeaderLength(remote) + length);
     }
 
     /// <summary>
@@ -60,13 +62,11 @@ public sealed partial class NetworkInterface
                 _counters.CountSendDrop(SendDropReason.NoRoute);
                 continue;
             }
-            EmitIpHeader(frame.Slice(EthernetFrame.HeaderLength), local, remote, IpProtocol.Tcp, length);
-            int frameLength = EthernetFrame.HeaderLength + IpHeaderLength(remote) + length;
             // Unresolved, the MAC is zero until the queue fills it in.
             bool resolved = _neighbors.Resolve(nextHop, _now, out var mac);
-            EthernetFrame.Emit(frame, mac, _mac, remote.IsIpv4Mapped ? EtherType.Ipv4 : EtherType.Ipv6);
+            int frameLength = EmitTcpFrame(frame, mac, local, remote, length);
             if (resolved)
-                return Pad(frame, frameLength);
+                return frameLength;
             int slot = _transmit.Reserve();
             if (slot < 0)
             {

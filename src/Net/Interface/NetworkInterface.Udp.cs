@@ -81,7 +81,7 @@ public sealed partial class NetworkInterface
     }
 
     /// <summary>Queues a built frame; a unicast next hop starts its resolution now, so the solicitation goes out on the next poll.</summary>
-    private void Commit(int slot, int length, Ipv6Address nextHop)
+    private void Commit(int slot, int length, in Ipv6Address nextHop)
     {
         if (length < EthernetFrame.MinimumLength)
         {
@@ -94,7 +94,7 @@ public sealed partial class NetworkInterface
     }
 
     /// <summary>The next hop for a destination of either family (IPv4-mapped for IPv4).</summary>
-    private bool TryRoute(Ipv6Address destination, out Ipv6Address nextHop, out MacAddress groupMac) =>
+    private bool TryRoute(in Ipv6Address destination, out Ipv6Address nextHop, out MacAddress groupMac) =>
         destination.IsIpv4Mapped
             ? TryRouteIpv4(destination.MappedIpv4, out nextHop, out groupMac)
             : TryRouteIpv6(destination, out nextHop, out groupMac);
@@ -103,7 +103,7 @@ public sealed partial class NetworkInterface
     internal bool HasRoute(Ipv6Address destination) => TryRoute(destination, out _, out _);
 
     /// <summary>The IP header we put before what goes to <paramref name="destination"/>: 20 bytes for IPv4 (no options), 40 for IPv6.</summary>
-    private static int IpHeaderLength(Ipv6Address destination) =>
+    private static int IpHeaderLength(in Ipv6Address destination) =>
         destination.IsIpv4Mapped ? Ipv4Packet.MinimumHeaderLength : Ipv6Packet.HeaderLength;
 
     /// <summary>The IP header of a packet we originate, before <paramref name="payloadLength"/> bytes already in place.</summary>
@@ -150,7 +150,7 @@ public sealed partial class NetworkInterface
     /// The next hop for an IPv6 destination: itself when link-local or inside an on-link prefix
     /// of ours, else the default router (RFC 4861 section 5.2); multicast needs no resolution.
     /// </summary>
-    private bool TryRouteIpv6(Ipv6Address destination, out Ipv6Address nextHop, out MacAddress groupMac)
+    private bool TryRouteIpv6(in Ipv6Address destination, out Ipv6Address nextHop, out MacAddress groupMac)
     {
         nextHop = default;
         groupMac = default;

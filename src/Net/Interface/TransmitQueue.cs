@@ -58,7 +58,7 @@ public sealed class TransmitQueue
     public Span<byte> Slot(int slot) => _frames.AsSpan(slot * SlotSize, SlotSize);
 
     /// <summary>Queues the frame built in <paramref name="slot"/> for <paramref name="nextHop"/>.</summary>
-    public void Commit(int slot, int length, Ipv6Address nextHop)
+    public void Commit(int slot, int length, in Ipv6Address nextHop)
     {
         _lengths[slot] = length;
         _nextHops[slot] = nextHop;
@@ -80,7 +80,7 @@ public sealed class TransmitQueue
     }
 
     /// <summary>The oldest frame queued for <paramref name="nextHop"/>, or -1 when none.</summary>
-    public int OldestFor(Ipv6Address nextHop, out int length)
+    public int OldestFor(in Ipv6Address nextHop, out int length)
     {
         int oldest = -1;
         for (int i = 0; i < _lengths.Length; i++)

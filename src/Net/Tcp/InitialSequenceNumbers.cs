@@ -50,7 +50,7 @@ public readonly struct InitialSequenceNumbers
     /// The ISN for a connection, from a clock in microseconds (any epoch, monotonic): M is the
     /// clock divided by 4, the 4-microsecond tick of RFC 6528 section 3, wrapping at 2^32.
     /// </summary>
-    public SeqNumber FromMicroseconds(Ipv6Address localAddress, ushort localPort, Ipv6Address remoteAddress, ushort remotePort,
+    public SeqNumber FromMicroseconds(in Ipv6Address localAddress, ushort localPort, in Ipv6Address remoteAddress, ushort remotePort,
         long microseconds) =>
         new SeqNumber(unchecked((uint)(microseconds >> 2) + Hash(localAddress, localPort, remoteAddress, remotePort)));
 
@@ -59,7 +59,7 @@ public readonly struct InitialSequenceNumbers
     /// milliseconds times 250, the same 4-microsecond tick advancing in steps of 250, since
     /// finer time is not known.
     /// </summary>
-    public SeqNumber FromMilliseconds(Ipv6Address localAddress, ushort localPort, Ipv6Address remoteAddress, ushort remotePort,
+    public SeqNumber FromMilliseconds(in Ipv6Address localAddress, ushort localPort, in Ipv6Address remoteAddress, ushort remotePort,
         long milliseconds) =>
         new SeqNumber(unchecked((uint)(milliseconds * 250) + Hash(localAddress, localPort, remoteAddress, remotePort)));
 
@@ -77,7 +77,7 @@ public readonly struct InitialSequenceNumbers
     /// F: the low 32 bits of SipHash-2-4 over the 4-tuple laid out as on the wire (addresses and
     /// ports big-endian): local address, local port, remote address, remote port.
     /// </summary>
-    public uint Hash(Ipv6Address localAddress, ushort localPort, Ipv6Address remoteAddress, ushort remotePort)
+    public uint Hash(in Ipv6Address localAddress, ushort localPort, in Ipv6Address remoteAddress, ushort remotePort)
     {
         Span<byte> message = stackalloc byte[MessageLength];
         localAddress.CopyTo(message);

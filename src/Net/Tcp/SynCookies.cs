@@ -61,7 +61,7 @@ public readonly struct SynCookies
     }
 
     /// <summary>The cookie for a SYN from the remote end whose sequence number is <paramref name="peerIsn"/>, at <paramref name="milliseconds"/>.</summary>
-    public SeqNumber Make(Ipv6Address localAddress, ushort localPort, Ipv6Address remoteAddress, ushort remotePort, SeqNumber peerIsn,
+    public SeqNumber Make(in Ipv6Address localAddress, ushort localPort, in Ipv6Address remoteAddress, ushort remotePort, SeqNumber peerIsn,
         long milliseconds, int mssIndex)
     {
         // The MAC covers the whole period count, the cookie carries its low 5 bits: a cookie seen
@@ -76,7 +76,7 @@ public readonly struct SynCookies
     /// made for this 4-tuple and peer ISN in the current period or the one before; then
     /// <paramref name="mssIndex"/> is what it carries.
     /// </summary>
-    public bool TryCheck(Ipv6Address localAddress, ushort localPort, Ipv6Address remoteAddress, ushort remotePort, SeqNumber peerIsn,
+    public bool TryCheck(in Ipv6Address localAddress, ushort localPort, in Ipv6Address remoteAddress, ushort remotePort, SeqNumber peerIsn,
         SeqNumber cookie, long milliseconds, out int mssIndex)
     {
         uint value = cookie.Value;
@@ -89,7 +89,7 @@ public readonly struct SynCookies
         return (value & MacMask) == (Mac(localAddress, localPort, remoteAddress, remotePort, peerIsn, period, (uint)mssIndex) & MacMask);
     }
 
-    private uint Mac(Ipv6Address localAddress, ushort localPort, Ipv6Address remoteAddress, ushort remotePort, SeqNumber peerIsn,
+    private uint Mac(in Ipv6Address localAddress, ushort localPort, in Ipv6Address remoteAddress, ushort remotePort, SeqNumber peerIsn,
         uint period, uint mssIndex)
     {
         Span<byte> message = stackalloc byte[MessageLength];

@@ -267,7 +267,7 @@ public sealed class TcpSocketSet
     }
 
     /// <summary>CLOSED or LISTEN (RFC 9293 section 3.10.7.1 and 3.10.7.2): a SYN to a listener opens a connection; the rest gets a reset.</summary>
-    private Verdict ProcessWithoutConnection(Ipv6Address local, Ipv6Address remote, in TcpRepr segment, Span<byte> reply, out bool peerHeard)
+    private Verdict ProcessWithoutConnection(in Ipv6Address local, in Ipv6Address remote, in TcpRepr segment, Span<byte> reply, out bool peerHeard)
     {
         peerHeard = false;
         TcpFlags flags = segment.Flags;
@@ -313,7 +313,7 @@ public sealed class TcpSocketSet
     /// A reset for a segment no connection takes (RFC 9293 section 3.10.7.1): with an ACK it
     /// takes SEQ = SEG.ACK; without, SEQ = 0 and it acknowledges the whole segment.
     /// </summary>
-    private static Verdict ReplyReset(Ipv6Address local, Ipv6Address remote, in TcpRepr segment, Span<byte> reply)
+    private static Verdict ReplyReset(in Ipv6Address local, in Ipv6Address remote, in TcpRepr segment, Span<byte> reply)
     {
         if (reply.IsEmpty)
             return Verdict.Drop(DropReason.ReplyBufferTooSmall);
@@ -343,7 +343,7 @@ public sealed class TcpSocketSet
     /// peer's window scale and SACK-permitted ride in the low bits of our timestamp (see
     /// <see cref="CookieTimestamp"/>), so without timestamps neither is agreed.
     /// </summary>
-    private Verdict ReplySynCookie(Ipv6Address local, Ipv6Address remote, in TcpRepr segment, Span<byte> reply)
+    private Verdict ReplySynCookie(in Ipv6Address local, in Ipv6Address remote, in TcpRepr segment, Span<byte> reply)
     {
         if (reply.IsEmpty)
             return Verdict.Drop(DropReason.ReplyBufferTooSmall);
@@ -404,7 +404,7 @@ public sealed class TcpSocketSet
     /// cookie; -1 when it does not, <see cref="CookieWithoutRoom"/> when no slot can take it.
     /// A handshake completed this way may take the oldest half-open entry's slot.
     /// </summary>
-    private int OpenFromCookie(Ipv6Address local, Ipv6Address remote, in TcpRepr segment)
+    private int OpenFromCookie(in Ipv6Address local, in Ipv6Address remote, in TcpRepr segment)
     {
         SeqNumber irs = segment.SequenceNumber - 1;
         SeqNumber iss = segment.AcknowledgmentNumber - 1;

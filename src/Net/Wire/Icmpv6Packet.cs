@@ -184,7 +184,7 @@ public readonly ref struct Icmpv6Packet
     public Span<byte> Payload => _buffer.Slice(MinimumLength);
 
     /// <summary>The checksum to store, over the pseudo-header and the message with its checksum field taken as zero.</summary>
-    public ushort ComputeChecksum(Ipv6Address source, Ipv6Address destination)
+    public ushort ComputeChecksum(in Ipv6Address source, in Ipv6Address destination)
     {
         ushort sum = InternetChecksum.PseudoHeaderSum(source, destination, IpProtocol.Icmpv6, _buffer.Length);
         sum = InternetChecksum.Sum(_buffer.Slice(0, ChecksumOffset), sum);
@@ -196,9 +196,9 @@ public readonly ref struct Icmpv6Packet
     /// True if the message sums to 0xFFFF with the pseudo-header of the given addresses (RFC 4443
     /// section 2.3); <paramref name="destination"/> is the final one if a Routing header was present.
     /// </summary>
-    public bool VerifyChecksum(Ipv6Address source, Ipv6Address destination) =>
+    public bool VerifyChecksum(in Ipv6Address source, in Ipv6Address destination) =>
         InternetChecksum.Sum(_buffer, InternetChecksum.PseudoHeaderSum(source, destination, IpProtocol.Icmpv6, _buffer.Length)) == 0xFFFF;
 
     /// <summary>Writes <see cref="ComputeChecksum"/>, after the payload is in place.</summary>
-    public void FillChecksum(Ipv6Address source, Ipv6Address destination) => Checksum = ComputeChecksum(source, destination);
+    public void FillChecksum(in Ipv6Address source, in Ipv6Address destination) => Checksum = ComputeChecksum(source, destination);
 }

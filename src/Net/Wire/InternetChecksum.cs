@@ -57,7 +57,7 @@ public static class InternetChecksum
     /// <paramref name="destination"/> is the final destination: with a Routing header it is the
     /// last address in that header, not the one in the IPv6 header (RFC 8200 section 8.1).
     /// </remarks>
-    public static ushort PseudoHeaderSum(Ipv6Address source, Ipv6Address destination, IpProtocol nextHeader, int length)
+    public static ushort PseudoHeaderSum(in Ipv6Address source, in Ipv6Address destination, IpProtocol nextHeader, int length)
     {
         ulong sum = (source.High >> 32) + (source.High & 0xFFFF_FFFF) + (source.Low >> 32) + (source.Low & 0xFFFF_FFFF)
             + (destination.High >> 32) + (destination.High & 0xFFFF_FFFF) + (destination.Low >> 32) + (destination.Low & 0xFFFF_FFFF)

@@ -74,7 +74,7 @@ public readonly ref struct Ipv6Packet
     /// that the caller writes after it, and returns a view of header and payload. Traffic class
     /// and flow label are zero; set <see cref="FlowLabel"/> afterwards to label a flow (RFC 6437).
     /// </summary>
-    public static Ipv6Packet Emit(Span<byte> buffer, Ipv6Address source, Ipv6Address destination,
+    public static Ipv6Packet Emit(Span<byte> buffer, in Ipv6Address source, in Ipv6Address destination,
         IpProtocol nextHeader, int payloadLength, byte hopLimit)
     {
         if ((uint)payloadLength > MaximumPayloadLength || buffer.Length - HeaderLength < payloadLength)

@@ -203,7 +203,7 @@ public readonly ref struct TcpSegment
         Finish(InternetChecksum.PseudoHeaderSum(source, destination, IpProtocol.Tcp, _buffer.Length));
 
     /// <summary>The checksum to store when carried in IPv6 (RFC 8200 section 8.1).</summary>
-    public ushort ComputeChecksum(Ipv6Address source, Ipv6Address destination) =>
+    public ushort ComputeChecksum(in Ipv6Address source, in Ipv6Address destination) =>
         Finish(InternetChecksum.PseudoHeaderSum(source, destination, IpProtocol.Tcp, _buffer.Length));
 
     /// <summary>True if the segment, checksum included, sums to 0xFFFF with the IPv4 pseudo-header.</summary>
@@ -211,14 +211,14 @@ public readonly ref struct TcpSegment
         InternetChecksum.Sum(_buffer, InternetChecksum.PseudoHeaderSum(source, destination, IpProtocol.Tcp, _buffer.Length)) == 0xFFFF;
 
     /// <summary>True if the segment, checksum included, sums to 0xFFFF with the IPv6 pseudo-header.</summary>
-    public bool VerifyChecksum(Ipv6Address source, Ipv6Address destination) =>
+    public bool VerifyChecksum(in Ipv6Address source, in Ipv6Address destination) =>
         InternetChecksum.Sum(_buffer, InternetChecksum.PseudoHeaderSum(source, destination, IpProtocol.Tcp, _buffer.Length)) == 0xFFFF;
 
     /// <summary>Writes the IPv4 checksum, after the options and data are in place.</summary>
     public void FillChecksum(Ipv4Address source, Ipv4Address destination) => Checksum = ComputeChecksum(source, destination);
 
     /// <summary>Writes the IPv6 checksum, after the options and data are in place.</summary>
-    public void FillChecksum(Ipv6Address source, Ipv6Address destination) => Checksum = ComputeChecksum(source, destination);
+    public void FillChecksum(in Ipv6Address source, in Ipv6Address destination) => Checksum = ComputeChecksum(source, destination);
 
     /// <summary>
     /// Sums the segment with its checksum field taken as zero, and complements. Unlike UDP, a

@@ -114,7 +114,7 @@ public readonly ref struct UdpDatagram
         Finish(InternetChecksum.PseudoHeaderSum(source, destination, IpProtocol.Udp, Length));
 
     /// <summary>The checksum to store when carried in IPv6 (RFC 8200 section 8.1).</summary>
-    public ushort ComputeChecksum(Ipv6Address source, Ipv6Address destination) =>
+    public ushort ComputeChecksum(in Ipv6Address source, in Ipv6Address destination) =>
         Finish(InternetChecksum.PseudoHeaderSum(source, destination, IpProtocol.Udp, Length));
 
     /// <summary>
@@ -129,14 +129,14 @@ public readonly ref struct UdpDatagram
     /// mandatory and receivers discard datagrams without one (RFC 8200 section 8.1; the tunnel
     /// exception of RFC 6935 is not ours).
     /// </summary>
-    public bool VerifyChecksum(Ipv6Address source, Ipv6Address destination) =>
+    public bool VerifyChecksum(in Ipv6Address source, in Ipv6Address destination) =>
         Checksum != 0 && Verify(InternetChecksum.PseudoHeaderSum(source, destination, IpProtocol.Udp, Length));
 
     /// <summary>Writes the IPv4 checksum, after the data is in place.</summary>
     public void FillChecksum(Ipv4Address source, Ipv4Address destination) => Checksum = ComputeChecksum(source, destination);
 
     /// <summary>Writes the IPv6 checksum, after the data is in place.</summary>
-    public void FillChecksum(Ipv6Address source, Ipv6Address destination) => Checksum = ComputeChecksum(source, destination);
+    public void FillChecksum(in Ipv6Address source, in Ipv6Address destination) => Checksum = ComputeChecksum(source, destination);
 
     private bool Verify(ushort pseudoHeaderSum) => InternetChecksum.Sum(Datagram, pseudoHeaderSum) == 0xFFFF;
 
