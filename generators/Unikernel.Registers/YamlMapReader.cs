@@ -338,21 +338,8 @@ namespace Unikernel.Registers
                 Report(node, RegisterDiagnostic.InvalidValue, $"{what} must be a mapping of NAME: ...");
                 yield break;
             }
-            var seen = new HashSet<string>();
-            foreach (var pair in mapping.Children)
-            {
-                if (!(pair.Key is YamlScalarNode key) || string.IsNullOrEmpty(key.Value))
-                {
-                    Report(pair.Key, RegisterDiagnostic.InvalidValue, $"names in {what} must be plain words");
-                    continue;
-                }
-                if (!seen.Add(Naming.Pascal(key.Value!)))
-                {
-                    Report(key, RegisterDiagnostic.DuplicateName, $"'{key.Value}' is defined twice in {what} (names compare as their C# form {Naming.Pascal(key.Value!)})");
-                    continue;
-                }
-                yield return (key, pair.Value);
-            }
+            foreach (var entry in YamlText.NamedEntries(mapping, what, Report))
+                yield return entry;
         }
 
         /// <summary>The entries of <paramref name="what"/> that are mappings, their keys checked; others are reported.</summary>

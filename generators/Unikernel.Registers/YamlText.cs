@@ -38,6 +38,30 @@ namespace Unikernel.Registers
             }
         }
 
+        /// <summary>
+        /// The entries of a mapping whose names become C# names: plain words, unique in their C#
+        /// form; each other key is reported (UK0004, UK0010) and skipped.
+        /// </summary>
+        public static IEnumerable<(YamlScalarNode Key, YamlNode Value)> NamedEntries(YamlMappingNode mapping, string what,
+            Action<YamlNode, string, string> report)
+        {
+            var seen = new HashSet<string>();
+            foreach (var pair in mapping.Children)
+            {
+                if (!(pair.Key is YamlScalarNode key) || string.IsNullOrEmpty(key.Value))
+                {
+                    report(pair.Key, RegisterDiagnostic.InvalidValue, $"names in {what} must be plain words");
+                    continue;
+                }
+                if (!seen.Add(Naming.Pascal(key.Value!)))
+                {
+                    report(key, RegisterDiagnostic.DuplicateName, $"'{key.Value}' is defined twice in {what} (names compare as their C# form {Naming.Pascal(key.Value!)})");
+                    continue;
+                }
+                yield return (key, pair.Value);
+            }
+        }
+
         private static Exception Innermost(Exception error)
         {
             while (error.InnerException != null)

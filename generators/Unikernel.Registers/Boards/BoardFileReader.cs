@@ -331,21 +331,8 @@ namespace Unikernel.Registers.Boards
         /// <summary>The entries of a mapping whose names become C# classes: plain words, unique in their C# form.</summary>
         private IEnumerable<(YamlScalarNode Key, YamlNode Value)> Entries(YamlMappingNode mapping, string what)
         {
-            var seen = new HashSet<string>();
-            foreach (var pair in mapping.Children)
-            {
-                if (!(pair.Key is YamlScalarNode key) || string.IsNullOrEmpty(key.Value))
-                {
-                    Report(pair.Key, RegisterDiagnostic.InvalidValue, $"names in {what} must be plain words");
-                    continue;
-                }
-                if (!seen.Add(Naming.Pascal(key.Value!)))
-                {
-                    Report(key, RegisterDiagnostic.DuplicateName, $"'{key.Value}' is defined twice in {what} (names compare as their C# form {Naming.Pascal(key.Value!)})");
-                    continue;
-                }
-                yield return (key, pair.Value);
-            }
+            foreach (var entry in YamlText.NamedEntries(mapping, what, Report))
+                yield return entry;
         }
 
         private string? RequiredString(YamlMappingNode mapping, string key)
