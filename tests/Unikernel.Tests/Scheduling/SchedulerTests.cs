@@ -129,6 +129,25 @@ public sealed unsafe class SchedulerTests : IDisposable
         Assert.Equal(0, scheduler.Count);
     }
 
+    [Fact]
+    public void An_interrupt_taken_on_another_core_does_not_wake_this_cores_task()
+    {
+        var scheduler = NewScheduler();
+        Assert.Equal(SpawnStatus.Spawned, scheduler.Spawn(&DeviceTask, 0, out _));
+        Assert.True(scheduler.PollNext(out _));
+        uint raised = InterruptWakeups.Raised(Core);
+
+        InterruptWakeups.Raise(Core + 1, DeviceInterrupt);
+        InterruptWakeups.Raise(InterruptWakeups.Cores, DeviceInterrupt);
+        InterruptWakeups.Raise(Core, InterruptWakeups.Capacity);
+
+        Assert.False(scheduler.PollNext(out _));
+        Assert.Equal(raised, InterruptWakeups.Raised(Core));
+        // A scheduler starts with its core's flags clear: leave core 2 as it was.
+        _ = new Scheduler<SimulatedClock, SimulatedIdle>(Core + 1, 1);
+        Assert.False(InterruptWakeups.IsPending(Core + 1, DeviceInterrupt));
+    }
+
     /// <summary>Waits for <see cref="DeviceInterrupt"/> and, as if the IRQ came during its own poll, raises it first.</summary>
     private static Wait RaisedDuringPoll(nuint task)
     {
