@@ -83,8 +83,8 @@ public static unsafe partial class Kernel
     private static void Exception(nuint kind, nuint syndrome, nuint address, nuint faultAddress)
     {
         Span<byte> line = stackalloc byte[200];
-        var text = new PanicLine(line);
-        text.Append("panic: unexpected "u8);
+        var text = StartLine(line);
+        text.Append("unexpected "u8);
         if (sizeof(nint) == 8)
         {
             // AArch64: the vector says synchronous/IRQ/FIQ/SError; for synchronous ones the
@@ -181,13 +181,31 @@ public static unsafe partial class Kernel
     private static void Halt(ReadOnlySpan<byte> reason, nuint address)
     {
         Span<byte> line = stackalloc byte[160];
-        var text = new PanicLine(line);
-        text.Append("panic: "u8);
+        var text = StartLine(line);
         text.Append(reason);
         text.Append(" at 0x"u8);
         text.AppendHex(address, sizeof(nint) * 2);
         Stop(text);
     }
+
+    /// <summary><c>panic: </c>, and on cores other than core 0 which one: <c>panic: core 2: </c>.</summary>
+    private static PanicLine StartLine(Span<byte> line)
+    {
+        var text = new PanicLine(line);
+        text.Append("panic: "u8);
+        nuint core = CoreIndex();
+        if (core != 0)
+        {
+            text.Append("core "u8);
+            text.AppendHex(core, 1);
+            text.Append(": "u8);
+        }
+        return text;
+    }
+
+    /// <summary>This core's number, MPIDR.Aff0 (the entry code's helper).</summary>
+    [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("*", "__unikernel_core_index")]
+    private static extern nuint CoreIndex();
 
     [DoesNotReturn]
     private static void Stop(PanicLine text)
