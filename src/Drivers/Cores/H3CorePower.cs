@@ -29,10 +29,12 @@ public static class H3CorePower<TBus, TClock>
         cpucfg.Cpu(core).RstCtrl.Write(RCpucfg.CpuValues.RstCtrl.Zero);
         // U-Boot sunxi_cpu_invalidate_cache: clearing the core's GEN_CTRL bit invalidates its L1 at reset.
         cpucfg.GenCtrl.Write(new RCpucfg.GenCtrl(cpucfg.GenCtrl.Read().Raw & ~bit));
-        cpucfg.DbgCtrl1.Write(cpucfg.DbgCtrl1.Read().WithCoreDbgAccess(cpucfg.DbgCtrl1.Read().CoreDbgAccess & ~bit));
+        var debug = cpucfg.DbgCtrl1.Read();
+        cpucfg.DbgCtrl1.Write(debug.WithCoreDbgAccess(debug.CoreDbgAccess & ~bit));
         CorePowerSwitch<TBus, TClock>.Open(prcm, core);
         cpucfg.Cpu(core).RstCtrl.Write(RCpucfg.CpuValues.RstCtrl.Zero.WithCpuReset(true).WithCoreReset(true));
-        cpucfg.DbgCtrl1.Write(cpucfg.DbgCtrl1.Read().WithCoreDbgAccess(cpucfg.DbgCtrl1.Read().CoreDbgAccess | bit));
+        debug = cpucfg.DbgCtrl1.Read();
+        cpucfg.DbgCtrl1.Write(debug.WithCoreDbgAccess(debug.CoreDbgAccess | bit));
         return true;
     }
 }
