@@ -45,8 +45,18 @@ public class SmpProbeTests(SmpProbeFixture images, ITestOutputHelper output)
         double speedup = Value(lines, "job speedup-percent") / 100.0;
         output.WriteLine($"{board}: spinlock counter {Value(lines, "counter-us") / 1000} ms, ring {Value(lines, "ring-us") / 1000} ms, " +
             $"job {Value(lines, "job one-core-us") / 1000} ms on one core, {Value(lines, "job two-core-us") / 1000} ms on two: speed-up {speedup:F2}x");
-        Assert.True(speedup >= LeastSpeedup, $"the job split over two cores ran {speedup:F2}x as fast as on one (at least {LeastSpeedup} expected)");
+        // Two emulated cores go faster only with two host cores free for them: asserted when the
+        // host's load leaves them (the 1-minute load average below cores - 1), printed always.
+        double load = HostLoad();
+        if (Environment.ProcessorCount >= 2 && load < Environment.ProcessorCount - 1)
+            Assert.True(speedup >= LeastSpeedup, $"the job split over two cores ran {speedup:F2}x as fast as on one (at least {LeastSpeedup} expected; host load {load:F1})");
+        else
+            output.WriteLine($"speed-up not asserted: host load {load:F1} on {Environment.ProcessorCount} cores leaves no two free");
     }
+
+    /// <summary>The host's 1-minute load average (/proc/loadavg).</summary>
+    private static double HostLoad() =>
+        double.Parse(File.ReadAllText("/proc/loadavg").Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture);
 
     private static ulong Value(List<string> lines, string name) =>
         ulong.Parse(Assert.Single(lines, l => l.StartsWith(name + " "))[(name.Length + 1)..]);

@@ -35,7 +35,7 @@ public static unsafe partial class Kernel
 
     /// <summary>
     /// Stops the machine for a broken invariant: prints <c>panic: &lt;reason&gt; at 0x&lt;address
-    /// of the call&gt;</c> on the console and halts this core. Never returns. (An assembly
+    /// of the call&gt;</c> (and <c>, core N</c> on a core other than 0) on the console and halts this core. Never returns. (An assembly
     /// trampoline supplies the caller's address and calls <see cref="PanicAt"/>.)
     /// </summary>
     /// <remarks>
@@ -83,8 +83,8 @@ public static unsafe partial class Kernel
     private static void Exception(nuint kind, nuint syndrome, nuint address, nuint faultAddress)
     {
         Span<byte> line = stackalloc byte[200];
-        var text = StartLine(line);
-        text.Append("unexpected "u8);
+        var text = new PanicLine(line);
+        text.Append("panic: unexpected "u8);
         if (sizeof(nint) == 8)
         {
             // AArch64: the vector says synchronous/IRQ/FIQ/SError; for synchronous ones the
@@ -181,26 +181,12 @@ public static unsafe partial class Kernel
     private static void Halt(ReadOnlySpan<byte> reason, nuint address)
     {
         Span<byte> line = stackalloc byte[160];
-        var text = StartLine(line);
+        var text = new PanicLine(line);
+        text.Append("panic: "u8);
         text.Append(reason);
         text.Append(" at 0x"u8);
         text.AppendHex(address, sizeof(nint) * 2);
         Stop(text);
-    }
-
-    /// <summary><c>panic: </c>, and on cores other than core 0 which one: <c>panic: core 2: </c>.</summary>
-    private static PanicLine StartLine(Span<byte> line)
-    {
-        var text = new PanicLine(line);
-        text.Append("panic: "u8);
-        nuint core = CoreIndex();
-        if (core != 0)
-        {
-            text.Append("core "u8);
-            text.AppendHex(core, 1);
-            text.Append(": "u8);
-        }
-        return text;
     }
 
     /// <summary>This core's number, MPIDR.Aff0 (the entry code's helper).</summary>
@@ -214,6 +200,13 @@ public static unsafe partial class Kernel
         if (!s_panicking)
         {
             s_panicking = true;
+            // Cores other than core 0 say which they are (the first stages count bytes: one append, at the end).
+            nuint core = CoreIndex();
+            if (core != 0)
+            {
+                text.Append(", core "u8);
+                text.AppendHex(core, 1);
+            }
             text.Append("\r\n"u8);
             WriteConsole(text.Written);
         }

@@ -16,7 +16,7 @@ internal static unsafe class Program
     private const int Cores = 4;
     private const uint IncrementsPerCore = 1_000_000;
     private const uint RingItems = 1_000_000;
-    private const int RingCapacity = 256;
+    private const int RingCapacity = 4096;
     private const uint JobLength = 200_000_000;
 
     private static Spinlock s_console;
