@@ -20,13 +20,16 @@ public class SmpProbeTests(SmpProbeFixture images, ITestOutputHelper output)
     [Theory]
     [InlineData("orangepi-pc")]
     [InlineData("qemu-virt")]
-    public void Four_cores_report_share_a_locked_counter_pass_a_ring_in_order_and_split_a_job(string board)
+    public void Four_cores_report_share_a_locked_counter_pass_a_ring_in_order_split_a_job_and_a_panic_names_its_core(string board)
     {
         using var qemu = QemuSession.Start(images.Probes[board]);
         string? end = qemu.WaitForLine(line => line.StartsWith("smp probe: ") && line != "smp probe: begin" || line.StartsWith("panic:"),
             TimeSpan.FromSeconds(300));
         output.WriteLine(qemu.Output);
         Assert.True(end == "smp probe: end", $"the probe did not finish:\n{qemu.Output}");
+        // Then core 1 panics, and the panic names it.
+        string? panic = qemu.WaitForLine(line => line.StartsWith("panic:"), TimeSpan.FromSeconds(30));
+        Assert.Matches(@"^panic: the probe's panic on a secondary core at 0x[0-9a-f]+, core 1$", panic ?? qemu.Output);
         var lines = qemu.Output.Split('\n').Select(l => l.TrimEnd('\r')).ToList();
 
         // Each core reports its MPIDR once; Aff0 is its number (MPIDR bit 31 reads as one).

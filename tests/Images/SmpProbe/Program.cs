@@ -9,7 +9,8 @@ namespace Unikernel.Tests.Images;
 /// Every core at work, for the QEMU tests under MTTCG: each core reports its MPIDR; all four
 /// increment one counter under a spinlock; core 0 sends items through an SPSC ring to core 1;
 /// a CPU-bound job runs on core 0 alone (before any other core runs, so none competes for the
-/// host), then split over cores 0 and 1. Lines are "name value"; times in microseconds.
+/// host), then split over cores 0 and 1; last, core 1 panics. Lines are "name value"; times in
+/// microseconds.
 /// </summary>
 internal static unsafe class Program
 {
@@ -30,6 +31,7 @@ internal static unsafe class Program
     private static uint s_jobGo;
     private static uint s_jobSecondHalf;
     private static uint s_jobDone;
+    private static uint s_panicGo;
 
     [RuntimeExport("__unikernel_main")]
     private static void Main()
@@ -91,6 +93,8 @@ internal static unsafe class Program
         Line("job halves-match", firstHalf + Volatile.Read(ref s_jobSecondHalf) == wholeJob ? 1UL : 0UL);
         Line("job speedup-percent", (ulong)(oneCore * 100 / (twoCores > 0 ? twoCores : 1)));
         ConsoleText<Board>.WriteLine("smp probe: end");
+        // Last, a panic on core 1, which must name the core.
+        Volatile.Write(ref s_panicGo, 1);
     }
 
     /// <summary>Cores 1-3: report, count; core 1 then takes the ring's items and half the job.</summary>
@@ -123,6 +127,11 @@ internal static unsafe class Program
         }
         Volatile.Write(ref s_jobSecondHalf, Job(JobLength / 2, JobLength));
         Volatile.Write(ref s_jobDone, 1);
+
+        while (Volatile.Read(ref s_panicGo) == 0)
+        {
+        }
+        Kernel.Panic("the probe's panic on a secondary core"u8);
     }
 
     /// <summary>A plain read-increment-write under the lock: without it, increments of other cores get lost.</summary>
