@@ -11,6 +11,11 @@
         .global _start
         .type   _start, %function
 _start:
+#ifdef PEN_GICC
+        mrs     x0, mpidr_el1
+        and     x0, x0, #0xff
+        cbnz    x0, secondary_pen
+#endif
         msr     daifset, #0xF
         /* FP/SIMD: no trap at EL3 (CPTR_EL3.TFP = 0) nor below (CPACR_EL1.FPEN = 0b11). */
         mrs     x0, cptr_el3
@@ -50,6 +55,38 @@ _start:
         bl      __unikernel_main
         b       __unikernel_halt
         .ltorg
+
+#ifdef PEN_GICC
+/* qemu-virt with -bios: every core starts here at once (refs/qemu-h3.md 7), and QEMU offers no
+ * PSCI to firmware at EL3. Cores 1-3 wait in this pen, in WFI (QEMU's WFE does not sleep, it
+ * spins), until __unikernel_core_prepare has set their entry and a GIC SGI wakes them
+ * (qemu-virt's StartCore). Their own bank of the GIC is theirs to set (GICv2, IHI 0048B): SGI 0
+ * enabled (GICD_ISENABLER0, 0x100), every priority let through (GICC_PMR, 0x004), group 0 on
+ * (GICC_CTLR, 0x000); each wake-up acknowledged (GICC_IAR 0x00C, GICC_EOIR 0x010). Bases from
+ * the SoC file through the tool. */
+secondary_pen:                          /* x0 = core number */
+        msr     daifset, #0xF
+        ldr     x1, =PEN_GICD
+        mov     w2, #1
+        str     w2, [x1, #0x100]
+        ldr     x1, =PEN_GICC
+        mov     w2, #0xff
+        str     w2, [x1, #0x004]
+        mov     w2, #1
+        str     w2, [x1, #0x000]
+        ldr     x3, =core_entry
+1:      wfi
+        ldr     w2, [x1, #0x00C]
+        and     w4, w2, #0x3ff
+        cmp     w4, #1020               /* 1020-1023: nothing to end */
+        b.hs    2f
+        str     w2, [x1, #0x010]
+2:      dmb     ish
+        ldr     x2, [x3, x0, lsl #3]
+        cbz     x2, 1b
+        b       __unikernel_secondary_start
+        .ltorg
+#endif
 
 /* The generic timer (ARM ARM D11): the physical counter and its frequency. */
         .global __unikernel_counter
@@ -223,6 +260,10 @@ __unikernel_mmu_enable:
         mov     x12, x0
         mov     x13, x1
         mov     x14, x2
+        mrs     x0, s3_1_c15_c2_1       /* CPUECTLR_EL1.SMPEN, bit 6: coherent before caches (Cortex-A53 TRM 4.5.71) */
+        orr     x0, x0, #(1 << 6)
+        msr     s3_1_c15_c2_1, x0
+        isb
         DCACHE_ALL_CLEAN_INVALIDATE
         msr     mair_el3, x13
         msr     tcr_el3, x14
@@ -430,6 +471,125 @@ __vectors:
         .global __entry_code_end
 __entry_code_end:
 
+
+/* Every core: which one this is, atomics, and the start of cores 1-3 (src/Platform/Cpu/Cpu.cs,
+ * Atomic.cs). Each helper sits in a section of its own, so an image that starts no core
+ * carries none of it but __unikernel_core_index (Kernel.Panic names secondary cores). */
+#ifndef CORE_STACK_SIZE
+#error "CORE_STACK_SIZE (each secondary core's stack, the board's stack size) comes from the tool"
+#endif
+#define SECONDARY_CORES 3
+
+        .section .text.unikernel_core_index, "ax"
+        .global __unikernel_core_index
+        .type   __unikernel_core_index, %function
+__unikernel_core_index:                 /* MPIDR_EL1.Aff0: one cluster of four on the A64 and on virt -smp 4 */
+        mrs     x0, mpidr_el1
+        and     x0, x0, #0xff
+        ret
+
+        .section .text.unikernel_mpidr, "ax"
+        .global __unikernel_mpidr
+        .type   __unikernel_mpidr, %function
+__unikernel_mpidr:
+        mrs     x0, mpidr_el1
+        ret
+
+/* Atomics over a 32-bit word with exclusives (ARMv8 ARM B2.9, LDAXR/STLXR: ARMv8.0 has no LSE,
+ * and the Cortex-A53 is ARMv8.0). Acquire-load and release-store plus a trailing DMB ISH make
+ * each a full barrier, as Linux's ARMv8.0 atomic_*_return. */
+        .section .text.unikernel_atomic_compare_exchange, "ax"
+        .global __unikernel_atomic_compare_exchange
+        .type   __unikernel_atomic_compare_exchange, %function
+__unikernel_atomic_compare_exchange:    /* x0 = address, w1 = value, w2 = comparand; returns the old value */
+1:      ldaxr   w3, [x0]
+        cmp     w3, w2
+        b.ne    2f
+        stlxr   w4, w1, [x0]
+        cbnz    w4, 1b
+2:      clrex
+        dmb     ish
+        mov     w0, w3
+        ret
+
+        .section .text.unikernel_atomic_exchange, "ax"
+        .global __unikernel_atomic_exchange
+        .type   __unikernel_atomic_exchange, %function
+__unikernel_atomic_exchange:            /* x0 = address, w1 = value; returns the old value */
+1:      ldaxr   w2, [x0]
+        stlxr   w3, w1, [x0]
+        cbnz    w3, 1b
+        dmb     ish
+        mov     w0, w2
+        ret
+
+        .section .text.unikernel_atomic_add, "ax"
+        .global __unikernel_atomic_add
+        .type   __unikernel_atomic_add, %function
+__unikernel_atomic_add:                 /* x0 = address, w1 = addend; returns the new value */
+1:      ldaxr   w2, [x0]
+        add     w2, w2, w1
+        stlxr   w3, w2, [x0]
+        cbnz    w3, 1b
+        dmb     ish
+        mov     w0, w2
+        ret
+
+/* A secondary core's start. __unikernel_core_prepare records what core n calls and returns where
+ * the core must start: the A64's per-core RVBAR, or the pen's exit on qemu-virt. The core is
+ * at EL3 with the MMU and caches off: the same CPU set-up as `_start`, CPUECTLR_EL1.SMPEN before
+ * any cache comes on (Cortex-A53 TRM 4.5.71), then its own stack (core n's is the n-th
+ * CORE_STACK_SIZE of core_stacks, from its base) and the call. A returning entry halts the core. */
+        .section .text.unikernel_secondary, "ax"
+        .global __unikernel_core_prepare
+        .type   __unikernel_core_prepare, %function
+__unikernel_core_prepare:               /* x0 = core, x1 = entry(core); returns the reset address */
+        ldr     x2, =core_entry
+        str     x1, [x2, x0, lsl #3]
+        dsb     sy
+        ldr     x0, =__unikernel_secondary_start
+        ret
+
+        .global __unikernel_secondary_start
+        .type   __unikernel_secondary_start, %function
+__unikernel_secondary_start:
+        msr     daifset, #0xF
+        mrs     x0, cptr_el3
+        bic     x0, x0, #(1 << 10)
+        msr     cptr_el3, x0
+        mov     x0, #(3 << 20)
+        msr     cpacr_el1, x0
+        mrs     x0, sctlr_el3
+        bic     x0, x0, #(1 << 1)
+        msr     sctlr_el3, x0
+        ldr     x0, =__vectors
+        msr     vbar_el3, x0
+        mrs     x0, s3_1_c15_c2_1       /* CPUECTLR_EL1.SMPEN, bit 6 */
+        orr     x0, x0, #(1 << 6)
+        msr     s3_1_c15_c2_1, x0
+        isb
+        mrs     x19, mpidr_el1
+        and     x19, x19, #0xff
+        ldr     x0, =core_stacks
+        ldr     x1, =CORE_STACK_SIZE
+        madd    x0, x19, x1, x0
+        mov     sp, x0
+        ldr     x1, =core_entry
+        ldr     x1, [x1, x19, lsl #3]
+        mov     x0, x19
+        blr     x1
+        b       __unikernel_halt
+        .ltorg
+
+        .section .bss.unikernel_secondary, "aw", %nobits
+        .balign 8
+core_entry:                             /* what core n calls, by core number */
+        .space  8 * (SECONDARY_CORES + 1)
+
+        .section .bss.unikernel_core_stacks, "aw", %nobits
+        .balign 16
+core_stacks:
+        .space  CORE_STACK_SIZE * SECONDARY_CORES
 
         .section .rodata.layout, "a"
         .balign 8

@@ -500,6 +500,134 @@ __aeabi_unwind_cpp_pr0:
 __entry_code_end:
         udf     #0
 
+/* Every core: which one this is, atomics, and the start of cores 1-3 (src/Platform/Cpu/Cpu.cs,
+ * Atomic.cs). Each helper sits in a section of its own, so an image that starts no core
+ * carries none of it but __unikernel_core_index (Kernel.Panic names secondary cores). */
+#ifndef CORE_STACK_SIZE
+#error "CORE_STACK_SIZE (each secondary core's stack, the board's stack size) comes from the tool"
+#endif
+#define SECONDARY_CORES 3
+
+        .section .text.unikernel_core_index, "ax"
+        .global __unikernel_core_index
+        .type   __unikernel_core_index, %function
+__unikernel_core_index:                 /* MPIDR.Aff0: the H3 has one cluster of four (ARMv7 ARM B4.1.106) */
+        mrc     p15, 0, r0, c0, c0, 5
+        and     r0, r0, #0xff
+        bx      lr
+
+        .section .text.unikernel_mpidr, "ax"
+        .global __unikernel_mpidr
+        .type   __unikernel_mpidr, %function
+__unikernel_mpidr:
+        mrc     p15, 0, r0, c0, c0, 5
+        bx      lr
+
+/* Atomics over a 32-bit word with LDREX/STREX (ARMv7 ARM A3.4, "Synchronization and semaphores"),
+ * each a full barrier (DMB ISH before and after, as Linux's atomic_*_return on ARMv7), so a
+ * lock taken with one orders what follows it. */
+        .section .text.unikernel_atomic_compare_exchange, "ax"
+        .global __unikernel_atomic_compare_exchange
+        .type   __unikernel_atomic_compare_exchange, %function
+__unikernel_atomic_compare_exchange:    /* r0 = address, r1 = value, r2 = comparand; returns the old value */
+        dmb     ish
+1:      ldrex   r3, [r0]
+        cmp     r3, r2
+        bne     2f
+        strex   r12, r1, [r0]
+        cmp     r12, #0
+        bne     1b
+2:      clrex
+        dmb     ish
+        mov     r0, r3
+        bx      lr
+
+        .section .text.unikernel_atomic_exchange, "ax"
+        .global __unikernel_atomic_exchange
+        .type   __unikernel_atomic_exchange, %function
+__unikernel_atomic_exchange:            /* r0 = address, r1 = value; returns the old value */
+        dmb     ish
+1:      ldrex   r2, [r0]
+        strex   r3, r1, [r0]
+        cmp     r3, #0
+        bne     1b
+        dmb     ish
+        mov     r0, r2
+        bx      lr
+
+        .section .text.unikernel_atomic_add, "ax"
+        .global __unikernel_atomic_add
+        .type   __unikernel_atomic_add, %function
+__unikernel_atomic_add:                 /* r0 = address, r1 = addend; returns the new value */
+        dmb     ish
+1:      ldrex   r2, [r0]
+        add     r2, r2, r1
+        strex   r3, r2, [r0]
+        cmp     r3, #0
+        bne     1b
+        dmb     ish
+        mov     r0, r2
+        bx      lr
+
+/* A secondary core's start. __unikernel_core_prepare records what core n calls and returns where
+ * the SoC must start it (the H3: CPUCFG's soft entry). There the core is in secure SVC with the
+ * MMU and caches off (refs/qemu-h3.md 1.3), as core 0 was at reset: the same CPU set-up as
+ * `reset`, ACTLR.SMP before any cache comes on (Cortex-A7 MPCore TRM 4.3.31), then its own stack
+ * (core n's is the n-th CORE_STACK_SIZE of core_stacks, from its base) and the call. A returning
+ * entry halts the core. */
+        .section .text.unikernel_secondary, "ax"
+        .global __unikernel_core_prepare
+        .type   __unikernel_core_prepare, %function
+__unikernel_core_prepare:               /* r0 = core, r1 = entry(core); returns the reset address */
+        ldr     r2, =core_entry
+        str     r1, [r2, r0, lsl #2]
+        dsb
+        ldr     r0, =__unikernel_secondary_start
+        bx      lr
+
+        .global __unikernel_secondary_start
+        .type   __unikernel_secondary_start, %function
+__unikernel_secondary_start:
+        cpsid   aif, #0x13
+        mrc     p15, 0, r0, c1, c0, 2
+        orr     r0, r0, #(0xF << 20)
+        mcr     p15, 0, r0, c1, c0, 2
+        isb
+        mov     r0, #(1 << 30)
+        vmsr    fpexc, r0
+        mrc     p15, 0, r0, c1, c0, 0
+        bic     r0, r0, #(1 << 13)
+        bic     r0, r0, #(1 << 1)
+        mcr     p15, 0, r0, c1, c0, 0
+        ldr     r0, =__vectors
+        mcr     p15, 0, r0, c12, c0, 0
+        mrc     p15, 0, r0, c1, c0, 1   /* ACTLR.SMP, bit 6 */
+        orr     r0, r0, #(1 << 6)
+        mcr     p15, 0, r0, c1, c0, 1
+        isb
+        mrc     p15, 0, r4, c0, c0, 5
+        and     r4, r4, #0xff
+        ldr     r0, =core_stacks
+        ldr     r1, =CORE_STACK_SIZE
+        mla     r0, r4, r1, r0
+        mov     sp, r0
+        ldr     r1, =core_entry
+        ldr     r1, [r1, r4, lsl #2]
+        mov     r0, r4
+        blx     r1
+        b       __unikernel_halt
+        .ltorg
+
+        .section .bss.unikernel_secondary, "aw", %nobits
+        .balign 4
+core_entry:                             /* what core n calls, by core number */
+        .space  4 * (SECONDARY_CORES + 1)
+
+        .section .bss.unikernel_core_stacks, "aw", %nobits
+        .balign 16
+core_stacks:
+        .space  CORE_STACK_SIZE * SECONDARY_CORES
+
         .section .rodata.layout, "a"
         .balign 4
 /* Unikernel.ImageLayout: ten words, in the order of the C# struct. */

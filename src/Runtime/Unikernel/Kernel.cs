@@ -35,7 +35,7 @@ public static unsafe partial class Kernel
 
     /// <summary>
     /// Stops the machine for a broken invariant: prints <c>panic: &lt;reason&gt; at 0x&lt;address
-    /// of the call&gt;</c> on the console and halts this core. Never returns. (An assembly
+    /// of the call&gt;</c> (and <c>, core N</c> on a core other than 0) on the console and halts this core. Never returns. (An assembly
     /// trampoline supplies the caller's address and calls <see cref="PanicAt"/>.)
     /// </summary>
     /// <remarks>
@@ -189,6 +189,10 @@ public static unsafe partial class Kernel
         Stop(text);
     }
 
+    /// <summary>This core's number, MPIDR.Aff0 (the entry code's helper).</summary>
+    [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("*", "__unikernel_core_index")]
+    private static extern nuint CoreIndex();
+
     [DoesNotReturn]
     private static void Stop(PanicLine text)
     {
@@ -196,6 +200,13 @@ public static unsafe partial class Kernel
         if (!s_panicking)
         {
             s_panicking = true;
+            // Cores other than core 0 say which they are (the first stages count bytes: one append, at the end).
+            nuint core = CoreIndex();
+            if (core != 0)
+            {
+                text.Append(", core "u8);
+                text.AppendHex(core, 1);
+            }
             text.Append("\r\n"u8);
             WriteConsole(text.Written);
         }

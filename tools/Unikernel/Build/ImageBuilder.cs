@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Unikernel.Registers;
 using Unikernel.Registers.Boards;
 
 namespace Unikernel.Tool.Build;
@@ -192,6 +193,15 @@ public sealed class ImageBuilder(string repositoryRoot, Action<string>? progress
         var arguments = new List<string> { $"--target={board.ClangTarget}", "-I", EntryDirectory, "-c", entrySource, "-o", Path.Combine(objects, "entry.o") };
         if (board.Arch == "arm")
             arguments.AddRange(["-mcpu=cortex-a7", "-mfpu=neon-vfpv4"]);
+        // Each secondary core gets a stack the size of the board's (the entry code's core_stacks).
+        arguments.Add($"-DCORE_STACK_SIZE=0x{board.StackSize:x}");
+        if (board.Emulator?.Boot == EmulatorBoot.Bios)
+        {
+            // Started with -bios, every core runs from the reset vector (refs/qemu-h3.md 7): the
+            // entry code parks cores 1-3 in a pen that the GIC wakes.
+            arguments.Add($"-DPEN_GICD=0x{PeripheralBase(board, "GIC_DIST"):x}");
+            arguments.Add($"-DPEN_GICC=0x{PeripheralBase(board, "GIC_CPU"):x}");
+        }
         if (board.Aarch32Switch is { } aarch32)
         {
             string stub = AssembleAarch32Stub(board, aarch32, objects);
@@ -199,6 +209,17 @@ public sealed class ImageBuilder(string repositoryRoot, Action<string>? progress
         }
         ExternalProcess.Run("assembling " + Path.GetFileName(entrySource), "clang", arguments);
         return Path.Combine(objects, "entry.o");
+    }
+
+    /// <summary>The base of the first instance of <paramref name="peripheral"/> in the board's SoC file (hardware/SOC.yaml).</summary>
+    private ulong PeripheralBase(BoardFile board, string peripheral)
+    {
+        string path = Path.Combine(RepositoryRoot, "hardware", board.Soc + ".yaml");
+        var soc = File.Exists(path) ? YamlMapReader.Read(path, File.ReadAllText(path)).Soc : null;
+        var found = soc?.Peripherals.FirstOrDefault(p => p.Name == peripheral);
+        if (found is null || found.Instances.Count == 0)
+            throw new BuildFailure($"{board.Path}: boots with -bios, so its cores 1-3 wait in a pen the GIC wakes, but {path} has no {peripheral}");
+        return found.Instances[0].Base;
     }
 
     /// <summary>The A64's AArch32 start: a few A32 instructions, assembled on their own and included as bytes.</summary>
