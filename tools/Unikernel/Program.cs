@@ -56,7 +56,7 @@ emulate.SetAction(result => Guard(() =>
         throw new BuildFailure($"{board.Name} cannot be emulated: QEMU has no {board.Soc.ToUpperInvariant()} model. Use --board orangepi-pc or --board qemu-virt.");
     BuiltImage image = result.GetValue(noBuild) ? Existing(board) : BuildBoard(board);
     double? seconds = result.GetValue(timeoutOption);
-    string[] network = result.GetValue(emulateTap) is { } tap ? Emulator.PrepareTap(tap) : [];
+    string[] network = result.GetValue(emulateTap) is { } tap ? Emulator.PrepareTap(board, tap) : [];
     return Emulator.Run(image, seconds is { } s ? TimeSpan.FromSeconds(s) : null, network);
 }));
 

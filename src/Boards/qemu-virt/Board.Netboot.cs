@@ -1,5 +1,5 @@
 using Unikernel.Boot.Image;
-using Unikernel.Net.Wire;
+using Unikernel.Platform;
 using BoardFile = Unikernel.Hardware.Boards.QemuVirt;
 
 namespace Unikernel.Boot;
@@ -7,8 +7,15 @@ namespace Unikernel.Boot;
 /// <summary>What the netboot program (src/Boot/Program.cs) asks of this board.</summary>
 internal partial struct Board
 {
-    public static bool BringUp(out AddressRange memory) =>
-        BoardWithoutEthernet.BringUp(BoardFile.Memory.Ram.Base, BoardFile.Memory.Ram.Size, out memory);
+    /// <summary>RAM as the board file gives it (QEMU's -m): there is no DRAM controller to bring up.</summary>
+    public static bool BringUp(out AddressRange memory)
+    {
+        memory = new AddressRange(BoardFile.Memory.Ram.Base, BoardFile.Memory.Ram.Size);
+        StatusLine<Board>.Ok("RAM "u8);
+        ConsoleText<Board>.WriteDecimal(BoardFile.Memory.Ram.Size >> 20);
+        ConsoleText<Board>.WriteLine(" MiB (from the board file)"u8);
+        return true;
+    }
 
     public static void StartKernel(nuint load, nuint length, nuint entry) => LoadedProgram.Jump(entry);
 
@@ -21,32 +28,4 @@ internal partial struct Board
     public static void AfterFatalError()
     {
     }
-}
-
-/// <summary>No Ethernet driver on this board yet: the netboot program says so and stops.</summary>
-internal readonly struct BoardNetwork : IBoardNetwork<BoardNetwork>
-{
-    public static bool TryStart(out BoardNetwork network)
-    {
-        network = default;
-        return BoardWithoutEthernet.Refuse("no driver for QEMU virt's virtio-net yet: the netboot service runs on orangepi-pc");
-    }
-
-    public MacAddress Mac => MacAddress.Zero;
-
-    public void Stop()
-    {
-    }
-
-    public bool TryReceive(out Span<byte> frame)
-    {
-        frame = default;
-        return false;
-    }
-
-    public void Release()
-    {
-    }
-
-    public bool Send(ReadOnlySpan<byte> frame) => false;
 }
