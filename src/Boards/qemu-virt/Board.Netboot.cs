@@ -1,4 +1,6 @@
 using Unikernel.Boot.Image;
+using Unikernel.Drivers.Memory;
+using Unikernel.Drivers.Timer;
 using Unikernel.Platform;
 using BoardFile = Unikernel.Hardware.Boards.QemuVirt;
 
@@ -17,7 +19,21 @@ internal partial struct Board
         return true;
     }
 
-    public static void StartKernel(nuint load, nuint length, nuint entry) => LoadedProgram.Jump(entry);
+    /// <summary>
+    /// The kernel gets the machine as the boot protocols want it: no interrupt pending from our
+    /// tick, MMU off and the data cache cleaned, so what the netboot wrote is in memory for its
+    /// fetches (Linux Documentation/arch/arm64/booting.rst; orangepi-pc does the same).
+    /// </summary>
+    public static void StartKernel(nuint load, nuint length, nuint entry)
+    {
+        Interrupts.Disable();
+        TickTimer.Stop(Gic);
+        Mmu.DisableAndClean();
+        ConsoleText<Board>.Write("netboot: starting the kernel at 0x"u8);
+        ConsoleText<Board>.WriteHex(entry, 8);
+        ConsoleText<Board>.WriteLine();
+        LoadedProgram.Jump(entry);
+    }
 
     /// <summary>The main loop's periodic duty: none on this board.</summary>
     public static void Service()
