@@ -46,10 +46,8 @@ emulate.SetAction(result => Guard(() =>
 {
     if (result.GetValue(emulateKernel) is { } kernel)
     {
-        if (result.GetValue(emulateBoard) != Unikernel.Tool.Demo.DemoCommand.Board)
-            throw new BuildFailure($"--kernel netboots over the emulated EMAC, which only {Unikernel.Tool.Demo.DemoCommand.Board} has");
         double? span = result.GetValue(timeoutOption);
-        return Unikernel.Tool.Demo.DemoCommand.Run(root, TimeSpan.FromSeconds(60), Path.GetFullPath(kernel), span is { } showSeconds ? TimeSpan.FromSeconds(showSeconds) : null);
+        return Unikernel.Tool.Demo.DemoCommand.Run(root, result.GetValue(emulateBoard)!, TimeSpan.FromSeconds(60), Path.GetFullPath(kernel), span is { } showSeconds ? TimeSpan.FromSeconds(showSeconds) : null);
     }
     var board = BoardCatalog.Load(root, result.GetValue(emulateBoard)!);
     if (board.Emulator is null)
