@@ -207,7 +207,7 @@ public class BoardFileDiagnosticTests
     [Fact]
     public void A_network_device_of_the_soc_gives_its_base_and_interrupt()
     {
-        string soc = "soc: s\nperipherals:\n  UART:\n    block: b\n    instances: { UART0: { base: 0x1000 } }\n  NIC:\n    block: b\n    instances: { NIC0: { base: 0x2000, irq: 79 } }\n";
+        string soc = "soc: s\ninclude: [b.yaml]\nperipherals:\n  UART:\n    block: b\n    instances: { UART0: { base: 0x1000 } }\n  NIC:\n    block: b\n    instances: { NIC0: { base: 0x2000, irq: 79 } }\n";
         string text = Valid.Replace("timer: { frequency: 24000000 }", "timer: { frequency: 24000000 }\nnetwork: { device: NIC0 }");
         var result = GeneratorHarness.Run([GeneratorHarness.File(Board, text), GeneratorHarness.File("s.yaml", soc),
             GeneratorHarness.File("b.yaml", "block: b\nregisters:\n  R: { offset: 0x0 }\n")], "class Empty { }");
