@@ -1,6 +1,7 @@
 using Unikernel.Drivers.Bus;
 using Unikernel.Drivers.Dma;
 using Unikernel.Hardware;
+using Unikernel.Platform;
 
 namespace Unikernel.Drivers.Virtio;
 
@@ -81,11 +82,16 @@ internal struct SplitVirtqueue<TDma>
 
     /// <summary>
     /// False when the device said it needs no notification now (VIRTQ_USED_F_NO_NOTIFY, spec
-    /// 2.6.10.2): QEMU sets it while a transmit flush is already scheduled. Read after
-    /// <see cref="Offer"/>'s index store (an acquire load after a release store stays after it).
+    /// 2.6.10.2): QEMU sets it while it is busy with the queue, and clears it, then looks at the
+    /// ring once more, before it waits for one.
     /// </summary>
     public bool DeviceWantsNotification()
     {
+        // The flag must be read after Offer's index store is visible (spec 2.6.13.6, Linux
+        // virtqueue_kick_prepare's virtio_mb): otherwise the device may clear the flag and find
+        // the ring empty while this read still sees the flag set, and neither side moves again.
+        // (Seen once before this barrier, on a loaded host: a board that booted but never answered.)
+        MemoryBarrier.Full();
         TDma.InvalidateForCpu(Used.Base, 2);
         return !Used.Flags.Read().NoNotify;
     }
