@@ -155,8 +155,8 @@ public sealed class VirtioNetDriver<TBus, TClock, TDma>
     /// <summary>
     /// Lends the next received frame in place: <paramref name="frame"/> spans its buffer (after
     /// the header, in a descriptor of its own), which stays the driver's until
-    /// <see cref="Release"/>. Chains that make no sense are counted and given back on the way.
-    /// False when none is waiting.
+    /// <see cref="Release"/> (asking again without it gives that buffer back first). Chains that
+    /// make no sense are counted and given back on the way. False when none is waiting.
     /// </summary>
     public bool TryReceive(out Span<byte> frame)
     {
