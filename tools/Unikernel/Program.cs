@@ -46,17 +46,15 @@ emulate.SetAction(result => Guard(() =>
 {
     if (result.GetValue(emulateKernel) is { } kernel)
     {
-        if (result.GetValue(emulateBoard) != Unikernel.Tool.Demo.DemoCommand.Board)
-            throw new BuildFailure($"--kernel netboots over the emulated EMAC, which only {Unikernel.Tool.Demo.DemoCommand.Board} has");
         double? span = result.GetValue(timeoutOption);
-        return Unikernel.Tool.Demo.DemoCommand.Run(root, TimeSpan.FromSeconds(60), Path.GetFullPath(kernel), span is { } showSeconds ? TimeSpan.FromSeconds(showSeconds) : null);
+        return Unikernel.Tool.Demo.DemoCommand.Run(root, result.GetValue(emulateBoard)!, TimeSpan.FromSeconds(60), Path.GetFullPath(kernel), span is { } showSeconds ? TimeSpan.FromSeconds(showSeconds) : null);
     }
     var board = BoardCatalog.Load(root, result.GetValue(emulateBoard)!);
     if (board.Emulator is null)
         throw new BuildFailure($"{board.Name} cannot be emulated: QEMU has no {board.Soc.ToUpperInvariant()} model. Use --board orangepi-pc or --board qemu-virt.");
     BuiltImage image = result.GetValue(noBuild) ? Existing(board) : BuildBoard(board);
     double? seconds = result.GetValue(timeoutOption);
-    string[] network = result.GetValue(emulateTap) is { } tap ? Emulator.PrepareTap(tap) : [];
+    string[] network = result.GetValue(emulateTap) is { } tap ? Emulator.PrepareTap(board, tap) : [];
     return Emulator.Run(image, seconds is { } s ? TimeSpan.FromSeconds(s) : null, network);
 }));
 

@@ -9,6 +9,13 @@ namespace Unikernel.Registers.Boards
     /// </summary>
     public sealed record EthernetPhy(string Phy, ulong Address, string Interface, ulong? TxDelayPs, ulong? RxDelayPs);
 
+    /// <summary>
+    /// The board's network card when it is not an EMAC with a PHY: an instance of the SoC (on QEMU
+    /// virt, the virtio-mmio slot QEMU puts the first -device in); <paramref name="DevicePosition"/>
+    /// for diagnostics.
+    /// </summary>
+    public sealed record NetworkDevice(string Device, SourcePosition DevicePosition);
+
     /// <summary>The power management IC and the bus it is on.</summary>
     public sealed record Pmic(string Device, string Bus, ulong Address);
 

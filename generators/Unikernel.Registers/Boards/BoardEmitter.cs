@@ -65,6 +65,20 @@ namespace Unikernel.Registers.Boards
                     w.Append($"        public const uint RxDelayPs = {rx};\n");
                 w.Append("    }\n");
             }
+            if (board.Network is NetworkDevice network)
+            {
+                w.Append("\n    /// <summary>The network card: an instance of the SoC, its registers and its GIC interrupt ID.</summary>\n    public static class Network\n    {\n");
+                w.Append($"        public const string Device = \"{Escape(network.Device)}\";\n");
+                var instance = soc?.Peripherals.SelectMany(p => p.Instances).FirstOrDefault(i => i.Name == network.Device);
+                if (instance != null)
+                {
+                    string name = $"global::{CSharpEmitter.Namespace}.{soc!.CSharpName}.{Naming.Pascal(network.Device)}";
+                    w.Append($"        public const nuint Base = {name}.Base;\n");
+                    if (instance.Irqs.Count > 0)
+                        w.Append($"        public const int Irq = {name}.Irq;\n");
+                }
+                w.Append("    }\n");
+            }
             if (board.SecondStage is SecondStage stage)
             {
                 w.Append("\n    /// <summary>The netboot program the first stage loads from the SD card: where it is on the card and where it runs.</summary>\n    public static class SecondStage\n    {\n");

@@ -30,7 +30,8 @@ namespace Unikernel.Registers.Boards
         Aarch32Switch? Aarch32Switch,
         EmulatorSettings? Emulator,
         SecondStage? SecondStage,
-        ProgramLayout? Kernel)
+        ProgramLayout? Kernel,
+        NetworkDevice? Network = null)
     {
         /// <summary>
         /// This board with <paramref name="layout"/> in place of its first-stage image: a flat binary

@@ -16,9 +16,9 @@ namespace Unikernel.Registers.Boards
     /// </summary>
     public sealed class BoardFileReader
     {
-        private static readonly string[] TopLevelKeys = { "name", "description", "soc", "cpu", "arch", "memory", "console", "timer", "ethernet", "pmic", "power", "image", "second-stage", "kernel", "emulator" };
+        private static readonly string[] TopLevelKeys = { "name", "description", "soc", "cpu", "arch", "memory", "console", "timer", "ethernet", "network", "pmic", "power", "image", "second-stage", "kernel", "emulator" };
         private static readonly string[] ImageKeys = { "entry", "format", "load", "ram", "heap", "stack", "aarch32-switch" };
-        private static readonly string[] EmulatorKeys = { "command", "machine", "options", "boot" };
+        private static readonly string[] EmulatorKeys = { "command", "machine", "options", "boot", "nic" };
         private static readonly string[] PowerKeys = { "consumer", "min-mv", "max-mv", "target-mv" };
 
         private readonly string _path;
@@ -46,13 +46,17 @@ namespace Unikernel.Registers.Boards
             return (diagnostics.Count == 0 ? board : null, diagnostics);
         }
 
-        /// <summary>The console UART must be an instance of the board's SoC (UK0011).</summary>
+        /// <summary>The console UART and the network device must be instances of the board's SoC (UK0011).</summary>
         public static IReadOnlyList<RegisterDiagnostic> CheckAgainstSoc(BoardFile board, SocModel soc)
         {
-            if (soc.Peripherals.Any(p => p.Instances.Any(i => i.Name == board.Console.Uart)))
-                return Array.Empty<RegisterDiagnostic>();
-            return new[] { board.Console.UartPosition.Diagnostic(RegisterDiagnostic.UnknownReference,
-                $"console UART '{board.Console.Uart}' is not an instance of SoC '{board.Soc}'") };
+            var diagnostics = new List<RegisterDiagnostic>();
+            if (!soc.Peripherals.Any(p => p.Instances.Any(i => i.Name == board.Console.Uart)))
+                diagnostics.Add(board.Console.UartPosition.Diagnostic(RegisterDiagnostic.UnknownReference,
+                    $"console UART '{board.Console.Uart}' is not an instance of SoC '{board.Soc}'"));
+            if (board.Network is NetworkDevice network && !soc.Peripherals.Any(p => p.Instances.Any(i => i.Name == network.Device)))
+                diagnostics.Add(network.DevicePosition.Diagnostic(RegisterDiagnostic.UnknownReference,
+                    $"network device '{network.Device}' is not an instance of SoC '{board.Soc}'"));
+            return diagnostics;
         }
 
         private BoardFile? ReadFile(string text)
@@ -78,6 +82,13 @@ namespace Unikernel.Registers.Boards
                 timer = RequiredNumber(timerNode, "frequency", uint.MaxValue);
             }
             var ethernet = ReadEthernet(root);
+            NetworkDevice? network = null;
+            if (OptionalMapping(root, "network") is YamlMappingNode networkNode)
+            {
+                CheckKeys(networkNode, new[] { "device" });
+                if (RequiredString(networkNode, "device") is string device)
+                    network = new NetworkDevice(device, Position(Child(networkNode, "device")!));
+            }
             Pmic? pmic = null;
             if (OptionalMapping(root, "pmic") is YamlMappingNode pmicNode)
             {
@@ -119,7 +130,7 @@ namespace Unikernel.Registers.Boards
             if (_diagnostics.Count > 0)
                 return null;
             return new BoardFile(_path, name, description, soc, cpu, arch, memory, console!, timer, ethernet, pmic, power,
-                entry, format, image!.Load, image.Ram, image.HeapSize, image.StackSize, aarch32Switch, emulator, secondStage, kernel);
+                entry, format, image!.Load, image.Ram, image.HeapSize, image.StackSize, aarch32Switch, emulator, secondStage, kernel, network);
         }
 
         private YamlMappingNode? Parse(string text)
@@ -268,9 +279,10 @@ namespace Unikernel.Registers.Boards
                     Report(optionsNode, RegisterDiagnostic.InvalidValue, "options must be a list of words such as [-m, 512M]");
             }
             string? boot = OneOf(emulator, "boot", new[] { "sdcard", "bios" }, "'sdcard' or 'bios'");
+            string? nic = Child(emulator, "nic") is YamlNode ? RequiredString(emulator, "nic") : null;
             if (command == null || machine == null || boot == null)
                 return null;
-            return new EmulatorSettings(command, machine, options, boot == "sdcard" ? EmulatorBoot.SdCard : EmulatorBoot.Bios);
+            return new EmulatorSettings(command, machine, options, boot == "sdcard" ? EmulatorBoot.SdCard : EmulatorBoot.Bios, nic);
         }
 
         /// <summary>load, ram, heap and stack of an image, a second stage or a kernel.</summary>

@@ -1,5 +1,7 @@
 using Unikernel.Boot.Image;
-using Unikernel.Net.Wire;
+using Unikernel.Drivers.Memory;
+using Unikernel.Drivers.Timer;
+using Unikernel.Platform;
 using BoardFile = Unikernel.Hardware.Boards.QemuVirt;
 
 namespace Unikernel.Boot;
@@ -7,10 +9,31 @@ namespace Unikernel.Boot;
 /// <summary>What the netboot program (src/Boot/Program.cs) asks of this board.</summary>
 internal partial struct Board
 {
-    public static bool BringUp(out AddressRange memory) =>
-        BoardWithoutEthernet.BringUp(BoardFile.Memory.Ram.Base, BoardFile.Memory.Ram.Size, out memory);
+    /// <summary>RAM as the board file gives it (QEMU's -m): there is no DRAM controller to bring up.</summary>
+    public static bool BringUp(out AddressRange memory)
+    {
+        memory = new AddressRange(BoardFile.Memory.Ram.Base, BoardFile.Memory.Ram.Size);
+        StatusLine<Board>.Ok("RAM "u8);
+        ConsoleText<Board>.WriteDecimal(BoardFile.Memory.Ram.Size >> 20);
+        ConsoleText<Board>.WriteLine(" MiB (from the board file)"u8);
+        return true;
+    }
 
-    public static void StartKernel(nuint load, nuint length, nuint entry) => LoadedProgram.Jump(entry);
+    /// <summary>
+    /// The kernel gets the machine as the boot protocols want it: no interrupt pending from our
+    /// tick, MMU off and the data cache cleaned, so what the netboot wrote is in memory for its
+    /// fetches (Linux Documentation/arch/arm64/booting.rst; orangepi-pc does the same).
+    /// </summary>
+    public static void StartKernel(nuint load, nuint length, nuint entry)
+    {
+        Interrupts.Disable();
+        TickTimer.Stop(Gic);
+        Mmu.DisableAndClean();
+        ConsoleText<Board>.Write("netboot: starting the kernel at 0x"u8);
+        ConsoleText<Board>.WriteHex(entry, 8);
+        ConsoleText<Board>.WriteLine();
+        LoadedProgram.Jump(entry);
+    }
 
     /// <summary>The main loop's periodic duty: none on this board.</summary>
     public static void Service()
@@ -21,32 +44,4 @@ internal partial struct Board
     public static void AfterFatalError()
     {
     }
-}
-
-/// <summary>No Ethernet driver on this board yet: the netboot program says so and stops.</summary>
-internal readonly struct BoardNetwork : IBoardNetwork<BoardNetwork>
-{
-    public static bool TryStart(out BoardNetwork network)
-    {
-        network = default;
-        return BoardWithoutEthernet.Refuse("no driver for QEMU virt's virtio-net yet: the netboot service runs on orangepi-pc");
-    }
-
-    public MacAddress Mac => MacAddress.Zero;
-
-    public void Stop()
-    {
-    }
-
-    public bool TryReceive(out Span<byte> frame)
-    {
-        frame = default;
-        return false;
-    }
-
-    public void Release()
-    {
-    }
-
-    public bool Send(ReadOnlySpan<byte> frame) => false;
 }

@@ -10,10 +10,13 @@ public static class DmaBlock
     /// <summary>A cache line on the Cortex-A7 and A53.</summary>
     public const int Alignment = 64;
 
-    public static unsafe nuint Allocate(nuint length)
+    public static nuint Allocate(nuint length) => Allocate(length, Alignment);
+
+    /// <summary>A block aligned to <paramref name="alignment"/> (a power of two, at least a cache line): a page for legacy virtqueues.</summary>
+    public static unsafe nuint Allocate(nuint length, nuint alignment)
     {
-        byte[] block = new byte[(int)length + Alignment];
+        byte[] block = new byte[(int)(length + alignment)];
         fixed (byte* start = block)
-            return ((nuint)start + Alignment - 1) & ~(nuint)(Alignment - 1);
+            return ((nuint)start + alignment - 1) & ~(alignment - 1);
     }
 }

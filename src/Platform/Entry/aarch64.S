@@ -109,6 +109,15 @@ __unikernel_set_counter_frequency:      /* w0 = ticks a second; writable at EL3 
         isb
         ret
 
+/* A full barrier between normal-memory accesses: earlier loads and stores are seen before later
+ * ones, a store before a later load included, which ldar/stlr alone do not order under QEMU's
+ * TCG (a shared ring's index store, then the peer's flag load: virtio spec 1.1 2.6.13.6). */
+        .global __unikernel_memory_barrier
+        .type   __unikernel_memory_barrier, %function
+__unikernel_memory_barrier:
+        dmb     ish
+        ret
+
 /* Jumps to a loaded program (Linux arm64 booting.rst: x0 = DTB, here none, x1-x3 = 0). The
  * caller has stopped DMA and cleaned the caches; interrupts stay masked. */
         .global __unikernel_jump

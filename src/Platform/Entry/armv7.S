@@ -202,6 +202,14 @@ vector_irq:
 
 
 /* IRQ mask (CPSR.I). IRQs are taken in secure IRQ mode: SCR.IRQ stays 0 (ARMv7 ARM, "Asynchronous exception behavior"). */
+/* A full barrier between normal-memory accesses (see aarch64.S). */
+        .section .text.unikernel_memory_barrier, "ax"
+        .global __unikernel_memory_barrier
+        .type   __unikernel_memory_barrier, %function
+__unikernel_memory_barrier:
+        dmb     ish
+        bx      lr
+
         .section .text.unikernel_interrupts_enable, "ax"
         .global __unikernel_interrupts_enable
         .type   __unikernel_interrupts_enable, %function

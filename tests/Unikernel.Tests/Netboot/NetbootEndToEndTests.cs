@@ -14,11 +14,12 @@ using Xunit.Abstractions;
 namespace Unikernel.Tests.Netboot;
 
 /// <summary>
-/// The seed's main flow on the emulated Orange Pi PC, end to end: the SD card boots (first
-/// stage, DRAM, second stage from the card), the board answers ping6 on its link-local address
-/// over a TAP in a namespace of the test's own, takes kernels over TCP 1337 from `unikernel
-/// upload` and from plain nc, refuses bad ones with their reason and keeps listening. Figures
-/// (boot to first ping6 reply, upload throughput) are printed and appended to
+/// The seed's main flow on each emulated board, end to end: the Orange Pi PC's SD card boots
+/// (first stage, DRAM, second stage from the card) and QEMU virt's firmware image boots (its
+/// virtio-net card), the board answers ping6 on its link-local address over a TAP in a
+/// namespace of the test's own, takes kernels over TCP 1337 from `unikernel upload` and from
+/// plain nc, refuses bad ones with their reason and keeps listening. Figures (boot to first
+/// ping6 reply, its round trip, upload throughput) are printed and appended to
 /// build/measurements/netboot.txt.
 /// </summary>
 [Collection("Images")]
@@ -27,15 +28,21 @@ public sealed class NetbootEndToEndTests(ImageFixture images, ITestOutputHelper 
     private static readonly TimeSpan Boot = TimeSpan.FromSeconds(60);
     private static readonly TimeSpan Step = TimeSpan.FromSeconds(30);
 
-    private BuiltImage Bootloader => images.Bootloaders["orangepi-pc"];
+    /// <summary>The boards QEMU emulates, for the theories below.</summary>
+    public static TheoryData<string> Boards => new() { "orangepi-pc", "qemu-virt" };
 
-    private BuiltImage Hello => images.SampleKernels["orangepi-pc"];
-
-    private EmulatedNetwork Start()
+    private EmulatedNetwork Start(string board)
     {
         NetworkNamespace.Require("ping", "iputils-ping");
-        return EmulatedNetwork.Start(Bootloader);
+        return EmulatedNetwork.Start(images.Bootloaders[board]);
     }
+
+    private static string HelloLine(string board) => $"hello from kernel at 0x42000000 on {board}";
+
+    /// <summary>The bring-up lines each board prints before its network answers.</summary>
+    private static string[] BringUpLines(string board) => board == "qemu-virt"
+        ? [@"\[ OK \] RAM 512 MiB", @"\[ OK \] Ethernet 52:54:00:12:34:56, virtio-net \(legacy virtio-mmio\)"]
+        : [@"\[ OK \] DRAM 1024 MiB", @"\[ OK \] second stage \d+ bytes from the SD card, sha256 ok", @"\[ OK \] Ethernet 02:[0-9a-f:]{14}, link 100 Mbit/s full duplex"];
 
     private static (int ExitCode, string Output) Upload(EmulatedNetwork network, params string[] arguments)
     {
@@ -70,10 +77,11 @@ public sealed class NetbootEndToEndTests(ImageFixture images, ITestOutputHelper 
         File.AppendAllText(Path.Combine(directory, "netboot.txt"), $"{DateTime.UtcNow:yyyy-MM-dd HH:mm:ss} {line}\n");
     }
 
-    [InteropFact]
-    public void The_sd_card_boots_to_the_netboot_service_and_answers_ping6_20_of_20()
+    [InteropTheory]
+    [MemberData(nameof(Boards))]
+    public void The_board_boots_to_the_netboot_service_and_answers_ping6_20_of_20(string board)
     {
-        using var network = Start();
+        using var network = Start(board);
         string address = network.WaitForLinkLocal(Boot);
         // First reply: ping once a tenth of a second until one comes back.
         var firstReply = Stopwatch.StartNew();
@@ -82,37 +90,39 @@ public sealed class NetbootEndToEndTests(ImageFixture images, ITestOutputHelper 
         double seconds = (network.Clock.Elapsed - network.Started).TotalSeconds;
         string console = network.Qemu.Output;
         Assert.Contains("Unikernel bootloader", console);
-        Assert.Matches(@"\[ OK \] DRAM 1024 MiB", console);
-        Assert.Matches(@"\[ OK \] second stage \d+ bytes from the SD card, sha256 ok", console);
-        Assert.Matches(@"\[ OK \] Ethernet 02:[0-9a-f:]{14}, link 100 Mbit/s full duplex", console);
+        foreach (string line in BringUpLines(board))
+            Assert.Matches(line, console);
 
         var ping = network.Run("ping", "-6", "-c", "20", "-i", "0.05", "-W", "2", EmulatedNetwork.Scoped(address));
         Assert.True(ping.ExitCode == 0, ping.Output + ping.Error);
         Assert.Contains("20 packets transmitted, 20 received", ping.Output);
-        log.WriteLine($"QEMU start to first ping6 reply: {seconds:0.00} s");
-        Record($"orangepi-pc QEMU start to first ping6 reply {seconds.ToString("0.00", CultureInfo.InvariantCulture)} s");
+        string roundTrip = Regex.Match(ping.Output, @"rtt min/avg/max/mdev = ([0-9./]+) ms").Groups[1].Value;
+        log.WriteLine($"{board}: QEMU start to first ping6 reply: {seconds:0.00} s; ping6 round trip min/avg/max/mdev {roundTrip} ms");
+        Record($"{board} QEMU start to first ping6 reply {seconds.ToString("0.00", CultureInfo.InvariantCulture)} s, ping6 round trip min/avg/max/mdev {roundTrip} ms");
     }
 
-    [InteropFact]
-    public void The_sample_kernel_uploaded_with_unikernel_upload_runs()
+    [InteropTheory]
+    [MemberData(nameof(Boards))]
+    public void The_sample_kernel_uploaded_with_unikernel_upload_runs(string board)
     {
-        using var network = Start();
+        using var network = Start(board);
         string address = network.WaitForLinkLocal(Boot);
-        var (exit, output) = Upload(network, Hello.KernelImage, "--to", EmulatedNetwork.Scoped(address));
+        var (exit, output) = Upload(network, images.SampleKernels[board].KernelImage, "--to", EmulatedNetwork.Scoped(address));
         Assert.True(exit == 0, output);
         Assert.Matches(@"bootloader: ok \d+ sha256 [0-9a-f]{64}, jumping to 0x42000000", output);
-        network.WaitForConsole("hello from kernel at 0x42000000 on orangepi-pc", Step);
+        network.WaitForConsole(HelloLine(board), Step);
     }
 
-    [InteropFact]
-    public void The_sample_kernel_sent_with_plain_nc_runs()
+    [InteropTheory]
+    [MemberData(nameof(Boards))]
+    public void The_sample_kernel_sent_with_plain_nc_runs(string board)
     {
         NetworkNamespace.Require("nc", "netcat-openbsd");
-        using var network = Start();
+        using var network = Start(board);
         string address = network.WaitForLinkLocal(Boot);
-        string reply = SendWithNc(network, address, File.ReadAllBytes(Hello.KernelImage));
+        string reply = SendWithNc(network, address, File.ReadAllBytes(images.SampleKernels[board].KernelImage));
         Assert.StartsWith("ok ", reply);
-        network.WaitForConsole("hello from kernel at 0x42000000 on orangepi-pc", Step);
+        network.WaitForConsole(HelloLine(board), Step);
     }
 
     public static TheoryData<string, string> BadImages => new()
@@ -128,14 +138,22 @@ public sealed class NetbootEndToEndTests(ImageFixture images, ITestOutputHelper 
         { "header-only-half", "error: truncated header" },
     };
 
-    private static byte[] BadImage(string kind)
+    /// <summary>Where the bootloader's own RAM starts (heap, buffers, stack): a kernel may not load there.</summary>
+    private ulong BootloaderRam(string board)
+    {
+        var file = images.Board(board);
+        var ram = file.SecondStage?.Layout.Ram ?? file.Ram;
+        return ram.Region.Base + ram.Offset;
+    }
+
+    private static byte[] BadImage(string kind, ulong bootloaderRam)
     {
         var payload = new byte[8192];
         new Random(kind.Length).NextBytes(payload);
         ulong load = kind switch
         {
             "outside-dram" => 0x8000_0000 - 4096,
-            "on-the-bootloader" => 0x4000_0000,
+            "on-the-bootloader" => bootloaderRam,
             _ => 0x4200_0000,
         };
         var header = new byte[KernelImage.FixedHeaderLength];
@@ -153,29 +171,31 @@ public sealed class NetbootEndToEndTests(ImageFixture images, ITestOutputHelper 
         return image;
     }
 
-    [InteropFact]
-    public void Each_kind_of_bad_image_is_refused_with_its_reason_and_a_good_image_still_boots()
+    [InteropTheory]
+    [MemberData(nameof(Boards))]
+    public void Each_kind_of_bad_image_is_refused_with_its_reason_and_a_good_image_still_boots(string board)
     {
         NetworkNamespace.Require("nc", "netcat-openbsd");
-        using var network = Start();
+        using var network = Start(board);
         string address = network.WaitForLinkLocal(Boot);
         foreach (var row in BadImages)
         {
             string kind = (string)row[0], expected = (string)row[1];
             int lines = network.Qemu.LineCount;
-            string reply = SendWithNc(network, address, BadImage(kind));
+            string reply = SendWithNc(network, address, BadImage(kind, BootloaderRam(board)));
             Assert.True(reply.StartsWith(expected, StringComparison.Ordinal), $"{kind}: expected '{expected}', the bootloader answered '{reply}'");
             network.WaitForConsole("netboot: " + Regex.Escape(expected), Step, lines);
         }
-        var (exit, output) = Upload(network, Hello.KernelImage, "--to", EmulatedNetwork.Scoped(address));
+        var (exit, output) = Upload(network, images.SampleKernels[board].KernelImage, "--to", EmulatedNetwork.Scoped(address));
         Assert.True(exit == 0, output);
-        network.WaitForConsole("hello from kernel at 0x42000000 on orangepi-pc", Step);
+        network.WaitForConsole(HelloLine(board), Step);
     }
 
-    [InteropFact]
-    public void A_32_MiB_random_payload_arrives_with_the_sha256_it_was_sent_with()
+    [InteropTheory]
+    [MemberData(nameof(Boards))]
+    public void A_32_MiB_random_payload_arrives_with_the_sha256_it_was_sent_with(string board)
     {
-        using var network = Start();
+        using var network = Start(board);
         string address = network.WaitForLinkLocal(Boot);
         var payload = new byte[32 << 20];
         new Random(32).NextBytes(payload);
@@ -192,8 +212,8 @@ public sealed class NetbootEndToEndTests(ImageFixture images, ITestOutputHelper 
             Assert.Contains($"bootloader: ok {payload.Length} sha256 {sha}", output);
             var rate = network.WaitForConsole(@"netboot: (\d+) bytes in (\d+) ms", Step);
             double mibPerSecond = payload.Length / (1 << 20) / (double.Parse(rate.Groups[2].Value, CultureInfo.InvariantCulture) / 1000);
-            log.WriteLine($"32 MiB upload: {seconds:0.00} s at the uploader, {rate.Value} on the board: {mibPerSecond:0.0} MiB/s");
-            Record($"orangepi-pc 32 MiB upload {mibPerSecond.ToString("0.0", CultureInfo.InvariantCulture)} MiB/s ({rate.Value})");
+            log.WriteLine($"{board}: 32 MiB upload: {seconds:0.00} s at the uploader, {rate.Value} on the board: {mibPerSecond:0.0} MiB/s");
+            Record($"{board} 32 MiB upload {mibPerSecond.ToString("0.0", CultureInfo.InvariantCulture)} MiB/s ({rate.Value})");
         }
         finally
         {
@@ -206,15 +226,16 @@ public sealed class NetbootEndToEndTests(ImageFixture images, ITestOutputHelper 
     /// qdisc, so the test uses `tc netem` where the kernel has it and otherwise the same profile in
     /// user space (<see cref="ImpairedRelay"/>, between the TAP and QEMU).
     /// </summary>
-    [InteropFact]
-    public void An_upload_under_5_percent_loss_and_reordering_arrives_intact()
+    [InteropTheory]
+    [MemberData(nameof(Boards))]
+    public void An_upload_under_5_percent_loss_and_reordering_arrives_intact(string board)
     {
         const string profile = "loss 5% delay 10ms reorder 25% 50%";
         var payload = new byte[4 << 20];
         new Random(5).NextBytes(payload);
         payload[0] = 0x7F;
         bool kernelNetem = Unikernel.Tests.Net.NetemProbe.Missing.Value is null;
-        using var network = kernelNetem ? Start() : EmulatedNetwork.Start(Bootloader, impairment: profile);
+        using var network = kernelNetem ? Start(board) : EmulatedNetwork.Start(images.Bootloaders[board], impairment: profile);
         string address = network.WaitForLinkLocal(Boot);
         if (kernelNetem)
             Assert.Equal(0, network.Run(["tc", "qdisc", "add", "dev", EmulatedNetwork.Tap, "root", "netem", .. profile.Split(' ')]).ExitCode);
@@ -225,7 +246,7 @@ public sealed class NetbootEndToEndTests(ImageFixture images, ITestOutputHelper 
             var (exit, output) = Upload(network, file, "--to", EmulatedNetwork.Scoped(address), "--load", "0x44000000", "--timeout", "60");
             Assert.True(exit == 0, output);
             Assert.Contains($"bootloader: ok {payload.Length} sha256 {Convert.ToHexStringLower(SHA256.HashData(payload))}", output);
-            log.WriteLine($"4 MiB under '{profile}' ({(kernelNetem ? "tc netem" : "user-space relay")}): {network.WaitForConsole(@"netboot: \d+ bytes in \d+ ms", Step).Value}");
+            log.WriteLine($"{board}: 4 MiB under '{profile}' ({(kernelNetem ? "tc netem" : "user-space relay")}): {network.WaitForConsole(@"netboot: \d+ bytes in \d+ ms", Step).Value}");
         }
         finally
         {

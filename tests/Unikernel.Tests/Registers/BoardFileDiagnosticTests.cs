@@ -190,4 +190,31 @@ public class BoardFileDiagnosticTests
             Directory.Delete(root, recursive: true);
         }
     }
+
+    // ---- the network device, checked against the board's SoC as the console is ----
+
+    [Fact]
+    public void A_network_device_the_soc_lacks_is_UK0011_at_its_name()
+    {
+        string text = Valid.Replace("timer: { frequency: 24000000 }", "timer: { frequency: 24000000 }\nnetwork: { device: VIRTIO31 }");
+        var result = GeneratorHarness.Run([GeneratorHarness.File(Board, text), GeneratorHarness.File("s.yaml", Soc)], "class Empty { }");
+        var diagnostic = Assert.Single(result.GeneratorDiagnostics, d => d.Location.GetLineSpan().Path.EndsWith(Board, StringComparison.Ordinal));
+        Assert.Equal("UK0011", diagnostic.Id);
+        Assert.Equal((8, 20), (diagnostic.Location.GetLineSpan().StartLinePosition.Line + 1, diagnostic.Location.GetLineSpan().StartLinePosition.Character + 1));
+        Assert.Equal("network device 'VIRTIO31' is not an instance of SoC 's'", diagnostic.GetMessage());
+    }
+
+    [Fact]
+    public void A_network_device_of_the_soc_gives_its_base_and_interrupt()
+    {
+        string soc = "soc: s\ninclude: [b.yaml]\nperipherals:\n  UART:\n    block: b\n    instances: { UART0: { base: 0x1000 } }\n  NIC:\n    block: b\n    instances: { NIC0: { base: 0x2000, irq: 79 } }\n";
+        string text = Valid.Replace("timer: { frequency: 24000000 }", "timer: { frequency: 24000000 }\nnetwork: { device: NIC0 }");
+        var result = GeneratorHarness.Run([GeneratorHarness.File(Board, text), GeneratorHarness.File("s.yaml", soc),
+            GeneratorHarness.File("b.yaml", "block: b\nregisters:\n  R: { offset: 0x0 }\n")], "class Empty { }");
+        Assert.Empty(result.GeneratorDiagnostics);
+        string board = result.Source("Board.test-board.g.cs");
+        Assert.Contains("public const string Device = \"NIC0\";", board);
+        Assert.Contains("public const nuint Base = global::Unikernel.Hardware.S.Nic0.Base;", board);
+        Assert.Contains("public const int Irq = global::Unikernel.Hardware.S.Nic0.Irq;", board);
+    }
 }

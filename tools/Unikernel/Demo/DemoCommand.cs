@@ -8,22 +8,26 @@ using Unikernel.Tool.Upload;
 namespace Unikernel.Tool.Demo;
 
 /// <summary>
-/// `unikernel demo`, the main job: build the Orange Pi PC's SD card and the sample kernel, boot
-/// the board in QEMU on a TAP in a network namespace of its own, ping6 its link-local address,
-/// upload samples/Hello over TCP and show what the kernel prints; then clean up.
+/// `unikernel demo`, the main job: build the board's bootloader (the Orange Pi PC's SD card by
+/// default, or qemu-virt's firmware image) and the sample kernel, boot the board in QEMU on a TAP
+/// in a network namespace of its own, ping6 its link-local address, upload samples/Hello over TCP
+/// and show what the kernel prints; then clean up.
 /// </summary>
 public static class DemoCommand
 {
-    public const string Board = "orangepi-pc";
+    /// <summary>The board the demo runs when none is named: the embedded default.</summary>
+    public const string DefaultBoard = "orangepi-pc";
 
     public static Command Create(string root)
     {
         var timeout = new Option<double>("--timeout") { Description = "Seconds to wait for each step (boot, ping, upload, kernel output)", DefaultValueFactory = _ => 60 };
-        var command = new Command("demo", "Build, boot orangepi-pc in QEMU on a TAP in its own network namespace, ping6 it, upload samples/Hello, show its output, clean up (needs root)")
+        var board = new Option<string>("--board", "-b") { Description = "orangepi-pc or qemu-virt", DefaultValueFactory = _ => DefaultBoard };
+        var command = new Command("demo", "Build, boot a board (orangepi-pc or qemu-virt) in QEMU on a TAP in its own network namespace, ping6 it, upload samples/Hello, show its output, clean up (needs root)")
         {
             timeout,
+            board,
         };
-        command.SetAction(result => Run(root, TimeSpan.FromSeconds(result.GetValue(timeout))));
+        command.SetAction(result => Run(root, result.GetValue(board)!, TimeSpan.FromSeconds(result.GetValue(timeout))));
         return command;
     }
 
@@ -32,19 +36,21 @@ public static class DemoCommand
     /// board's kernel address) instead of samples/Hello, then show the console for
     /// <paramref name="showFor"/> or until Ctrl-C.
     /// </param>
-    public static int Run(string root, TimeSpan stepTimeout, string? kernelFile = null, TimeSpan? showFor = null)
+    public static int Run(string root, string boardName, TimeSpan stepTimeout, string? kernelFile = null, TimeSpan? showFor = null)
     {
         try
         {
             if (Environment.UserName != "root")
                 throw new BuildFailure($"{(kernelFile is null ? "demo" : "emulate --kernel")} makes a network namespace and a TAP device: run it as root (sudo ./unikernel {(kernelFile is null ? "demo" : "emulate --kernel FILE")})");
             if (kernelFile is not null && !File.Exists(kernelFile))
-                throw new BuildFailure($"no kernel file {kernelFile}: give a kernel image (./unikernel build writes build/{Board}/hello/Hello.img) or a raw binary");
-            var board = BoardCatalog.Load(root, Board);
-            string directory = Path.Combine(root, "build", Board);
+                throw new BuildFailure($"no kernel file {kernelFile}: give a kernel image (./unikernel build writes build/{boardName}/hello/Hello.img) or a raw binary");
+            var board = BoardCatalog.Load(root, boardName);
+            if (board.Emulator is null)
+                throw new BuildFailure($"{board.Name} cannot be emulated: QEMU has no {board.Soc.ToUpperInvariant()} model. Use --board orangepi-pc or --board qemu-virt.");
+            string directory = Path.Combine(root, "build", board.Name);
             BuiltImage? image = null;
             BuiltImage? kernel = null;
-            AnsiConsole.Status().Start($"{Board}: building", context =>
+            AnsiConsole.Status().Start($"{board.Name}: building", context =>
             {
                 var builder = new ImageBuilder(root, step => context.Status(Markup.Escape(step)));
                 image = builder.BuildBootloader(board, directory);
@@ -52,10 +58,14 @@ public static class DemoCommand
                     kernel = builder.BuildSampleKernel(board, Path.Combine(directory, "hello"));
             });
             string upload = kernelFile ?? kernel!.KernelImage;
-            Step($"built {image!.SdCard} (first stage {image.Size.ImageBytes} bytes, second stage {image.SecondStage?.Size.ImageBytes} bytes){(kernel is null ? "" : " and " + kernel.KernelImage)}");
+            string built = image!.SecondStage is { } second
+                ? $"{image.SdCard} (first stage {image.Size.ImageBytes} bytes, second stage {second.Size.ImageBytes} bytes)"
+                : $"{image.Binary} ({image.Size.ImageBytes} bytes)";
+            Step($"built {built}{(kernel is null ? "" : " and " + kernel.KernelImage)}");
 
             using var network = EmulatedNetwork.Start(image, "ukdemo");
-            Step($"QEMU {Board} booting from the SD card on TAP {EmulatedNetwork.Tap} in network namespace {network.Namespace}");
+            string from = board.Emulator.Boot == Unikernel.Registers.Boards.EmulatorBoot.SdCard ? "from the SD card" : "its firmware image";
+            Step($"QEMU {board.Name} booting {from} on TAP {EmulatedNetwork.Tap} in network namespace {network.Namespace}");
             using var echo = new ConsoleEcho(network.Qemu);
             string address = network.WaitForLinkLocal(stepTimeout);
             echo.Flush();

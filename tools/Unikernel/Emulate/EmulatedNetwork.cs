@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.RegularExpressions;
+using Unikernel.Registers.Boards;
 using Unikernel.Tool.Build;
 
 namespace Unikernel.Tool.Emulate;
@@ -61,12 +62,12 @@ public sealed class EmulatedNetwork : IDisposable
             if (impairment is null)
             {
                 Inside("ip", "tuntap", "add", "dev", Tap, "mode", "tap");
-                nic = TapArguments(Tap);
+                nic = TapArguments(image.Board, Tap);
             }
             else
             {
                 relay = new ImpairedRelay(name, Tap, impairment, relayPort: 47001, qemuPort: 47002);
-                nic = relay.QemuArguments;
+                nic = [.. relay.QemuArguments, .. QemuCommand.Nic(image.Board, ImpairedRelay.Netdev)];
             }
             Inside("ip", "link", "set", Tap, "up");
             var (program, arguments) = QemuCommand.For(image, [.. nic, .. extraQemuArguments ?? []]);
@@ -83,8 +84,8 @@ public sealed class EmulatedNetwork : IDisposable
     }
 
     /// <summary>QEMU's options for the board's NIC on an existing TAP interface.</summary>
-    public static string[] TapArguments(string tap) =>
-        ["-netdev", $"tap,id=net0,ifname={tap},script=no,downscript=no", "-net", "nic,netdev=net0"];
+    public static string[] TapArguments(BoardFile board, string tap) =>
+        ["-netdev", $"tap,id=net0,ifname={tap},script=no,downscript=no", .. QemuCommand.Nic(board, "net0")];
 
     /// <summary>Waits for the bootloader's link-local address line (<c>[ OK ] IPv6 fe80::... (link-local)</c>) and returns the address.</summary>
     public string WaitForLinkLocal(TimeSpan timeout) =>

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
+using Unikernel.Registers.Boards;
 using Unikernel.Tool.Build;
 
 namespace Unikernel.Tool.Emulate;
@@ -34,7 +35,7 @@ public static class Emulator
     /// The TAP interface <paramref name="tap"/> made ready for QEMU (created if it does not exist,
     /// brought up), and QEMU's options to put the board's NIC on it.
     /// </summary>
-    public static string[] PrepareTap(string tap)
+    public static string[] PrepareTap(BoardFile board, string tap)
     {
         if (tap.Length is 0 or > 15 || tap.Any(c => !(char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.')))
             throw new BuildFailure($"--tap '{tap}' is not an interface name (1 to 15 letters, digits, '-', '_' or '.')");
@@ -47,7 +48,7 @@ public static class Emulator
         else if (!File.Exists($"/sys/class/net/{tap}/tun_flags"))
             throw new BuildFailure($"{tap} exists but is not a TAP interface; pick another name");
         ExternalProcess.TryRun("ip", ["link", "set", tap, "up"]);
-        return EmulatedNetwork.TapArguments(tap);
+        return EmulatedNetwork.TapArguments(board, tap);
     }
 
     /// <summary>SIGTERM first, so QEMU puts the terminal back the way it found it; SIGKILL if it lingers.</summary>

@@ -23,14 +23,17 @@ public sealed class ImpairedRelay : IDisposable
     /// <param name="qemuPort">QEMU's UDP port on it.</param>
     public ImpairedRelay(string namespaceName, string tap, string profile, int relayPort, int qemuPort, int seed = 1)
     {
-        QemuArguments = ["-netdev", $"socket,id=net0,udp=127.0.0.1:{relayPort},localaddr=127.0.0.1:{qemuPort}", "-net", "nic,netdev=net0"];
+        QemuArguments = ["-netdev", $"socket,id={Netdev},udp=127.0.0.1:{relayPort},localaddr=127.0.0.1:{qemuPort}"];
         _thread = new Thread(() => NamespaceThread.Run(namespaceName, () => Relay(tap, profile, relayPort, qemuPort, seed))) { IsBackground = true, Name = "impaired relay" };
         _thread.Start();
         if (!_ready.Wait(TimeSpan.FromSeconds(10)) || _failure is not null)
             throw new InvalidOperationException($"the impaired relay did not start: {_failure?.Message}", _failure);
     }
 
-    /// <summary>QEMU's options for the board's NIC on the relay's socket.</summary>
+    /// <summary>The id of the relay's netdev, for the board's NIC (<see cref="QemuCommand.Nic"/>).</summary>
+    public const string Netdev = "net0";
+
+    /// <summary>QEMU's netdev on the relay's socket.</summary>
     public string[] QemuArguments { get; }
 
     /// <summary>Frames relayed each way.</summary>

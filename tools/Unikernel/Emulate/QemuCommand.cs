@@ -26,4 +26,11 @@ public static class QemuCommand
             arguments.AddRange(extra);
         return (emulator.Command, arguments);
     }
+
+    /// <summary>
+    /// QEMU's options that put the board's network card on the netdev <paramref name="netdev"/>:
+    /// the device the board file names (virtio-net-device on qemu-virt), or the machine's own NIC.
+    /// </summary>
+    public static string[] Nic(BoardFile board, string netdev) =>
+        board.Emulator?.Nic is { } device ? ["-device", $"{device},netdev={netdev}"] : ["-net", $"nic,netdev={netdev}"];
 }
