@@ -38,6 +38,8 @@ internal static unsafe class Program
         var gic = LatencyProbeBoard.Gic;
         ProbeLines<Board>.Line("gic-lines", gic.Initialize());
         Interrupts.SetHandler(&Dispatch);
+        // qemu-virt's Board.Initialize runs the demo tick on this timer: its handler is replaced
+        // here, and each deadline below rewrites the compare value, so the tick stops.
         InterruptHandlers.Register(TickTimer.SecurePhysicalTimerId, &OnDeadline);
         gic.Enable(TickTimer.SecurePhysicalTimerId);
 
