@@ -165,6 +165,15 @@ __unikernel_interrupts_enabled:         /* 1 when PSTATE.I is clear */
         eor     x0, x0, #1
         ret
 
+/* Wait for interrupt: DSB so every write before it is complete, then WFI (ARMv8 ARM D1.16.2).
+ * SCR_EL3.IRQ routes IRQs here, so a pending one wakes the core even with PSTATE.I set. */
+        .global __unikernel_wait_for_interrupt
+        .type   __unikernel_wait_for_interrupt, %function
+__unikernel_wait_for_interrupt:
+        dsb     sy
+        wfi
+        ret
+
 /* The secure physical timer, EL3's own (ARMv8 ARM, CNTPS_CTL_EL1): CNTPS_CVAL_EL1, CNTPS_CTL_EL1. */
         .global __unikernel_timer_set_compare
         .type   __unikernel_timer_set_compare, %function

@@ -233,6 +233,15 @@ __unikernel_interrupts_enabled:         /* 1 when CPSR.I is clear */
         eor     r0, r0, #1
         bx      lr
 
+/* Wait for interrupt: DSB so every write before it is complete, then WFI (ARMv7 ARM B1.8.13). */
+        .section .text.unikernel_wait_for_interrupt, "ax"
+        .global __unikernel_wait_for_interrupt
+        .type   __unikernel_wait_for_interrupt, %function
+__unikernel_wait_for_interrupt:
+        dsb
+        wfi
+        bx      lr
+
 /* The PL1 physical timer, secure instance in secure SVC (ARMv7 ARM, "Generic Timer"): CNTP_CVAL, CNTP_CTL. */
         .section .text.unikernel_timer_set_compare, "ax"
         .global __unikernel_timer_set_compare
