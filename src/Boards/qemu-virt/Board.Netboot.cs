@@ -17,6 +17,9 @@ internal partial struct Board
     {
     }
 
+    /// <summary>Never: <see cref="Service"/> has nothing to do.</summary>
+    public static long ServiceDueAt => long.MaxValue;
+
     /// <summary>After a failed bring-up step (its status line printed): halt, so the line stays on the console.</summary>
     public static void AfterFatalError()
     {
@@ -49,4 +52,11 @@ internal readonly struct BoardNetwork : IBoardNetwork<BoardNetwork>
     }
 
     public bool Send(ReadOnlySpan<byte> frame) => false;
+
+    /// <summary>None: the main loop polls.</summary>
+    public static uint InterruptId => 0;
+
+    public static void AcknowledgeInterrupt()
+    {
+    }
 }

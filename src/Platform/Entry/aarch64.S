@@ -119,6 +119,16 @@ __unikernel_interrupts_enabled:         /* 1 when PSTATE.I is clear */
         eor     x0, x0, #1
         ret
 
+/* WFI (ARMv8 ARM, "Wait for Interrupt"): sleeps until an interrupt is pending, and wakes for it
+ * even with PSTATE.I set, so a caller can mask IRQs, look for work, sleep, then unmask to take
+ * what woke it. DSB first: earlier writes complete before the core stops. */
+        .global __unikernel_wait_for_interrupt
+        .type   __unikernel_wait_for_interrupt, %function
+__unikernel_wait_for_interrupt:
+        dsb     sy
+        wfi
+        ret
+
 /* The secure physical timer, EL3's own (ARMv8 ARM, CNTPS_CTL_EL1): CNTPS_CVAL_EL1, CNTPS_CTL_EL1. */
         .global __unikernel_timer_set_compare
         .type   __unikernel_timer_set_compare, %function

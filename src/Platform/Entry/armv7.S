@@ -225,6 +225,18 @@ __unikernel_interrupts_enabled:         /* 1 when CPSR.I is clear */
         eor     r0, r0, #1
         bx      lr
 
+/* WFI (ARMv7 ARM, "Wait For Interrupt"): the core sleeps until an interrupt is pending, and wakes
+ * for it even with CPSR.I set, so a caller can mask IRQs, look for work, sleep, then unmask to
+ * take what woke it without losing one in between. DSB first: writes (a timer's compare value)
+ * complete before the core stops. Under QEMU the vCPU's host thread blocks. */
+        .section .text.unikernel_wait_for_interrupt, "ax"
+        .global __unikernel_wait_for_interrupt
+        .type   __unikernel_wait_for_interrupt, %function
+__unikernel_wait_for_interrupt:
+        dsb
+        wfi
+        bx      lr
+
 /* The PL1 physical timer, secure instance in secure SVC (ARMv7 ARM, "Generic Timer"): CNTP_CVAL, CNTP_CTL. */
         .section .text.unikernel_timer_set_compare, "ax"
         .global __unikernel_timer_set_compare
