@@ -106,7 +106,7 @@ public sealed class EmacDriver<TBus, TClock, TDma>
         }
 
         _emac.BasicCtl1.Write(EmacSun8i.BasicCtl1.Zero.WithBurstLen(BurstLength));
-        _emac.IntSta.Clear(new EmacSun8i.IntSta(uint.MaxValue)); // nothing left over from before the reset
+        AcknowledgeInterrupts(_emac); // nothing left over from before the reset
         _emac.IntEn.Write(Interrupts);
         SetFilter(address, multicastGroups);
         InitializeRings();
