@@ -103,6 +103,7 @@ __unikernel_interrupts_enable:
         msr     scr_el3, x0
         isb
         msr     daifclr, #2
+        isb                             /* a pending IRQ is taken here, before the caller goes on */
         ret
 
         .global __unikernel_interrupts_disable

@@ -207,6 +207,7 @@ vector_irq:
         .type   __unikernel_interrupts_enable, %function
 __unikernel_interrupts_enable:
         cpsie   i
+        isb                             /* a pending IRQ is taken here, before the caller goes on */
         bx      lr
 
         .section .text.unikernel_interrupts_disable, "ax"
