@@ -74,6 +74,8 @@ internal static class Program
             {
                 runner.Step<GenericTimerClock>();
                 network.Stop();
+                if (sleeps)
+                    StopInterrupts();
                 Board.StartKernel((nuint)service.Receiver.LoadAddress, (nuint)service.Receiver.PayloadLength, (nuint)service.Receiver.EntryPoint);
             }
             // Frames came: more may be waiting, and sleeping would only delay them.
@@ -118,6 +120,15 @@ internal static class Program
         ConsoleText<Board>.WriteLine(", idle in wfi"u8);
         return true;
 #endif
+    }
+
+    /// <summary>The kernel gets the GIC with nothing of ours enabled (IRQs stay masked): the timer's and the device's interrupts off.</summary>
+    private static void StopInterrupts()
+    {
+        DeadlineTimer.Cancel();
+        var gic = Board.Gic;
+        gic.Disable(DeadlineTimer.InterruptId);
+        gic.Disable(BoardNetwork.InterruptId);
     }
 
     /// <summary>Sleeps until an interrupt (a frame) or <paramref name="wakeAt"/>; not at all if that has come.</summary>
