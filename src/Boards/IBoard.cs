@@ -1,4 +1,6 @@
 using Unikernel.Boot.Image;
+using Unikernel.Drivers.Bus;
+using Unikernel.Drivers.Interrupts;
 
 namespace Unikernel.Boot;
 
@@ -11,7 +13,8 @@ namespace Unikernel.Boot;
 /// every board keeps it; its members are static, so a call costs what a direct call costs.
 /// <para>The netboot program's order: <see cref="Initialize"/>, the banner,
 /// <see cref="BringUp"/>, the board's Ethernet (<see cref="IBoardNetwork{TSelf}.TryStart"/>), then
-/// the main loop calling <see cref="Service"/> on every turn until a kernel has arrived:
+/// the main loop calling <see cref="Service"/> on every turn, sleeping between turns until an
+/// interrupt or the next deadline (<see cref="Gic"/>, <see cref="ServiceDueAt"/>), until a kernel has arrived:
 /// <see cref="StartKernel"/>. A failed step prints its status line and ends in
 /// <see cref="AfterFatalError"/>.</para>
 /// </summary>
@@ -43,6 +46,12 @@ internal interface IBoard : IConsole
 
     /// <summary>The main loop's periodic duty, called on every turn (the Pine64+ feeds its watchdog); returns promptly.</summary>
     static abstract void Service();
+
+    /// <summary>When <see cref="Service"/> next has work (<see cref="long.MaxValue"/>: never), in <c>GenericTimerClock</c> milliseconds: a sleeping main loop wakes by then.</summary>
+    static abstract long ServiceDueAt { get; }
+
+    /// <summary>The interrupt controller (a GICv2 on every board), for the program to set up and enable interrupts on.</summary>
+    static abstract GicV2<DirectMmio> Gic { get; }
 
     /// <summary>
     /// What the board does after a failed step, its status line printed: halt (return, and the

@@ -22,6 +22,20 @@ internal interface IBoardNetwork<TSelf> : INetworkDevice
     /// <summary>The address the device filters for, and the stack's interface is to use.</summary>
     MacAddress Mac { get; }
 
-    /// <summary>Stops the device's DMA before a kernel takes the memory its rings are in.</summary>
+    /// <summary>Stops the device's DMA (and its interrupt) before a kernel takes the memory its rings are in.</summary>
     void Stop();
+
+    /// <summary>
+    /// The device's GIC interrupt ID, level-triggered, high while a received frame or a sent one
+    /// is not yet acknowledged (<see cref="AcknowledgeInterrupt"/>); 0 when the device has no
+    /// interrupt wired (IDs 0-15 are SGIs, never a device's), and the main loop then polls.
+    /// </summary>
+    static abstract uint InterruptId { get; }
+
+    /// <summary>
+    /// Drops the device's interrupt (clears its status): what its interrupt handler does, and
+    /// what the main loop does before it looks for frames, so one that comes after the look
+    /// raises the interrupt again and wakes the sleep. Static: a handler has no device instance.
+    /// </summary>
+    static abstract void AcknowledgeInterrupt();
 }

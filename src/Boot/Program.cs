@@ -1,6 +1,8 @@
 using System.Runtime;
 using Unikernel.Boot.Image;
 using Unikernel.Boot.Netboot;
+using Unikernel.Drivers.Interrupts;
+using Unikernel.Drivers.Timer;
 using Unikernel.Net;
 using Unikernel.Net.Wire;
 using Unikernel.Netboot;
@@ -11,7 +13,8 @@ namespace Unikernel.Boot;
 /// <summary>
 /// The bootloader proper (on the Allwinner boards the second stage, in DRAM): banner, the
 /// board's bring-up with a status line per step, Ethernet, then the network stack (link-local
-/// IPv6, SLAAC, DHCPv4) with the upload service on TCP 1337; a good kernel is jumped to.
+/// IPv6, SLAAC, DHCPv4) with the upload service on TCP 1337; a good kernel is jumped to. Between
+/// turns of its loop it sleeps (wfi) until the Ethernet's interrupt or its next deadline.
 /// </summary>
 internal static class Program
 {
@@ -57,20 +60,93 @@ internal static class Program
             Kernel.Panic("netboot: cannot listen on TCP port 1337"u8);
         ConsoleText<Board>.WriteLine("netboot: listening on TCP port 1337 (IPv6 and IPv4)"u8);
 
+        bool sleeps = StartInterrupts();
         while (true)
         {
             Board.Service();
-            runner.Step<GenericTimerClock>();
+            // Before the look for frames: one that arrives after it raises the interrupt again.
+            if (sleeps)
+                BoardNetwork.AcknowledgeInterrupt();
+            int received = runner.Step<GenericTimerClock>();
             while (stack.TryTakeEvent(out var change))
                 Report(change);
             if (service.Step(GenericTimerClock.Milliseconds))
             {
                 runner.Step<GenericTimerClock>();
                 network.Stop();
+                if (sleeps)
+                    StopInterrupts();
                 Board.StartKernel((nuint)service.Receiver.LoadAddress, (nuint)service.Receiver.PayloadLength, (nuint)service.Receiver.EntryPoint);
             }
+            // Frames came: more may be waiting, and sleeping would only delay them.
+            if (sleeps && received == 0)
+                SleepUntil(Earliest(stack.NextPollAt, service.NextStepAt, Board.ServiceDueAt));
         }
     }
+
+    /// <summary>
+    /// Interrupts for the main loop, still masked: the GIC set up with its dispatch as the IRQ
+    /// handler, the deadline timer, and the Ethernet device's interrupt. False where the loop
+    /// polls instead: a device with no interrupt wired, or the image built with
+    /// NetbootLoop=polling (the comparison `unikernel bench --idle` makes).
+    /// </summary>
+    private static unsafe bool StartInterrupts()
+    {
+#if NETBOOT_POLLING
+        StatusLine<Board>.Skip("interrupts: polling (built with NetbootLoop=polling)"u8);
+        ConsoleText<Board>.WriteLine();
+        return false;
+#else
+        uint device = BoardNetwork.InterruptId;
+        if (device == 0)
+            return false;
+        Interrupts.Disable();
+        var gic = Board.Gic;
+        uint lines = gic.Initialize();
+        Interrupts.SetHandler(&DispatchInterrupts);
+        if (!DeadlineTimer.Start(gic) || !InterruptHandlers.Register(device, &OnNetworkInterrupt) || !gic.Enable(device))
+        {
+            StatusLine<Board>.Fail("interrupts: the GIC does not manage the timer's or the Ethernet's interrupt; polling"u8);
+            ConsoleText<Board>.WriteLine();
+            return false;
+        }
+        // Once unmasked and masked again: on AArch64 this also routes IRQs to EL3 (SCR_EL3.IRQ).
+        Interrupts.Enable();
+        Interrupts.Disable();
+        StatusLine<Board>.Ok("interrupts: GIC "u8);
+        ConsoleText<Board>.WriteDecimal(lines);
+        ConsoleText<Board>.Write(" lines, Ethernet on "u8);
+        ConsoleText<Board>.WriteDecimal(device);
+        ConsoleText<Board>.WriteLine(", idle in wfi"u8);
+        return true;
+#endif
+    }
+
+    /// <summary>The kernel gets the GIC with nothing of ours enabled (IRQs stay masked): the timer's and the device's interrupts off.</summary>
+    private static void StopInterrupts()
+    {
+        DeadlineTimer.Cancel();
+        var gic = Board.Gic;
+        gic.Disable(DeadlineTimer.InterruptId);
+        gic.Disable(BoardNetwork.InterruptId);
+    }
+
+    /// <summary>Sleeps until an interrupt (a frame) or <paramref name="wakeAt"/>; not at all if that has come.</summary>
+    private static void SleepUntil(long wakeAt)
+    {
+        if (wakeAt > GenericTimerClock.Milliseconds)
+            DeadlineTimer.Sleep(wakeAt);
+    }
+
+    private static long Earliest(long a, long b, long c)
+    {
+        long earliest = a < b ? a : b;
+        return earliest < c ? earliest : c;
+    }
+
+    private static void DispatchInterrupts() => Board.Gic.DispatchPending();
+
+    private static void OnNetworkInterrupt(uint id) => BoardNetwork.AcknowledgeInterrupt();
 
     private static void Report(in InterfaceEvent change)
     {

@@ -67,6 +67,18 @@ public sealed class NetbootService<TDestination, TReport>
     /// <summary>True while an upload is under way (accepted, not yet closed).</summary>
     public bool Busy => _phase != Phase.Idle;
 
+    /// <summary>
+    /// When <see cref="Step"/> next has something to do by the clock alone: the idle or close
+    /// deadline of the upload under way; <see cref="long.MaxValue"/> when idle (only a frame
+    /// brings work then). A main loop that sleeps wakes by this time.
+    /// </summary>
+    public long NextStepAt => _phase switch
+    {
+        Phase.Idle => long.MaxValue,
+        Phase.Closing => _closedAt + CloseTimeoutMilliseconds,
+        _ => _lastDataAt + IdleTimeoutMilliseconds + 1,
+    };
+
     /// <summary>How long the upload under way has run.</summary>
     public long Elapsed(long now) => now - _startedAt;
 

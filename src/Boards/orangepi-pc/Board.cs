@@ -2,6 +2,7 @@ using Unikernel.Boot.Image;
 using Unikernel.Drivers.Bus;
 using Unikernel.Drivers.Clocks;
 using Unikernel.Drivers.Ethernet;
+using Unikernel.Drivers.Interrupts;
 using Unikernel.Drivers.Memory;
 using Unikernel.Drivers.Uart;
 using Unikernel.Hardware;
@@ -71,6 +72,12 @@ internal partial struct Board : IFirstStageBoard
     public static void Service()
     {
     }
+
+    /// <summary>Never: <see cref="Service"/> has nothing to do.</summary>
+    public static long ServiceDueAt => long.MaxValue;
+
+    /// <summary>The H3's GIC-400 (hardware/h3.yaml).</summary>
+    public static GicV2<DirectMmio> Gic => new(H3<DirectMmio>.Gicd, H3<DirectMmio>.Gicc);
 
     /// <summary>After a failed bring-up step (its status line printed): halt, so the line stays on the console.</summary>
     public static void AfterFatalError()

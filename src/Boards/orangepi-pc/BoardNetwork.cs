@@ -10,7 +10,7 @@ namespace Unikernel.Boot;
 
 /// <summary>
 /// The Orange Pi PC's Ethernet: the H3's EMAC with its internal 10/100 PHY at MDIO address 1
-/// (hardware/boards/orangepi-pc.yaml), polled, its rings in the uncached DMA section
+/// (hardware/boards/orangepi-pc.yaml), its interrupt waking the main loop, its rings in the uncached DMA section
 /// of the second stage's RAM, its MAC address from the SID. Owns the driver and adapts it to the
 /// stack's device interface.
 /// </summary>
@@ -34,6 +34,11 @@ internal readonly struct BoardNetwork : IBoardNetwork<BoardNetwork>
     public MacAddress Mac => new(_emac.Address.Value);
 
     public void Stop() => _emac.Stop();
+
+    /// <summary>The EMAC's interrupt (hardware/h3.yaml), receive and transmit enabled by the driver.</summary>
+    public static uint InterruptId => H3.Emac.Irq;
+
+    public static void AcknowledgeInterrupt() => EmacDriver<DirectMmio, GenericTimerClock, UncachedDma>.AcknowledgeInterrupts(H3<DirectMmio>.Emac);
 
     public bool TryReceive(out Span<byte> frame) => _emac.TryReceive(out frame);
 

@@ -1,5 +1,6 @@
 using Unikernel.Drivers.Bus;
 using Unikernel.Drivers.Dvfs;
+using Unikernel.Drivers.Interrupts;
 using Unikernel.Drivers.Power;
 using Unikernel.Drivers.Rtc;
 using Unikernel.Drivers.Thermal;
@@ -162,6 +163,11 @@ internal partial struct Board
     /// The main loop's duty: feed the watchdog (armed in <see cref="BringUpSoc"/>) once a second.
     /// The loop turns per received frame; a device write on every turn would cost the upload path.
     /// </summary>
+    public static long ServiceDueAt => s_nextFeed;
+
+    /// <summary>The A64's GIC-400 (hardware/a64.yaml).</summary>
+    public static GicV2<DirectMmio> Gic => new(A64<DirectMmio>.Gicd, A64<DirectMmio>.Gicc);
+
     public static void Service()
     {
         long now = GenericTimerClock.Milliseconds;

@@ -10,7 +10,7 @@ namespace Unikernel.Boot;
 
 /// <summary>
 /// The Pine64+'s Ethernet: the A64's EMAC over RGMII to the RTL8211E gigabit PHY at MDIO
-/// address 1 (hardware/boards/pine64-plus.yaml), polled, its rings in the uncached DMA block of
+/// address 1 (hardware/boards/pine64-plus.yaml), its interrupt waking the main loop, its rings in the uncached DMA block of
 /// the second stage's RAM, its MAC address from the SID. Owns the driver and adapts it to the
 /// stack's device interface.
 /// </summary>
@@ -50,6 +50,11 @@ internal readonly struct BoardNetwork : IBoardNetwork<BoardNetwork>
     public MacAddress Mac => new(_emac.Address.Value);
 
     public void Stop() => _emac.Stop();
+
+    /// <summary>The EMAC's interrupt (hardware/a64.yaml), receive and transmit enabled by the driver.</summary>
+    public static uint InterruptId => A64.Emac.Irq;
+
+    public static void AcknowledgeInterrupt() => EmacDriver<DirectMmio, GenericTimerClock, UncachedDma>.AcknowledgeInterrupts(A64<DirectMmio>.Emac);
 
     public bool TryReceive(out Span<byte> frame) => _emac.TryReceive(out frame);
 

@@ -40,6 +40,9 @@ internal partial struct Board
     {
     }
 
+    /// <summary>Never: <see cref="Service"/> has nothing to do.</summary>
+    public static long ServiceDueAt => long.MaxValue;
+
     /// <summary>After a failed bring-up step (its status line printed): halt, so the line stays on the console.</summary>
     public static void AfterFatalError()
     {

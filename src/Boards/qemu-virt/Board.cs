@@ -24,7 +24,7 @@ internal unsafe partial struct Board : IBoard
 
     private static Pl011<DirectMmio> Console => QemuVirt<DirectMmio>.Uart0;
 
-    private static GicV2<DirectMmio> Gic => new(QemuVirt<DirectMmio>.Gicd, QemuVirt<DirectMmio>.Gicc);
+    public static GicV2<DirectMmio> Gic => new(QemuVirt<DirectMmio>.Gicd, QemuVirt<DirectMmio>.Gicc);
 
     /// <summary>The test bench for the CPU code: MMU and caches, the GICv2 and a timer tick, each reported.</summary>
     public static void Initialize()

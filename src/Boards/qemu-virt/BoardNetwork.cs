@@ -11,7 +11,7 @@ namespace Unikernel.Boot;
 
 /// <summary>
 /// QEMU virt's network card: a virtio-net-device on the virtio-mmio slot the board file names
-/// (hardware/boards/qemu-virt.yaml, network), polled, its queues and buffers in cacheable RAM
+/// (hardware/boards/qemu-virt.yaml, network), interrupt-driven, its queues and buffers in cacheable RAM
 /// from the heap (virtio is cache coherent: <see cref="CoherentDma"/>), its MAC address the
 /// device's. Owns the driver and adapts it to the stack's device interface.
 /// </summary>
@@ -22,8 +22,8 @@ internal readonly struct BoardNetwork : IBoardNetwork<BoardNetwork>
 
     private const int TransmitBuffers = 32;
 
-    /// <summary>The card's GIC interrupt ID (SPI 16 + slot), from the board file, for an interrupt-driven loop.</summary>
-    public const int InterruptId = BoardFile.Network.Irq;
+    /// <summary>The card's GIC interrupt ID (SPI 16 + slot), from the board file: the main loop sleeps until it or a deadline.</summary>
+    public static uint InterruptId => (uint)BoardFile.Network.Irq;
 
     private readonly VirtioNetDriver<DirectMmio, GenericTimerClock, CoherentDma> _nic;
 
@@ -66,5 +66,6 @@ internal readonly struct BoardNetwork : IBoardNetwork<BoardNetwork>
     public bool Send(ReadOnlySpan<byte> frame) => _nic.Send(frame);
 
     /// <summary>Reads and acknowledges the card's interrupt status, so its level on <see cref="InterruptId"/> drops.</summary>
-    public VirtioMmio.InterruptStatus AcknowledgeInterrupt() => _nic.AcknowledgeInterrupt();
+    public static void AcknowledgeInterrupt() =>
+        VirtioNetDriver<DirectMmio, GenericTimerClock, CoherentDma>.AcknowledgeInterrupt(new VirtioMmio<DirectMmio>(BoardFile.Network.Base));
 }

@@ -6,7 +6,8 @@ using Unikernel.Platform;
 namespace Unikernel.Drivers.Ethernet;
 
 /// <summary>
-/// The sun8i EMAC of the H3 and A64 (hardware/blocks/emac-sun8i.yaml), polled: descriptor rings
+/// The sun8i EMAC of the H3 and A64 (hardware/blocks/emac-sun8i.yaml), polled, its receive and
+/// transmit interrupts raised for a caller that sleeps (<see cref="Interrupts"/>): descriptor rings
 /// in caller-provided memory, one buffer per descriptor, one frame per buffer.
 /// <para>Life: <see cref="Start"/> (soft reset, MAC address and filter, rings, DMA, PHY reset and
 /// auto-negotiation started), then <see cref="PollLink"/> until <see cref="Link"/> is up (it
@@ -23,6 +24,14 @@ public sealed class EmacDriver<TBus, TClock, TDma>
     where TClock : IMonotonicClock
     where TDma : IDmaMemory
 {
+    /// <summary>
+    /// The interrupts enabled (INT_EN): a frame received, a frame sent (its descriptor back).
+    /// The EMAC's line is level, high while INT_STA and INT_EN share a bit (QEMU
+    /// allwinner_sun8i_emac_update_irq; H3 manual, EMAC INT_STA); <see cref="AcknowledgeInterrupts"/>
+    /// drops it. The driver itself still polls the rings: the interrupt only wakes a sleeping CPU.
+    /// </summary>
+    public static EmacSun8i.IntEn Interrupts => EmacSun8i.IntEn.Zero.WithRxIntEn(true).WithTxIntEn(true);
+
     /// <summary>U-Boot waits 10 ms for the soft reset; allow more on a slow bus clock.</summary>
     public const long ResetTimeoutMilliseconds = 100;
 
@@ -97,7 +106,8 @@ public sealed class EmacDriver<TBus, TClock, TDma>
         }
 
         _emac.BasicCtl1.Write(EmacSun8i.BasicCtl1.Zero.WithBurstLen(BurstLength));
-        _emac.IntEn.Write(EmacSun8i.IntEn.Zero); // polled: no interrupts
+        AcknowledgeInterrupts(_emac); // nothing left over from before the reset
+        _emac.IntEn.Write(Interrupts);
         SetFilter(address, multicastGroups);
         InitializeRings();
         _emac.TxDmaDescList.Write(new EmacSun8i.TxDmaDescList(TDma.DeviceAddress(_memory.TransmitDescriptor(0))));
@@ -121,6 +131,7 @@ public sealed class EmacDriver<TBus, TClock, TDma>
     public void Stop()
     {
         Disable();
+        _emac.IntEn.Write(EmacSun8i.IntEn.Zero);
         _emac.RxCtl1.Write(EmacSun8i.RxCtl1.Zero);
         _emac.TxCtl1.Write(EmacSun8i.TxCtl1.Zero);
         _started = false;
@@ -272,6 +283,19 @@ public sealed class EmacDriver<TBus, TClock, TDma>
         Transmitted++;
         _emac.TxCtl1.Write(_emac.TxCtl1.Read().WithTxDmaEn(true).WithTxDmaStart(true));
         return true;
+    }
+
+    /// <summary>
+    /// Clears the interrupt status bits that are set (INT_STA is write-1-to-clear), which drops
+    /// the EMAC's interrupt line; returns them. Static, for an interrupt handler that has the
+    /// registers but not the driver. A frame that arrives afterwards sets INT_STA.RX again.
+    /// </summary>
+    public static EmacSun8i.IntSta AcknowledgeInterrupts(EmacSun8i<TBus> emac)
+    {
+        var status = emac.IntSta.Read();
+        if (status.Raw != 0)
+            emac.IntSta.Clear(status);
+        return status;
     }
 
     /// <summary>Transmit descriptors still owned by the DMA (sent frames are counted back on the next <see cref="Send"/> or here).</summary>

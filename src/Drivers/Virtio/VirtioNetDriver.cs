@@ -245,12 +245,13 @@ public sealed class VirtioNetDriver<TBus, TClock, TDma>
     /// line (spec 1.1 4.2.2, InterruptStatus and InterruptACK; QEMU's level drops when the status
     /// is 0). For an interrupt handler: the frames themselves are still taken by
     /// <see cref="TryReceive"/>, and sent buffers come back on the next <see cref="Send"/>.
+    /// Static, like the EMAC's: a handler has the device's registers, not the driver.
     /// </summary>
-    public VirtioMmio.InterruptStatus AcknowledgeInterrupt()
+    public static VirtioMmio.InterruptStatus AcknowledgeInterrupt(VirtioMmio<TBus> device)
     {
-        var pending = _device.InterruptStatus.Read();
+        var pending = device.InterruptStatus.Read();
         if (pending.Raw != 0)
-            _device.InterruptAck.Write(new VirtioMmio.InterruptAck(pending.Raw));
+            device.InterruptAck.Write(new VirtioMmio.InterruptAck(pending.Raw));
         return pending;
     }
 

@@ -30,6 +30,14 @@ public static unsafe class Interrupts
     /// <summary>True when IRQs are unmasked.</summary>
     public static bool Enabled => IrqEnabled() != 0;
 
+    /// <summary>
+    /// Sleeps (WFI) until an interrupt is pending; returns at once if one is. An interrupt wakes
+    /// it even while IRQs are masked, which is what makes sleeping safe: mask, look for work,
+    /// <see cref="Wait"/>, then <see cref="Enable"/> to take what woke the CPU (ARMv7 ARM and
+    /// ARMv8 ARM, "Wait For Interrupt"). May also return for no reason: callers look again.
+    /// </summary>
+    public static void Wait() => WaitForInterrupt();
+
     /// <summary>What the IRQ vector calls (it keeps the pointer itself). Set it before <see cref="Enable"/>; null again only with IRQs masked.</summary>
     public static void SetHandler(delegate*<void> handler)
     {
@@ -39,6 +47,9 @@ public static unsafe class Interrupts
 
     [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("*", "__unikernel_set_irq_handler")]
     private static extern void WriteHandler(delegate*<void> handler);
+
+    [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("*", "__unikernel_wait_for_interrupt")]
+    private static extern void WaitForInterrupt();
 
     [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("*", "__unikernel_interrupts_enable")]
     private static extern void EnableIrq();

@@ -149,6 +149,7 @@ __unikernel_interrupts_enable:
         msr     scr_el3, x0
         isb
         msr     daifclr, #2
+        isb                             /* a pending IRQ is taken here, before the caller goes on */
         ret
 
         .global __unikernel_interrupts_disable
@@ -165,8 +166,9 @@ __unikernel_interrupts_enabled:         /* 1 when PSTATE.I is clear */
         eor     x0, x0, #1
         ret
 
-/* Wait for interrupt: DSB so every write before it is complete, then WFI (ARMv8 ARM D1.16.2).
- * SCR_EL3.IRQ routes IRQs here, so a pending one wakes the core even with PSTATE.I set. */
+/* WFI (ARMv8 ARM, "Wait for Interrupt"): sleeps until an interrupt is pending, and wakes for it
+ * even with PSTATE.I set, so a caller can mask IRQs, look for work, sleep, then unmask to take
+ * what woke it. DSB first: earlier writes complete before the core stops. */
         .global __unikernel_wait_for_interrupt
         .type   __unikernel_wait_for_interrupt, %function
 __unikernel_wait_for_interrupt:

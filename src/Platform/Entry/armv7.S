@@ -215,6 +215,7 @@ __unikernel_memory_barrier:
         .type   __unikernel_interrupts_enable, %function
 __unikernel_interrupts_enable:
         cpsie   i
+        isb                             /* a pending IRQ is taken here, before the caller goes on */
         bx      lr
 
         .section .text.unikernel_interrupts_disable, "ax"
@@ -233,7 +234,10 @@ __unikernel_interrupts_enabled:         /* 1 when CPSR.I is clear */
         eor     r0, r0, #1
         bx      lr
 
-/* Wait for interrupt: DSB so every write before it is complete, then WFI (ARMv7 ARM B1.8.13). */
+/* WFI (ARMv7 ARM, "Wait For Interrupt"): the core sleeps until an interrupt is pending, and wakes
+ * for it even with CPSR.I set, so a caller can mask IRQs, look for work, sleep, then unmask to
+ * take what woke it without losing one in between. DSB first: writes (a timer's compare value)
+ * complete before the core stops. Under QEMU the vCPU's host thread blocks. */
         .section .text.unikernel_wait_for_interrupt, "ax"
         .global __unikernel_wait_for_interrupt
         .type   __unikernel_wait_for_interrupt, %function

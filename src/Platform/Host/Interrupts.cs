@@ -21,6 +21,19 @@ public static unsafe class Interrupts
 
     public static void SetHandler(delegate*<void> handler) => s_handler = handler;
 
+    /// <summary>Times <see cref="Wait"/> was called.</summary>
+    public static int Waits { get; private set; }
+
+    /// <summary>What a test makes happen while the CPU would sleep (an interrupt becoming pending).</summary>
+    public static Action? WhileWaiting { get; set; }
+
+    /// <summary>The twin of WFI: counts, and runs <see cref="WhileWaiting"/>.</summary>
+    public static void Wait()
+    {
+        Waits++;
+        WhileWaiting?.Invoke();
+    }
+
     /// <summary>What the IRQ vector does: call the handler, with IRQs masked meanwhile.</summary>
     public static void Raise()
     {

@@ -88,7 +88,7 @@ internal static unsafe class Program
     {
         while (Volatile.Read(ref counter) == seen)
         {
-            Cpu.WaitForInterrupt();
+            Interrupts.Wait();
             Interrupts.Enable();
             Interrupts.Disable();
         }

@@ -330,6 +330,57 @@ public sealed class EmacDriverTests : IDisposable
         Assert.False(device.TryReceive(out _));
     }
 
+    [Fact]
+    public void Start_enables_the_receive_and_transmit_interrupts_only()
+    {
+        Running();
+        var enabled = new EmacSun8i.IntEn(EmacBus.Register(0x0C));
+        Assert.True(enabled.RxIntEn);
+        Assert.True(enabled.TxIntEn);
+        Assert.Equal(enabled.Raw, EmacDriver<EmacBus, TestClock, TestDma>.Interrupts.Raw);
+        Assert.Equal(0x101u, enabled.Raw);
+        Assert.False(EmacBus.InterruptLine);
+    }
+
+    [Fact]
+    public void A_received_frame_raises_the_interrupt_until_acknowledged_and_a_later_one_raises_it_again()
+    {
+        var driver = Running();
+        Assert.True(EmacBus.Inject(Frame(70, 1)));
+        Assert.True(EmacBus.InterruptLine);
+        var acknowledged = EmacDriver<EmacBus, TestClock, TestDma>.AcknowledgeInterrupts(new EmacSun8i<EmacBus>(EmacBus.Emac));
+        Assert.True(acknowledged.Rx);
+        Assert.False(EmacBus.InterruptLine);
+        // Acknowledging does not take the frame: the ring still has it.
+        Assert.Equal(70, Receive(driver, new byte[2048]));
+        Assert.True(EmacBus.Inject(Frame(60, 2)));
+        Assert.True(EmacBus.InterruptLine);
+    }
+
+    [Fact]
+    public void A_sent_frame_raises_the_interrupt_and_nothing_pending_writes_nothing()
+    {
+        var driver = Running();
+        var emac = new EmacSun8i<EmacBus>(EmacBus.Emac);
+        Assert.True(driver.Send(Frame(60, 3)));
+        Assert.True(EmacBus.InterruptLine);
+        Assert.True(EmacDriver<EmacBus, TestClock, TestDma>.AcknowledgeInterrupts(emac).Tx);
+        Assert.False(EmacBus.InterruptLine);
+        int writes = EmacBus.Log.Count(line => line.StartsWith("write INT_STA", StringComparison.Ordinal));
+        Assert.Equal(0u, EmacDriver<EmacBus, TestClock, TestDma>.AcknowledgeInterrupts(emac).Raw);
+        Assert.Equal(writes, EmacBus.Log.Count(line => line.StartsWith("write INT_STA", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public void Stop_disables_the_interrupts_before_a_kernel_takes_over()
+    {
+        var driver = Running();
+        driver.Stop();
+        Assert.Equal(0u, EmacBus.Register(0x0C));
+        Assert.False(EmacBus.Inject(Frame(60, 4)) && EmacBus.InterruptLine);
+    }
+
+
     /// <summary>The shape of src/Boards/*/BoardNetwork.cs: a struct owning the driver, forwarding frames as spans (received ones lent in place).</summary>
     private readonly struct AdaptedEmac(EmacDriver<EmacBus, TestClock, TestDma> emac) : INetworkDevice
     {

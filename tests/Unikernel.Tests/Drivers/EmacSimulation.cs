@@ -78,6 +78,7 @@ public struct EmacBus : IWordBus<EmacBus>
         LinkUpAfterBmsrReads = 0;
         BmsrReads = MdioTransfers = 0;
         _txCurrent = _rxCurrent = 0;
+        _status = 0;
         _phyResetPending = false;
         Registers[Emac + 0x04] = EmacSun8i.BasicCtl1.Reset.Raw;
         ResetPhy();
@@ -120,7 +121,8 @@ public struct EmacBus : IWordBus<EmacBus>
                 ResetEmac(value);
                 break;
             case 0x08:
-                Registers[address] = 0; // w1c: nothing pending in this model
+                Registers[address] = _status & ~value; // write 1 to clear
+                _status = Registers[address];
                 break;
             case 0x14 when (value & (1u << 30)) != 0:
                 Transmit();
@@ -155,10 +157,23 @@ public struct EmacBus : IWordBus<EmacBus>
         int padded = frame.Length + 4 + Math.Max(0, 64 - frame.Length);
         var value = EmacSun8iDesc.RxStatus.Zero.WithFirst(true).WithLast(true).WithFrmLen((uint)padded);
         SetWord(descriptor, 0, value.Raw | extraStatus);
+        SetStatus(1u << 8); // INT_STA.RX
         _rxCurrent = Word(descriptor, 12);
         if (RewindWhenFull && (Word(TestDma.ToHost(_rxCurrent), 0) & Own) == 0)
             _rxCurrent = Register(0x34);
         return true;
+    }
+
+    /// <summary>The EMAC's interrupt line as QEMU drives it: high while INT_STA and INT_EN share a bit (allwinner_sun8i_emac_update_irq).</summary>
+    public static bool InterruptLine => (Register(0x08) & Register(0x0C)) != 0;
+
+    /// <summary>INT_STA as the hardware sets it (the register map keeps the last value for reads).</summary>
+    private static uint _status;
+
+    private static void SetStatus(uint bits)
+    {
+        _status |= bits;
+        Registers[Emac + 0x08] = _status;
     }
 
     /// <summary>Lets a paused transmit DMA run: as if the driver had kicked it.</summary>
@@ -186,6 +201,7 @@ public struct EmacBus : IWordBus<EmacBus>
             {
                 Sent.Add([.. frame]);
                 frame.Clear();
+                SetStatus(1u << 0); // INT_STA.TX
             }
             _txCurrent = Word(descriptor, 12);
         }
@@ -197,6 +213,7 @@ public struct EmacBus : IWordBus<EmacBus>
             return;
         foreach (nuint key in Registers.Keys.Where(k => k >= Emac && k < Emac + 0x10000).ToList())
             Registers[key] = 0;
+        _status = 0;
         Registers[Emac + 0x04] = EmacSun8i.BasicCtl1.Reset.Raw | 1; // reads busy once
         _txCurrent = _rxCurrent = 0;
     }

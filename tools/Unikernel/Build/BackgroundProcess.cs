@@ -39,6 +39,9 @@ public sealed class BackgroundProcess : IDisposable
 
     public string CommandLine { get; }
 
+    /// <summary>The process ID (for `ip netns exec`, the command's own: ip execs it).</summary>
+    public int Id => _process.Id;
+
     /// <summary>Everything printed so far (standard output and error, interleaved by arrival).</summary>
     public string Output
     {

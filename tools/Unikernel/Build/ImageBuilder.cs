@@ -27,6 +27,9 @@ public sealed class ImageBuilder(string repositoryRoot, Action<string>? progress
 {
     public string RepositoryRoot { get; } = repositoryRoot;
 
+    /// <summary>MSBuild properties (NAME=VALUE) for every program built, e.g. NetbootLoop=polling (src/Boot/Boot.csproj).</summary>
+    public IReadOnlyList<string> Properties { get; init; } = [];
+
     public string EntryDirectory => Path.Combine(RepositoryRoot, "src", "Platform", "Entry");
 
     public string BootloaderProject => Path.Combine(RepositoryRoot, "src", "Boot", "Boot.csproj");
@@ -86,7 +89,7 @@ public sealed class ImageBuilder(string repositoryRoot, Action<string>? progress
         Directory.CreateDirectory(objects);
 
         Report(board, "compiling C# to IL");
-        var (assembly, assemblyName, ilc, folding) = CompileIl(project, board);
+        var (assembly, assemblyName, ilc, folding) = CompileIl(project, board, Properties);
         string name = outputName ?? assemblyName;
 
         Report(board, $"ilc: IL to {board.Arch} machine code");
@@ -166,11 +169,11 @@ public sealed class ImageBuilder(string repositoryRoot, Action<string>? progress
 
     private void Report(BoardFile board, string step) => progress?.Invoke($"{board.Name}: {step}");
 
-    private static (string Assembly, string AssemblyName, string Ilc, string Folding) CompileIl(string project, BoardFile board)
+    private static (string Assembly, string AssemblyName, string Ilc, string Folding) CompileIl(string project, BoardFile board, IReadOnlyList<string> msbuildProperties)
     {
         var result = ExternalProcess.TryRun("dotnet",
         [
-            "build", project, "-c", "Release", $"-p:Board={board.Name}", "-nologo", "-t:Build",
+            "build", project, "-c", "Release", $"-p:Board={board.Name}", .. msbuildProperties.Select(property => "-p:" + property), "-nologo", "-t:Build",
             "-getProperty:TargetPath", "-getProperty:AssemblyName", "-getProperty:IlcPath", "-getProperty:IlcMethodBodyFolding",
         ]);
         int json = result.Output.IndexOf("{\n", StringComparison.Ordinal) is var at and >= 0 ? at : result.Output.LastIndexOf('{');

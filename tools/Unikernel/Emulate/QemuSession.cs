@@ -26,6 +26,12 @@ public sealed class QemuSession : IDisposable
     public static QemuSession Start(BuiltImage image, IEnumerable<string>? extraArguments = null)
     {
         var (program, arguments) = QemuCommand.For(image, extraArguments);
+        return Start(program, arguments);
+    }
+
+    /// <summary>QEMU with a command line of the caller's (a peer's image, not one of ours).</summary>
+    public static QemuSession Start(string program, IEnumerable<string> arguments)
+    {
         var start = new ProcessStartInfo(program)
         {
             RedirectStandardInput = true,
@@ -37,6 +43,16 @@ public sealed class QemuSession : IDisposable
         foreach (string argument in arguments)
             start.ArgumentList.Add(argument);
         return new QemuSession(Process.Start(start) ?? throw new BuildFailure($"could not start {program}"));
+    }
+
+    /// <summary>QEMU's process ID.</summary>
+    public int Id => _process.Id;
+
+    /// <summary>Types <paramref name="text"/> on the board's console.</summary>
+    public void Send(string text)
+    {
+        _process.StandardInput.Write(text);
+        _process.StandardInput.Flush();
     }
 
     public string Output
