@@ -1,5 +1,7 @@
 using Unikernel.Drivers.Bus;
 using Unikernel.Hardware;
+using Unikernel.Platform;
+using Unikernel.Platform.Scheduling;
 
 namespace Unikernel.Drivers.Interrupts;
 
@@ -273,11 +275,13 @@ public readonly struct GicV2<TBus> where TBus : IMmio
     /// What the IRQ handler does, on whichever core took the IRQ: acknowledge, call the ID's
     /// handler (<see cref="InterruptHandlers"/>, one table for all cores), end; again until IAR
     /// says spurious, at most <see cref="DispatchLimit"/> times. An interrupt with no handler is
-    /// disabled, so a level-triggered one cannot come back for ever. Returns how many interrupts
-    /// were taken.
+    /// disabled, so a level-triggered one cannot come back for ever. Each one taken also wakes
+    /// this core's tasks waiting for it (<see cref="InterruptWakeups"/>, after the handler has
+    /// quietened the device). Returns how many interrupts were taken.
     /// </summary>
     public int DispatchPending()
     {
+        int core = Cpu.Core;
         int taken = 0;
         while (taken < DispatchLimit)
         {
@@ -288,6 +292,7 @@ public readonly struct GicV2<TBus> where TBus : IMmio
             taken++;
             if (!InterruptHandlers.Dispatch(id))
                 Disable(id);
+            InterruptWakeups.Raise(core, id);
             End(acknowledged);
         }
         return taken;

@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using System.Threading;
+using Unikernel.Platform.Scheduling;
 
 namespace Unikernel.Platform;
 
@@ -14,6 +15,9 @@ namespace Unikernel.Platform;
 /// ARMv8 ARM, K11 "Barrier litmus tests"; Linux Documentation/core-api/circular-buffers.rst). The
 /// indices count freely and wrap at 2^32; a slot is the index masked by the power-of-two
 /// capacity, and <c>tail - head</c> is the fill.</para>
+/// <para>Each side raises a <see cref="Signal"/> after it moves its index, so a task of the
+/// cooperative scheduler can wait for the ring (<c>Wait.ForSignal(ring.Written, seen)</c>, the
+/// count read before the ring was found empty); each signal has one writer, like its index.</para>
 /// </summary>
 public sealed class SpscRing<T> where T : unmanaged
 {
@@ -32,6 +36,12 @@ public sealed class SpscRing<T> where T : unmanaged
 
     public int Capacity => _slots.Length;
 
+    /// <summary>Raised by the producer after each item it writes: what a consumer waits on.</summary>
+    public Signal Written { get; } = new();
+
+    /// <summary>Raised by the consumer after each item it takes: what a producer that found the ring full waits on.</summary>
+    public Signal Taken { get; } = new();
+
     /// <summary>Items written and not yet read, as seen from either side (a moment's value).</summary>
     public int Count => (int)(Volatile.Read(ref _indices.Tail) - Volatile.Read(ref _indices.Head));
 
@@ -43,6 +53,7 @@ public sealed class SpscRing<T> where T : unmanaged
             return false;
         _slots[tail & _mask] = item;
         Volatile.Write(ref _indices.Tail, tail + 1);
+        Written.Raise();
         return true;
     }
 
@@ -57,6 +68,7 @@ public sealed class SpscRing<T> where T : unmanaged
         }
         item = _slots[head & _mask];
         Volatile.Write(ref _indices.Head, head + 1);
+        Taken.Raise();
         return true;
     }
 }

@@ -12,7 +12,7 @@ namespace Unikernel.Tests.Images;
 /// <summary>
 /// The scheduler on qemu-virt's core 0 (SchedulerDemo.cs): the idle hook arms the generic
 /// timer's physical timer for the earliest deadline, and the timer's interrupt, taken through
-/// the GIC, raises its wake-up flag. Between "runtime probe: begin" and "runtime probe: end" the
+/// the GIC, raises its wake-up flag; the core sleeps in wfi between. Between "runtime probe: begin" and "runtime probe: end" the
 /// lines must be those the host prints; after them, the heap used before and after the run.
 /// </summary>
 internal static unsafe class Program
@@ -27,7 +27,7 @@ internal static unsafe class Program
     {
         Board.Initialize();
         TakeTimer();
-        var scheduler = SchedulerDemo<Board, GenericTimerClock, TimerIdle>.Start(Core, TickTimer.InterruptId);
+        var scheduler = SchedulerDemo<Board, GenericTimerClock, TimerIdle>.Start(Core, DeadlineTimer.InterruptId);
         nuint before = Kernel.HeapUsed;
         ConsoleText<Board>.WriteLine("runtime probe: begin");
         SchedulerDemo<Board, GenericTimerClock, TimerIdle>.Run(scheduler);
@@ -38,47 +38,36 @@ internal static unsafe class Program
     }
 
     /// <summary>
-    /// The physical timer becomes the idle hook's one-shot deadline timer: stopped (the board's
-    /// tick used it), its PPI sent to <see cref="OnTimer"/>, the GIC set up afresh and IRQs on.
+    /// The physical timer becomes the idle hook's one-shot deadline timer (<see cref="DeadlineTimer"/>,
+    /// which stops the board's tick), the GIC set up afresh with its dispatch as the IRQ handler
+    /// (the dispatch raises each interrupt's wake-up flag), and IRQs on.
     /// </summary>
     private static void TakeTimer()
     {
         Interrupts.Disable();
-        PhysicalTimer.SetControl(0);
         GicV2<DirectMmio> gic = Gic;
         gic.Initialize();
-        InterruptHandlers.Register(TickTimer.InterruptId, &OnTimer);
-        gic.Enable(TickTimer.InterruptId);
+        if (!DeadlineTimer.Start(gic))
+            Kernel.Panic("scheduler probe: the GIC does not manage the timer's interrupt"u8);
         Interrupts.SetHandler(&DispatchInterrupts);
         Interrupts.Enable();
     }
 
     private static void DispatchInterrupts() => Gic.DispatchPending();
 
-    /// <summary>The deadline passed: timer off (its level-triggered interrupt drops), the wake-up raised.</summary>
-    private static void OnTimer(uint id)
-    {
-        PhysicalTimer.SetControl(0);
-        InterruptWakeups.Raise(Core, id);
-    }
-
     /// <summary>
-    /// Sleeps until the deadline or an interrupt. No <c>wfi</c> yet (the idle primitive is
-    /// another branch's): it waits with IRQs unmasked until the core's raise count moves, which
-    /// also covers an interrupt taken after the scheduler looked.
+    /// Sleeps in <c>wfi</c> until the deadline or an interrupt, with IRQs masked while it decides:
+    /// if the core's raise count moved since the scheduler looked, an interrupt came in between
+    /// and it returns at once.
     /// </summary>
     private struct TimerIdle : IIdle
     {
         public static void Sleep(int core, long deadline, uint raised)
         {
-            if (deadline != Scheduler<GenericTimerClock, TimerIdle>.NoDeadline)
-            {
-                PhysicalTimer.SetCompare((ulong)deadline * (GenericTimer.Frequency / 1000));
-                PhysicalTimer.SetControl(PhysicalTimer.Enabled);
-            }
-            while (InterruptWakeups.Raised(core) == raised)
-            {
-            }
+            Interrupts.Disable();
+            if (InterruptWakeups.Raised(core) == raised)
+                DeadlineTimer.Sleep(deadline); // the scheduler's NoDeadline is long.MaxValue, DeadlineTimer's "none" too
+            Interrupts.Enable();
         }
     }
 }

@@ -1,4 +1,5 @@
 using Unikernel.Net.Tests;
+using Unikernel.Platform;
 using Unikernel.Platform.Scheduling;
 
 namespace Unikernel.Tests.Scheduling;
@@ -191,6 +192,41 @@ public sealed unsafe class SchedulerTests : IDisposable
             Log(task, "raise");
         }
         return s_turns[task]++ == 3 ? Wait.Done : Wait.Until(SimulatedClock.Now + 10);
+    }
+
+    private static SpscRing<int> s_ring = new(4);
+
+    /// <summary>Takes what the ring holds; waits on its Written signal, read before the ring is found empty.</summary>
+    private static Wait RingReader(nuint task)
+    {
+        uint seen = s_ring.Written.Count;
+        while (s_ring.TryRead(out int item))
+            Log(task, $"read {item}");
+        return s_turns[task]++ >= 2 && s_ring.Count == 0 && seen == 3 ? Wait.Done : Wait.ForSignal(s_ring.Written, seen);
+    }
+
+    /// <summary>Writes 1, 2, 3 into the ring, 10 ms apart.</summary>
+    private static Wait RingWriter(nuint task)
+    {
+        if (s_turns[task] > 0)
+        {
+            s_ring.TryWrite(s_turns[task]);
+            Log(task, $"wrote {s_turns[task]}");
+        }
+        return ++s_turns[task] > 3 ? Wait.Done : Wait.Until(SimulatedClock.Now + 10);
+    }
+
+    [Fact]
+    public void A_task_waiting_on_a_ring_wakes_for_each_item_the_producer_writes()
+    {
+        s_ring = new SpscRing<int>(4);
+        var scheduler = NewScheduler();
+        Assert.Equal(SpawnStatus.Spawned, scheduler.Spawn(&RingReader, 0, out _));
+        Assert.Equal(SpawnStatus.Spawned, scheduler.Spawn(&RingWriter, 1, out _));
+
+        Assert.True(scheduler.Run().IsNone);
+        Assert.Equal(["1:wrote 1@10", "0:read 1@10", "1:wrote 2@20", "0:read 2@20", "1:wrote 3@30", "0:read 3@30"], s_log);
+        Assert.Equal(3u, s_ring.Taken.Count);
     }
 
     [Fact]
