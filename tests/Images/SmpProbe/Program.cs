@@ -9,7 +9,7 @@ namespace Unikernel.Tests.Images;
 /// Every core at work, for the QEMU tests under MTTCG: each core reports its MPIDR; all four
 /// increment one counter under a spinlock; core 0 sends items through an SPSC ring to core 1;
 /// a CPU-bound job runs on core 0 alone (before any other core runs, so none competes for the
-/// host), then split over cores 0 and 1; last, core 1 panics. Lines are "name value"; times in
+/// host), then split over cores 0 and 1, each the least of three runs; last, core 1 panics. Lines are "name value"; times in
 /// microseconds.
 /// </summary>
 internal static unsafe class Program
@@ -19,6 +19,7 @@ internal static unsafe class Program
     private const uint RingItems = 1_000_000;
     private const int RingCapacity = 4096;
     private const uint JobLength = 200_000_000;
+    private const int JobRounds = 3;
 
     private static Spinlock s_console;
     private static Spinlock s_counterLock;
@@ -40,9 +41,18 @@ internal static unsafe class Program
         ConsoleText<Board>.WriteLine("smp probe: begin");
         ReportCore(0);
 
-        long start = GenericTimer.Microseconds;
+        // The least of a few runs, one core then two: a run the host disturbed (QEMU's start-up,
+        // other work on its two cores) measured up to 7x slow beside the next one.
         uint wholeJob = Job(0, JobLength);
-        long oneCore = GenericTimer.Microseconds - start;
+        long oneCore = long.MaxValue;
+        for (int round = 0; round < JobRounds; round++)
+        {
+            long begin = GenericTimer.Microseconds;
+            if (Job(0, JobLength) != wholeJob)
+                Kernel.Panic("smp probe: the job gave two sums"u8);
+            long took = GenericTimer.Microseconds - begin;
+            oneCore = took < oneCore ? took : oneCore;
+        }
         Line("job one-core-us", (ulong)oneCore);
 
         s_ring = new SpscRing<uint>(RingCapacity);
@@ -58,7 +68,7 @@ internal static unsafe class Program
             }
         }
 
-        start = GenericTimer.Microseconds;
+        long start = GenericTimer.Microseconds;
         Volatile.Write(ref s_countGo, 1);
         CountUnderLock();
         Atomic.Add(ref s_countDone, 1);
@@ -82,13 +92,19 @@ internal static unsafe class Program
         Line("ring items", RingItems);
         Line("ring out-of-order", Volatile.Read(ref s_ringOutOfOrder));
 
-        start = GenericTimer.Microseconds;
-        Volatile.Write(ref s_jobGo, 1);
-        uint firstHalf = Job(0, JobLength / 2);
-        while (Volatile.Read(ref s_jobDone) == 0)
+        long twoCores = long.MaxValue;
+        uint firstHalf = 0;
+        for (uint round = 1; round <= JobRounds; round++)
         {
+            start = GenericTimer.Microseconds;
+            Volatile.Write(ref s_jobGo, round);
+            firstHalf = Job(0, JobLength / 2);
+            while (Volatile.Read(ref s_jobDone) != round)
+            {
+            }
+            long took = GenericTimer.Microseconds - start;
+            twoCores = took < twoCores ? took : twoCores;
         }
-        long twoCores = GenericTimer.Microseconds - start;
         Line("job two-core-us", (ulong)twoCores);
         Line("job halves-match", firstHalf + Volatile.Read(ref s_jobSecondHalf) == wholeJob ? 1UL : 0UL);
         Line("job speedup-percent", (ulong)(oneCore * 100 / (twoCores > 0 ? twoCores : 1)));
@@ -122,11 +138,14 @@ internal static unsafe class Program
         Volatile.Write(ref s_ringOutOfOrder, outOfOrder);
         Volatile.Write(ref s_ringDone, 1);
 
-        while (Volatile.Read(ref s_jobGo) == 0)
+        for (uint round = 1; round <= JobRounds; round++)
         {
+            while (Volatile.Read(ref s_jobGo) != round)
+            {
+            }
+            Volatile.Write(ref s_jobSecondHalf, Job(JobLength / 2, JobLength));
+            Volatile.Write(ref s_jobDone, round);
         }
-        Volatile.Write(ref s_jobSecondHalf, Job(JobLength / 2, JobLength));
-        Volatile.Write(ref s_jobDone, 1);
 
         while (Volatile.Read(ref s_panicGo) == 0)
         {
