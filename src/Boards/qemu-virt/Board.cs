@@ -56,7 +56,7 @@ internal unsafe partial struct Board : IBoard
         ConsoleText<Board>.WriteLine();
     }
 
-    /// <summary>GIC set up, IRQs to its dispatch, then the tick started and counted for a moment.</summary>
+    /// <summary>GIC set up, IRQs to its dispatch, then the tick started, counted for a moment and stopped.</summary>
     private static void StartTick()
     {
         GicV2<DirectMmio> gic = Gic;
@@ -81,6 +81,10 @@ internal unsafe partial struct Board : IBoard
         ConsoleText<Board>.Write(" ticks in "u8);
         ConsoleText<Board>.WriteDecimal((ulong)(TickCheckMicroseconds / 1000));
         ConsoleText<Board>.WriteLine(" ms)"u8);
+        // Checked; off again, IRQs masked: the timer is the program's (the netboot loop's
+        // DeadlineTimer), and an idle board takes no interrupt 100 times a second.
+        Interrupts.Disable();
+        TickTimer.Stop(gic);
     }
 
     private static void DispatchInterrupts() => Gic.DispatchPending();
