@@ -1,6 +1,5 @@
 using Unikernel.Boot.Image;
 using Unikernel.Drivers.Memory;
-using Unikernel.Drivers.Timer;
 using Unikernel.Platform;
 using BoardFile = Unikernel.Hardware.Boards.QemuVirt;
 
@@ -20,14 +19,14 @@ internal partial struct Board
     }
 
     /// <summary>
-    /// The kernel gets the machine as the boot protocols want it: no interrupt pending from our
-    /// tick, MMU off and the data cache cleaned, so what the netboot wrote is in memory for its
+    /// The kernel gets the machine as the boot protocols want it: IRQs masked (the start-up tick
+    /// check stopped its tick, the netboot loop turned its deadline and the card's interrupt
+    /// off), MMU off and the data cache cleaned, so what the netboot wrote is in memory for its
     /// fetches (Linux Documentation/arch/arm64/booting.rst; orangepi-pc does the same).
     /// </summary>
     public static void StartKernel(nuint load, nuint length, nuint entry)
     {
         Interrupts.Disable();
-        TickTimer.Stop(Gic);
         Mmu.DisableAndClean();
         ConsoleText<Board>.Write("netboot: starting the kernel at 0x"u8);
         ConsoleText<Board>.WriteHex(entry, 8);
