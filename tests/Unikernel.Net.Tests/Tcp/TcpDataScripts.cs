@@ -350,4 +350,98 @@ public class TcpDataScripts
     {
         new TcpScript().Run(TcpHandshakeScripts.PassiveOpen).Finish(3 * 60 * 60);
     }
+
+    [Fact]
+    public void In_order_data_goes_to_the_sink_and_the_window_stays_wide_open()
+    {
+        // 64 KiB buffer, our window scale 1: 32768 is all of it free.
+        new TcpScript().Run(Open + """
+            +0    app sink all
+            +.1   < P. 1:1001(1000) ack 1 win 502 <nop,nop,TS val 120 ecr 0>
+            +0    app sunk 1000
+            +0    < P. 1001:2001(1000) ack 1 win 502 <nop,nop,TS val 121 ecr 0>
+            +0    > . 1:1(0) ack 2001 win 32768 <nop,nop,TS val * ecr 120>
+            // The delayed ACK keeps its timer for a single segment.
+            +.1   < P. 2001:3001(1000) ack 1 win 502 <nop,nop,TS val 130 ecr 0>
+            +.04  > . 1:1(0) ack 3001 win 32768 <nop,nop,TS val * ecr 130>
+            +0    app sunk 3000
+            +0    app read 0
+            """).Finish(2);
+    }
+
+    [Fact]
+    public void Out_of_order_data_is_held_and_given_to_the_sink_in_order_when_the_hole_fills()
+    {
+        new TcpScript().Run(Open + """
+            +0    app sink all
+            +.1   < . 1001:2001(1000) ack 1 win 502 <nop,nop,TS val 120 ecr 0>
+            +0    > . 1:1(0) ack 1 win 32768 <nop,nop,TS val * ecr 110,nop,nop,sack 1001:2001>
+            +0    < . 3001:4001(1000) ack 1 win 502 <nop,nop,TS val 121 ecr 0>
+            +0    > . 1:1(0) ack 1 win 32768 <nop,nop,TS val * ecr 110,nop,nop,sack 3001:4001 1001:2001>
+            +0    app sunk 0
+            +0    < . 1:1001(1000) ack 1 win 502 <nop,nop,TS val 122 ecr 0>
+            +0    > . 1:1(0) ack 2001 win 32768 <nop,nop,TS val * ecr 122,nop,nop,sack 3001:4001>
+            +0    app sunk 2000
+            +0    < . 2001:3001(1000) ack 1 win 502 <nop,nop,TS val 123 ecr 0>
+            +0    > . 1:1(0) ack 4001 win 32768 <nop,nop,TS val * ecr 123>
+            +0    app sunk 4000
+            +0    < . 4001:5001(1000) ack 1 win 502 <nop,nop,TS val 124 ecr 0>
+            +.04  > . 1:1(0) ack 5001 win 32768 <nop,nop,TS val * ecr 124>
+            +0    app sunk 5000
+            +0    app read 0
+            """).Finish(2);
+    }
+
+    [Fact]
+    public void What_the_sink_leaves_is_held_in_the_buffer_and_counted_in_the_window()
+    {
+        new TcpScript().Run(Open + """
+            +0    app sink 1500
+            +.1   < P. 1:1001(1000) ack 1 win 502 <nop,nop,TS val 120 ecr 0>
+            +0    < P. 1001:2001(1000) ack 1 win 502 <nop,nop,TS val 121 ecr 0>
+            // The sink took 1500; 500 wait in the buffer: (65536 - 500) >> 1.
+            +0    > . 1:1(0) ack 2001 win 32518 <nop,nop,TS val * ecr 120>
+            +0    app sunk 1500
+            // Data waits in the buffer: the next segment goes there behind it.
+            +.1   < P. 2001:3001(1000) ack 1 win 502 <nop,nop,TS val 130 ecr 0>
+            +.04  > . 1:1(0) ack 3001 win 32018 <nop,nop,TS val * ecr 130>
+            +0    app sunk 1500
+            +0    app read 1500
+            // Nothing held: the sink is offered the next segment again.
+            +0    app sink 100000
+            +.1   < P. 3001:4001(1000) ack 1 win 502 <nop,nop,TS val 140 ecr 0>
+            +.04  > . 1:1(0) ack 4001 win 32768 <nop,nop,TS val * ecr 140>
+            +0    app sunk 2500
+            +0    app read 0
+            """).Finish(2);
+    }
+
+    [Fact]
+    public void A_sink_set_on_a_full_buffer_takes_what_it_holds_and_the_window_reopens_at_once()
+    {
+        new TcpScript(receiveBuffer: 2000).Run("""
+            0     < S 0:0(0) win 65535 <mss 1000>
+            0     > S. 0:0(0) ack 1 win 2000 <mss 1440>
+            +.01  < . 1:1(0) ack 1 win 65535
+            +.1   < . 1:1001(1000) ack 1 win 65535
+            +0    < . 1001:2001(1000) ack 1 win 65535
+            +0    > . 1:1(0) ack 2001 win 0
+            +0    app accept
+            +0    app sink all
+            +0    > . 1:1(0) ack 2001 win 2000
+            +0    app sunk 2000
+            // From now on the buffer stays empty: a window of all of it, segment after segment.
+            +.1   < . 2001:3001(1000) ack 1 win 65535
+            +0    < . 3001:4001(1000) ack 1 win 65535
+            +0    > . 1:1(0) ack 4001 win 2000
+            +0    < . 4001:5001(1000) ack 1 win 65535
+            +0    < . 5001:6001(1000) ack 1 win 65535
+            +0    > . 1:1(0) ack 6001 win 2000
+            +0    app sunk 6000
+            +0    app sink off
+            +.1   < . 6001:7001(1000) ack 1 win 65535
+            +.04  > . 1:1(0) ack 7001 win 1000
+            +0    app read 1000
+            """).Finish(2);
+    }
 }

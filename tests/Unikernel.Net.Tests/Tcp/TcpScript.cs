@@ -46,13 +46,15 @@ public sealed class TcpScript
     private SeqNumber? _ourIss;
     private ushort? _ourPort;
     private TcpHandle _connection;
-    private long _appRead;
+    private readonly StreamPosition _stream = new();
+    private readonly ScriptSink _sink;
     private long _appWritten;
 
     public TcpScript(bool ipv6 = true, int receiveBuffer = 64 * 1024, int sendBuffer = 64 * 1024, ushort listenPort = 8080, ushort peerPort = 40000,
         int keepAliveSeconds = 0)
     {
         _ipv6 = ipv6;
+        _sink = new ScriptSink(_stream);
         ListenPort = listenPort;
         PeerPort = peerPort;
         var configuration = NetworkConfiguration.WithStaticIpv4(OurIpv4, 16);
@@ -354,8 +356,8 @@ public sealed class TcpScript
                 int read = Interface.Tcp.Receive(_connection, buffer);
                 Assert.True(read == count, $"read {read} bytes, expected {count}");
                 for (int i = 0; i < read; i++)
-                    Assert.True(buffer[i] == Pattern(_appRead + i), $"byte {_appRead + i} of the stream differs");
-                _appRead += read;
+                    Assert.True(buffer[i] == Pattern(_stream.Read + i), $"byte {_stream.Read + i} of the stream differs");
+                _stream.Read += read;
                 break;
             }
             case "write":
@@ -395,6 +397,23 @@ public sealed class TcpScript
             case "reset":
                 Assert.True(Interface.Tcp.WasReset(_connection), "the connection was not reset");
                 break;
+            case "sink":
+                // app sink all | app sink N (takes N more bytes in all, then refuses) | app sink off
+                if (words[1] == "off")
+                {
+                    Interface.Tcp.SetReceiveSink(_connection, null);
+                    break;
+                }
+                _sink.Budget = words[1] == "all" ? long.MaxValue : int.Parse(words[1], CultureInfo.InvariantCulture);
+                Interface.Tcp.SetReceiveSink(_connection, _sink);
+                break;
+            case "sunk":
+            {
+                // app sunk N: the sink has taken exactly N bytes of the stream so far.
+                long count = long.Parse(words[1], CultureInfo.InvariantCulture);
+                Assert.True(_sink.Taken == count, $"the sink took {_sink.Taken} bytes, expected {count}");
+                break;
+            }
             case "eof":
                 Assert.True(Interface.Tcp.IsReceiveFinished(_connection), "the stream has not ended");
                 break;
@@ -535,3 +554,32 @@ public sealed class TcpScript
 }
 
 public sealed class TcpScriptException(string message, Exception? inner = null) : Exception(message, inner);
+
+/// <summary>How much of the peer's stream the application has had, by reads and through the sink.</summary>
+internal sealed class StreamPosition
+{
+    public long Read;
+}
+
+/// <summary>
+/// The sink of <c>app sink</c>: takes bytes up to its budget and checks each is the stream's
+/// next (<see cref="TcpScript.Pattern"/>), so data offered out of order or twice shows.
+/// </summary>
+internal sealed class ScriptSink(StreamPosition stream) : TcpReceiveSink
+{
+    public long Budget;
+
+    public long Taken;
+
+    public override int Offer(ReadOnlySpan<byte> data)
+    {
+        Assert.True(data.Length > 0, "the sink was offered nothing");
+        int take = (int)Math.Min(data.Length, Budget);
+        for (int i = 0; i < take; i++)
+            Assert.True(data[i] == TcpScript.Pattern(stream.Read + i), $"the sink was offered a wrong byte {stream.Read + i} of the stream");
+        stream.Read += take;
+        Taken += take;
+        Budget -= take;
+        return take;
+    }
+}
