@@ -7,9 +7,10 @@ namespace Unikernel.Netboot;
 public interface IDiscardReport
 {
     /// <summary>
-    /// The peer closed and everything it sent was read: <paramref name="bytes"/> of payload, in
-    /// <paramref name="frames"/> frames the interface received meanwhile (what the link delivered,
-    /// for its frame rate), <paramref name="milliseconds"/> from accept to the peer's FIN.
+    /// The peer closed and everything it sent was read: <paramref name="bytes"/> of payload;
+    /// <paramref name="frames"/> the interface received and <paramref name="milliseconds"/> passed
+    /// from the service's accept to the peer's FIN (what the link delivered, for its frame rate;
+    /// the stack may have taken the stream's first frames before the accept).
     /// </summary>
     void Finished(ulong bytes, ulong frames, long milliseconds);
 

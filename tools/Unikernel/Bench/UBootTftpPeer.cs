@@ -77,10 +77,9 @@ public sealed class UBootTftpPeer : IDisposable
             throw new BenchFailure($"U-Boot's dhcp got no lease within {DhcpTimeout.TotalSeconds:0} s:\n{qemu.Output}");
         double boundAt = clock.Elapsed.TotalSeconds;
 
-        // The prompt after dhcp and setenv: a line once Enter is pressed.
-        int prompts = Count(qemu.Output, "=>");
-        qemu.Send("\r");
-        if (qemu.WaitForLine(_ => Count(qemu.Output, "=>") > prompts, TimeSpan.FromSeconds(10)) is null)
+        // Back at the prompt when an echo answers (an empty line would repeat the last repeatable command).
+        qemu.Send("echo ready\r");
+        if (qemu.WaitForLine(line => line == "ready", TimeSpan.FromSeconds(10)) is null)
             throw new BenchFailure($"no U-Boot prompt after dhcp:\n{qemu.Output}");
         var transfer = Stopwatch.StartNew();
         qemu.Send($"tftpboot {LoadAddress} {_file}\r");
@@ -91,8 +90,6 @@ public sealed class UBootTftpPeer : IDisposable
         double seconds = transfer.Elapsed.TotalSeconds;
         return (boundAt, seconds, bytes, NetbootFigures.TftpOwnRate(qemu.Output));
     }
-
-    private static int Count(string text, string prefix) => text.Split('\n').Count(line => line.StartsWith(prefix, StringComparison.Ordinal));
 
     private static string Tail(string text) => text.Length > 2000 ? text[^2000..] : text;
 
