@@ -17,6 +17,9 @@ public static class HostStackCommand
     /// <summary>The echo service's port (RFC 862).</summary>
     public const ushort EchoPort = 7;
 
+    /// <summary>The discard service's port (RFC 863).</summary>
+    public const ushort DiscardPort = Unikernel.Netboot.DiscardService<DiscardLog>.Port;
+
     /// <summary>The port of the kernel upload service: a stream in, its length and SHA-256 out.</summary>
     public const ushort UploadPort = Unikernel.Netboot.NetbootService<DiscardedPayload, UploadLog>.Port;
 
@@ -62,7 +65,7 @@ public static class HostStackCommand
         string ipv4 = configuration.Dhcp ? " ipv4 dhcp" : stack.HasIpv4Address ? $" ipv4 {Text(stack.Ipv4Address)}/{stack.Ipv4PrefixLength}" : "";
         if (impairment is not null)
             Say($"impairing received frames: {impairment}");
-        Say($"{tap.Name} mac {Text(stack.MacAddress)} ipv6 {Text(stack.LinkLocalAddress)}{ipv4}; answering ping and ping6, UDP and TCP echo on port {EchoPort}, uploads on TCP port {UploadPort}");
+        Say($"{tap.Name} mac {Text(stack.MacAddress)} ipv6 {Text(stack.LinkLocalAddress)}{ipv4}; answering ping and ping6, UDP and TCP echo on port {EchoPort}, discard on TCP port {DiscardPort}, uploads on TCP port {UploadPort}");
 
         var clock = Stopwatch.StartNew();
         var payload = new byte[UdpSocketSet.MaximumPayload];

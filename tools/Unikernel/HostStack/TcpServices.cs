@@ -5,15 +5,17 @@ using Unikernel.Netboot;
 namespace Unikernel.Tool.HostStack;
 
 /// <summary>
-/// hoststack's TCP services: echo on port 7 (RFC 862) and the bootloader's upload service on
-/// port 1337 (<see cref="NetbootService{TDestination, TReport}"/>), one instance per connection
-/// so uploads run side by side; kernels are checked, other streams hashed (<see cref="UploadLog"/>).
+/// hoststack's TCP services: echo on port 7 (RFC 862), discard on port 9 (RFC 863, as the
+/// bootloader) and the bootloader's upload service on port 1337
+/// (<see cref="NetbootService{TDestination, TReport}"/>), one instance per connection so uploads
+/// run side by side; kernels are checked, other streams hashed (<see cref="UploadLog"/>).
 /// </summary>
 public sealed class TcpServices
 {
     private readonly NetworkInterface _stack;
     private readonly NetbootService<DiscardedPayload, UploadLog>[] _uploads;
     private readonly List<TcpHandle> _echoes = [];
+    private readonly DiscardService<DiscardLog> _discard;
 
     /// <param name="hash">false: streams that are not kernel images are only counted, as the lwIP sink of the bench does.</param>
     public TcpServices(NetworkInterface stack, int connections, Action<string> say, bool hash = true)
@@ -30,6 +32,9 @@ public sealed class TcpServices
         }
         if (!stack.Tcp.Listen(HostStackCommand.EchoPort))
             throw new InvalidOperationException($"cannot listen on TCP port {HostStackCommand.EchoPort}");
+        _discard = new DiscardService<DiscardLog>(stack, new DiscardLog(say));
+        if (!_discard.IsListening)
+            throw new InvalidOperationException($"cannot listen on TCP port {HostStackCommand.DiscardPort}");
     }
 
     /// <summary>One line per upload not finished yet: how far it got, for a report when hoststack stops.</summary>
@@ -49,6 +54,7 @@ public sealed class TcpServices
     {
         foreach (var upload in _uploads)
             upload.Step(now);
+        _discard.Step(now);
 
         while (_stack.Tcp.TryAccept(HostStackCommand.EchoPort, out TcpHandle connection))
             _echoes.Add(connection);
