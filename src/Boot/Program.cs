@@ -1,8 +1,11 @@
 using System.Runtime;
+using System.Threading;
 using Unikernel.Boot.Image;
 using Unikernel.Boot.Netboot;
+using Unikernel.Drivers.Bus;
 using Unikernel.Drivers.Interrupts;
 using Unikernel.Drivers.Timer;
+using Unikernel.Hardware;
 using Unikernel.Net;
 using Unikernel.Net.Wire;
 using Unikernel.Netboot;
@@ -23,6 +26,19 @@ internal static class Program
 
     /// <summary>How long after the last frame the loop keeps looking before it sleeps: a few of an upload's round trips.</summary>
     private const long BusyPollMicroseconds = 2000;
+
+    /// <summary>The core that hashes payloads behind core 0 (<see cref="HashingCore"/>).</summary>
+    private const int HashingCoreNumber = 1;
+
+    /// <summary>The SGI that wakes it (SGI 0 is qemu-virt's pen release).</summary>
+    private const uint HashingWakeSgi = 1;
+
+    /// <summary>How long core 0 waits for the hashing core to write its caches back before a jump to a kernel.</summary>
+    private const long HashingLeaveMilliseconds = 100;
+
+    private static HashingCore? s_hashing;
+    private static bool s_hashingSleeps;
+    private static uint s_hashingLeft;
 
     [RuntimeExport("__unikernel_main")]
     private static void Main()
@@ -58,7 +74,8 @@ internal static class Program
             new AddressRange(image.ImageStart, image.ImageEnd - image.ImageStart),
             new AddressRange(image.RamStart, image.RamEnd - image.RamStart),
         };
-        var service = new NetbootService<PhysicalMemory, NetbootConsole<Board>>(stack, new KernelReceiver<PhysicalMemory>(dram, forbidden, default), default);
+        var receiver = new KernelReceiver<PhysicalMemory>(dram, forbidden, default);
+        var service = new NetbootService<PhysicalMemory, NetbootConsole<Board>>(stack, receiver, new NetbootConsole<Board>(receiver));
         if (!service.IsListening)
             Kernel.Panic("netboot: cannot listen on TCP port 1337"u8);
         ConsoleText<Board>.WriteLine("netboot: listening on TCP port 1337 (IPv6 and IPv4)"u8);
@@ -66,6 +83,7 @@ internal static class Program
         var discard = new DiscardService<DiscardConsole<Board>>(stack, default);
 
         bool sleeps = StartInterrupts();
+        receiver.HashBehind(StartHashingCore(sleeps));
         long lastFrameAt = 0;
         while (true)
         {
@@ -78,6 +96,7 @@ internal static class Program
             {
                 runner.Step<GenericTimerClock>();
                 network.Stop();
+                StopHashingCore();
                 if (sleeps)
                     StopInterrupts();
                 Board.StartKernel((nuint)service.Receiver.LoadAddress, (nuint)service.Receiver.PayloadLength, (nuint)service.Receiver.EntryPoint);
@@ -136,6 +155,79 @@ internal static class Program
         ConsoleText<Board>.WriteLine(", idle in wfi"u8);
         return true;
 #endif
+    }
+
+    /// <summary>
+    /// Core 1 started to hash payloads behind core 0 (<see cref="HashingCore"/>), asleep in WFI
+    /// between uploads and whenever it has caught up, woken by an SGI; where the loop polls (no
+    /// GIC set up), it polls too. Null, and core 0 hashes, if the core does not start or the
+    /// image was built with PayloadHash=inline (the comparison of a before/after measurement).
+    /// </summary>
+    private static unsafe HashingCore? StartHashingCore(bool sleeps)
+    {
+#if NETBOOT_HASH_INLINE
+        StatusLine<Board>.Skip("hashing: SHA-256 on core 0 (built with PayloadHash=inline)"u8);
+        ConsoleText<Board>.WriteLine();
+        return null;
+#else
+        s_hashingSleeps = sleeps;
+        s_hashing = sleeps ? new HashingCore(&SleepUntilWoken, &WakeHashingCore) : new HashingCore(null, null);
+        CoreStartStatus status = Board.StartCore(HashingCoreNumber, &Hash);
+        if (status != CoreStartStatus.Started)
+        {
+            s_hashing = null;
+            StatusLine<Board>.Fail("hashing: core 1 did not start (status "u8);
+            ConsoleText<Board>.WriteDecimal((ulong)status);
+            ConsoleText<Board>.WriteLine("); SHA-256 on core 0"u8);
+            return null;
+        }
+        StatusLine<Board>.Ok("hashing: SHA-256 on core 1, behind core 0"u8);
+        ConsoleText<Board>.WriteLine(TranslationRegisters.CoreZeroEnabled ? " (caches on, coherent)"u8 : " (caches off on both)"u8);
+        return s_hashing;
+#endif
+    }
+
+    /// <summary>Core 1: hashes until told to leave, then writes its caches back and turns them off (the kernel gets memory as it was written), and halts.</summary>
+    private static void Hash(int core)
+    {
+        if (s_hashingSleeps)
+            Board.Gic.InitializeCpuInterface();
+        s_hashing!.Serve();
+        if (s_hashingSleeps)
+            Board.Gic.DisableCpuInterface();
+        if (TranslationRegisters.CoreZeroEnabled)
+            TranslationRegisters.DisableAndClean();
+        Volatile.Write(ref s_hashingLeft, 1);
+    }
+
+    /// <summary>Core 1, IRQs masked: WFI until an interrupt is pending (the wake SGI), then every pending one acknowledged, so the next WFI sleeps again.</summary>
+    private static void SleepUntilWoken()
+    {
+        Interrupts.Wait();
+        var gic = Board.Gic;
+        for (int n = 0; n < GicV2<DirectMmio>.DispatchLimit; n++)
+        {
+            uint acknowledged = gic.Acknowledge();
+            if (new Gic400CpuInterface.GiccIar(acknowledged).InterruptId >= GicV2<DirectMmio>.FirstSpecialId)
+                break;
+            gic.End(acknowledged);
+        }
+    }
+
+    private static void WakeHashingCore() => Board.Gic.SendSgi(HashingWakeSgi, 1u << HashingCoreNumber);
+
+    /// <summary>Before a jump to a kernel: the hashing core leaves its loop and writes its caches back; a bounded wait.</summary>
+    private static void StopHashingCore()
+    {
+        if (s_hashing == null)
+            return;
+        s_hashing.Leave();
+        long deadline = GenericTimer.Milliseconds + HashingLeaveMilliseconds;
+        while (Volatile.Read(ref s_hashingLeft) == 0 && GenericTimer.Milliseconds < deadline)
+        {
+        }
+        if (Volatile.Read(ref s_hashingLeft) == 0)
+            ConsoleText<Board>.WriteLine("netboot: the hashing core did not leave in time"u8);
     }
 
     /// <summary>The kernel gets the GIC with nothing of ours enabled (IRQs stay masked): the timer's and the device's interrupts off.</summary>

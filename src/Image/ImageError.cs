@@ -28,4 +28,6 @@ public enum ImageError
     DataAfterPayload,
     /// <summary>The payload's SHA-256 is not the header's.</summary>
     Sha256Mismatch,
+    /// <summary>The core hashing behind the receiving one (<see cref="HashingCore"/>) stopped before the end of the payload.</summary>
+    HashingStalled,
 }

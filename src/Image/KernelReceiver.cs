@@ -1,3 +1,5 @@
+using Unikernel.Platform;
+
 namespace Unikernel.Boot.Image;
 
 /// <summary>
@@ -6,6 +8,10 @@ namespace Unikernel.Boot.Image;
 /// then the payload goes to <typeparamref name="TDestination"/> (on a board: straight to its
 /// load address), hashed on the way, and <see cref="Finish"/> gives the verdict when the stream
 /// ends. Made once at start-up; <see cref="Reset"/> readies it for the next upload.
+/// <para>The hash is taken here as the payload passes, or, given a <see cref="HashingCore"/>
+/// (<see cref="HashBehind"/>), by another core reading the payload back from memory behind this
+/// one: then this core only places bytes and says how many, and <see cref="Finish"/> waits for
+/// the other's digest.</para>
 /// </summary>
 public sealed class KernelReceiver<TDestination> where TDestination : struct, IPayloadDestination
 {
@@ -15,6 +21,8 @@ public sealed class KernelReceiver<TDestination> where TDestination : struct, IP
     private readonly AddressRange[] _forbidden;
     private TDestination _destination;
     private Sha256 _hash;
+    private HashingCore? _hashingCore;
+    private bool _hashingBehind;
     private ulong _received;
     private ulong _headerLength;
     private ulong _load;
@@ -52,8 +60,27 @@ public sealed class KernelReceiver<TDestination> where TDestination : struct, IP
     /// <summary>The payload's SHA-256 as received, after <see cref="Finish"/>.</summary>
     public ReadOnlySpan<byte> ReceivedSha256 => _digest;
 
+    /// <summary>The core that hashed the last payload <see cref="Finish"/> judged: this one, or the <see cref="HashingCore"/>'s.</summary>
+    public int HashedOnCore { get; private set; }
+
+    /// <summary>
+    /// From the next upload on, payloads are hashed by <paramref name="core"/>'s core from where
+    /// they were placed (<typeparamref name="TDestination"/> must be memory that core reads, such
+    /// as <see cref="PhysicalMemory"/>); null: here again. A payload of 2^32 bytes or more is
+    /// hashed here all the same (the cores share 32-bit counts).
+    /// </summary>
+    public void HashBehind(HashingCore? core)
+    {
+        _hashingCore?.Stop();
+        _hashingCore = core;
+        Reset();
+    }
+
     public void Reset()
     {
+        if (_hashingBehind)
+            _hashingCore!.Stop();
+        _hashingBehind = false;
         _hash = new Sha256();
         _received = 0;
         _headerLength = KernelImage.FixedHeaderLength;
@@ -96,8 +123,11 @@ public sealed class KernelReceiver<TDestination> where TDestination : struct, IP
                 int take = (int)Math.Min((ulong)data.Length, room);
                 var piece = data.Slice(0, take);
                 _destination.Write(_load + PayloadReceived, piece);
-                _hash.Append(piece);
                 _received += (ulong)take;
+                if (_hashingBehind)
+                    _hashingCore!.Placed((uint)PayloadReceived);
+                else
+                    _hash.Append(piece);
                 data = data.Slice(take);
             }
         }
@@ -114,7 +144,17 @@ public sealed class KernelReceiver<TDestination> where TDestination : struct, IP
             return Error = ImageError.Truncated;
         if (PayloadReceived < _payloadLength)
             return Error = ImageError.PayloadTruncated;
-        _hash.Finish(_digest);
+        if (_hashingBehind)
+        {
+            if (!_hashingCore!.TryTakeDigest(_digest, HashingCore.StallMilliseconds))
+                return Error = ImageError.HashingStalled;
+            HashedOnCore = _hashingCore.FinishedOnCore;
+        }
+        else
+        {
+            _hash.Finish(_digest);
+            HashedOnCore = Cpu.Core;
+        }
         if (!_digest.AsSpan().SequenceEqual(new KernelImage(_header).PayloadSha256))
             return Error = ImageError.Sha256Mismatch;
         return ImageError.None;
@@ -133,5 +173,10 @@ public sealed class KernelReceiver<TDestination> where TDestination : struct, IP
         _payloadLength = image.PayloadLength;
         EntryPoint = image.EntryPoint;
         HeaderAccepted = true;
+        if (_hashingCore != null && _payloadLength > 0 && _payloadLength <= uint.MaxValue)
+        {
+            _hashingCore.Begin((nuint)_load, (uint)_payloadLength);
+            _hashingBehind = true;
+        }
     }
 }

@@ -1,3 +1,4 @@
+using Unikernel.Boot.Image;
 using Unikernel.Platform;
 using Unikernel.Netboot;
 
@@ -6,6 +7,14 @@ namespace Unikernel.Boot.Netboot;
 /// <summary>The board's side of the upload service: its lines on the console (README.md shows them).</summary>
 internal struct NetbootConsole<TConsole> : INetbootReport where TConsole : IConsole
 {
+    private readonly KernelReceiver<PhysicalMemory> _receiver;
+
+    /// <param name="receiver">Asked which core hashed an accepted payload.</param>
+    public NetbootConsole(KernelReceiver<PhysicalMemory> receiver)
+    {
+        _receiver = receiver;
+    }
+
     /// <summary>A stream that is not an image is refused (<c>error: bad magic</c>).</summary>
     public static bool TakesRawStreams => false;
 
@@ -32,6 +41,8 @@ internal struct NetbootConsole<TConsole> : INetbootReport where TConsole : ICons
             ConsoleText<TConsole>.WriteDecimal(received / (ulong)milliseconds / 1000);
             ConsoleText<TConsole>.Write(" MB/s"u8);
         }
+        ConsoleText<TConsole>.Write(", sha256 on core "u8);
+        ConsoleText<TConsole>.WriteDecimal((ulong)_receiver.HashedOnCore);
         ConsoleText<TConsole>.WriteLine();
     }
 

@@ -7,8 +7,9 @@ namespace Unikernel.Platform;
 /// <summary>
 /// The cores: which one runs this code, and starting the others. A started core runs on a stack
 /// of its own (the entry code's core_stacks, the board's stack size each), with the vectors, FP
-/// and SIMD set as on core 0 and the SMP coherency bit on (ACTLR.SMP, CPUECTLR_EL1.SMPEN), MMU
-/// and caches off; its entry gets the core number; when the entry returns the core halts.
+/// and SIMD set as on core 0 and the SMP coherency bit on (ACTLR.SMP, CPUECTLR_EL1.SMPEN), and
+/// the MMU and caches as core 0 has them: on with core 0's tables (<see cref="TranslationRegisters.EnableAsCoreZero"/>),
+/// or off; its entry gets the core number; when the entry returns the core halts.
 /// </summary>
 public static unsafe class Cpu
 {
@@ -42,6 +43,10 @@ public static unsafe class Cpu
         s_counterFrequency = GenericTimer.Frequency;
         s_cores.Entries[core] = (nuint)entry;
         nuint resetAddress = PrepareCore((nuint)core, &Run);
+        // The core starts uncached and reads memory past our caches until its MMU is on: what it
+        // reads first (its entry, the registers, the code) must be in memory, not only in our cache.
+        if (TranslationRegisters.CoreZeroEnabled)
+            Caches.CleanInvalidateAllData();
         if (!TBoard.PowerOnCore(core, resetAddress))
             return CoreStartStatus.PowerOnFailed;
         long deadline = GenericTimer.Milliseconds + StartTimeoutMilliseconds;
@@ -59,6 +64,8 @@ public static unsafe class Cpu
     /// <summary>Where the entry code's secondary start calls, on the new core.</summary>
     private static void Run(int core)
     {
+        // First, before it writes anything core 0 reads through its cache.
+        TranslationRegisters.EnableAsCoreZero();
         GenericTimer.SetFrequency(s_counterFrequency);
         var entry = (delegate*<int, void>)(nuint)s_cores.Entries[core];
         Volatile.Write(ref s_cores.Running[core], 1);

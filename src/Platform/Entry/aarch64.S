@@ -601,6 +601,54 @@ __unikernel_secondary_start:
         b       __unikernel_halt
         .ltorg
 
+/* MMU on at EL3 for a started core, with what core 0 gave __unikernel_mmu_enable (x0 = TTBR0_EL3,
+ * x1 = MAIR_EL3, x2 = TCR_EL3: src/Platform/Cpu/TranslationRegisters.cs). Not core 0's set/way
+ * loop over every level: the L2 is shared and core 0 runs with it. Only this core's own L1 data
+ * cache is invalidated by set/way (DC ISW at level 1: off since reset, nothing in it is dirty).
+ * CPUECTLR_EL1.SMPEN was set by the secondary start, so with the same tables (normal memory
+ * inner shareable, write-back) this core's cache is coherent with core 0's (ARMv8 ARM B2.7.1
+ * "Normal memory", shareability; Cortex-A53 TRM 7.1, the SCU). Then the EL3 TLBs, the I-cache,
+ * and SCTLR_EL3's M, C and I. */
+        .global __unikernel_mmu_enable_secondary
+        .type   __unikernel_mmu_enable_secondary, %function
+__unikernel_mmu_enable_secondary:
+        mov     x12, x0
+        mov     x13, x1
+        mov     x14, x2
+        msr     csselr_el1, xzr         /* level 1, data */
+        isb
+        mrs     x1, ccsidr_el1
+        and     x2, x1, #7
+        add     x2, x2, #4              /* the set shift */
+        ubfx    x4, x1, #3, #10         /* ways - 1 */
+        clz     w5, w4                  /* the way shift */
+        ubfx    x7, x1, #13, #15        /* sets - 1 */
+1:      mov     x9, x4
+2:      lsl     x6, x9, x5
+        lsl     x11, x7, x2
+        orr     x11, x11, x6
+        dc      isw, x11
+        subs    x9, x9, #1
+        b.ge    2b
+        subs    x7, x7, #1
+        b.ge    1b
+        dsb     sy
+        msr     mair_el3, x13
+        msr     tcr_el3, x14
+        msr     ttbr0_el3, x12
+        isb
+        tlbi    alle3
+        ic      iallu
+        dsb     sy
+        isb
+        mrs     x0, sctlr_el3
+        orr     x0, x0, #(1 << 0)       /* M */
+        orr     x0, x0, #(1 << 2)       /* C */
+        orr     x0, x0, #(1 << 12)      /* I */
+        msr     sctlr_el3, x0
+        isb
+        ret
+
         .section .bss.unikernel_secondary, "aw", %nobits
         .balign 8
 core_entry:                             /* what core n calls, by core number */

@@ -639,6 +639,59 @@ __unikernel_secondary_start:
         b       __unikernel_halt
         .ltorg
 
+/* MMU on for a started core, with what core 0 gave __unikernel_mmu_enable (r0 = TTBR0, r1 = DACR,
+ * r2 = TTBCR: src/Platform/Cpu/TranslationRegisters.cs). Not core 0's set/way loop over every
+ * level: the L2 is shared and core 0 runs with it. Only this core's own L1 data cache is
+ * invalidated by set/way (DCISW at level 1: off since reset, nothing in it is dirty; Linux's
+ * v7_invalidate_l1). ACTLR.SMP was set by the secondary start, so with the same tables (normal
+ * memory shareable, write-back) this core's cache takes part in coherency with core 0's (ARMv7
+ * ARM A3.5.6 "Memory types and attributes": shareable normal memory is coherent for every
+ * observer in the domain; Cortex-A7 MPCore TRM 7.1, the SCU). Then TLBs, I-cache, branch
+ * predictor, and SCTLR's M, C, I and Z as core 0 set them. */
+        .global __unikernel_mmu_enable_secondary
+        .type   __unikernel_mmu_enable_secondary, %function
+__unikernel_mmu_enable_secondary:
+        push    {r4-r8, lr}
+        mov     r6, r0
+        mov     r7, r1
+        mov     r8, r2
+        mov     r0, #0
+        mcr     p15, 2, r0, c0, c0, 0   /* CSSELR: level 1, data */
+        isb
+        mrc     p15, 1, r1, c0, c0, 0   /* CCSIDR */
+        and     r2, r1, #7
+        add     r2, r2, #4              /* the set shift */
+        ubfx    r4, r1, #3, #10         /* ways - 1 */
+        clz     r5, r4                  /* the way shift */
+        ubfx    r3, r1, #13, #15        /* sets - 1 */
+1:      mov     r0, r4
+2:      lsl     r12, r0, r5
+        orr     r12, r12, r3, lsl r2
+        mcr     p15, 0, r12, c7, c6, 2  /* DCISW */
+        subs    r0, r0, #1
+        bge     2b
+        subs    r3, r3, #1
+        bge     1b
+        dsb
+        mcr     p15, 0, r8, c2, c0, 2   /* TTBCR */
+        mcr     p15, 0, r6, c2, c0, 0   /* TTBR0 */
+        mcr     p15, 0, r7, c3, c0, 0   /* DACR */
+        mov     r0, #0
+        mcr     p15, 0, r0, c8, c7, 0   /* TLBIALL */
+        mcr     p15, 0, r0, c7, c5, 0   /* ICIALLU */
+        mcr     p15, 0, r0, c7, c5, 6   /* BPIALL */
+        dsb
+        isb
+        mrc     p15, 0, r0, c1, c0, 0
+        bic     r0, r0, #(3 << 28)      /* TRE = 0, AFE = 0, as on core 0 */
+        orr     r0, r0, #(1 << 0)       /* M */
+        orr     r0, r0, #(1 << 2)       /* C */
+        orr     r0, r0, #(1 << 11)      /* Z */
+        orr     r0, r0, #(1 << 12)      /* I */
+        mcr     p15, 0, r0, c1, c0, 0
+        isb
+        pop     {r4-r8, pc}
+
         .section .bss.unikernel_secondary, "aw", %nobits
         .balign 4
 core_entry:                             /* what core n calls, by core number */
