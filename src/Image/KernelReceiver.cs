@@ -63,6 +63,9 @@ public sealed class KernelReceiver<TDestination> where TDestination : struct, IP
     /// <summary>The core that hashed the last payload <see cref="Finish"/> judged: this one, or the <see cref="HashingCore"/>'s.</summary>
     public int HashedOnCore { get; private set; }
 
+    /// <summary>How long <see cref="Finish"/> waited for the <see cref="HashingCore"/> after the last byte: how far it was behind.</summary>
+    public long HashWaitMilliseconds { get; private set; }
+
     /// <summary>
     /// From the next upload on, payloads are hashed by <paramref name="core"/>'s core from where
     /// they were placed (<typeparamref name="TDestination"/> must be memory that core reads, such
@@ -146,7 +149,10 @@ public sealed class KernelReceiver<TDestination> where TDestination : struct, IP
             return Error = ImageError.PayloadTruncated;
         if (_hashingBehind)
         {
-            if (!_hashingCore!.TryTakeDigest(_digest, HashingCore.StallMilliseconds))
+            long waitFrom = GenericTimer.Milliseconds;
+            bool finished = _hashingCore!.TryTakeDigest(_digest, HashingCore.StallMilliseconds);
+            HashWaitMilliseconds = GenericTimer.Milliseconds - waitFrom;
+            if (!finished)
                 return Error = ImageError.HashingStalled;
             HashedOnCore = _hashingCore.FinishedOnCore;
         }
@@ -154,6 +160,7 @@ public sealed class KernelReceiver<TDestination> where TDestination : struct, IP
         {
             _hash.Finish(_digest);
             HashedOnCore = Cpu.Core;
+            HashWaitMilliseconds = 0;
         }
         if (!_digest.AsSpan().SequenceEqual(new KernelImage(_header).PayloadSha256))
             return Error = ImageError.Sha256Mismatch;

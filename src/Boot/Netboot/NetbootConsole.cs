@@ -28,6 +28,16 @@ internal struct NetbootConsole<TConsole> : INetbootReport where TConsole : ICons
     {
         ConsoleText<TConsole>.Write("netboot: "u8);
         ConsoleText<TConsole>.WriteLine(line);
+        ImageError error = _receiver.Error;
+        if (error == ImageError.None || error == ImageError.Sha256Mismatch)
+        {
+            // The whole payload came and was hashed: by which core, and how far behind the last byte.
+            ConsoleText<TConsole>.Write("netboot: sha256 on core "u8);
+            ConsoleText<TConsole>.WriteDecimal((ulong)_receiver.HashedOnCore);
+            ConsoleText<TConsole>.Write(", "u8);
+            ConsoleText<TConsole>.WriteDecimal((ulong)_receiver.HashWaitMilliseconds);
+            ConsoleText<TConsole>.WriteLine(" ms after the last byte"u8);
+        }
         if (!ok)
             return;
         ConsoleText<TConsole>.Write("netboot: "u8);
@@ -41,8 +51,6 @@ internal struct NetbootConsole<TConsole> : INetbootReport where TConsole : ICons
             ConsoleText<TConsole>.WriteDecimal(received / (ulong)milliseconds / 1000);
             ConsoleText<TConsole>.Write(" MB/s"u8);
         }
-        ConsoleText<TConsole>.Write(", sha256 on core "u8);
-        ConsoleText<TConsole>.WriteDecimal((ulong)_receiver.HashedOnCore);
         ConsoleText<TConsole>.WriteLine();
     }
 

@@ -1,0 +1,96 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Security.Cryptography;
+using Unikernel.Boot.Image;
+using Unikernel.Tests.Net;
+using Unikernel.Tool;
+using Unikernel.Tool.Build;
+using Unikernel.Tool.Emulate;
+using Unikernel.Tool.Upload;
+using Xunit.Abstractions;
+
+namespace Unikernel.Tests.Netboot;
+
+/// <summary>
+/// SHA-256 on core 1 against SHA-256 on core 0, in one run: the bootloader as built (hashing
+/// behind on core 1) and built with PayloadHash=inline boot side by side, each on its own
+/// network, and take the same 32 MiB image in turns. The image's payload is damaged, so each
+/// board hashes all of it, answers with the hash it computed (which must be the damaged
+/// payload's) and keeps listening for the next round. Times are at the uploader, from the
+/// first byte sent to the verdict; the medians go to build/measurements/netboot.txt.
+/// </summary>
+[Collection("Images")]
+public sealed class HashingCoreUploadTests(ImageFixture images, ITestOutputHelper log)
+{
+    private const string Board = "orangepi-pc";
+    private const int Rounds = 3;
+    private static readonly TimeSpan Boot = TimeSpan.FromSeconds(120);
+
+    private static (int ExitCode, string Output) Upload(EmulatedNetwork network, params string[] arguments)
+    {
+        var writer = new StringWriter();
+        var console = PlainConsole.Create(writer);
+        int exit = 1;
+        network.Inside(() => exit = UploadCommand.Create(console).Parse(["upload", .. arguments]).Invoke());
+        return (exit, writer.ToString());
+    }
+
+    [InteropFact]
+    public void A_32_MiB_upload_hashed_on_core_1_against_core_0_in_turns()
+    {
+        NetworkNamespace.Require("ping", "iputils-ping");
+        BuiltImage behind = images.Bootloaders[Board];
+        BuiltImage inline = new ImageBuilder(images.Root) { Properties = ["PayloadHash=inline"] }
+            .BuildBootloader(images.Board(Board), Path.Combine(images.Output, Board, "bootloader-hash-inline"));
+
+        var payload = new byte[32 << 20];
+        new Random(32).NextBytes(payload);
+        var header = new byte[KernelImage.FixedHeaderLength];
+        KernelImage.Emit(header, 0x4400_0000, 0x4400_0000, payload);
+        payload[^1000] ^= 1;
+        string damagedSha = Convert.ToHexStringLower(SHA256.HashData(payload));
+        string file = Path.GetTempFileName();
+        File.WriteAllBytes(file, [.. header, .. payload]);
+        try
+        {
+            using var behindNetwork = EmulatedNetwork.Start(behind, "ukhb");
+            using var inlineNetwork = EmulatedNetwork.Start(inline, "ukhi");
+            string behindAddress = behindNetwork.WaitForLinkLocal(Boot);
+            string inlineAddress = inlineNetwork.WaitForLinkLocal(Boot);
+            Assert.Contains("[ OK ] hashing: SHA-256 on core 1", behindNetwork.Qemu.Output);
+            Assert.Contains("hashing: SHA-256 on core 0 (built with PayloadHash=inline)", inlineNetwork.Qemu.Output);
+
+            var times = new Dictionary<string, List<double>> { ["core 1"] = [], ["core 0"] = [] };
+            for (int round = 0; round < Rounds; round++)
+            {
+                foreach (var (name, network, address, core) in new[] { ("core 1", behindNetwork, behindAddress, 1), ("core 0", inlineNetwork, inlineAddress, 0) })
+                {
+                    int lines = network.Qemu.LineCount;
+                    var watch = Stopwatch.StartNew();
+                    var (_, output) = Upload(network, file, "--to", EmulatedNetwork.Scoped(address), "--timeout", "120");
+                    double seconds = watch.Elapsed.TotalSeconds;
+                    Assert.Contains($"sha256 mismatch: received {damagedSha}", output);
+                    var hashed = network.WaitForConsole(@"netboot: sha256 on core (\d+), (\d+) ms after the last byte", TimeSpan.FromSeconds(30), lines);
+                    Assert.Equal(core.ToString(CultureInfo.InvariantCulture), hashed.Groups[1].Value);
+                    times[name].Add(seconds);
+                    log.WriteLine($"round {round + 1}, SHA-256 on {name}: {seconds:0.00} s ({32 / seconds:0.0} MiB/s), {hashed.Value}");
+                }
+            }
+            double behindMedian = Median(times["core 1"]), inlineMedian = Median(times["core 0"]);
+            string summary = $"{Board} 32 MiB upload to the verdict, medians of {Rounds} in turns: SHA-256 on core 1 {32 / behindMedian:0.0} MiB/s ({behindMedian:0.00} s), " +
+                $"on core 0 {32 / inlineMedian:0.0} MiB/s ({inlineMedian:0.00} s), {inlineMedian / behindMedian:0.00}x";
+            log.WriteLine(summary);
+            NetbootEndToEndTests.Record(summary);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    private static double Median(List<double> values)
+    {
+        var sorted = values.Order().ToList();
+        return sorted[sorted.Count / 2];
+    }
+}
