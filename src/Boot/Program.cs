@@ -171,7 +171,7 @@ internal static class Program
         return null;
 #else
         s_hashingSleeps = sleeps;
-        s_hashing = sleeps ? new HashingCore(&SleepUntilWoken, &WakeHashingCore) : new HashingCore(null, null);
+        s_hashing = sleeps ? new HashingCore(&SleepUntilWoken, &WakeHashingCore, &PauseForHashingCore) : new HashingCore(null, null, null);
         CoreStartStatus status = Board.StartCore(HashingCoreNumber, &Hash);
         if (status != CoreStartStatus.Started)
         {
@@ -215,6 +215,9 @@ internal static class Program
     }
 
     private static void WakeHashingCore() => Board.Gic.SendSgi(HashingWakeSgi, 1u << HashingCoreNumber);
+
+    /// <summary>Core 0, waiting for the digest: asleep until the next millisecond or a frame, not spinning.</summary>
+    private static void PauseForHashingCore() => SleepUntil(GenericTimerClock.Milliseconds + 1);
 
     /// <summary>Before a jump to a kernel: the hashing core leaves its loop and writes its caches back; a bounded wait.</summary>
     private static void StopHashingCore()

@@ -36,6 +36,7 @@ public sealed unsafe class HashingCore
 
     private readonly delegate*<void> _sleep;
     private readonly delegate*<void> _wake;
+    private readonly delegate*<void> _pause;
     private readonly byte[] _digest = new byte[Sha256.HashLength];
 
     // The receiving core's words.
@@ -61,12 +62,18 @@ public sealed unsafe class HashingCore
 
     /// <param name="sleep">The hashing core waits until <paramref name="wake"/> or some other event (WFI); may return early. Null: it polls.</param>
     /// <param name="wake">The receiving core wakes a sleeping hashing core (an SGI). Null when <paramref name="sleep"/> is.</param>
-    public HashingCore(delegate*<void> sleep, delegate*<void> wake)
+    /// <param name="pause">
+    /// The receiving core's wait between looks for the digest (WFI until the next millisecond or
+    /// an interrupt): under QEMU a spinning core 0 takes host time from the core it waits for.
+    /// Null: it spins.
+    /// </param>
+    public HashingCore(delegate*<void> sleep, delegate*<void> wake, delegate*<void> pause)
     {
         if ((sleep == null) != (wake == null))
             Kernel.Panic("HashingCore: a sleep needs a wake"u8);
         _sleep = sleep;
         _wake = wake;
+        _pause = pause;
     }
 
     /// <summary>The core that hashed the last finished job (its <see cref="Cpu.Core"/>).</summary>
@@ -111,6 +118,8 @@ public sealed unsafe class HashingCore
             else if (GenericTimer.Milliseconds - movedAt > stallMilliseconds)
                 return false;
             WakeIfSleeping();
+            if (_pause != null)
+                _pause();
         }
         _digest.AsSpan().CopyTo(digest);
         return true;

@@ -38,7 +38,9 @@ public sealed unsafe class HashingCoreTests : IDisposable
         s_wake.Set();
     }
 
-    private static HashingCore SleepingCore() => new(&Sleep, &Wake);
+    private static HashingCore SleepingCore() => new(&Sleep, &Wake, &Pause);
+
+    private static void Pause() => Thread.Sleep(1);
 
     /// <summary>Runs <paramref name="core"/>'s loop on a thread playing core 1.</summary>
     private static Thread Run(HashingCore core)
@@ -190,7 +192,7 @@ public sealed unsafe class HashingCoreTests : IDisposable
     {
         var payload = new byte[10_000];
         var receiver = Receiver();
-        receiver.HashBehind(new HashingCore(null, null));
+        receiver.HashBehind(new HashingCore(null, null, null));
         receiver.Accept(Image(Base + 0x1_0000, payload));
         var watch = System.Diagnostics.Stopwatch.StartNew();
         Assert.Equal(ImageError.HashingStalled, receiver.Finish());

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Security.Cryptography;
 using Unikernel.Boot.Image;
+using Unikernel.Tests.Image;
 using Unikernel.Tests.Net;
 using Unikernel.Tool;
 using Unikernel.Tool.Build;
