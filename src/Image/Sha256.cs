@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Numerics;
 using System.Runtime.CompilerServices;
+using Unikernel.Platform;
 
 namespace Unikernel.Boot.Image;
 
@@ -144,7 +145,21 @@ public struct Sha256
     {
         fixed (byte* data = blocks)
         fixed (uint* state = &_state[0])
-            Compress(state, data, blocks.Length / BlockLength);
+            HashBlocks(state, data, blocks.Length / BlockLength);
+    }
+
+    /// <summary>
+    /// The block function over <paramref name="count"/> blocks: in the CPU's SHA-256
+    /// instructions where it has them (AArch64 with the Cryptographic Extension), else in C#.
+    /// </summary>
+    internal static unsafe void HashBlocks(uint* state, byte* data, int count)
+    {
+        if (count <= 0)
+            return;
+        if (Sha256Instructions.Available)
+            Sha256Instructions.HashBlocks(state, data, (nuint)count);
+        else
+            HashBlocksPortable(state, data, count);
     }
 
     /// <summary>
@@ -158,7 +173,7 @@ public struct Sha256
     /// the variables renamed instead of moved, the schedule in a 64-word stack array as C keeps it.
     /// </remarks>
     [SkipLocalsInit]
-    private static unsafe void Compress(uint* state, byte* data, int count)
+    internal static unsafe void HashBlocksPortable(uint* state, byte* data, int count)
     {
         Schedule schedule;
         uint* w = (uint*)&schedule;

@@ -109,6 +109,9 @@ __unikernel_set_counter_frequency:      /* w0 = ticks a second; writable at EL3 
         isb
         ret
 
+/* SHA-256 with the ARMv8 Cryptographic Extension, where the CPU has it (sections of their own). */
+#include "sha256-armv8.inc"
+
 /* A full barrier between normal-memory accesses: earlier loads and stores are seen before later
  * ones, a store before a later load included, which ldar/stlr alone do not order under QEMU's
  * TCG (a shared ring's index store, then the peer's flag load: virtio spec 1.1 2.6.13.6). */
