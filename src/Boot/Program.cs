@@ -21,8 +21,12 @@ namespace Unikernel.Boot;
 /// </summary>
 internal static class Program
 {
-    /// <summary>Per connection; a large window keeps a fast uploader streaming (RFC 7323 window scaling).</summary>
-    private const int ReceiveBuffer = 512 * 1024;
+    /// <summary>
+    /// Per connection: the window (RFC 7323 window scaling). Far above a LAN's bandwidth-delay
+    /// product, and below what the Ethernet's receive ring holds in full segments (BoardEmac), so
+    /// an upload never fills the ring.
+    /// </summary>
+    private const int ReceiveBuffer = 256 * 1024;
 
     /// <summary>How long after the last frame the loop keeps looking before it sleeps: a few of an upload's round trips.</summary>
     private const long BusyPollMicroseconds = 2000;
