@@ -169,11 +169,12 @@ internal static class Program
     /// </summary>
     private static unsafe HashingCore? StartHashingCore(bool sleeps)
     {
-#if NETBOOT_HASH_INLINE
-        StatusLine<Board>.Skip("hashing: SHA-256 on core 0 (built with PayloadHash=inline)"u8);
-        ConsoleText<Board>.WriteLine();
-        return null;
-#else
+        if (BuiltToHashInline)
+        {
+            StatusLine<Board>.Skip("hashing: SHA-256 on core 0 (built with PayloadHash=inline)"u8);
+            ConsoleText<Board>.WriteLine();
+            return null;
+        }
         s_hashingSleeps = sleeps;
         s_hashing = sleeps ? new HashingCore(&SleepUntilWoken, &WakeHashingCore, &PauseForHashingCore) : new HashingCore(null, null, null);
         CoreStartStatus status = Board.StartCore(HashingCoreNumber, &Hash);
@@ -188,8 +189,15 @@ internal static class Program
         StatusLine<Board>.Ok("hashing: SHA-256 on core 1, behind core 0"u8);
         ConsoleText<Board>.WriteLine(TranslationRegisters.CoreZeroEnabled ? " (caches on, coherent)"u8 : " (caches off on both)"u8);
         return s_hashing;
-#endif
     }
+
+    /// <summary>True in an image built with PayloadHash=inline (src/Boot/Boot.csproj).</summary>
+    private static bool BuiltToHashInline =>
+#if NETBOOT_HASH_INLINE
+        true;
+#else
+        false;
+#endif
 
     /// <summary>Core 1: hashes until told to leave, then writes its caches back and turns them off (the kernel gets memory as it was written), and halts.</summary>
     private static void Hash(int core)
