@@ -151,15 +151,21 @@ public struct Sha256
     /// <summary>
     /// The block function over <paramref name="count"/> blocks: in the CPU's SHA-256
     /// instructions where it has them (AArch64 with the Cryptographic Extension), else in C#.
+    /// A first stage defines SHA256_WITHOUT_INSTRUCTIONS: 32 KiB has no room for both, and
+    /// the one hash it makes (its second stage) is short.
     /// </summary>
     internal static unsafe void HashBlocks(uint* state, byte* data, int count)
     {
         if (count <= 0)
             return;
+#if !SHA256_WITHOUT_INSTRUCTIONS
         if (Sha256Instructions.Available)
+        {
             Sha256Instructions.HashBlocks(state, data, (nuint)count);
-        else
-            HashBlocksPortable(state, data, count);
+            return;
+        }
+#endif
+        HashBlocksPortable(state, data, count);
     }
 
     /// <summary>
