@@ -5,15 +5,16 @@ namespace Unikernel.Netboot;
 
 /// <summary>
 /// The upload service on TCP port 1337, both families (docs/image-format.md, "The upload
-/// protocol"): one upload at a time, read in place from the receive buffer into a
-/// <see cref="KernelReceiver{TDestination}"/>, the verdict sent back on the connection and told
+/// protocol"): one upload at a time, its payload taken straight from each received segment into a
+/// <see cref="KernelReceiver{TDestination}"/> (the connection's <see cref="TcpReceiveSink"/>; what
+/// the receive buffer held back is read there in place), the verdict sent back on the connection and told
 /// to <typeparamref name="TReport"/>. After an <c>ok</c> and the close handshake (or a short
 /// deadline), <see cref="Step"/> says the kernel is ready; after a refusal the service takes the
 /// next upload. Several instances on one interface serve uploads side by side (hoststack).
 /// </summary>
 /// <typeparam name="TDestination">Where the payload goes: its load address on a board.</typeparam>
 /// <typeparam name="TReport">Who hears of each upload: the board's console, hoststack's log.</typeparam>
-public sealed class NetbootService<TDestination, TReport>
+public sealed class NetbootService<TDestination, TReport> : TcpReceiveSink
     where TDestination : struct, IPayloadDestination
     where TReport : struct, INetbootReport
 {
@@ -47,6 +48,9 @@ public sealed class NetbootService<TDestination, TReport>
     private long _startedAt;
     private long _lastDataAt;
     private long _closedAt;
+
+    /// <summary>The sink took bytes since the last <see cref="Step"/>: the upload is alive.</summary>
+    private bool _offered;
 
     /// <summary>Listens on <see cref="Port"/>; false from <see cref="IsListening"/> if no listener slot was free.</summary>
     public NetbootService(NetworkInterface stack, KernelReceiver<TDestination> receiver, TReport report)
@@ -94,6 +98,7 @@ public sealed class NetbootService<TDestination, TReport>
             _startedAt = _lastDataAt = now;
             _phase = Phase.Receiving;
             _report.Started();
+            SetReceiveSink(this);
         }
         if (_phase == Phase.Closing)
             return FinishClose(now);
@@ -129,16 +134,39 @@ public sealed class NetbootService<TDestination, TReport>
         return false;
     }
 
-    /// <summary>The one receive loop: each contiguous run of the receive buffer, read in place, then freed.</summary>
+    /// <summary>
+    /// What the connection held back from <see cref="Offer"/> (out of order, or before the sink
+    /// was set): each contiguous run of the receive buffer, read in place, then freed.
+    /// </summary>
     private void Receive(long now)
     {
         for (var data = Peek(); data.Length > 0; data = Peek())
         {
-            _report.Received(data);
-            _receiver.Accept(data);
+            Take(data);
             Consume(data.Length);
-            _lastDataAt = now;
         }
+        if (_offered)
+            _lastDataAt = now;
+        _offered = false;
+    }
+
+    /// <summary>
+    /// The upload's next bytes, straight from the segment that brought them, while it is read
+    /// (receiving, or draining after a refusal); all of them are taken.
+    /// </summary>
+    public override int Offer(ReadOnlySpan<byte> data)
+    {
+        if (_phase is not (Phase.Receiving or Phase.Draining))
+            return 0;
+        Take(data);
+        return data.Length;
+    }
+
+    private void Take(ReadOnlySpan<byte> data)
+    {
+        _report.Received(data);
+        _receiver.Accept(data);
+        _offered = true;
     }
 
     /// <summary>A stream without the image magic in its first 64 bytes, where the report takes such streams.</summary>
@@ -224,7 +252,18 @@ public sealed class NetbootService<TDestination, TReport>
 
     private void Send(ReadOnlySpan<byte> data) => _tcp.Send(_connection, data);
 
-    private void Close() => _tcp.Close(_connection);
+    private void SetReceiveSink(TcpReceiveSink? sink) => _tcp.SetReceiveSink(_connection, sink);
 
-    private void Abort() => _tcp.Abort(_connection);
+    // The sink goes first: what the connection still brings must not reach the next upload.
+    private void Close()
+    {
+        SetReceiveSink(null);
+        _tcp.Close(_connection);
+    }
+
+    private void Abort()
+    {
+        SetReceiveSink(null);
+        _tcp.Abort(_connection);
+    }
 }

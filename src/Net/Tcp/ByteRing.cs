@@ -88,6 +88,13 @@ internal struct ByteRing
     }
 
     /// <summary>
+    /// Moves the front past <paramref name="length"/> bytes that were taken on arrival and never
+    /// stored (a <see cref="TcpReceiveSink"/> took them), when nothing is held: data written
+    /// ahead keeps its place, as if they had been appended and discarded.
+    /// </summary>
+    public void Pass(int length) => Start = (Start + length) % Capacity;
+
+    /// <summary>
     /// The oldest held bytes up to the end of the storage, in place: all of them unless they
     /// wrap around (then the rest follows once these are discarded).
     /// </summary>

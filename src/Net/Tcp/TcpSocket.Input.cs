@@ -383,8 +383,8 @@ internal partial struct TcpSocket
     private readonly bool FinAcked() => _finSent && _sndUna == _sndMax;
 
     /// <summary>
-    /// In-order data goes to the end of the receive buffer, joined by any out-of-order ranges it
-    /// reaches; data ahead of a hole is placed where it belongs and remembered (our SACK blocks).
+    /// In-order data goes to the sink, if one is attached and nothing is held before it, and what
+    /// it leaves to the end of the receive buffer, joined by any out-of-order ranges it reaches; data ahead of a hole is placed where it belongs and remembered (our SACK blocks).
     /// </summary>
     private void AcceptData(SeqNumber seq, Span<byte> payload)
     {
@@ -413,11 +413,19 @@ internal partial struct TcpSocket
 
         if (offset == 0)
         {
-            _receive.WriteAt(_receive.Count, payload);
-            _receive.Count += payload.Length;
-            _events |= TcpEvents.Readable;
+            // Straight to the sink when nothing waits before it (one copy, frame to destination);
+            // what it leaves goes to the buffer. Taken bytes are received and read at once.
+            int taken = _sink is not null && _receive.Count == 0 ? _sink.Offer(payload) : 0;
+            _receive.Pass(taken);
+            _receive.WriteAt(_receive.Count, payload.Slice(taken));
+            _receive.Count += payload.Length - taken;
             _rcvNxt = _rcvNxt + payload.Length;
             bool filledHole = MergeOutOfOrder();
+            // The run the hole held back, now in order.
+            if (filledHole)
+                OfferHeld();
+            if (_receive.Count > 0)
+                _events |= TcpEvents.Readable;
             // Every second full segment is acknowledged at once, the others within the delay
             // (RFC 9293 section 3.8.6.3); one that fills a hole at once (RFC 5681 section 4.2).
             _unackedSegments++;

@@ -138,6 +138,9 @@ internal partial struct TcpSocket
     private ByteRing _receive;
     private ByteRing _send;
 
+    /// <summary>Takes in-order payload before the receive buffer does; none when null.</summary>
+    private TcpReceiveSink? _sink;
+
     /// <summary>The clock of the call being served (Process, Dispatch, Open), in milliseconds.</summary>
     private long _now;
 
@@ -266,6 +269,33 @@ internal partial struct TcpSocket
     {
         int before = _receive.Free;
         _receive.Discard(count < _receive.Count ? count : _receive.Count);
+        WindowOpened(before);
+    }
+
+    /// <summary>
+    /// From now on in-order payload is offered to <paramref name="sink"/> as it arrives (null:
+    /// none); what the receive buffer already holds is offered at once.
+    /// </summary>
+    public void SetReceiveSink(TcpReceiveSink? sink)
+    {
+        _sink = sink;
+        OfferHeld();
+    }
+
+    /// <summary>The receive buffer's in-order bytes to the sink, for as long as it takes them all; the window opens by what it took.</summary>
+    private void OfferHeld()
+    {
+        if (_sink is null)
+            return;
+        int before = _receive.Free;
+        while (_receive.Count > 0)
+        {
+            Span<byte> run = _receive.PeekFirst();
+            int taken = _sink.Offer(run);
+            _receive.Discard(taken);
+            if (taken < run.Length)
+                break;
+        }
         WindowOpened(before);
     }
 

@@ -151,6 +151,17 @@ public sealed class TcpSocketSet
             _sockets[slot].Consume(count);
     }
 
+    /// <summary>
+    /// Offers <paramref name="connection"/>'s in-order payload to <paramref name="sink"/> as it
+    /// arrives, before the receive buffer (null stops it); what the buffer holds already is
+    /// offered now. What the sink leaves is read with <see cref="TryPeekReceived"/> as usual.
+    /// </summary>
+    public void SetReceiveSink(TcpHandle connection, TcpReceiveSink? sink)
+    {
+        if (TryGet(connection, out int slot, allowClosed: true))
+            _sockets[slot].SetReceiveSink(sink);
+    }
+
     /// <summary>True when the peer has closed its side and every byte it sent has been read.</summary>
     public bool IsReceiveFinished(TcpHandle connection) => !TryGet(connection, out int slot, allowClosed: true) || _sockets[slot].IsReceiveFinished;
 
