@@ -42,7 +42,13 @@ internal static class Program
 
     private static HashingCore? s_hashing;
     private static bool s_hashingSleeps;
-    private static uint s_hashingLeft;
+
+    /// <summary>
+    /// Where core 1 says it has left, written after its caches are off, so straight to memory: a
+    /// cache line of its own, which core 0 never writes and drops from its cache before each look
+    /// (a line core 0 had dirty would, written back, cover the word).
+    /// </summary>
+    private static unsafe uint* s_hashingLeft;
 
     [RuntimeExport("__unikernel_main")]
     private static void Main()
@@ -176,6 +182,7 @@ internal static class Program
             return null;
         }
         s_hashingSleeps = sleeps;
+        s_hashingLeft = LineOfItsOwn();
         s_hashing = sleeps ? new HashingCore(&SleepUntilWoken, &WakeHashingCore, &PauseForHashingCore) : new HashingCore(null, null, null);
         CoreStartStatus status = Board.StartCore(HashingCoreNumber, &Hash);
         if (status != CoreStartStatus.Started)
@@ -199,8 +206,21 @@ internal static class Program
         false;
 #endif
 
+    /// <summary>A zeroed word alone in its cache line, written back from our cache (in memory for a core whose caches are off).</summary>
+    private static unsafe uint* LineOfItsOwn()
+    {
+        nuint line = Caches.DataLineSize;
+        // The heap never moves or frees (a bump allocator): the address stays the word's.
+        byte[] memory = new byte[2 * (int)line];
+        nuint start;
+        fixed (byte* first = memory)
+            start = ((nuint)first + line - 1) & ~(line - 1);
+        Caches.CleanInvalidateLines(start, start + line, line);
+        return (uint*)start;
+    }
+
     /// <summary>Core 1: hashes until told to leave, then writes its caches back and turns them off (the kernel gets memory as it was written), and halts.</summary>
-    private static void Hash(int core)
+    private static unsafe void Hash(int core)
     {
         if (s_hashingSleeps)
             Board.Gic.InitializeCpuInterface();
@@ -209,7 +229,7 @@ internal static class Program
             Board.Gic.DisableCpuInterface();
         if (TranslationRegisters.CoreZeroEnabled)
             TranslationRegisters.DisableAndClean();
-        Volatile.Write(ref s_hashingLeft, 1);
+        Volatile.Write(ref *s_hashingLeft, 1);
     }
 
     /// <summary>Core 1, IRQs masked: WFI until an interrupt is pending (the wake SGI), then every pending one acknowledged, so the next WFI sleeps again.</summary>
@@ -232,17 +252,20 @@ internal static class Program
     private static void PauseForHashingCore() => SleepUntil(GenericTimerClock.Milliseconds + 1);
 
     /// <summary>Before a jump to a kernel: the hashing core leaves its loop and writes its caches back; a bounded wait.</summary>
-    private static void StopHashingCore()
+    private static unsafe void StopHashingCore()
     {
         if (s_hashing == null)
             return;
         s_hashing.Leave();
+        nuint line = Caches.DataLineSize;
         long deadline = GenericTimer.Milliseconds + HashingLeaveMilliseconds;
-        while (Volatile.Read(ref s_hashingLeft) == 0 && GenericTimer.Milliseconds < deadline)
+        while (GenericTimer.Milliseconds < deadline)
         {
+            Caches.InvalidateLines((nuint)s_hashingLeft, (nuint)s_hashingLeft + line, line);
+            if (Volatile.Read(ref *s_hashingLeft) != 0)
+                return;
         }
-        if (Volatile.Read(ref s_hashingLeft) == 0)
-            ConsoleText<Board>.WriteLine("netboot: the hashing core did not leave in time"u8);
+        ConsoleText<Board>.WriteLine("netboot: the hashing core did not leave in time"u8);
     }
 
     /// <summary>The kernel gets the GIC with nothing of ours enabled (IRQs stay masked): the timer's and the device's interrupts off.</summary>
