@@ -12,7 +12,10 @@ namespace Unikernel.Boot.Image;
 /// </summary>
 /// <remarks>
 /// Whole blocks are hashed straight from the caller's span; only a partial block is copied
-/// into <see cref="_pending"/>.
+/// into <see cref="_pending"/>. Measured 2026-12-07 (ImageProbe, QEMU under a heavily loaded
+/// host, medians of 5): orangepi-pc 2.8 MiB/s before the pointer block function, 16.6 after,
+/// against 17.4 for the same algorithm in C (clang -O2 Thumb-2) in the same run; qemu-virt
+/// 14.0 in C# and 23.5 with the ARMv8 instructions (QEMU runs each as a helper call).
 /// </remarks>
 public struct Sha256
 {
