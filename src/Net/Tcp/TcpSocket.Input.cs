@@ -426,11 +426,21 @@ internal partial struct TcpSocket
                 OfferHeld();
             if (_receive.Count > 0)
                 _events |= TcpEvents.Readable;
-            // Every second full segment is acknowledged at once, the others within the delay
-            // (RFC 9293 section 3.8.6.3); one that fills a hole at once (RFC 5681 section 4.2).
+            // A segment that fills a hole is acknowledged at once (RFC 5681 section 4.2); every
+            // second one too (RFC 9293 section 3.8.6.3) while the window is less than half
+            // open; a single one within the delay. With the window wide open, the second and
+            // later wait for the end of the receive batch, so one ACK covers the burst (a
+            // stretch ACK, as Linux's GRO makes), but never more than StretchAckSegments.
             _unackedSegments++;
-            if (filledHole || _outOfOrderCount > 0 || _unackedSegments >= 2)
+            if (filledHole || _outOfOrderCount > 0 || _unackedSegments >= StretchAckSegments)
                 _ackNow = true;
+            else if (_unackedSegments >= 2)
+            {
+                if (_receive.Free >= _receive.Capacity / 2)
+                    _ackAfterBatch = true;
+                else
+                    _ackNow = true;
+            }
             else if (_delayedAckDeadline == 0)
                 _delayedAckDeadline = _now + DelayedAckTime;
             return;

@@ -17,6 +17,9 @@ internal partial struct TcpSocket
     /// <summary>The longest an ACK waits for a second segment (RFC 9293 section 3.8.6.3 allows up to 500 ms; Linux uses 40 ms).</summary>
     private const long DelayedAckTime = 40;
 
+    /// <summary>The most full segments one stretch ACK covers: the sender's window keeps sliding within a long batch.</summary>
+    private const int StretchAckSegments = 16;
+
     /// <summary>A SYN-RECEIVED entry that never completes is dropped after this long.</summary>
     private const long HalfOpenLifetime = 20_000;
 
@@ -151,7 +154,7 @@ internal partial struct TcpSocket
     /// <summary>When this connection next has work: <paramref name="now"/> if a segment is due, else its earliest timer.</summary>
     public readonly long NextDeadline(long now)
     {
-        if (_ackNow || _abortPending || _retransmitFirst || HasSomethingToSend() || (_state == TcpState.SynSent && _sndNxt == _iss))
+        if (_ackNow || _ackAfterBatch || _abortPending || _retransmitFirst || HasSomethingToSend() || (_state == TcpState.SynSent && _sndNxt == _iss))
             return now;
         long next = long.MaxValue;
         if (_retransmitDeadline != 0)
@@ -322,7 +325,7 @@ internal partial struct TcpSocket
             return keepAlive < 0 ? 0 : keepAlive;
 
         bool delayedAckDue = _delayedAckDeadline != 0 && _now - _delayedAckDeadline >= 0;
-        if (_ackNow || delayedAckDue)
+        if (_ackNow || _ackAfterBatch || delayedAckDue)
             return WriteAck(room);
         return 0;
     }
@@ -537,6 +540,7 @@ internal partial struct TcpSocket
         if ((flags & TcpFlags.Ack) != 0 && !reset)
         {
             _ackNow = false;
+            _ackAfterBatch = false;
             _unackedSegments = 0;
             _delayedAckDeadline = 0;
             _lastAckSent = _rcvNxt;

@@ -82,9 +82,12 @@ internal partial struct TcpSocket
     /// <summary>RCV.NXT as our last ACK said it (RFC 7323's Last.ACK.sent).</summary>
     private SeqNumber _lastAckSent;
 
-    /// <summary>Segments received since our last ACK; every second full one is acknowledged at once (RFC 9293 section 3.8.6.3, RFC 5681 section 4.2).</summary>
+    /// <summary>Segments received since our last ACK: every second is acknowledged, at once or after the receive batch (RFC 9293 section 3.8.6.3, RFC 5681 section 4.2; TcpSocket.AcceptData).</summary>
     private byte _unackedSegments;
     private bool _ackNow;
+
+    /// <summary>An ACK is due with the next dispatch: after every frame of the receive batch under way, so one ACK covers them all.</summary>
+    private bool _ackAfterBatch;
     private long _delayedAckDeadline;
 
     // Retransmission timer and RTT estimation (RFC 6298).

@@ -444,4 +444,56 @@ public class TcpDataScripts
             +0    app read 1000
             """).Finish(2);
     }
+
+    [Fact]
+    public void A_receive_batch_is_acknowledged_once_after_its_last_segment_while_the_window_is_wide_open()
+    {
+        new TcpScript().Run(Open + """
+            +0    app sink all
+            +.1   app batch
+            +0    < P. 1:1001(1000) ack 1 win 502 <nop,nop,TS val 120 ecr 0>
+            +0    < P. 1001:2001(1000) ack 1 win 502 <nop,nop,TS val 121 ecr 0>
+            +0    < P. 2001:3001(1000) ack 1 win 502 <nop,nop,TS val 122 ecr 0>
+            +0    < P. 3001:4001(1000) ack 1 win 502 <nop,nop,TS val 123 ecr 0>
+            // One stretch ACK, echoing the earliest timestamp it covers (RFC 7323 section 4.3).
+            +0    > . 1:1(0) ack 4001 win 32768 <nop,nop,TS val * ecr 120>
+            // A single segment still waits for the delayed-ACK timer.
+            +.1   < P. 4001:5001(1000) ack 1 win 502 <nop,nop,TS val 130 ecr 0>
+            +.04  > . 1:1(0) ack 5001 win 32768 <nop,nop,TS val * ecr 130>
+            +0    app sunk 5000
+            """).Finish(2);
+    }
+
+    [Fact]
+    public void A_long_receive_batch_is_acknowledged_every_sixteen_segments_and_at_its_end()
+    {
+        var script = new System.Text.StringBuilder(Open + "+0 app sink all\n+.1 app batch\n");
+        for (int i = 0; i < 20; i++)
+            script.Append(System.Globalization.CultureInfo.InvariantCulture, $"+0 < P. {1 + 1000 * i}:{1001 + 1000 * i}(1000) ack 1 win 502 <nop,nop,TS val {120 + i} ecr 0>\n");
+        script.Append("""
+            +0    > . 1:1(0) ack 16001 win 32768 <nop,nop,TS val * ecr 120>
+            +0    > . 1:1(0) ack 20001 win 32768 <nop,nop,TS val * ecr 136>
+            +0    app sunk 20000
+            """);
+        new TcpScript().Run(script.ToString()).Finish(2);
+    }
+
+    [Fact]
+    public void With_the_window_less_than_half_open_every_second_segment_of_a_batch_is_acknowledged_at_once()
+    {
+        // 4000 bytes of buffer and nothing read: after the third segment less than half is free.
+        new TcpScript(receiveBuffer: 4000).Run("""
+            0     < S 0:0(0) win 65535 <mss 1000>
+            0     > S. 0:0(0) ack 1 win 4000 <mss 1440>
+            +.01  < . 1:1(0) ack 1 win 65535
+            +0    app accept
+            +.1   app batch
+            +0    < . 1:1001(1000) ack 1 win 65535
+            +0    < . 1001:2001(1000) ack 1 win 65535
+            +0    < . 2001:3001(1000) ack 1 win 65535
+            +0    > . 1:1(0) ack 3001 win 1000
+            +0    app read 3000
+            +0    > . 1:1(0) ack 3001 win 4000
+            """).Finish(2);
+    }
 }

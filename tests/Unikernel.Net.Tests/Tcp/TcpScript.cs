@@ -19,6 +19,8 @@ namespace Unikernel.Net.Tests.Tcp;
 /// +.01  &lt; . 1:1(0) ack 1 win 502
 /// +0    app accept
 /// </code>
+/// <c>app batch</c> makes the segments of the lines after it one receive batch: no dispatch between
+/// them, only after the last (what a runner does with the frames its device holds).
 /// Outbound lines check flags, sequence range and length exactly; <c>ack</c>, <c>win</c> and
 /// options only when given (<c>*</c> matches any value). Every segment we send must be expected:
 /// one left over when the next line runs fails the script. Times of expected segments must match
@@ -47,6 +49,7 @@ public sealed class TcpScript
     private ushort? _ourPort;
     private TcpHandle _connection;
     private readonly StreamPosition _stream = new();
+    private bool _batch;
     private readonly ScriptSink _sink;
     private long _appWritten;
 
@@ -128,6 +131,14 @@ public sealed class TcpScript
         long time = (long)Math.Round(seconds * 1000) + (match.Groups[1].Value == "+" ? _lastLineTime : 0);
         _lastLineTime = time;
         string rest = match.Groups[3].Value;
+        // In a batch (app batch) segments come in one after the other, as a runner takes the
+        // frames its device holds, with no dispatch between: the next other line ends it.
+        if (_batch && rest.StartsWith('<'))
+        {
+            Inject(rest[1..].Trim());
+            return;
+        }
+        _batch = false;
         if (rest.StartsWith('>'))
         {
             Expect(time, rest[1..].Trim());
@@ -396,6 +407,9 @@ public sealed class TcpScript
             }
             case "reset":
                 Assert.True(Interface.Tcp.WasReset(_connection), "the connection was not reset");
+                break;
+            case "batch":
+                _batch = true;
                 break;
             case "sink":
                 // app sink all | app sink N (takes N more bytes in all, then refuses) | app sink off
