@@ -6,7 +6,8 @@ namespace Unikernel.Net;
 /// IPv6 stateless address autoconfiguration of one interface (RFC 4862) and what goes with it
 /// on a host: router solicitation and advertisements (RFC 4861 sections 6.3.4 and 6.3.7), the
 /// default router, duplicate address detection probes, and MLDv2 reports for our solicited-node
-/// groups (RFC 3810). The addresses themselves live in the interface's
+/// groups (RFC 3810), and one unsolicited neighbour advertisement of the link-local address
+/// (RFC 4861 section 7.2.6). The addresses themselves live in the interface's
 /// <see cref="Ipv6AddressTable"/>, handed in by reference.
 /// </summary>
 internal sealed class Ipv6Autoconfiguration
@@ -25,6 +26,7 @@ internal sealed class Ipv6Autoconfiguration
     /// <summary>The lifetime below which a router advertisement may not shorten an address's (RFC 4862 section 5.5.3 (e)).</summary>
     private const long TwoHours = 2 * 60 * 60 * 1000L;
 
+    private bool _announcementDue;
     private int _routerSolicitationsLeft;
     private long _nextRouterSolicitation;
     private int _reportsLeft;
@@ -46,6 +48,7 @@ internal sealed class Ipv6Autoconfiguration
         _events = events;
         _routerSolicitationsLeft = MaxRouterSolicitations;
         _nextRouterSolicitation = 0;
+        _announcementDue = true;
         ScheduleReports(0);
     }
 
@@ -64,6 +67,8 @@ internal sealed class Ipv6Autoconfiguration
         get
         {
             long next = long.MaxValue;
+            if (_announcementDue)
+                next = 0;
             if (_reportsLeft > 0)
                 next = Earlier(next, _nextReport);
             if (_queryAnswerDue)
@@ -87,6 +92,19 @@ internal sealed class Ipv6Autoconfiguration
             Ipv6Address group = tentative.SolicitedNode;
             EthernetFrame.Emit(frame, MacAddress.FromIpv6Multicast(group), _mac, EtherType.Ipv6);
             int length = NeighborDiscoveryMessages.EmitNeighborSolicitation(packet, Ipv6Address.Unspecified, group, tentative, null);
+            return EthernetFrame.HeaderLength + length;
+        }
+        if (_announcementDue && addresses.StateAt(0) != AddressState.None)
+        {
+            // A neighbour that tried to reach us before we were up waits in INCOMPLETE for its
+            // next solicitation (a second on Linux): an advertisement to all nodes completes its
+            // entry and releases what it queued (RFC 4861 sections 7.2.5, 7.2.6). Override stays
+            // clear while the address is optimistic (RFC 4429 section 3.3, RFC 9131 section 4.1).
+            _announcementDue = false;
+            Ipv6Address address = addresses[0];
+            byte flags = addresses.StateAt(0) == AddressState.Optimistic ? (byte)0 : Icmpv6Packet.OverrideFlag;
+            EthernetFrame.Emit(frame, MacAddress.FromIpv6Multicast(Ipv6Address.AllNodes), _mac, EtherType.Ipv6);
+            int length = NeighborDiscoveryMessages.EmitNeighborAdvertisement(packet, address, Ipv6Address.AllNodes, flags, _mac);
             return EthernetFrame.HeaderLength + length;
         }
         if ((_reportsLeft > 0 && now - _nextReport >= 0) || (_queryAnswerDue && now - _queryAnswerAt >= 0))

@@ -4,12 +4,6 @@ namespace Unikernel.Net;
 
 public sealed partial class NetworkInterface
 {
-    // RFC 4861 section 4.6: option types for the link-layer addresses.
-    private const byte TargetLinkLayerAddressOption = (byte)NdpOptionType.TargetLinkLayerAddress;
-
-    // A link-layer address option for Ethernet: type, length 1 (8 bytes), the MAC (RFC 4861 section 4.6.1).
-    private const int LinkLayerAddressOptionLength = 8;
-
     /// <summary>Parameter Problem code 1, unrecognised Next Header (RFC 4443 section 3.4).</summary>
     private const byte UnrecognizedNextHeaderCode = 1;
 
@@ -167,20 +161,9 @@ public sealed partial class NetworkInterface
         if (!duplicateAddressDetection)
             flags |= Icmpv6Packet.SolicitedFlag;
 
-        const int IcmpLength = Icmpv6Packet.NeighborMessageLength + LinkLayerAddressOptionLength;
-        if (!TryStartReply(reply, replyMac, EtherType.Ipv6, Ipv6Packet.HeaderLength + IcmpLength, out int length))
+        if (!TryStartReply(reply, replyMac, EtherType.Ipv6, NeighborDiscoveryMessages.NeighborAdvertisementLength, out int length))
             return Verdict.Drop(DropReason.ReplyBufferTooSmall);
-        var replyIp = Ipv6Packet.Emit(reply.Slice(EthernetFrame.HeaderLength), target, replyTo, IpProtocol.Icmpv6,
-            IcmpLength, NeighborDiscoveryHopLimit);
-        var advertisement = Icmpv6Packet.Emit(replyIp.Payload, Icmpv6Type.NeighborAdvertisement, 0,
-            IcmpLength - Icmpv6Packet.MinimumLength);
-        advertisement.NeighborFlags = flags;
-        target.CopyTo(advertisement.Buffer.Slice(Icmpv6Packet.TargetAddressOffset));
-        Span<byte> option = advertisement.NeighborOptions;
-        option[0] = TargetLinkLayerAddressOption;
-        option[1] = LinkLayerAddressOptionLength / 8;
-        _mac.CopyTo(option.Slice(2));
-        advertisement.FillChecksum(target, replyTo);
+        NeighborDiscoveryMessages.EmitNeighborAdvertisement(reply.Slice(EthernetFrame.HeaderLength), target, replyTo, flags, _mac);
         return Verdict.Reply(length);
     }
 

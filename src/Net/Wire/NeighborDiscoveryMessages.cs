@@ -1,9 +1,9 @@
 namespace Unikernel.Net.Wire;
 
 /// <summary>
-/// Emitters for the neighbour discovery messages a host sends on its own initiative: router
-/// solicitations (RFC 4861 section 4.1) and neighbour solicitations (RFC 4861 section 4.3),
-/// each as a complete IPv6 packet, checksum filled, ready for an Ethernet frame.
+/// Emitters for the neighbour discovery messages a host sends: router solicitations (RFC 4861
+/// section 4.1), neighbour solicitations (section 4.3) and advertisements (section 4.4), each
+/// as a complete IPv6 packet, checksum filled, ready for an Ethernet frame.
 /// </summary>
 /// <remarks>
 /// A buffer too short is the caller's bug and panics, as every emitter does; the longest
@@ -23,6 +23,10 @@ public static class NeighborDiscoveryMessages
 
     /// <summary>IPv6 header, neighbour solicitation, source link-layer address option.</summary>
     public const int MaximumNeighborSolicitationLength = Ipv6Packet.HeaderLength + Icmpv6Packet.NeighborMessageLength
+        + NdpOptionReader.EthernetLinkLayerAddressOptionLength;
+
+    /// <summary>IPv6 header, neighbour advertisement, target link-layer address option.</summary>
+    public const int NeighborAdvertisementLength = Ipv6Packet.HeaderLength + Icmpv6Packet.NeighborMessageLength
         + NdpOptionReader.EthernetLinkLayerAddressOptionLength;
 
     /// <summary>
@@ -69,6 +73,28 @@ public static class NeighborDiscoveryMessages
         if (withAddress)
             NdpOptionReader.EmitLinkLayerAddress(icmp.NeighborOptions, NdpOptionType.SourceLinkLayerAddress, sourceMac.GetValueOrDefault());
         icmp.FillChecksum(source, destination);
+        return ip.Buffer.Length;
+    }
+
+    /// <summary>
+    /// Writes a neighbour advertisement for our address <paramref name="target"/> (also its
+    /// source) to <paramref name="destination"/> with <paramref name="flags"/>
+    /// (<see cref="Icmpv6Packet.SolicitedFlag"/>, <see cref="Icmpv6Packet.OverrideFlag"/>) and
+    /// <paramref name="targetMac"/> in a target link-layer address option; returns
+    /// <see cref="NeighborAdvertisementLength"/>.
+    /// </summary>
+    public static int EmitNeighborAdvertisement(Span<byte> ipv6PacketBuffer, Ipv6Address target, Ipv6Address destination,
+        byte flags, MacAddress targetMac)
+    {
+        const int IcmpLength = Icmpv6Packet.NeighborMessageLength + NdpOptionReader.EthernetLinkLayerAddressOptionLength;
+        if (ipv6PacketBuffer.Length < NeighborAdvertisementLength)
+            Kernel.Panic("NeighborDiscoveryMessages.EmitNeighborAdvertisement: buffer too short"u8);
+        var ip = Ipv6Packet.Emit(ipv6PacketBuffer, target, destination, IpProtocol.Icmpv6, IcmpLength, HopLimit);
+        var icmp = Icmpv6Packet.Emit(ip.Payload, Icmpv6Type.NeighborAdvertisement, 0, IcmpLength - Icmpv6Packet.MinimumLength);
+        icmp.NeighborFlags = flags;
+        target.CopyTo(icmp.Buffer.Slice(Icmpv6Packet.TargetAddressOffset));
+        NdpOptionReader.EmitLinkLayerAddress(icmp.NeighborOptions, NdpOptionType.TargetLinkLayerAddress, targetMac);
+        icmp.FillChecksum(target, destination);
         return ip.Buffer.Length;
     }
 }

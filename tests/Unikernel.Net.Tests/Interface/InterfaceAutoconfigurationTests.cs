@@ -14,11 +14,11 @@ public class InterfaceAutoconfigurationTests
     private static NetworkInterface NewAutoconfigured() => new NetworkInterface(OurMac, NetworkConfiguration.WithStaticIpv4(OurIpv4, 24));
 
     [Fact]
-    public void First_poll_probes_the_link_local_address_joins_its_group_and_solicits_routers()
+    public void First_poll_probes_the_link_local_address_announces_it_joins_its_group_and_solicits_routers()
     {
         var nic = NewAutoconfigured();
         var frames = PollAll(nic, 0);
-        Assert.Equal(3, frames.Count);
+        Assert.Equal(4, frames.Count);
 
         var dad = Icmpv6Of(frames[0]);
         Assert.Equal(Icmpv6Type.NeighborSolicitation, dad.Type);
@@ -28,15 +28,30 @@ public class InterfaceAutoconfigurationTests
         Assert.Equal(OurLinkLocal, target);
         Assert.True(dad.NeighborOptions.IsEmpty); // no source link-layer option from ::
 
-        var report = Icmpv6Of(frames[1]);
+        // One unsolicited advertisement to all nodes, Override clear while optimistic, with our
+        // MAC: a neighbour whose solicitation we missed while starting completes its entry.
+        var announcement = Icmpv6Of(frames[1]);
+        Assert.Equal(Icmpv6Type.NeighborAdvertisement, announcement.Type);
+        Assert.Equal(OurLinkLocal, Ipv6Of(frames[1]).Source);
+        Assert.Equal(Ipv6Address.AllNodes, Ipv6Of(frames[1]).Destination);
+        Assert.Equal(255, Ipv6Of(frames[1]).HopLimit);
+        Assert.Equal(0, announcement.NeighborFlags);
+        Assert.True(announcement.TryGetTargetAddress(out target));
+        Assert.Equal(OurLinkLocal, target);
+        Assert.Equal([0x02, 0x01, .. frames[1].AsSpan(6, 6)], announcement.NeighborOptions.ToArray());
+        Assert.True(announcement.VerifyChecksum(OurLinkLocal, Ipv6Address.AllNodes));
+
+        var report = Icmpv6Of(frames[2]);
         Assert.Equal(Icmpv6Type.MulticastListenerReportV2, report.Type);
-        Assert.Equal(Golden.V6("ff02::16"), Ipv6Of(frames[1]).Destination);
-        Assert.Equal(1, Ipv6Of(frames[1]).HopLimit);
+        Assert.Equal(Golden.V6("ff02::16"), Ipv6Of(frames[2]).Destination);
+        Assert.Equal(1, Ipv6Of(frames[2]).HopLimit);
         Assert.Equal(OurLinkLocal.SolicitedNode, new Ipv6Address(report.Buffer.Slice(12)));
 
-        var solicitation = Icmpv6Of(frames[2]);
+        var solicitation = Icmpv6Of(frames[3]);
         Assert.Equal(Icmpv6Type.RouterSolicitation, solicitation.Type);
-        Assert.Equal(Ipv6Address.AllRouters, Ipv6Of(frames[2]).Destination);
+        Assert.Equal(Ipv6Address.AllRouters, Ipv6Of(frames[3]).Destination);
+
+        Assert.Empty(PollAll(nic, 1)); // announced once
     }
 
     [Fact]
