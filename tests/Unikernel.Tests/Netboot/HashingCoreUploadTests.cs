@@ -51,8 +51,9 @@ public sealed class HashingCoreUploadTests(ImageFixture images, ITestOutputHelpe
             using var inlineNetwork = EmulatedNetwork.Start(inline, "ukhi");
             string behindAddress = behindNetwork.WaitForLinkLocal(Boot);
             string inlineAddress = inlineNetwork.WaitForLinkLocal(Boot);
-            Assert.Contains("[ OK ] hashing: SHA-256 on core 1", behindNetwork.Qemu.Output);
-            Assert.Contains("hashing: SHA-256 on core 0 (built with PayloadHash=inline)", inlineNetwork.Qemu.Output);
+            // The hashing line comes after the link-local one: wait for it (a timeout fails with the console).
+            behindNetwork.WaitForConsole(@"\[ OK \] hashing: SHA-256 on core 1", Boot);
+            inlineNetwork.WaitForConsole(@"hashing: SHA-256 on core 0 \(built with PayloadHash=inline\)", Boot);
 
             var times = new Dictionary<string, List<double>> { ["core 1"] = [], ["core 0"] = [] };
             for (int round = 0; round < Rounds; round++)
