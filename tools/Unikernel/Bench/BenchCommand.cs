@@ -39,23 +39,7 @@ public static class BenchCommand
         if (bytes <= 0 || runs <= 0)
             return Error("--bytes and --runs must be positive");
 
-        using var stop = new CancellationTokenSource();
-        void Stop()
-        {
-            stop.Cancel();
-            BenchNamespace.DeleteAll(); // the running transfer fails at once; nothing is left behind
-        }
-        ConsoleCancelEventHandler cancel = (_, e) =>
-        {
-            e.Cancel = true;
-            Stop();
-        };
-        Console.CancelKeyPress += cancel;
-        using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>
-        {
-            context.Cancel = true;
-            Stop();
-        });
+        using var stop = new BenchInterruption();
         try
         {
             var stream = StreamFile.Prepare(Path.Combine(root, "build", "bench"), bytes);
@@ -67,7 +51,7 @@ public static class BenchCommand
                 Measure(BenchTable.LwipRow, "nc → TAP → lwIP (liblwip-dev)", () => LwipSink.Start(root), stream, runs, stop.Token),
                 Measure("Linux", "nc → veth → nc (two namespaces)", () => new LinuxVethReceiver(), stream, runs, stop.Token),
             };
-            if (stop.IsCancellationRequested)
+            if (stop.IsRequested)
                 return Error("stopped");
             var table = BenchTable.Create(rows, bytes, runs);
             AnsiConsole.Write(table);
@@ -81,11 +65,6 @@ public static class BenchCommand
         catch (BenchFailure failure)
         {
             return Error(failure.Message);
-        }
-        finally
-        {
-            Console.CancelKeyPress -= cancel;
-            BenchNamespace.DeleteAll();
         }
     }
 

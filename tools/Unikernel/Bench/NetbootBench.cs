@@ -29,23 +29,7 @@ public static class NetbootBench
         if (bytes <= 0 || runs <= 0 || bytes > uint.MaxValue)
             return Error("--bytes and --runs must be positive (and --bytes below 4 GiB)");
 
-        using var stop = new CancellationTokenSource();
-        void Stop()
-        {
-            stop.Cancel();
-            BenchNamespace.DeleteAll(); // the running step fails at once; no namespace is left behind
-        }
-        ConsoleCancelEventHandler cancel = (_, e) =>
-        {
-            e.Cancel = true;
-            Stop();
-        };
-        Console.CancelKeyPress += cancel;
-        using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>
-        {
-            context.Cancel = true;
-            Stop();
-        });
+        using var stop = new BenchInterruption();
         var started = DateTime.UtcNow;
         try
         {
@@ -74,13 +58,13 @@ public static class NetbootBench
             var figures = new Figures();
             using (var uboot = Attempt(figures, "U-Boot", () => new UBootTftpPeer(root, served, PayloadFile)))
             {
-                for (int run = 1; run <= runs && !stop.IsCancellationRequested; run++)
+                for (int run = 1; run <= runs && !stop.IsRequested; run++)
                 {
                     if (uboot is not null)
                         Attempt(figures, "U-Boot", () => MeasureUBoot(figures, uboot, bytes, run));
                     foreach (string board in Boards)
                     {
-                        if (!stop.IsCancellationRequested)
+                        if (!stop.IsRequested)
                             Attempt(figures, board, () => MeasureOurs(figures, board, bootloaders[board], image, run));
                     }
                     foreach (string board in Boards)
@@ -88,7 +72,7 @@ public static class NetbootBench
                     Attempt(figures, IdleBench.Board + " C", () => figures.Add(IdleBench.Board, NetbootTable.CeilingSha256, CpuCeilings.Ceiling(ceiling)));
                 }
             }
-            if (stop.IsCancellationRequested)
+            if (stop.IsRequested)
                 return Error("stopped");
 
             var rows = Rows(figures);
@@ -106,11 +90,6 @@ public static class NetbootBench
         catch (Exception failure) when (failure is BenchFailure or BuildFailure or BoardFileException or UploadFailure)
         {
             return Error(failure.Message);
-        }
-        finally
-        {
-            Console.CancelKeyPress -= cancel;
-            BenchNamespace.DeleteAll();
         }
     }
 
