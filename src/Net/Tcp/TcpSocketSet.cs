@@ -117,6 +117,10 @@ public sealed class TcpSocketSet
     /// <summary>The state of <paramref name="connection"/>; Closed once it is gone (or reset: see <see cref="WasReset"/>).</summary>
     public TcpState StateOf(TcpHandle connection) => TryGet(connection, out int slot) ? _sockets[slot].State : TcpState.Closed;
 
+    /// <summary>The peer's address and port (IPv4 mapped); default once the connection is gone.</summary>
+    public IpEndpoint RemoteOf(TcpHandle connection) =>
+        TryGet(connection, out int slot, allowClosed: true) ? new IpEndpoint(_sockets[slot].RemoteAddress, _sockets[slot].RemotePort) : default;
+
     /// <summary>True if the peer reset the connection, or it was given up.</summary>
     public bool WasReset(TcpHandle connection) => TryGet(connection, out int slot, allowClosed: true) && _sockets[slot].WasReset;
 
