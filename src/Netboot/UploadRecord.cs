@@ -14,6 +14,8 @@ public enum UploadOutcome : byte
     Reset,
     /// <summary>Nothing came for the idle timeout: dropped.</summary>
     TimedOut,
+    /// <summary>The web page's connection ended before a verdict: reset, too slow, or its body malformed or over the limit (the HTTP server answered those).</summary>
+    Abandoned,
 }
 
 /// <summary>One finished upload, as the web page lists it.</summary>

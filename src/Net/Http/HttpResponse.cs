@@ -64,6 +64,9 @@ public sealed class HttpResponse
     /// <summary>Which of the server's connections this is (0 to the connection count - 1): where a handler keeps per-connection state.</summary>
     public int Connection { get; }
 
+    /// <summary>The client's address and port (IPv4 mapped), set when the connection is accepted.</summary>
+    public IpEndpoint Peer { get; internal set; }
+
     /// <summary>The handler's own note for this exchange (a route chosen in Request, read back in Body and BodyEnd); 0 at each new request.</summary>
     public int Tag { get; set; }
 

@@ -72,6 +72,14 @@ public sealed class HttpServer<THandler>
         }
     }
 
+    /// <summary>
+    /// True while <paramref name="connection"/> (<see cref="HttpResponse.Connection"/>) is open:
+    /// a response is not known to have reached the client until the connection it closed is free
+    /// (the client closed too, or the linger ended).
+    /// </summary>
+    public bool IsServing(int connection) =>
+        (uint)connection < (uint)_connections.Length && _connections[connection].State != HttpConnection.Phase.Free;
+
     /// <summary>Requests answered with an error page by the server itself (malformed, too large, timed out).</summary>
     public ulong Refused { get; private set; }
 
@@ -113,6 +121,7 @@ public sealed class HttpServer<THandler>
                 if (!_tcp.TryAccept(_options.Port, out connection.Handle))
                     continue;
                 connection.FirstRequest = true;
+                connection.Response.Peer = _tcp.RemoteOf(connection.Handle);
                 StartReadingHead(connection, now + _options.RequestTimeoutMilliseconds);
             }
             Advance(connection, now);
