@@ -17,11 +17,11 @@ public sealed class UploadSlot
     /// <summary>Who holds it (meaningful while <see cref="IsHeld"/>).</summary>
     public UploadChannel Holder => _holder;
 
-    /// <summary>Takes the receiver for <paramref name="channel"/>; false if another upload holds it.</summary>
+    /// <summary>Takes the receiver for an upload through <paramref name="channel"/>; false while any upload holds it (one through the same door too).</summary>
     public bool TryTake(UploadChannel channel)
     {
         if (_held)
-            return _holder == channel;
+            return false;
         _held = true;
         _holder = channel;
         return true;
