@@ -1,7 +1,11 @@
 namespace Unikernel.Net.Http;
 
-/// <summary>What an <see cref="HttpServer{THandler}"/> keeps for one connection, made once with the server.</summary>
-internal sealed class HttpConnection
+/// <summary>
+/// What an <see cref="HttpServer{THandler}"/> keeps for one connection, made once with the server.
+/// A struct in an array, as TCP's sockets: an array of classes would need the runtime's
+/// covariant store check, which our corelib does not have.
+/// </summary>
+internal struct HttpConnection
 {
     public enum Phase : byte
     {
@@ -34,7 +38,7 @@ internal sealed class HttpConnection
     public long Deadline;
 
     /// <summary>The head gathered here when it does not arrive in one contiguous run of the receive buffer.</summary>
-    public readonly byte[] Head;
+    public byte[] Head;
     public int HeadLength;
     public HttpHeadScanner Scanner;
 
@@ -51,5 +55,5 @@ internal sealed class HttpConnection
     /// <summary>The handler has seen the request and not yet a complete response or <see cref="IHttpHandler.Aborted"/>.</summary>
     public bool HandlerInvolved;
 
-    public readonly HttpResponse Response;
+    public HttpResponse Response;
 }
