@@ -2,6 +2,8 @@ using Unikernel.Net;
 using Unikernel.Net.Http;
 using Unikernel.Net.Wire;
 using Unikernel.Platform;
+// The host test project's implicit usings bring System.Net.Http's too.
+using HttpMethod = Unikernel.Net.Http.HttpMethod;
 
 namespace Unikernel.Tests.Images;
 
