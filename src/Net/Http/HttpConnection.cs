@@ -37,6 +37,9 @@ internal struct HttpConnection
     /// <summary>When the phase under way times out.</summary>
     public long Deadline;
 
+    /// <summary>When our side was closed (the linger counts from it).</summary>
+    public long ClosedAt;
+
     /// <summary>The head gathered here when it does not arrive in one contiguous run of the receive buffer.</summary>
     public byte[] Head;
     public int HeadLength;

@@ -24,6 +24,9 @@ public sealed class HttpServer<THandler>
     private THandler _handler;
     private long _now;
 
+    /// <summary>A connection used up its turns in the last step with work left (pipelined requests): step again at once.</summary>
+    private bool _turnsRanOut;
+
     /// <summary>
     /// Listens on <paramref name="options"/>' port with room for <paramref name="connections"/>
     /// at once (each with its head and response buffers); false from <see cref="IsListening"/>
@@ -87,6 +90,8 @@ public sealed class HttpServer<THandler>
     {
         get
         {
+            if (_turnsRanOut)
+                return _now;
             long next = long.MaxValue;
             for (int i = 0; i < _connections.Length; i++)
             {
@@ -105,6 +110,7 @@ public sealed class HttpServer<THandler>
     public void Step(long now)
     {
         _now = now;
+        _turnsRanOut = false;
         for (int i = 0; i < _connections.Length; i++)
         {
             ref HttpConnection connection = ref _connections[i];
@@ -147,6 +153,7 @@ public sealed class HttpServer<THandler>
             if (connection.State == before || connection.State == HttpConnection.Phase.Free)
                 return;
         }
+        _turnsRanOut = true;
     }
 
     private void StartReadingHead(ref HttpConnection connection, long deadline)
@@ -368,14 +375,24 @@ public sealed class HttpServer<THandler>
         StartReadingHead(ref connection, now + _options.KeepAliveTimeoutMilliseconds);
     }
 
-    /// <summary>After our close: read and drop until the peer closes too, or the linger runs out.</summary>
+    /// <summary>
+    /// After our close: read and drop until the peer closes too, or the linger runs out. While
+    /// the peer has not acknowledged all we sent (FIN-WAIT-1), the send timeout is added: a reset
+    /// would throw away the end of the response.
+    /// </summary>
     private void Drain(ref HttpConnection connection, long now)
     {
         while (_tcp.TryPeekReceived(connection.Handle, out var data) && data.Length > 0)
             _tcp.Consume(connection.Handle, data.Length);
         if (_tcp.IsReceiveFinished(connection.Handle))
+        {
             connection.State = HttpConnection.Phase.Free;
-        else if (now >= connection.Deadline)
+            return;
+        }
+        var state = _tcp.StateOf(connection.Handle);
+        bool unacknowledged = state is TcpState.FinWait1 or TcpState.Closing or TcpState.LastAck;
+        connection.Deadline = connection.ClosedAt + _options.LingerMilliseconds + (unacknowledged ? _options.SendTimeoutMilliseconds : 0);
+        if (now >= connection.Deadline)
             Abort(ref connection);
     }
 
@@ -400,6 +417,7 @@ public sealed class HttpServer<THandler>
     {
         _tcp.Close(connection.Handle);
         connection.State = HttpConnection.Phase.Draining;
+        connection.ClosedAt = now;
         connection.Deadline = now + _options.LingerMilliseconds;
     }
 

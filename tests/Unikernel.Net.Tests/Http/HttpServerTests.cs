@@ -47,6 +47,21 @@ public class HttpServerTests
     }
 
     [Fact]
+    public void Many_pipelined_requests_in_one_segment_are_all_answered()
+    {
+        var link = NewLink(out var log);
+        var connection = link.Connect();
+        link.Send(connection, string.Concat(Enumerable.Repeat("GET /hello HTTP/1.1\r\nHost: b\r\n\r\n", 20)));
+        // One step may not serve them all (turns are bounded); the server then asks to be stepped again at once.
+        link.RunUntil(() => log.Requests > 0, "the first request is read");
+        if (log.Requests < 20)
+            Assert.Equal(link.Now, link.Http.NextStepAt);
+        var responses = link.ReadResponses(connection, 20);
+        Assert.All(responses, response => Assert.Equal("hello world\n", response.Text));
+        Assert.Equal(20, log.Requests);
+    }
+
+    [Fact]
     public void Head_gets_the_fields_of_a_get_without_the_body()
     {
         var link = NewLink(out _);
