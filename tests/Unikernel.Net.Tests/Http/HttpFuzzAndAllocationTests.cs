@@ -75,8 +75,7 @@ public class HttpFuzzAndAllocationTests
     /// <summary>
     /// 1,500 connections, each sending a random or mutated request (or two), in random pieces:
     /// the server never throws, every reply starts with a status line, and each connection is
-    /// answered or closed; at the end every slot is free and every exchange the handler saw
-    /// either finished or was reported aborted.
+    /// answered or closed; at the end every slot is free.
     /// </summary>
     [Fact]
     public void Random_and_mutated_requests_are_answered_or_closed()
