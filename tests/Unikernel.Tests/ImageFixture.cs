@@ -15,6 +15,7 @@ public sealed class ImageFixture : IDisposable
 {
     private readonly ImageBuilder _builder;
     private readonly Lazy<BuiltImage> _tcpProbe;
+    private readonly Lazy<BuiltImage> _httpProbe;
 
     public ImageFixture()
     {
@@ -31,6 +32,7 @@ public sealed class ImageFixture : IDisposable
         ImageProbes = new BuiltImages(board => _builder.Build(Board(board), Path.Combine(Output, board, "image-probe"), ImageProject("ImageProbe")));
         // TCP on bare metal: qemu-virt only (with TCP the stack does not fit orangepi-pc's 32 KiB).
         _tcpProbe = new Lazy<BuiltImage>(() => _builder.Build(Board("qemu-virt"), Path.Combine(Output, "qemu-virt", "tcp-probe"), ImageProject("TcpProbe")));
+        _httpProbe = new Lazy<BuiltImage>(() => _builder.Build(Board("qemu-virt"), Path.Combine(Output, "qemu-virt", "http-probe"), ImageProject("HttpProbe")));
     }
 
     public string Root { get; }
@@ -43,6 +45,7 @@ public sealed class ImageFixture : IDisposable
     public BuiltImages AccessorProbes { get; }
     public BuiltImages NetProbes { get; }
     public BuiltImage TcpProbe => _tcpProbe.Value;
+    public BuiltImage HttpProbe => _httpProbe.Value;
     public BuiltImages ImageProbes { get; }
 
     public string ImageProject(string name) => Path.Combine(Root, "tests", "Images", name, name + ".csproj");

@@ -1,7 +1,11 @@
 namespace Unikernel.Net.Http;
 
-/// <summary>What an <see cref="HttpServer{THandler}"/> keeps for one connection, made once with the server.</summary>
-internal sealed class HttpConnection
+/// <summary>
+/// What an <see cref="HttpServer{THandler}"/> keeps for one connection, made once with the server.
+/// A struct in an array, as TCP's sockets: an array of classes would need the runtime's
+/// covariant store check, which our corelib does not have.
+/// </summary>
+internal struct HttpConnection
 {
     public enum Phase : byte
     {
@@ -33,8 +37,11 @@ internal sealed class HttpConnection
     /// <summary>When the phase under way times out.</summary>
     public long Deadline;
 
+    /// <summary>When our side was closed (the linger counts from it).</summary>
+    public long ClosedAt;
+
     /// <summary>The head gathered here when it does not arrive in one contiguous run of the receive buffer.</summary>
-    public readonly byte[] Head;
+    public byte[] Head;
     public int HeadLength;
     public HttpHeadScanner Scanner;
 
@@ -51,5 +58,5 @@ internal sealed class HttpConnection
     /// <summary>The handler has seen the request and not yet a complete response or <see cref="IHttpHandler.Aborted"/>.</summary>
     public bool HandlerInvolved;
 
-    public readonly HttpResponse Response;
+    public HttpResponse Response;
 }

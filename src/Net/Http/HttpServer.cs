@@ -24,6 +24,9 @@ public sealed class HttpServer<THandler>
     private THandler _handler;
     private long _now;
 
+    /// <summary>A connection used up its turns in the last step with work left (pipelined requests): step again at once.</summary>
+    private bool _turnsRanOut;
+
     /// <summary>
     /// Listens on <paramref name="options"/>' port with room for <paramref name="connections"/>
     /// at once (each with its head and response buffers); false from <see cref="IsListening"/>
@@ -95,10 +98,12 @@ public sealed class HttpServer<THandler>
     {
         get
         {
+            if (_turnsRanOut)
+                return _now;
             long next = long.MaxValue;
             for (int i = 0; i < _connections.Length; i++)
             {
-                var connection = _connections[i];
+                ref HttpConnection connection = ref _connections[i];
                 if (connection.State == HttpConnection.Phase.Free)
                     continue;
                 long due = connection.State == HttpConnection.Phase.Responding && connection.Response.WantsBody ? _now + 1 : connection.Deadline;
@@ -113,26 +118,27 @@ public sealed class HttpServer<THandler>
     public void Step(long now)
     {
         _now = now;
+        _turnsRanOut = false;
         for (int i = 0; i < _connections.Length; i++)
         {
-            var connection = _connections[i];
+            ref HttpConnection connection = ref _connections[i];
             if (connection.State == HttpConnection.Phase.Free)
             {
                 if (!_tcp.TryAccept(_options.Port, out connection.Handle))
                     continue;
                 connection.FirstRequest = true;
                 connection.Response.Peer = _tcp.RemoteOf(connection.Handle);
-                StartReadingHead(connection, now + _options.RequestTimeoutMilliseconds);
+                StartReadingHead(ref connection, now + _options.RequestTimeoutMilliseconds);
             }
-            Advance(connection, now);
+            Advance(ref connection, now);
         }
     }
 
-    private void Advance(HttpConnection connection, long now)
+    private void Advance(ref HttpConnection connection, long now)
     {
         if (_tcp.WasReset(connection.Handle) || _tcp.StateOf(connection.Handle) == TcpState.Closed)
         {
-            Abandon(connection);
+            Abandon(ref connection);
             return;
         }
         for (int turn = 0; turn < TurnsPerStep; turn++)
@@ -141,24 +147,25 @@ public sealed class HttpServer<THandler>
             switch (connection.State)
             {
                 case HttpConnection.Phase.ReadingHead:
-                    ReadHead(connection, now);
+                    ReadHead(ref connection, now);
                     break;
                 case HttpConnection.Phase.ReadingBody:
-                    ReadBody(connection, now);
+                    ReadBody(ref connection, now);
                     break;
                 case HttpConnection.Phase.Responding:
-                    Respond(connection, now);
+                    Respond(ref connection, now);
                     break;
                 case HttpConnection.Phase.Draining:
-                    Drain(connection, now);
+                    Drain(ref connection, now);
                     break;
             }
             if (connection.State == before || connection.State == HttpConnection.Phase.Free)
                 return;
         }
+        _turnsRanOut = true;
     }
 
-    private void StartReadingHead(HttpConnection connection, long deadline)
+    private void StartReadingHead(ref HttpConnection connection, long deadline)
     {
         connection.State = HttpConnection.Phase.ReadingHead;
         connection.HeadLength = 0;
@@ -167,7 +174,7 @@ public sealed class HttpServer<THandler>
     }
 
     /// <summary>Reads until the head is complete; parsed in place when it came in one run, else from the head buffer.</summary>
-    private void ReadHead(HttpConnection connection, long now)
+    private void ReadHead(ref HttpConnection connection, long now)
     {
         while (_tcp.TryPeekReceived(connection.Handle, out var data) && data.Length > 0)
         {
@@ -176,12 +183,12 @@ public sealed class HttpServer<THandler>
             int end = connection.Scanner.Scan(data, out bool bareLineEnding);
             if (bareLineEnding)
             {
-                Refuse(connection, now, HttpRequestError.BareLineEnding);
+                Refuse(ref connection, now, HttpRequestError.BareLineEnding);
                 return;
             }
             if (connection.Scanner.Scanned > _options.MaxHeadBytes)
             {
-                Refuse(connection, now, HttpRequestError.HeadTooLarge);
+                Refuse(ref connection, now, HttpRequestError.HeadTooLarge);
                 return;
             }
             if (end < 0)
@@ -194,13 +201,13 @@ public sealed class HttpServer<THandler>
             if (connection.HeadLength == 0)
             {
                 // The whole head in one run of the receive buffer: read where it lies.
-                BeginRequest(connection, data.Slice(0, end), now);
+                BeginRequest(ref connection, data.Slice(0, end), now);
             }
             else
             {
                 data.Slice(0, end).CopyTo(connection.Head.AsSpan(connection.HeadLength));
                 connection.HeadLength += end;
-                BeginRequest(connection, connection.Head.AsSpan(0, connection.HeadLength), now);
+                BeginRequest(ref connection, connection.Head.AsSpan(0, connection.HeadLength), now);
             }
             _tcp.Consume(connection.Handle, end);
             return;
@@ -209,28 +216,28 @@ public sealed class HttpServer<THandler>
         {
             // The peer closed: a head it began is answered, an idle connection just closed.
             if (connection.Scanner.Scanned > 0)
-                Refuse(connection, now, HttpRequestError.Incomplete);
+                Refuse(ref connection, now, HttpRequestError.Incomplete);
             else
-                CloseQuietly(connection, now);
+                CloseQuietly(ref connection, now);
         }
         else if (now >= connection.Deadline)
         {
             if (connection.Scanner.Scanned > 0 || connection.FirstRequest)
-                RefuseWith(connection, now, HttpStatus.RequestTimeout, "no complete request head in time"u8);
+                RefuseWith(ref connection, now, HttpStatus.RequestTimeout, "no complete request head in time"u8);
             else
-                CloseQuietly(connection, now);
+                CloseQuietly(ref connection, now);
         }
     }
 
     /// <summary>A complete head: checked, then to the handler; its framing says what is read next.</summary>
-    private void BeginRequest(HttpConnection connection, ReadOnlySpan<byte> head, long now)
+    private void BeginRequest(ref HttpConnection connection, ReadOnlySpan<byte> head, long now)
     {
         connection.FirstRequest = false;
         var response = connection.Response;
         if (!HttpRequest.TryParse(head, out var request, out var error))
         {
             response.Reset(HttpMethod.Other, HttpVersion.Http11);
-            Refuse(connection, now, error);
+            Refuse(ref connection, now, error);
             return;
         }
         response.Reset(request.Method, request.Version);
@@ -238,7 +245,7 @@ public sealed class HttpServer<THandler>
         connection.OmitBody = request.Method == HttpMethod.Head;
         if (request.ContentLength > _options.MaxBodyBytes)
         {
-            RefuseWith(connection, now, HttpStatus.ContentTooLarge, "the request body is larger than the server takes"u8);
+            RefuseWith(ref connection, now, HttpStatus.ContentTooLarge, "the request body is larger than the server takes"u8);
             return;
         }
         connection.Body = request.IsChunked ? HttpConnection.BodyFraming.Chunked
@@ -250,7 +257,7 @@ public sealed class HttpServer<THandler>
         _handler.Request(in request, response);
         if (response.IsStarted || connection.Body == HttpConnection.BodyFraming.None)
         {
-            FinishReading(connection, now);
+            FinishReading(ref connection, now);
             return;
         }
         if (request.ExpectsContinue)
@@ -260,13 +267,13 @@ public sealed class HttpServer<THandler>
     }
 
     /// <summary>Hands the body to the handler as it arrives, in the pieces the receive buffer holds.</summary>
-    private void ReadBody(HttpConnection connection, long now)
+    private void ReadBody(ref HttpConnection connection, long now)
     {
         var response = connection.Response;
         // The 100 Continue goes first: the client sends the body only once it has it.
         if (response.Send(_tcp, connection.Handle, out _) == HttpSendResult.Failed)
         {
-            Abort(connection);
+            Abort(ref connection);
             return;
         }
         while (_tcp.TryPeekReceived(connection.Handle, out var data) && data.Length > 0)
@@ -286,7 +293,7 @@ public sealed class HttpServer<THandler>
                 if (connection.Decoder.DataLength > _options.MaxBodyBytes)
                 {
                     _tcp.Consume(connection.Handle, used);
-                    RefuseWith(connection, now, HttpStatus.ContentTooLarge, "the request body is larger than the server takes"u8);
+                    RefuseWith(ref connection, now, HttpStatus.ContentTooLarge, "the request body is larger than the server takes"u8);
                     return;
                 }
                 response.BodyReceived += run.Length;
@@ -295,7 +302,7 @@ public sealed class HttpServer<THandler>
                 if (connection.Decoder.Error != ChunkedBodyError.None)
                 {
                     _tcp.Consume(connection.Handle, used);
-                    RefuseWith(connection, now, HttpStatus.BadRequest, "malformed chunked body"u8);
+                    RefuseWith(ref connection, now, HttpStatus.BadRequest, "malformed chunked body"u8);
                     return;
                 }
             }
@@ -305,18 +312,18 @@ public sealed class HttpServer<THandler>
                 connection.Body = HttpConnection.BodyFraming.None;
             if (ended || response.IsStarted)
             {
-                FinishReading(connection, now);
+                FinishReading(ref connection, now);
                 return;
             }
         }
         if (_tcp.IsReceiveFinished(connection.Handle))
-            RefuseWith(connection, now, HttpStatus.BadRequest, "the connection closed before the body was complete"u8);
+            RefuseWith(ref connection, now, HttpStatus.BadRequest, "the connection closed before the body was complete"u8);
         else if (now >= connection.Deadline)
-            RefuseWith(connection, now, HttpStatus.RequestTimeout, "the request body stalled"u8);
+            RefuseWith(ref connection, now, HttpStatus.RequestTimeout, "the request body stalled"u8);
     }
 
     /// <summary>The request is read (or answered before its body was): the handler's last word, then the response.</summary>
-    private void FinishReading(HttpConnection connection, long now)
+    private void FinishReading(ref HttpConnection connection, long now)
     {
         var response = connection.Response;
         if (!response.IsStarted)
@@ -324,10 +331,10 @@ public sealed class HttpServer<THandler>
         // A body not read to its end leaves the connection's framing unknown: close after the response (RFC 9110 section 10.1.1 for 100-continue).
         if (connection.Body != HttpConnection.BodyFraming.None)
             connection.KeepAlive = false;
-        StartResponding(connection, now);
+        StartResponding(ref connection, now);
     }
 
-    private void StartResponding(HttpConnection connection, long now)
+    private void StartResponding(ref HttpConnection connection, long now)
     {
         connection.Response.Seal(connection.KeepAlive && !connection.Response.ClosesConnection, connection.OmitBody);
         connection.State = HttpConnection.Phase.Responding;
@@ -335,7 +342,7 @@ public sealed class HttpServer<THandler>
     }
 
     /// <summary>Sends the response, asking a streamed one's handler for more whenever all before is queued.</summary>
-    private void Respond(HttpConnection connection, long now)
+    private void Respond(ref HttpConnection connection, long now)
     {
         var response = connection.Response;
         while (true)
@@ -345,18 +352,18 @@ public sealed class HttpServer<THandler>
                 connection.Deadline = now + _options.SendTimeoutMilliseconds;
             if (result == HttpSendResult.Failed || response.IsBroken)
             {
-                Abort(connection);
+                Abort(ref connection);
                 return;
             }
             if (result == HttpSendResult.Pending)
             {
                 if (now >= connection.Deadline)
-                    Abort(connection);
+                    Abort(ref connection);
                 return;
             }
             if (response.IsComplete)
             {
-                FinishExchange(connection, now);
+                FinishExchange(ref connection, now);
                 return;
             }
             _handler.WriteBody(response);
@@ -366,33 +373,43 @@ public sealed class HttpServer<THandler>
         }
     }
 
-    private void FinishExchange(HttpConnection connection, long now)
+    private void FinishExchange(ref HttpConnection connection, long now)
     {
         connection.HandlerInvolved = false;
         if (connection.Response.ClosesConnection)
         {
-            CloseQuietly(connection, now);
+            CloseQuietly(ref connection, now);
             return;
         }
-        StartReadingHead(connection, now + _options.KeepAliveTimeoutMilliseconds);
+        StartReadingHead(ref connection, now + _options.KeepAliveTimeoutMilliseconds);
     }
 
-    /// <summary>After our close: read and drop until the peer closes too, or the linger runs out.</summary>
-    private void Drain(HttpConnection connection, long now)
+    /// <summary>
+    /// After our close: read and drop until the peer closes too, or the linger runs out. While
+    /// the peer has not acknowledged all we sent (FIN-WAIT-1), the send timeout is added: a reset
+    /// would throw away the end of the response.
+    /// </summary>
+    private void Drain(ref HttpConnection connection, long now)
     {
         while (_tcp.TryPeekReceived(connection.Handle, out var data) && data.Length > 0)
             _tcp.Consume(connection.Handle, data.Length);
         if (_tcp.IsReceiveFinished(connection.Handle))
+        {
             connection.State = HttpConnection.Phase.Free;
-        else if (now >= connection.Deadline)
-            Abort(connection);
+            return;
+        }
+        var state = _tcp.StateOf(connection.Handle);
+        bool unacknowledged = state is TcpState.FinWait1 or TcpState.Closing or TcpState.LastAck;
+        connection.Deadline = connection.ClosedAt + _options.LingerMilliseconds + (unacknowledged ? _options.SendTimeoutMilliseconds : 0);
+        if (now >= connection.Deadline)
+            Abort(ref connection);
     }
 
-    private void Refuse(HttpConnection connection, long now, HttpRequestError error) =>
-        RefuseWith(connection, now, HttpRequest.StatusFor(error), HttpRequest.Describe(error));
+    private void Refuse(ref HttpConnection connection, long now, HttpRequestError error) =>
+        RefuseWith(ref connection, now, HttpRequest.StatusFor(error), HttpRequest.Describe(error));
 
     /// <summary>The server's own answer to a request it will not serve: an error page, then the close.</summary>
-    private void RefuseWith(HttpConnection connection, long now, HttpStatus status, ReadOnlySpan<byte> reason)
+    private void RefuseWith(ref HttpConnection connection, long now, HttpStatus status, ReadOnlySpan<byte> reason)
     {
         if (connection.HandlerInvolved)
         {
@@ -402,24 +419,25 @@ public sealed class HttpServer<THandler>
         Refused++;
         connection.Response.WriteErrorPage(status, reason);
         connection.KeepAlive = false;
-        StartResponding(connection, now);
+        StartResponding(ref connection, now);
     }
 
-    private void CloseQuietly(HttpConnection connection, long now)
+    private void CloseQuietly(ref HttpConnection connection, long now)
     {
         _tcp.Close(connection.Handle);
         connection.State = HttpConnection.Phase.Draining;
+        connection.ClosedAt = now;
         connection.Deadline = now + _options.LingerMilliseconds;
     }
 
-    private void Abort(HttpConnection connection)
+    private void Abort(ref HttpConnection connection)
     {
         _tcp.Abort(connection.Handle);
-        Abandon(connection);
+        Abandon(ref connection);
     }
 
     /// <summary>The connection is gone: the handler hears of an exchange it did not finish, the slot is free.</summary>
-    private void Abandon(HttpConnection connection)
+    private void Abandon(ref HttpConnection connection)
     {
         if (connection.HandlerInvolved)
         {
