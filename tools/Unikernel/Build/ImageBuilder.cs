@@ -82,10 +82,13 @@ public sealed class ImageBuilder(string repositoryRoot, Action<string>? progress
         return built;
     }
 
-    /// <summary>The sample kernel (samples/Hello) where the board's kernel layout puts it, or null if the board has none.</summary>
-    public BuiltImage? BuildSampleKernel(BoardFile board, string outputDirectory) =>
+    /// <summary>
+    /// A sample kernel (samples/<paramref name="sample"/>/<paramref name="sample"/>.csproj, by default
+    /// samples/Hello) where the board's kernel layout puts it, or null if the board has none.
+    /// </summary>
+    public BuiltImage? BuildSampleKernel(BoardFile board, string outputDirectory, string sample = "Hello") =>
         board.Kernel is { } layout
-            ? BuildKernel(board.WithLayout(layout), outputDirectory, Path.Combine(RepositoryRoot, "samples", "Hello", "Hello.csproj"))
+            ? BuildKernel(board.WithLayout(layout), outputDirectory, Path.Combine(RepositoryRoot, "samples", sample, sample + ".csproj"))
             : null;
 
     /// <summary>Builds <paramref name="project"/> (default: the bootloader) into <paramref name="outputDirectory"/>.</summary>
