@@ -1,24 +1,23 @@
 using System.Runtime;
-using Unikernel;
-using Unikernel.Boot;
-using Unikernel.Platform;
+using Unikernel.Kit;
 
 namespace Unikernel.Samples.Hello;
 
 /// <summary>
 /// A kernel of its own: the same toolchain, runtime and drivers as the bootloader, linked where
-/// the board's kernel layout says. It says where it runs and on which board, then halts.
+/// the board's kernel layout says, on the kit's API (src/Kit). It says where it runs and on
+/// which board, then halts.
 /// </summary>
 internal static class Program
 {
     [RuntimeExport("__unikernel_main")]
     private static void Main()
     {
-        // The bootloader left the console set up; a kernel does not rely on it.
-        Board.Initialize();
-        ConsoleText<Board>.Write("hello from kernel at 0x");
-        ConsoleText<Board>.WriteHex(Kernel.Image.ImageStart, 8);
-        ConsoleText<Board>.Write(" on ");
-        ConsoleText<Board>.WriteLine(Board.Name);
+        if (!Machine.Start())
+            return;
+        KernelConsole.Write("hello from kernel at 0x"u8);
+        KernelConsole.WriteHex(Machine.ImageStart, 8);
+        KernelConsole.Write(" on "u8);
+        KernelConsole.WriteLine(Machine.BoardName);
     }
 }

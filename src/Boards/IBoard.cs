@@ -1,6 +1,9 @@
 using Unikernel.Boot.Image;
 using Unikernel.Drivers.Bus;
 using Unikernel.Drivers.Interrupts;
+using Unikernel.Drivers.Memory;
+using Unikernel.Drivers.Storage;
+using Unikernel.Drivers.Thermal;
 
 namespace Unikernel.Boot;
 
@@ -67,4 +70,27 @@ internal interface IBoard : IConsole
     /// must not write into the kernel's memory.
     /// </summary>
     static abstract void StartKernel(nuint load, nuint length, nuint entry);
+
+    /// <summary>True where the board has an SD card slot its image can use (the Allwinner boards' SMHC0); false on qemu-virt.</summary>
+    static abstract bool HasSdCard { get; }
+
+    /// <summary>
+    /// A kernel's SD card (src/Kit, KernelStorage): SMHC0's clocks and pins set, the card
+    /// identified, one status line; its transfers clean and invalidate the data cache around the
+    /// DMA (<see cref="CachedDma"/>), so they are right with the MMU and caches on or off. The
+    /// driver's status: <see cref="SdStatus.Ok"/> when the card can be used (its status line
+    /// printed either way). Where <see cref="HasSdCard"/> is false: <see cref="SdStatus.NoCard"/>,
+    /// <paramref name="card"/> null, nothing printed.
+    /// </summary>
+    static abstract SdStatus OpenCachedSdCard(out SmhcSdCard<DirectMmio, GenericTimerClock, CachedDma>? card);
+
+    /// <summary>True where the board has a temperature sensor with a driver (the Pine64+'s A64 THS); false on orangepi-pc (the H3's THS has no driver yet) and qemu-virt (none modelled).</summary>
+    static abstract bool HasTemperatureSensor { get; }
+
+    /// <summary>
+    /// The SoC's (CPU cluster's) temperature in millidegrees Celsius, the sensor enabled on the
+    /// first call (up to a second for its first sample). <see cref="ThermalStatus.NoSuchSensor"/>
+    /// where <see cref="HasTemperatureSensor"/> is false.
+    /// </summary>
+    static abstract ThermalStatus ReadTemperature(out int millicelsius);
 }

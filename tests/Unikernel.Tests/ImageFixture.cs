@@ -6,7 +6,7 @@ using Unikernel.Tool.Build;
 namespace Unikernel.Tests;
 
 /// <summary>
-/// Builds, once per test run and on first use, the bootloader for every board, the sample kernel
+/// Builds, once per test run and on first use, the bootloader for every board, the sample kernels
 /// and the fault and runtime probes for the two emulated boards, into a temporary directory.
 /// Image tests share it through the "Images" collection, which also keeps them from building
 /// the same projects at the same time; a test run that needs only some images builds only those.
@@ -24,6 +24,8 @@ public sealed class ImageFixture : IDisposable
         _builder = new ImageBuilder(Root);
         Bootloaders = new BuiltImages(board => _builder.BuildBootloader(Board(board), Path.Combine(Output, board, "bootloader")));
         SampleKernels = new BuiltImages(board => _builder.BuildSampleKernel(Board(board), Path.Combine(Output, board, "hello"))!);
+        EchoKernels = new BuiltImages(board => _builder.BuildSampleKernel(Board(board), Path.Combine(Output, board, "echo"), "Echo")!);
+        MultiCoreKernels = new BuiltImages(board => _builder.BuildSampleKernel(Board(board), Path.Combine(Output, board, "multicore"), "MultiCore")!);
         FaultProbes = new BuiltImages(board => _builder.Build(Board(board), Path.Combine(Output, board, "fault-probe"), ImageProject("FaultProbe")));
         RuntimeProbes = new BuiltImages(board => _builder.Build(Board(board), Path.Combine(Output, board, "runtime-probe"), ImageProject("RuntimeProbe")));
         AccessorProbes = new BuiltImages(board => _builder.Build(Board(board), Path.Combine(Output, board, "accessor-probe"), ImageProject("AccessorProbe")));
@@ -40,6 +42,10 @@ public sealed class ImageFixture : IDisposable
     /// <summary>The bootloader of each board; on boards with a second stage, its first stage (<see cref="BuiltImage.SecondStage"/> has the other).</summary>
     public BuiltImages Bootloaders { get; }
     public BuiltImages SampleKernels { get; }
+    /// <summary>samples/Echo, a kernel for the bootloader to take.</summary>
+    public BuiltImages EchoKernels { get; }
+    /// <summary>samples/MultiCore, a kernel for the bootloader to take.</summary>
+    public BuiltImages MultiCoreKernels { get; }
     public BuiltImages FaultProbes { get; }
     public BuiltImages RuntimeProbes { get; }
     public BuiltImages AccessorProbes { get; }

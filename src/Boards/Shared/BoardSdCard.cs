@@ -13,22 +13,32 @@ internal static class BoardSdCard
     private const int Descriptors = 4;
 
     /// <summary>Identifies the card and prints its status line; false (after saying why) if it cannot be used.</summary>
-    public static bool TryOpen(Smhc<DirectMmio> smhc, uint moduleHz, out SmhcSdCard<DirectMmio, GenericTimerClock, UncachedDma> card)
+    public static bool TryOpen<TDma>(Smhc<DirectMmio> smhc, uint moduleHz, out SmhcSdCard<DirectMmio, GenericTimerClock, TDma> card)
+        where TDma : IDmaMemory =>
+        Open(smhc, moduleHz, out card) == SdStatus.Ok;
+
+    /// <summary>Identifies the card and prints its status line; the driver's status (<see cref="SdStatus.Ok"/> if the card can be used).</summary>
+    /// <typeparam name="TDma">
+    /// <see cref="UncachedDma"/> for the first stage (caches off); a kernel's card uses the cache
+    /// maintenance of <c>CachedDma</c>. The descriptors (4 x 16 bytes) fill one cache line of their own.
+    /// </typeparam>
+    public static SdStatus Open<TDma>(Smhc<DirectMmio> smhc, uint moduleHz, out SmhcSdCard<DirectMmio, GenericTimerClock, TDma> card)
+        where TDma : IDmaMemory
     {
-        nuint descriptors = DmaBlock.Allocate(SmhcSdCard<DirectMmio, GenericTimerClock, UncachedDma>.DescriptorMemoryLength(Descriptors));
-        card = new SmhcSdCard<DirectMmio, GenericTimerClock, UncachedDma>(smhc, descriptors, Descriptors, moduleHz);
+        nuint descriptors = DmaBlock.Allocate(SmhcSdCard<DirectMmio, GenericTimerClock, TDma>.DescriptorMemoryLength(Descriptors));
+        card = new SmhcSdCard<DirectMmio, GenericTimerClock, TDma>(smhc, descriptors, Descriptors, moduleHz);
         SdStatus status = card.Initialize();
         if (status != SdStatus.Ok)
         {
             StatusLine<Board>.Fail("SD card: "u8);
             Board.Write(SdStatusText.Describe(status));
             ConsoleText<Board>.WriteLine();
-            return false;
+            return status;
         }
         StatusLine<Board>.Ok("SD card "u8);
         ConsoleText<Board>.Write(card.HighCapacity ? "SDHC "u8 : "SDSC "u8);
         ConsoleText<Board>.WriteDecimal(card.BlockCount >> 11);
         ConsoleText<Board>.WriteLine(" MiB"u8);
-        return true;
+        return SdStatus.Ok;
     }
 }

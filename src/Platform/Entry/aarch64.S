@@ -59,11 +59,18 @@ _start:
 #ifdef PEN_GICC
 /* qemu-virt with -bios: every core starts here at once (refs/qemu-h3.md 7), and QEMU offers no
  * PSCI to firmware at EL3. Cores 1-3 wait in this pen, in WFI (QEMU's WFE does not sleep, it
- * spins), until __unikernel_core_prepare has set their entry and a GIC SGI wakes them
- * (qemu-virt's StartCore). Their own bank of the GIC is theirs to set (GICv2, IHI 0048B): SGI 0
+ * spins), until their slot of the release table holds an address and a GIC SGI wakes them
+ * (qemu-virt's PowerOnCore). Their own bank of the GIC is theirs to set (GICv2, IHI 0048B): SGI 0
  * enabled (GICD_ISENABLER0, 0x100), every priority let through (GICC_PMR, 0x004), group 0 on
  * (GICC_CTLR, 0x000); each wake-up acknowledged (GICC_IAR 0x00C, GICC_EOIR 0x010). Bases from
- * the SoC file through the tool. */
+ * the SoC file through the tool.
+ * The release table (PEN_RELEASE, one word per core, at a fixed address the tool gives every
+ * program of the board) is Linux's spin-table idea (Documentation/arch/arm64/booting.rst,
+ * cpu-release-addr): a core leaves to whatever address it holds, so a kernel the bootloader
+ * started releases the cores still in the bootloader's pen into its own secondary start. The pen
+ * clears the slot as it leaves, and a core whose entry returns comes back here (MMU off, or on
+ * with coherent caches: the table is read from memory either way), so the next program can
+ * start it again. */
 secondary_pen:                          /* x0 = core number */
         msr     daifset, #0xF
         ldr     x1, =PEN_GICD
@@ -74,7 +81,7 @@ secondary_pen:                          /* x0 = core number */
         str     w2, [x1, #0x004]
         mov     w2, #1
         str     w2, [x1, #0x000]
-        ldr     x3, =core_entry
+        ldr     x3, =PEN_RELEASE
 1:      wfi
         ldr     w2, [x1, #0x00C]
         and     w4, w2, #0x3ff
@@ -84,7 +91,17 @@ secondary_pen:                          /* x0 = core number */
 2:      dmb     ish
         ldr     x2, [x3, x0, lsl #3]
         cbz     x2, 1b
-        b       __unikernel_secondary_start
+        str     xzr, [x3, x0, lsl #3]
+        dsb     sy
+        br      x2
+        .ltorg
+
+/* The release table's address, for the board's PowerOnCore. */
+        .global __unikernel_pen_release_table
+        .type   __unikernel_pen_release_table, %function
+__unikernel_pen_release_table:
+        ldr     x0, =PEN_RELEASE
+        ret
         .ltorg
 #endif
 
@@ -601,7 +618,12 @@ __unikernel_secondary_start:
         ldr     x1, [x1, x19, lsl #3]
         mov     x0, x19
         blr     x1
+#ifdef PEN_GICC
+        mov     x0, x19                 /* back to the pen: a later program may start the core again */
+        b       secondary_pen
+#else
         b       __unikernel_halt
+#endif
         .ltorg
 
 /* MMU on at EL3 for a started core, with what core 0 gave __unikernel_mmu_enable (x0 = TTBR0_EL3,

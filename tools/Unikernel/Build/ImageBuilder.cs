@@ -30,6 +30,14 @@ public sealed class ImageBuilder(string repositoryRoot, Action<string>? progress
     /// <summary>MSBuild properties (NAME=VALUE) for every program built, e.g. NetbootLoop=polling (src/Boot/Boot.csproj).</summary>
     public IReadOnlyList<string> Properties { get; init; } = [];
 
+    /// <summary>
+    /// Where the entry code's pen release table lies on a board started with -bios, from its RAM's
+    /// base: the last 4 KiB of RAM's first MiB, where QEMU loads the DTB (a few KiB at the start)
+    /// and below the bootloader's RAM (from 1 MiB, hardware/boards/qemu-virt.yaml), so neither the
+    /// bootloader nor a kernel overwrites it.
+    /// </summary>
+    public const ulong PenReleaseOffset = 0xFF000;
+
     public string EntryDirectory => Path.Combine(RepositoryRoot, "src", "Platform", "Entry");
 
     public string BootloaderProject => Path.Combine(RepositoryRoot, "src", "Boot", "Boot.csproj");
@@ -74,10 +82,13 @@ public sealed class ImageBuilder(string repositoryRoot, Action<string>? progress
         return built;
     }
 
-    /// <summary>The sample kernel (samples/Hello) where the board's kernel layout puts it, or null if the board has none.</summary>
-    public BuiltImage? BuildSampleKernel(BoardFile board, string outputDirectory) =>
+    /// <summary>
+    /// A sample kernel (samples/<paramref name="sample"/>/<paramref name="sample"/>.csproj, by default
+    /// samples/Hello) where the board's kernel layout puts it, or null if the board has none.
+    /// </summary>
+    public BuiltImage? BuildSampleKernel(BoardFile board, string outputDirectory, string sample = "Hello") =>
         board.Kernel is { } layout
-            ? BuildKernel(board.WithLayout(layout), outputDirectory, Path.Combine(RepositoryRoot, "samples", "Hello", "Hello.csproj"))
+            ? BuildKernel(board.WithLayout(layout), outputDirectory, Path.Combine(RepositoryRoot, "samples", sample, sample + ".csproj"))
             : null;
 
     /// <summary>Builds <paramref name="project"/> (default: the bootloader) into <paramref name="outputDirectory"/>.</summary>
@@ -204,6 +215,8 @@ public sealed class ImageBuilder(string repositoryRoot, Action<string>? progress
             // entry code parks cores 1-3 in a pen that the GIC wakes.
             arguments.Add($"-DPEN_GICD=0x{PeripheralBase(board, "GIC_DIST"):x}");
             arguments.Add($"-DPEN_GICC=0x{PeripheralBase(board, "GIC_CPU"):x}");
+            // The pen's release table: one address for the bootloader and every kernel of the board.
+            arguments.Add($"-DPEN_RELEASE=0x{board.Ram.Region.Base + PenReleaseOffset:x}");
         }
         if (board.Aarch32Switch is { } aarch32)
         {
