@@ -1,0 +1,69 @@
+using Unikernel.Tests.Image;
+using Unikernel.Tests.Net;
+using Unikernel.Tool.Build;
+using Unikernel.Tool.Run;
+
+namespace Unikernel.Tests.Tool;
+
+/// <summary>
+/// `unikernel run`: a kernel made with `unikernel new` in a directory outside the repository,
+/// built and netbooted on QEMU orangepi-pc as a user runs it; and what it refuses before building.
+/// </summary>
+[Collection("Images")]
+public sealed class RunCommandTests(ImageFixture images) : IDisposable
+{
+    private readonly string _work = Directory.CreateTempSubdirectory("unikernel-run-").FullName;
+
+    public void Dispose() => Directory.Delete(_work, recursive: true);
+
+    private ExternalProcess.Result Unikernel(params string[] arguments) =>
+        ExternalProcess.TryRun(Path.Combine(images.Root, "unikernel"), arguments, _work);
+
+    [InteropFact]
+    public void A_new_kernel_runs_in_qemu_from_outside_the_repository_until_it_halts()
+    {
+        var made = Unikernel("new", "mykernel");
+        Assert.True(made.ExitCode == 0, made.Output + made.Error);
+        Assert.True(File.Exists(Path.Combine(_work, "mykernel", "mykernel.csproj")));
+
+        var run = Unikernel("run", "--project", "mykernel", "--emulate", "--timeout", "120");
+        Assert.True(run.ExitCode == 0, run.Output + run.Error);
+        Assert.Contains($"built {Path.Combine(images.Root, "build", "orangepi-pc", "mykernel", "mykernel.img")}", run.Output);
+        Assert.Contains("bootloader: ok ", run.Output);
+        Assert.Contains("| hello from mykernel on orangepi-pc", run.Output);
+        Assert.Contains("| mykernel: 3 seconds", run.Output);
+        Assert.Contains("| goodbye from mykernel", run.Output);
+        Assert.Matches(@"run: the kernel halted after \d+\.\d s; stopping QEMU and deleting ukdemo", run.Output);
+    }
+
+    private (int Exit, string Output) Run(string? project, string? board, string? to, bool emulate, string? device = null)
+    {
+        var writer = new StringWriter();
+        var previous = Spectre.Console.AnsiConsole.Console;
+        Spectre.Console.AnsiConsole.Console = PlainConsole.Create(writer);
+        try
+        {
+            int exit = RunCommand.Run(images.Root, (_, _) => throw new InvalidOperationException("built although refused"),
+                project, board, to, emulate, null, device);
+            return (exit, writer.ToString());
+        }
+        finally
+        {
+            Spectre.Console.AnsiConsole.Console = previous;
+        }
+    }
+
+    [Fact]
+    public void Conflicting_or_wrong_arguments_are_refused_before_building()
+    {
+        string hello = Path.Combine(images.Root, "samples", "Hello");
+        Assert.Contains("give one of them", Run(hello, null, "fe80::1%lo", emulate: true).Output);
+        Assert.Contains("give the board's address with --to too", Run(hello, null, null, emulate: false, device: "/dev/ttyUSB9").Output);
+        Assert.Contains("no such project or directory", Run(Path.Combine(_work, "nothing"), null, "127.0.0.1", emulate: false).Output);
+        Assert.Contains("no .csproj in this directory", Run(_work, null, "127.0.0.1", emulate: false).Output);
+        Assert.Contains("no board named 'pine64'", Run(hello, "pine64", "127.0.0.1", emulate: false).Output);
+        Assert.Contains("is not an IP address", Run(hello, null, "board.local", emulate: false).Output);
+        Assert.Contains("no serial device /dev/ttyUSB9", Run(hello, null, "127.0.0.1", emulate: false, device: "/dev/ttyUSB9").Output);
+        Assert.Contains("QEMU has no A64 model", Run(hello, "pine64-plus", null, emulate: true).Output);
+    }
+}
