@@ -36,6 +36,22 @@ public sealed class RunCommandTests(ImageFixture images) : IDisposable
         Assert.Matches(@"run: the kernel halted after \d+\.\d s; stopping QEMU and deleting ukdemo", run.Output);
     }
 
+    /// <summary>A kernel that panics: `run` shows the panic line and fails.</summary>
+    [InteropFact]
+    public void A_kernel_that_panics_fails_the_run_with_its_panic_line()
+    {
+        Assert.Equal(0, Unikernel("new", "panicky").ExitCode);
+        string program = Path.Combine(_work, "panicky", "Program.cs");
+        File.WriteAllText(program, File.ReadAllText(program).Replace(
+            "ConsoleText<Board>.WriteLine(\"goodbye from panicky\");", "Unikernel.Kernel.Panic(\"on purpose\"u8);"));
+
+        var run = Unikernel("run", "--project", "panicky", "--timeout", "120");
+        Assert.True(run.ExitCode == 1, run.Output + run.Error);
+        Assert.Contains("| panicky: 3 seconds", run.Output);
+        Assert.Matches(@"error: the kernel panicked: panic: on purpose at 0x[0-9a-f]+", run.Output);
+        Assert.DoesNotContain("goodbye", run.Output);
+    }
+
     private (int Exit, string Output) Run(string? project, string? board, string? to, bool emulate, string? device = null)
     {
         var writer = new StringWriter();
