@@ -1,6 +1,7 @@
 using Unikernel.Tests.Image;
 using Unikernel.Tests.Net;
 using Unikernel.Tool.Build;
+using Unikernel.Tool.Emulate;
 using Unikernel.Tool.Run;
 
 namespace Unikernel.Tests.Tool;
@@ -52,14 +53,36 @@ public sealed class RunCommandTests(ImageFixture images) : IDisposable
         Assert.DoesNotContain("goodbye", run.Output);
     }
 
-    private (int Exit, string Output) Run(string? project, string? board, string? to, bool emulate, string? device = null)
+    /// <summary>`run --to`: the kernel goes to a board's bootloader (here QEMU's, on a TAP in a namespace of the test's own) and its reply is printed.</summary>
+    [InteropFact]
+    public void Run_to_a_boards_address_uploads_the_kernel_and_prints_the_reply()
+    {
+        string hello = Path.Combine(images.Root, "samples", "Hello");
+        var kernel = images.SampleKernels["orangepi-pc"];
+        using var network = EmulatedNetwork.Start(images.Bootloaders["orangepi-pc"]);
+        string address = EmulatedNetwork.Scoped(network.WaitForLinkLocal(TimeSpan.FromSeconds(60)));
+        (int Exit, string Output) run = default;
+        network.Inside(() => run = Run(hello, null, address, emulate: false, build: (board, project) =>
+        {
+            Assert.Equal("orangepi-pc", board.Name);
+            Assert.Equal(Path.Combine(hello, "Hello.csproj"), project.Path);
+            return kernel;
+        }));
+        Assert.True(run.Exit == 0, run.Output);
+        Assert.Contains($"upload: {kernel.KernelImage}: kernel image", run.Output);
+        Assert.Matches(@"bootloader: ok \d+ sha256 [0-9a-f]{64}, jumping to 0x42000000", run.Output);
+        network.WaitForConsole("hello from kernel at 0x42000000 on orangepi-pc", TimeSpan.FromSeconds(30));
+    }
+
+    private static (int Exit, string Output) Run(string? project, string? board, string? to, bool emulate, string? device = null,
+        Func<global::Unikernel.Registers.Boards.BoardFile, ImageProject, BuiltImage>? build = null)
     {
         var writer = new StringWriter();
         var previous = Spectre.Console.AnsiConsole.Console;
         Spectre.Console.AnsiConsole.Console = PlainConsole.Create(writer);
         try
         {
-            int exit = RunCommand.Run(images.Root, (_, _) => throw new InvalidOperationException("built although refused"),
+            int exit = RunCommand.Run(global::Unikernel.Tool.Repository.FindRoot(), build ?? ((_, _) => throw new InvalidOperationException("built although refused")),
                 project, board, to, emulate, null, device);
             return (exit, writer.ToString());
         }
