@@ -5,9 +5,10 @@ using Unikernel.Kit;
 namespace Unikernel.Samples.MultiCore;
 
 /// <summary>
-/// Work split over the cores, on the kit: the primes below two million counted on core 0 alone
-/// (before any other core runs, so none competes for the machine), then with the blocks dealt
-/// over every core that starts; both times, both results (checked equal) and the speed-up.
+/// Work split over the cores, on the kit: a checksum over 16 MiB of DRAM past the kernel's own
+/// RAM (<see cref="BlockChecksum"/>), on core 0 alone (before any other core runs, so none
+/// competes for the machine), then with the blocks dealt over every core that starts; both
+/// times, both results (checked equal) and the speed-up.
 /// </summary>
 internal static unsafe class Program
 {
@@ -15,20 +16,32 @@ internal static unsafe class Program
     private static uint s_done;
     private static int s_workers;
     private static WorkerTable s_table;
+    private static nuint s_memory;
 
     [RuntimeExport("__unikernel_main")]
     private static void Main()
     {
         if (!Machine.Start())
             return;
-        KernelConsole.Write("multicore: counting the primes below "u8);
-        KernelConsole.WriteDecimal(PrimeCount.Limit);
-        KernelConsole.Write(" on "u8);
+        // No one's memory: past the kernel's RAM, cache-line aligned, inside the board's RAM.
+        nuint memory = (Machine.RamEnd + 63) & ~(nuint)63;
+        if ((ulong)memory + BlockChecksum.Length > Machine.MemoryEnd)
+        {
+            KernelConsole.WriteLine("multicore: the board has no 16 MiB past the kernel's RAM"u8);
+            return;
+        }
+        s_memory = memory;
+        BlockChecksum.Fill(memory);
+        KernelConsole.Write("multicore: checksum of 16 MiB at 0x"u8);
+        KernelConsole.WriteHex(memory, 8);
+        KernelConsole.Write(", "u8);
+        KernelConsole.WriteDecimal(BlockChecksum.Passes);
+        KernelConsole.Write(" passes, on "u8);
         KernelConsole.WriteDecimal((ulong)KernelCores.Count);
         KernelConsole.WriteLine(" cores"u8);
 
         long start = KernelClock.Microseconds;
-        uint alone = PrimeCount.CountShare(0, 1);
+        uint alone = BlockChecksum.SumShare(memory, 0, 1);
         long aloneMicroseconds = KernelClock.Microseconds - start;
         Report("multicore: core 0 alone: "u8, alone, aloneMicroseconds);
 
@@ -53,7 +66,7 @@ internal static unsafe class Program
         start = KernelClock.Microseconds;
         Volatile.Write(ref s_workers, workers);
         Volatile.Write(ref s_go, 1);
-        uint together = PrimeCount.CountShare(0, workers);
+        uint together = BlockChecksum.SumShare(memory, 0, workers);
         Atomic.Add(ref s_table.Counted, together);
         Atomic.Add(ref s_done, 1);
         while (Volatile.Read(ref s_done) != (uint)workers)
@@ -71,22 +84,23 @@ internal static unsafe class Program
         KernelConsole.WriteLine("x"u8);
     }
 
-    /// <summary>Cores 1-3: wait for the start, count this worker's blocks, add them in, and halt.</summary>
+    /// <summary>Cores 1-3: wait for the start, sum this worker's blocks, add them in, and halt.</summary>
     private static void Work(int core)
     {
         while (Volatile.Read(ref s_go) == 0)
         {
         }
-        uint count = PrimeCount.CountShare(s_table.Worker[core], Volatile.Read(ref s_workers));
-        Atomic.Add(ref s_table.Counted, count);
+        uint sum = BlockChecksum.SumShare(s_memory, s_table.Worker[core], Volatile.Read(ref s_workers));
+        Atomic.Add(ref s_table.Counted, sum);
         Atomic.Add(ref s_done, 1);
     }
 
-    private static void Report(ReadOnlySpan<byte> what, uint primes, long microseconds)
+    private static void Report(ReadOnlySpan<byte> what, uint checksum, long microseconds)
     {
         KernelConsole.Write(what);
-        KernelConsole.WriteDecimal(primes);
-        KernelConsole.Write(" primes in "u8);
+        KernelConsole.Write("checksum 0x"u8);
+        KernelConsole.WriteHex(checksum, 8);
+        KernelConsole.Write(" in "u8);
         KernelConsole.WriteDecimal((ulong)(microseconds / 1000));
         KernelConsole.WriteLine(" ms"u8);
     }
@@ -96,7 +110,7 @@ internal static unsafe class Program
         /// <summary>Each core's worker number, by core.</summary>
         public fixed int Worker[Cpu.MaxCores];
 
-        /// <summary>The primes the workers counted, summed.</summary>
+        /// <summary>The workers' sums, added up (modulo 2^32, as the checksum).</summary>
         public uint Counted;
     }
 }

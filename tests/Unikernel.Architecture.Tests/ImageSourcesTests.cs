@@ -8,9 +8,9 @@ namespace Unikernel.Architecture.Tests;
 /// </summary>
 public class ImageSourcesTests
 {
-    // The shared layers an image is made of (Metal.props, one line each), and the boards.
+    // The shared layers an image is made of (Metal.props, one line each), the boards and the kit.
     private static readonly string[] SharedFolders =
-        ["src/Runtime/", "src/Platform/", "src/Drivers/", "src/Net/", "src/Image/", "src/Netboot/", "src/Boards/"];
+        ["src/Runtime/", "src/Platform/", "src/Drivers/", "src/Net/", "src/Image/", "src/Netboot/", "src/Boards/", "src/Kit/"];
 
     private static readonly Lazy<ImageProject[]> Images = new(ImageProject.EvaluateAll);
 
@@ -42,6 +42,8 @@ public class ImageSourcesTests
         Assert.Contains("src/Boot/Boot.csproj", images);
         Assert.Contains("src/Loader/Loader.csproj", images);
         Assert.Contains("samples/Hello/Hello.csproj", images);
+        Assert.Contains("samples/Echo/Echo.csproj", images);
+        Assert.Contains("samples/MultiCore/MultiCore.csproj", images);
     }
 
     /// <summary>

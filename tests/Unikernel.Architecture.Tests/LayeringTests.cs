@@ -7,7 +7,8 @@ namespace Unikernel.Architecture.Tests;
 /// <summary>
 /// Which shared project may use which, read from their host builds (the same sources go into
 /// every image through src/Runtime/Metal.props). Bottom up: Platform; Drivers and Net on it;
-/// Image on it; Netboot on Net and Image; the boards and the image programs (Boot, Loader) on all.
+/// Image on it; Netboot on Net and Image; the boards on all of these; the kit (src/Kit) on the
+/// boards; the image programs (Boot, Loader, samples) on all.
 /// </summary>
 public class LayeringTests
 {
@@ -17,11 +18,11 @@ public class LayeringTests
     private static readonly Assembly Image = Assembly.Load("Unikernel.Image");
     private static readonly Assembly Netboot = Assembly.Load("Unikernel.Netboot");
 
-    // The boards and the image programs are compiled into images only, so their types are read
-    // from their sources. Kernel is a partial class the corelib and the platform declare and a
-    // board adds its console to: not the board's.
+    // The boards, the kit and the image programs are compiled into images only, so their types
+    // are read from their sources. Kernel is a partial class the corelib and the platform declare
+    // and a board adds its console to: not the board's.
     private static readonly string[] BoardAndProgramTypes =
-        DeclaredTypes.In("src/Boards", "src/Boot", "src/Loader")
+        DeclaredTypes.In("src/Boards", "src/Kit", "src/Boot", "src/Loader")
             .Except(DeclaredTypes.In("src/Runtime", "src/Platform"))
             .Order(StringComparer.Ordinal)
             .ToArray();
@@ -65,7 +66,33 @@ public class LayeringTests
         // The rules above are only as good as this list: an empty one would pass anything.
         Assert.Contains("Unikernel.Boot.Board", BoardAndProgramTypes);
         Assert.Contains("Unikernel.Boot.IBoard", BoardAndProgramTypes);
+        Assert.Contains("Unikernel.Kit.KernelNetwork", BoardAndProgramTypes);
         Assert.DoesNotContain("Unikernel.Kernel", BoardAndProgramTypes);
+    }
+
+    // The kit stands on the boards: a board that used the kit would make the two one layer.
+    [Fact]
+    public void Boards_use_no_kit_type()
+    {
+        var kitTypes = DeclaredTypes.In("src/Kit").Select(name => name[(name.LastIndexOf('.') + 1)..].Split('`')[0]).ToHashSet(StringComparer.Ordinal);
+        Assert.Contains("KernelNetwork", kitTypes);
+        var offences = new List<string>();
+        foreach (string file in SourceFiles.Under(RepositoryRoot.Combine("src/Boards")))
+        {
+            var root = Microsoft.CodeAnalysis.CSharp.CSharpSyntaxTree.ParseText(File.ReadAllText(file)).GetRoot();
+            foreach (var node in root.DescendantNodes())
+            {
+                string? used = node switch
+                {
+                    Microsoft.CodeAnalysis.CSharp.Syntax.UsingDirectiveSyntax directive when directive.Name?.ToString().StartsWith("Unikernel.Kit", StringComparison.Ordinal) == true => directive.Name.ToString(),
+                    Microsoft.CodeAnalysis.CSharp.Syntax.SimpleNameSyntax name when kitTypes.Contains(name.Identifier.Text) => name.Identifier.Text,
+                    _ => null,
+                };
+                if (used is not null)
+                    offences.Add($"{RepositoryRoot.Relative(file)}: {used}");
+            }
+        }
+        Assert.True(offences.Count == 0, $"src/Boards must not use the kit (src/Kit stands on the boards), but:\n  {string.Join("\n  ", offences.Distinct())}");
     }
 
     /// <summary>The top-level types an assembly defines in our namespaces (not the compiler's own).</summary>
