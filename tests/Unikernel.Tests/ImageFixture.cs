@@ -26,6 +26,7 @@ public sealed class ImageFixture : IDisposable
         SampleKernels = new BuiltImages(board => _builder.BuildSampleKernel(Board(board), Path.Combine(Output, board, "hello"))!);
         EchoKernels = new BuiltImages(board => _builder.BuildSampleKernel(Board(board), Path.Combine(Output, board, "echo"), "Echo")!);
         MultiCoreKernels = new BuiltImages(board => _builder.BuildSampleKernel(Board(board), Path.Combine(Output, board, "multicore"), "MultiCore")!);
+        WebServerKernels = new BuiltImages(board => _builder.BuildSampleKernel(Board(board), Path.Combine(Output, board, "webserver"), "WebServer")!);
         FaultProbes = new BuiltImages(board => _builder.Build(Board(board), Path.Combine(Output, board, "fault-probe"), ImageProject("FaultProbe")));
         RuntimeProbes = new BuiltImages(board => _builder.Build(Board(board), Path.Combine(Output, board, "runtime-probe"), ImageProject("RuntimeProbe")));
         AccessorProbes = new BuiltImages(board => _builder.Build(Board(board), Path.Combine(Output, board, "accessor-probe"), ImageProject("AccessorProbe")));
@@ -46,6 +47,8 @@ public sealed class ImageFixture : IDisposable
     public BuiltImages EchoKernels { get; }
     /// <summary>samples/MultiCore, a kernel for the bootloader to take.</summary>
     public BuiltImages MultiCoreKernels { get; }
+    /// <summary>samples/WebServer: a page and a JSON API on port 80.</summary>
+    public BuiltImages WebServerKernels { get; }
     public BuiltImages FaultProbes { get; }
     public BuiltImages RuntimeProbes { get; }
     public BuiltImages AccessorProbes { get; }

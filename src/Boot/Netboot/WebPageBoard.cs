@@ -11,5 +11,5 @@ internal struct WebPageBoard : IWebPageBoard
 
     public static ReadOnlySpan<byte> Cpu => Board.Cpu;
 
-    public static bool TryReadTemperature(out int millicelsius) { millicelsius = 0; return false; }
+    public static bool TryReadTemperature(out int millicelsius) => Board.ReadTemperature(out millicelsius) == Drivers.Thermal.ThermalStatus.Ok;
 }
