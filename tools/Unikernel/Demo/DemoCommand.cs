@@ -11,7 +11,8 @@ namespace Unikernel.Tool.Demo;
 /// `unikernel demo`, the main job: build the board's bootloader (the Orange Pi PC's SD card by
 /// default, or qemu-virt's firmware image) and the sample kernel, boot the board in QEMU on a TAP
 /// in a network namespace of its own, ping6 its link-local address, upload samples/Hello over TCP
-/// and show what the kernel prints; then clean up.
+/// and show what the kernel prints; then clean up. `emulate --kernel` and `run` netboot their
+/// kernel the same way (<see cref="Run"/>).
 /// </summary>
 public static class DemoCommand
 {
