@@ -43,8 +43,10 @@ public sealed class RunCommandTests(ImageFixture images) : IDisposable
     {
         Assert.Equal(0, Unikernel("new", "panicky").ExitCode);
         string program = Path.Combine(_work, "panicky", "Program.cs");
-        File.WriteAllText(program, File.ReadAllText(program).Replace(
-            "ConsoleText<Board>.WriteLine(\"goodbye from panicky\");", "Unikernel.Kernel.Panic(\"on purpose\"u8);"));
+        string source = File.ReadAllText(program);
+        const string Goodbye = "KernelConsole.WriteLine(\"goodbye from panicky\"u8);";
+        Assert.Contains(Goodbye, source);
+        File.WriteAllText(program, source.Replace(Goodbye, "Unikernel.Kernel.Panic(\"on purpose\"u8);"));
 
         var run = Unikernel("run", "--project", "panicky", "--timeout", "120");
         Assert.True(run.ExitCode == 1, run.Output + run.Error);
