@@ -7,7 +7,7 @@ namespace Unikernel.Tests;
 
 /// <summary>
 /// The HTTP server on AArch64 bare metal (tests/Images/HttpProbe, our corelib) and here (the
-/// BCL): a GET, a chunked upload with 100-continue, a streamed response, a malformed request;
+/// BCL): a GET, a chunked upload with 100-continue, a streamed response, a form, a malformed request;
 /// every line must match, and a hundred more requests take nothing from the heap.
 /// </summary>
 [Collection("Images")]
@@ -34,6 +34,7 @@ public class HttpProbeTests(ImageFixture images)
         Assert.Contains("continue-status 100", host);
         Assert.Contains("put-status 201", host);
         Assert.Contains("stream-status 200", host);
+        Assert.Contains("form-status 201", host);
         Assert.Contains("bad-status 400", host);
         Assert.Contains("bad-closed 1", host);
 

@@ -171,6 +171,9 @@ public sealed class HttpServer<THandler>
         connection.HeadLength = 0;
         connection.Scanner.Reset();
         connection.Deadline = deadline;
+        // Nothing of the last exchange may shape an error page sent before the next head is read.
+        connection.OmitBody = false;
+        connection.Response.Reset(HttpMethod.Other, HttpVersion.Http11);
     }
 
     /// <summary>Reads until the head is complete; parsed in place when it came in one run, else from the head buffer.</summary>
@@ -236,7 +239,6 @@ public sealed class HttpServer<THandler>
         var response = connection.Response;
         if (!HttpRequest.TryParse(head, out var request, out var error))
         {
-            response.Reset(HttpMethod.Other, HttpVersion.Http11);
             Refuse(ref connection, now, error);
             return;
         }

@@ -11,7 +11,7 @@ namespace Unikernel.Tests.Images;
 /// An <see cref="HttpServer{THandler}"/> on one of our stacks and a client on another, joined
 /// by an in-memory wire, on a simulated clock so that the board and the host print the same
 /// lines: a GET over IPv6, a chunked PUT with 100-continue, a streamed response larger than the
-/// send buffer over IPv4, a malformed request; then keep-alive requests that must allocate nothing.
+/// send buffer over IPv4, a browser form (multipart/form-data) split mid-delimiter, a malformed request; then keep-alive requests that must allocate nothing.
 /// </summary>
 public sealed class HttpChecks<TConsole> where TConsole : IConsole
 {
@@ -93,6 +93,13 @@ public sealed class HttpChecks<TConsole> where TConsole : IConsole
         var streamed = Connect(new IpEndpoint(_server.Ipv4Address, Port));
         Send(streamed, "GET /stream HTTP/1.1\r\nHost: b\r\n\r\n"u8);
         Report("stream", streamed, ReadResponse(streamed));
+
+        // A browser form with a file, its delimiter split across two writes.
+        Send(streamed, "POST /form HTTP/1.1\r\nHost: b\r\nContent-Type: multipart/form-data; boundary=xYz\r\nContent-Length: 160\r\n\r\n"u8);
+        Send(streamed, "--xYz\r\nContent-Disposition: form-data; name=\"image\"; filename=\"k.bin\"\r\n\r\nkernel\r\n--xY bytes\r\n-"u8);
+        Run(5);
+        Send(streamed, "-xYz\r\nContent-Disposition: form-data; name=\"note\"\r\n\r\nhi\r\n--xYz--\r\n"u8);
+        Report("form", streamed, ReadResponse(streamed));
 
         var bad = Connect(new IpEndpoint(_server.Ipv4Address, Port));
         Send(bad, "GET / HTTP/1.1\r\nHost : b\r\n\r\n"u8);
@@ -274,12 +281,16 @@ public sealed class HttpChecks<TConsole> where TConsole : IConsole
         ProbeLines<TConsole>.Line(name, value);
     }
 
-    /// <summary>The probe's site: a greeting, an upload it hashes, a streamed page; a struct, so the server calls it without interface dispatch.</summary>
+    /// <summary>The probe's site: a greeting, an upload it hashes, a streamed page, a form; a struct, so the server calls it without interface dispatch.</summary>
     private struct ProbeSite : IHttpHandler
     {
         private const int Upload = 1;
         private const int Streaming = 2;
+        private const int Form = 3;
         private const int StreamLength = 40_000;
+
+        private MultipartFormReader? _form;
+        private bool _inFile;
 
         public int BodyPieces;
         private ulong _hash;
@@ -302,6 +313,16 @@ public sealed class HttpChecks<TConsole> where TConsole : IConsole
                 _uploaded = 0;
                 BodyPieces = 0;
             }
+            else if (request.Method == HttpMethod.Post && request.Path.SequenceEqual("/form"u8))
+            {
+                _form ??= new MultipartFormReader();
+                if (!request.TryGetHeader("content-type"u8, out var type) || !_form.Start(type))
+                    response.Start(HttpStatus.UnsupportedMediaType, "text/plain"u8);
+                response.Tag = Form;
+                _hash = 14695981039346656037UL;
+                _uploaded = 0;
+                _inFile = false;
+            }
             else if (request.Path.SequenceEqual("/stream"u8))
             {
                 response.Tag = Streaming;
@@ -314,7 +335,32 @@ public sealed class HttpChecks<TConsole> where TConsole : IConsole
 
         public void Body(ReadOnlySpan<byte> data, HttpResponse response)
         {
+            if (response.Tag == Form)
+            {
+                ReadForm(data);
+                return;
+            }
             BodyPieces++;
+            Hash(data);
+        }
+
+        private void ReadForm(ReadOnlySpan<byte> data)
+        {
+            while (!data.IsEmpty)
+            {
+                int used = _form!.Read(data, out var found, out var content);
+                data = data.Slice(used);
+                if (found == MultipartEvent.PartStarted)
+                    _inFile = _form.PartFileName.SequenceEqual("k.bin"u8);
+                else if (found == MultipartEvent.Data && _inFile)
+                    Hash(content);
+                else if (found == MultipartEvent.PartEnded)
+                    _inFile = false;
+            }
+        }
+
+        private void Hash(ReadOnlySpan<byte> data)
+        {
             _uploaded += data.Length;
             for (int i = 0; i < data.Length; i++)
                 _hash = (_hash ^ data[i]) * 1099511628211UL;
@@ -322,6 +368,14 @@ public sealed class HttpChecks<TConsole> where TConsole : IConsole
 
         public void BodyEnd(HttpResponse response)
         {
+            if (response.Tag == Form)
+            {
+                response.Start(_form!.IsFinished ? HttpStatus.Created : HttpStatus.BadRequest, "text/plain"u8);
+                response.AppendDecimal(_uploaded);
+                response.Append(" "u8);
+                response.AppendHex(_hash, 16);
+                return;
+            }
             if (response.Tag != Upload)
                 return;
             response.Start(HttpStatus.Created, "application/json"u8);

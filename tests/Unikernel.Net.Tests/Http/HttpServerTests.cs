@@ -79,6 +79,16 @@ public class HttpServerTests
     }
 
     [Fact]
+    public void An_error_after_a_head_request_still_has_its_page()
+    {
+        var link = NewLink(out _);
+        var connection = link.Connect();
+        link.Send(connection, "HEAD /hello HTTP/1.1\r\nHost: b\r\n\r\nGET / HTTP/1.1\nHost: b\n\n");
+        string text = link.ReadUntilClosed(connection);
+        Assert.EndsWith("\r\n\r\n400 Bad Request: a line not ended by CRLF\n", text);
+    }
+
+    [Fact]
     public void Connection_close_is_answered_then_closed()
     {
         var link = NewLink(out _);

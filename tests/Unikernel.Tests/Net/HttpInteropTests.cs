@@ -7,8 +7,9 @@ namespace Unikernel.Tests.Net;
 /// <summary>
 /// Our HTTP server (hoststack's site on port 80) against curl, in a network namespace of the
 /// test's own: a page over IPv4 and IPv6, HEAD, two requests on one connection, an 8 MiB
-/// upload with curl -T (which sends Expect: 100-continue) and a chunked one, a streamed
-/// response of 3 MB. Needs root, as CI is.
+/// upload with curl -T (which sends Expect: 100-continue) and a chunked one, a form with a
+/// file (multipart/form-data, as a browser posts it), a streamed response of 3 MB. Needs root,
+/// as CI is.
 /// </summary>
 [Collection("Host stack interop")]
 public class HttpInteropTests
@@ -71,6 +72,18 @@ public class HttpInteropTests
         else
             Assert.Contains("HTTP/1.1 100 Continue", result.Error); // curl -T asks for it with a large file
         link.Stack.WaitForLine($"^hoststack: http upload {data.Length} bytes sha256 {digest}$", TimeSpan.FromSeconds(10));
+    }
+
+    [InteropFact]
+    public void Curl_posts_a_form_with_a_file_of_4_MiB_and_the_server_hashes_the_file_part()
+    {
+        using var link = NewLink();
+        using var files = new TemporaryDirectory();
+        byte[] data = RandomNumberGenerator.GetBytes(4 << 20);
+        File.WriteAllBytes(files.File("kernel.bin"), data);
+        string digest = Convert.ToHexStringLower(SHA256.HashData(data));
+        var result = Curl(link, "--form", "note=first build", "--form", $"image=@{files.File("kernel.bin")}", $"http://{Address}/upload");
+        Assert.Equal($"stored {data.Length} bytes sha256 {digest}\n", result.Output);
     }
 
     [InteropFact]

@@ -8,16 +8,29 @@ namespace Unikernel.Tool.HostStack;
 /// hoststack's web site on port 80 (<see cref="HttpServer{THandler}"/>), for curl and browsers
 /// against our HTTP: <c>GET /</c> a small page, <c>GET /stream?N</c> N bytes streamed in chunks,
 /// <c>PUT /upload</c> a body of any size hashed with SHA-256 as it arrives, answered and logged
-/// with its length and digest.
+/// with its length and digest; <c>POST /upload</c> of a form (multipart/form-data, as a browser
+/// or <c>curl -F</c> sends it) hashes the content of its file part the same way.
 /// </summary>
 public readonly struct HostStackSite(Action<string> say, int connections) : IHttpHandler
 {
     private const int Upload = 1;
     private const int Stream = 2;
+    private const int Form = 3;
 
     private readonly Sha256[] _hashes = new Sha256[connections];
     private readonly long[] _left = new long[connections];
     private readonly long[] _offset = new long[connections];
+    private readonly MultipartFormReader[] _forms = NewForms(connections);
+    private readonly long[] _fileBytes = new long[connections];
+    private readonly bool[] _inFile = new bool[connections];
+
+    private static MultipartFormReader[] NewForms(int connections)
+    {
+        var forms = new MultipartFormReader[connections];
+        for (int i = 0; i < connections; i++)
+            forms[i] = new MultipartFormReader();
+        return forms;
+    }
 
     /// <summary>Byte <paramref name="offset"/> of a streamed body, which a test recomputes.</summary>
     public static byte StreamByte(long offset) => (byte)(offset % 251);
@@ -47,8 +60,21 @@ public readonly struct HostStackSite(Action<string> say, int connections) : IHtt
         }
         else if (request.Method is HttpMethod.Put or HttpMethod.Post && path.SequenceEqual("/upload"u8))
         {
+            int connection = response.Connection;
             response.Tag = Upload;
-            _hashes[response.Connection].Reset();
+            _hashes[connection].Reset();
+            _fileBytes[connection] = 0;
+            _inFile[connection] = false;
+            if (request.Method == HttpMethod.Post)
+            {
+                if (!request.TryGetHeader("content-type"u8, out var type) || !_forms[connection].Start(type))
+                {
+                    response.Start(HttpStatus.UnsupportedMediaType, "text/plain"u8);
+                    response.Append("a POST takes multipart/form-data\n"u8);
+                }
+                else
+                    response.Tag = Form;
+            }
         }
         else
         {
@@ -59,23 +85,55 @@ public readonly struct HostStackSite(Action<string> say, int connections) : IHtt
 
     public void Body(ReadOnlySpan<byte> data, HttpResponse response)
     {
+        int connection = response.Connection;
         if (response.Tag == Upload)
-            _hashes[response.Connection].Append(data);
+            _hashes[connection].Append(data);
+        if (response.Tag != Form)
+            return;
+        var form = _forms[connection];
+        while (!data.IsEmpty)
+        {
+            int used = form.Read(data, out var found, out var content);
+            data = data[used..];
+            if (found == MultipartEvent.PartStarted)
+                _inFile[connection] = !form.PartFileName.IsEmpty;
+            else if (found == MultipartEvent.Data && _inFile[connection])
+            {
+                _hashes[connection].Append(content);
+                _fileBytes[connection] += content.Length;
+            }
+            else if (found == MultipartEvent.PartEnded)
+                _inFile[connection] = false;
+            else if (found == MultipartEvent.Failed)
+            {
+                response.Start(HttpStatus.BadRequest, "text/plain"u8);
+                response.Append("malformed form\n"u8);
+                return;
+            }
+        }
     }
 
     public void BodyEnd(HttpResponse response)
     {
-        if (response.Tag != Upload)
+        if (response.Tag is not (Upload or Form))
             return;
+        int connection = response.Connection;
+        if (response.Tag == Form && !_forms[connection].IsFinished)
+        {
+            response.Start(HttpStatus.BadRequest, "text/plain"u8);
+            response.Append("the form ended before its close delimiter\n"u8);
+            return;
+        }
+        long length = response.Tag == Form ? _fileBytes[connection] : response.BodyReceived;
         Span<byte> digest = stackalloc byte[Sha256.HashLength];
-        _hashes[response.Connection].Finish(digest);
+        _hashes[connection].Finish(digest);
         response.Start(HttpStatus.Created, "text/plain"u8);
         response.Append("stored "u8);
-        response.AppendDecimal(response.BodyReceived);
+        response.AppendDecimal(length);
         response.Append(" bytes sha256 "u8);
         response.AppendHex(digest);
         response.Append("\n"u8);
-        say($"http upload {response.BodyReceived} bytes sha256 {Convert.ToHexStringLower(digest)}");
+        say($"http upload {length} bytes sha256 {Convert.ToHexStringLower(digest)}");
     }
 
     public void WriteBody(HttpResponse response)
