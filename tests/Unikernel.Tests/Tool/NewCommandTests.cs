@@ -102,7 +102,7 @@ public sealed class NewCommandTests(ImageFixture images) : IDisposable
         var elf = ElfFile.Read(built.Elf);
         ulong halt = elf.Symbols.Single(symbol => symbol.Name == "__unikernel_halt").Value;
         Assert.InRange(halt, file.Kernel!.Load.Address, file.Kernel.Load.Address + (ulong)image.Length);
-        // The string literal, as the frozen string holds it (UTF-16).
-        Assert.True(image.AsSpan().IndexOf(Encoding.Unicode.GetBytes("hello from TemplateKernel on ")) >= 0);
+        // The greeting, a u8 literal: UTF-8 bytes in the image's read-only data.
+        Assert.True(image.AsSpan().IndexOf(Encoding.UTF8.GetBytes("hello from TemplateKernel on ")) >= 0);
     }
 }
