@@ -132,7 +132,23 @@ public sealed class HttpServer<THandler>
             }
             Advance(ref connection, now);
         }
+        if (_options.RefuseWhenFull)
+            RefuseTheRest();
     }
+
+    /// <summary>Every slot taken: what still waits for the port is told so and closed (<see cref="HttpServerOptions.RefuseWhenFull"/>).</summary>
+    private void RefuseTheRest()
+    {
+        while (_tcp.TryAccept(_options.Port, out TcpHandle waiting))
+        {
+            _tcp.Send(waiting, Busy);
+            _tcp.Close(waiting);
+            Refused++;
+        }
+    }
+
+    /// <summary>The whole answer to a connection refused for want of a slot (RFC 9110 15.6.4).</summary>
+    private static ReadOnlySpan<byte> Busy => "HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain\r\nContent-Length: 27\r\nRetry-After: 5\r\nConnection: close\r\n\r\nbusy: too many connections\n"u8;
 
     private void Advance(ref HttpConnection connection, long now)
     {

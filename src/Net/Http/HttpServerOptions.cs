@@ -30,6 +30,13 @@ public struct HttpServerOptions
     /// <summary>How long, after our close, what the peer still sends is read and dropped (so an unread request body does not end in a reset that loses the answer), waiting for its close.</summary>
     public long LingerMilliseconds;
 
+    /// <summary>
+    /// With every connection busy, a new one is answered 503 and closed at once instead of waiting
+    /// in TCP's backlog, where a crowd of idle clients would hold the interface's connection
+    /// table that other services (a bootloader's upload port) need too. Off by default.
+    /// </summary>
+    public bool RefuseWhenFull;
+
     /// <summary>Port 80, 8 KiB heads, 1 MiB bodies, 16 KiB response buffers, 10 s for a head or a stalled body, 5 s of keep-alive, 30 s to send, 2 s of linger.</summary>
     public static HttpServerOptions Default => new HttpServerOptions
     {

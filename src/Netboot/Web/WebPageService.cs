@@ -15,7 +15,7 @@ public sealed class WebPageService<TDestination, TBoard>
     where TDestination : struct, IPayloadDestination
     where TBoard : struct, IWebPageBoard
 {
-    /// <summary>Connections served at once; more wait in TCP's backlog or are answered 503.</summary>
+    /// <summary>Connections served at once; more are answered 503 and closed.</summary>
     public const int Connections = 3;
 
     /// <summary>How long, after a good kernel's answer, to wait for the browser or curl to take it before the jump anyway.</summary>
@@ -30,6 +30,8 @@ public sealed class WebPageService<TDestination, TBoard>
     public WebPageService(NetworkInterface stack, KernelReceiver<TDestination> receiver, UploadSlot slot, UploadHistory history, ulong memoryBytes, HttpServerOptions options)
     {
         options.MaxBodyBytes = (long)Math.Min(memoryBytes, (ulong)long.MaxValue);
+        // Idle clients beyond the few served must not fill the connection table port 1337 needs.
+        options.RefuseWhenFull = true;
         _server = new HttpServer<WebPageHandler<TDestination, TBoard>>(stack, new WebPageHandler<TDestination, TBoard>(stack, receiver, slot, history, memoryBytes), Connections, options);
     }
 

@@ -351,6 +351,22 @@ public class HttpServerTests
     }
 
     [Fact]
+    public void With_refuse_when_full_a_connection_beyond_the_limit_is_answered_503_at_once()
+    {
+        var options = HttpServerOptions.Default;
+        options.RefuseWhenFull = true;
+        var link = NewLink(out _, connections: 1, options: options);
+        var first = link.Connect();
+        link.RunUntil(() => link.Http.ActiveConnections == 1, "the server takes the first");
+        var second = link.Connect();
+        string refused = link.ReadUntilClosed(second);
+        Assert.StartsWith("HTTP/1.1 503 Service Unavailable\r\n", refused);
+        Assert.EndsWith("\r\n\r\nbusy: too many connections\n", refused);
+        link.Send(first, "GET /hello HTTP/1.1\r\nHost: b\r\nConnection: close\r\n\r\n");
+        Assert.EndsWith("hello world\n", link.ReadUntilClosed(first));
+    }
+
+    [Fact]
     public void A_reset_mid_upload_is_told_to_the_handler()
     {
         var link = NewLink(out var log);
