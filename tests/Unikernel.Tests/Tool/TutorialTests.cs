@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using Unikernel.Tests.Flash;
+using Unikernel.Tests.Net;
 using Unikernel.Tool.Build;
 using Unikernel.Tool.Emulate;
 using Xunit.Abstractions;

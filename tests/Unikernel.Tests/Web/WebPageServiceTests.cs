@@ -135,6 +135,24 @@ public sealed class WebPageServiceTests
     }
 
     [Fact]
+    public void Pages_that_leave_every_connection_in_time_wait_do_not_keep_port_1337_from_an_upload()
+    {
+        // The board's table has 4 connections; the page closes first after each answer, so each
+        // leaves a TIME-WAIT behind on the board for 2 MSL.
+        for (int i = 0; i < 4; i++)
+        {
+            var page = ConnectToWeb();
+            SendAll(page, Encoding.ASCII.GetBytes("GET / HTTP/1.1\r\nHost: board\r\nConnection: close\r\n\r\n"));
+            Assert.StartsWith("HTTP/1.1 200 OK\r\n", _link.ReadReply(page));
+            _link.Peer.Tcp.Close(page);
+            _link.Run(20);
+        }
+        var connection = _link.Connect();
+        _link.Send(connection, Image(3_000, seed: 4), 1460);
+        Assert.StartsWith("ok 3000 ", _link.Finish(connection));
+    }
+
+    [Fact]
     public void The_status_json_lists_the_board_its_addresses_and_the_uploads()
     {
         var connection = ConnectToWeb();

@@ -129,11 +129,17 @@ public sealed class WebPageTests(ImageFixture images, ITestOutputHelper log)
         Assert.StartsWith("HTTP/1.1 501 ", Raw(network, address, "PUT /upload HTTP/1.1\r\nHost: board\r\nTransfer-Encoding: gzip\r\n\r\n"));
         Assert.StartsWith("HTTP/1.1 408 ", slow.Result);
 
+        // A crowd of idle clients, more than the board has connections: those beyond the page's few get 503 at once.
+        var crowd = Enumerable.Range(0, 10).Select(_ => Task.Run(() => network.Run("sh", "-c", $"sleep 20 | nc -w 25 {EmulatedNetwork.Scoped(address)} 80").Output)).ToArray();
+        Thread.Sleep(3000);
+
         // The board still takes a kernel on port 1337, and runs it.
         var writer = new StringWriter();
         int exit = 1;
         network.Inside(() => exit = UploadCommand.Create(PlainConsole.Create(writer)).Parse(["upload", images.SampleKernels[board].KernelImage, "--to", EmulatedNetwork.Scoped(address)]).Invoke());
         Assert.True(exit == 0, writer.ToString());
         network.WaitForConsole($"hello from kernel at 0x42000000 on {board}", Step);
+        Task.WaitAll(crowd);
+        Assert.Contains(crowd, client => client.Result.StartsWith("HTTP/1.1 503 ", StringComparison.Ordinal));
     }
 }
