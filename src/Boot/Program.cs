@@ -108,7 +108,7 @@ internal static class Program
             Board.Service();
             int received = runner.Step<GenericTimerClock>();
             while (stack.TryTakeEvent(out var change))
-                Report(change);
+                InterfaceEventText<Board>.Write(change);
             discard.Step(GenericTimerClock.Milliseconds);
             if (service.Step(GenericTimerClock.Milliseconds) | web.Step(GenericTimerClock.Milliseconds))
             {
@@ -301,31 +301,4 @@ internal static class Program
     private static void DispatchInterrupts() => Board.Gic.DispatchPending();
 
     private static void OnNetworkInterrupt(uint id) => BoardNetwork.AcknowledgeInterrupt();
-
-    private static void Report(in InterfaceEvent change)
-    {
-        switch (change.Kind)
-        {
-            case InterfaceEventKind.Ipv4Leased:
-                StatusLine<Board>.Ok("IPv4 "u8);
-                AddressText<Board>.Write(change.Address.MappedIpv4);
-                ConsoleText<Board>.Write("/"u8);
-                ConsoleText<Board>.WriteDecimal((ulong)change.PrefixLength);
-                ConsoleText<Board>.WriteLine(" (DHCP)"u8);
-                break;
-            case InterfaceEventKind.Ipv6AddressAdded:
-                StatusLine<Board>.Ok("IPv6 "u8);
-                AddressText<Board>.Write(change.Address);
-                ConsoleText<Board>.WriteLine(" (SLAAC)"u8);
-                break;
-            case InterfaceEventKind.Ipv4Lost:
-                ConsoleText<Board>.WriteLine("network: the DHCP lease is gone"u8);
-                break;
-            case InterfaceEventKind.DuplicateAddress:
-                ConsoleText<Board>.Write("network: duplicate address "u8);
-                AddressText<Board>.Write(change.Address);
-                ConsoleText<Board>.WriteLine(", dropped"u8);
-                break;
-        }
-    }
 }
