@@ -9,6 +9,7 @@ using Unikernel.Hardware;
 using Unikernel.Net;
 using Unikernel.Net.Wire;
 using Unikernel.Netboot;
+using Unikernel.Netboot.Web;
 using Unikernel.Platform;
 
 namespace Unikernel.Boot;
@@ -64,7 +65,8 @@ internal static class Program
 
         var configuration = NetworkConfiguration.Default;
         configuration.Dhcp = true;
-        configuration.TcpConnections = 4;
+        // The upload on 1337, the discard service, and the web page's connections with room to spare.
+        configuration.TcpConnections = 8;
         configuration.TcpReceiveBuffer = ReceiveBuffer;
         // Each boot differs: the counter's low bits at this point vary with PHY and DHCP timing.
         ulong entropy = GenericTimer.Counter ^ mac.Value << 16;
@@ -85,10 +87,16 @@ internal static class Program
             new AddressRange(image.RamStart, image.RamEnd - image.RamStart),
         };
         var receiver = new KernelReceiver<PhysicalMemory>(dram, forbidden, default);
-        var service = new NetbootService<PhysicalMemory, NetbootConsole<Board>>(stack, receiver, new NetbootConsole<Board>(receiver));
+        // Two doors to the one receiver: port 1337 and the web page, one upload at a time.
+        var slot = new UploadSlot();
+        var history = new UploadHistory();
+        var service = new NetbootService<PhysicalMemory, NetbootConsole<Board>>(stack, receiver, new NetbootConsole<Board>(receiver), slot, history);
         if (!service.IsListening)
             Kernel.Panic("netboot: cannot listen on TCP port 1337"u8);
         ConsoleText<Board>.WriteLine("netboot: listening on TCP port 1337 (IPv6 and IPv4)"u8);
+        var web = new WebPageService<PhysicalMemory, WebPageBoard>(stack, receiver, slot, history, dram.Length);
+        if (web.IsListening)
+            ConsoleText<Board>.WriteLine("netboot: web page on TCP port 80 (status, and PUT /upload)"u8);
         // RFC 863 on port 9: our TCP receive without the upload's hash and copy (`unikernel bench --netboot`).
         var discard = new DiscardService<DiscardConsole<Board>>(stack, default);
 
@@ -100,9 +108,9 @@ internal static class Program
             Board.Service();
             int received = runner.Step<GenericTimerClock>();
             while (stack.TryTakeEvent(out var change))
-                Report(change);
+                InterfaceEventText<Board>.Write(change);
             discard.Step(GenericTimerClock.Milliseconds);
-            if (service.Step(GenericTimerClock.Milliseconds))
+            if (service.Step(GenericTimerClock.Milliseconds) | web.Step(GenericTimerClock.Milliseconds))
             {
                 runner.Step<GenericTimerClock>();
                 network.Stop();
@@ -124,7 +132,7 @@ internal static class Program
                 // accesses, which under QEMU cost an upload a quarter of its rate.
                 BoardNetwork.AcknowledgeInterrupt();
                 if (runner.Step<GenericTimerClock>() == 0)
-                    SleepUntil(Earliest(stack.NextPollAt, Earliest(service.NextStepAt, discard.NextStepAt, long.MaxValue), Board.ServiceDueAt));
+                    SleepUntil(Earliest(stack.NextPollAt, Earliest(service.NextStepAt, discard.NextStepAt, web.NextStepAt), Board.ServiceDueAt));
             }
         }
     }
@@ -293,31 +301,4 @@ internal static class Program
     private static void DispatchInterrupts() => Board.Gic.DispatchPending();
 
     private static void OnNetworkInterrupt(uint id) => BoardNetwork.AcknowledgeInterrupt();
-
-    private static void Report(in InterfaceEvent change)
-    {
-        switch (change.Kind)
-        {
-            case InterfaceEventKind.Ipv4Leased:
-                StatusLine<Board>.Ok("IPv4 "u8);
-                AddressText<Board>.Write(change.Address.MappedIpv4);
-                ConsoleText<Board>.Write("/"u8);
-                ConsoleText<Board>.WriteDecimal((ulong)change.PrefixLength);
-                ConsoleText<Board>.WriteLine(" (DHCP)"u8);
-                break;
-            case InterfaceEventKind.Ipv6AddressAdded:
-                StatusLine<Board>.Ok("IPv6 "u8);
-                AddressText<Board>.Write(change.Address);
-                ConsoleText<Board>.WriteLine(" (SLAAC)"u8);
-                break;
-            case InterfaceEventKind.Ipv4Lost:
-                ConsoleText<Board>.WriteLine("network: the DHCP lease is gone"u8);
-                break;
-            case InterfaceEventKind.DuplicateAddress:
-                ConsoleText<Board>.Write("network: duplicate address "u8);
-                AddressText<Board>.Write(change.Address);
-                ConsoleText<Board>.WriteLine(", dropped"u8);
-                break;
-        }
-    }
 }

@@ -156,7 +156,7 @@ public static unsafe class KernelNetwork
         Board.Service();
         int received = runner.Step<GenericTimerClock>();
         while (s_interface!.TryTakeEvent(out var change))
-            Report(change);
+            InterfaceEventText<Board>.Write(change);
         s_receivedLastPoll = received;
         return received;
     }
@@ -196,33 +196,6 @@ public static unsafe class KernelNetwork
     }
 
     private static void OnNetworkInterrupt(uint id) => BoardNetwork.AcknowledgeInterrupt();
-
-    private static void Report(in InterfaceEvent change)
-    {
-        switch (change.Kind)
-        {
-            case InterfaceEventKind.Ipv4Leased:
-                StatusLine<Board>.Ok("IPv4 "u8);
-                AddressText<Board>.Write(change.Address.MappedIpv4);
-                ConsoleText<Board>.Write("/"u8);
-                ConsoleText<Board>.WriteDecimal((ulong)change.PrefixLength);
-                ConsoleText<Board>.WriteLine(" (DHCP)"u8);
-                break;
-            case InterfaceEventKind.Ipv6AddressAdded:
-                StatusLine<Board>.Ok("IPv6 "u8);
-                AddressText<Board>.Write(change.Address);
-                ConsoleText<Board>.WriteLine(" (SLAAC)"u8);
-                break;
-            case InterfaceEventKind.Ipv4Lost:
-                ConsoleText<Board>.WriteLine("network: the DHCP lease is gone"u8);
-                break;
-            case InterfaceEventKind.DuplicateAddress:
-                ConsoleText<Board>.Write("network: duplicate address "u8);
-                AddressText<Board>.Write(change.Address);
-                ConsoleText<Board>.WriteLine(", dropped"u8);
-                break;
-        }
-    }
 
     private static NetworkInterface NotStarted() => NotStarted<NetworkInterface>();
 

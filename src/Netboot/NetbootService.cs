@@ -41,6 +41,9 @@ public sealed class NetbootService<TDestination, TReport> : TcpReceiveSink
     private readonly TcpSocketSet _tcp;
     private readonly KernelReceiver<TDestination> _receiver;
     private readonly ReplyLine _reply = new();
+    private readonly UploadSlot _slot;
+    private readonly UploadHistory? _history;
+    private IpEndpoint _peer;
     private TReport _report;
     private TcpHandle _connection;
     private Phase _phase;
@@ -52,12 +55,18 @@ public sealed class NetbootService<TDestination, TReport> : TcpReceiveSink
     /// <summary>The sink took bytes since the last <see cref="Step"/>: the upload is alive.</summary>
     private bool _offered;
 
-    /// <summary>Listens on <see cref="Port"/>; false from <see cref="IsListening"/> if no listener slot was free.</summary>
-    public NetbootService(NetworkInterface stack, KernelReceiver<TDestination> receiver, TReport report)
+    /// <summary>
+    /// Listens on <see cref="Port"/>; false from <see cref="IsListening"/> if no listener slot was
+    /// free. <paramref name="slot"/> is shared with another door to the same receiver (the web
+    /// page), <paramref name="history"/> hears of every upload that ends.
+    /// </summary>
+    public NetbootService(NetworkInterface stack, KernelReceiver<TDestination> receiver, TReport report, UploadSlot? slot = null, UploadHistory? history = null)
     {
         _tcp = stack.Tcp;
         _receiver = receiver;
         _report = report;
+        _slot = slot ?? new UploadSlot();
+        _history = history;
         IsListening = Listen();
     }
 
@@ -91,8 +100,15 @@ public sealed class NetbootService<TDestination, TReport> : TcpReceiveSink
     {
         if (_phase == Phase.Idle)
         {
-            if (!TryAccept())
+            // While the web page's upload holds the receiver, a connection waits in the backlog.
+            if (!_slot.TryTake(UploadChannel.Tcp))
                 return false;
+            if (!TryAccept())
+            {
+                _slot.Release(UploadChannel.Tcp);
+                return false;
+            }
+            _peer = _tcp.RemoteOf(_connection);
             _receiver.Reset();
             _accepted = false;
             _startedAt = _lastDataAt = now;
@@ -114,7 +130,8 @@ public sealed class NetbootService<TDestination, TReport> : TcpReceiveSink
         if (_phase == Phase.Receiving && WasReset())
         {
             _report.Reset(_receiver.Received);
-            _phase = Phase.Idle;
+            Record(UploadOutcome.Reset, ImageError.None, now);
+            BecomeIdle();
         }
         else if (PeerFinished())
         {
@@ -127,9 +144,12 @@ public sealed class NetbootService<TDestination, TReport> : TcpReceiveSink
         else if (now - _lastDataAt > IdleTimeoutMilliseconds)
         {
             if (_phase == Phase.Receiving)
+            {
                 _report.IdleDropped();
+                Record(UploadOutcome.TimedOut, ImageError.None, now);
+            }
             Abort();
-            _phase = Phase.Idle;
+            BecomeIdle();
         }
         return false;
     }
@@ -185,40 +205,25 @@ public sealed class NetbootService<TDestination, TReport> : TcpReceiveSink
         _accepted = verdict == ImageError.None;
     }
 
-    /// <summary>The verdict line (docs/image-format.md) on the connection and to the report.</summary>
+    /// <summary>The verdict line (docs/image-format.md) on the connection, to the report and into the history.</summary>
     private void Reply(ImageError verdict, long now)
     {
         _reply.Clear();
-        if (verdict == ImageError.None)
-        {
-            _reply.Append("ok "u8);
-            _reply.AppendDecimal(_receiver.PayloadLength);
-            _reply.Append(" sha256 "u8);
-            _reply.AppendHex(_receiver.ReceivedSha256);
-            _reply.Append(", jumping to 0x"u8);
-            _reply.AppendHex(_receiver.EntryPoint, 8);
-        }
-        else
-        {
-            _reply.Append("error: "u8);
-            _reply.Append(KernelImage.Describe(verdict));
-            if (verdict == ImageError.PayloadTruncated)
-            {
-                _reply.Append(": "u8);
-                _reply.AppendDecimal(_receiver.PayloadReceived);
-                _reply.Append(" of "u8);
-                _reply.AppendDecimal(_receiver.PayloadLength);
-                _reply.Append(" bytes"u8);
-            }
-            else if (verdict == ImageError.Sha256Mismatch)
-            {
-                _reply.Append(": received "u8);
-                _reply.AppendHex(_receiver.ReceivedSha256);
-            }
-        }
+        _reply.AppendVerdict(_receiver, verdict);
         _report.Replied(_reply.Text, verdict == ImageError.None, _receiver.Received, now - _startedAt);
+        Record(verdict == ImageError.None ? UploadOutcome.Accepted : UploadOutcome.Refused, verdict, now);
         _reply.Append("\n"u8);
         Send(_reply.Text);
+    }
+
+    private void Record(UploadOutcome outcome, ImageError verdict, long now) =>
+        _history?.Record(new UploadRecord(UploadChannel.Tcp, _peer, outcome, verdict, _receiver.Received, now - _startedAt, now));
+
+    /// <summary>The upload is over: the receiver is free for the next one, through either door.</summary>
+    private void BecomeIdle()
+    {
+        _phase = Phase.Idle;
+        _slot.Release(UploadChannel.Tcp);
     }
 
     /// <summary>After the verdict: wait for the close handshake (our reply and FIN acknowledged) or its deadline.</summary>
@@ -226,7 +231,7 @@ public sealed class NetbootService<TDestination, TReport> : TcpReceiveSink
     {
         if (!IsClosed() && now - _closedAt < CloseTimeoutMilliseconds)
             return false;
-        _phase = Phase.Idle;
+        BecomeIdle();
         return _accepted;
     }
 

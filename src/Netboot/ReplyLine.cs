@@ -1,10 +1,12 @@
+using Unikernel.Boot.Image;
+
 namespace Unikernel.Netboot;
 
 /// <summary>
 /// The verdict line (docs/image-format.md, "The upload protocol") built in a buffer made once:
-/// sent on the connection and shown on the console alike.
+/// sent on the connection (or as the web page's answer) and shown on the console alike.
 /// </summary>
-internal sealed class ReplyLine
+public sealed class ReplyLine
 {
     // The longest line: "error: sha256 mismatch: received " and 64 hex digits, with room to spare.
     private readonly byte[] _text = new byte[160];
@@ -57,6 +59,41 @@ internal sealed class ReplyLine
             pair[0] = HexDigit(value >> 4);
             pair[1] = HexDigit(value & 0xF);
             Append(pair);
+        }
+    }
+
+    /// <summary>
+    /// The verdict on <paramref name="receiver"/>'s upload: <c>ok LENGTH sha256 HEX, jumping to 0xENTRY</c>,
+    /// or <c>error: REASON</c> with what it saw where that helps (the bytes of a truncated payload,
+    /// the digest of a mismatched one).
+    /// </summary>
+    public void AppendVerdict<TDestination>(KernelReceiver<TDestination> receiver, ImageError verdict)
+        where TDestination : struct, IPayloadDestination
+    {
+        if (verdict == ImageError.None)
+        {
+            Append("ok "u8);
+            AppendDecimal(receiver.PayloadLength);
+            Append(" sha256 "u8);
+            AppendHex(receiver.ReceivedSha256);
+            Append(", jumping to 0x"u8);
+            AppendHex(receiver.EntryPoint, 8);
+            return;
+        }
+        Append("error: "u8);
+        Append(KernelImage.Describe(verdict));
+        if (verdict == ImageError.PayloadTruncated)
+        {
+            Append(": "u8);
+            AppendDecimal(receiver.PayloadReceived);
+            Append(" of "u8);
+            AppendDecimal(receiver.PayloadLength);
+            Append(" bytes"u8);
+        }
+        else if (verdict == ImageError.Sha256Mismatch)
+        {
+            Append(": received "u8);
+            AppendHex(receiver.ReceivedSha256);
         }
     }
 

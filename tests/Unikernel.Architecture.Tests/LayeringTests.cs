@@ -53,6 +53,13 @@ public class LayeringTests
     public void Tcp_folder_uses_no_ethernet_frame_or_mac_address() =>
         AssertUsesNone(Net, "src/Net/Tcp", ["Unikernel.Net.Wire.EthernetFrame", "Unikernel.Net.Wire.MacAddress"], new DeclaredIn(DeclaredTypes.In("src/Net/Tcp")));
 
+    // HTTP is an application of TCP: it reaches connections through the socket set's handles only.
+    [Fact]
+    public void Http_folder_uses_tcp_only_through_the_socket_set() =>
+        AssertUsesNone(Net, "src/Net/Http",
+            ["Unikernel.Net.TcpSocket", "Unikernel.Net.ByteRing", "Unikernel.Net.Tcp.TcpRepr", "Unikernel.Net.Wire.EthernetFrame", "Unikernel.Net.Wire.MacAddress"],
+            new DeclaredIn(DeclaredTypes.In("src/Net/Http")));
+
     [Fact]
     public void Board_and_program_types_are_found_in_their_sources()
     {

@@ -15,6 +15,7 @@ public sealed class ImageFixture : IDisposable
 {
     private readonly ImageBuilder _builder;
     private readonly Lazy<BuiltImage> _tcpProbe;
+    private readonly Lazy<BuiltImage> _httpProbe;
 
     public ImageFixture()
     {
@@ -25,6 +26,7 @@ public sealed class ImageFixture : IDisposable
         SampleKernels = new BuiltImages(board => _builder.BuildSampleKernel(Board(board), Path.Combine(Output, board, "hello"))!);
         EchoKernels = new BuiltImages(board => _builder.BuildSampleKernel(Board(board), Path.Combine(Output, board, "echo"), "Echo")!);
         MultiCoreKernels = new BuiltImages(board => _builder.BuildSampleKernel(Board(board), Path.Combine(Output, board, "multicore"), "MultiCore")!);
+        WebServerKernels = new BuiltImages(board => _builder.BuildSampleKernel(Board(board), Path.Combine(Output, board, "webserver"), "WebServer")!);
         FaultProbes = new BuiltImages(board => _builder.Build(Board(board), Path.Combine(Output, board, "fault-probe"), ImageProject("FaultProbe")));
         RuntimeProbes = new BuiltImages(board => _builder.Build(Board(board), Path.Combine(Output, board, "runtime-probe"), ImageProject("RuntimeProbe")));
         AccessorProbes = new BuiltImages(board => _builder.Build(Board(board), Path.Combine(Output, board, "accessor-probe"), ImageProject("AccessorProbe")));
@@ -33,6 +35,7 @@ public sealed class ImageFixture : IDisposable
         ImageProbes = new BuiltImages(board => _builder.Build(Board(board), Path.Combine(Output, board, "image-probe"), ImageProject("ImageProbe")));
         // TCP on bare metal: qemu-virt only (with TCP the stack does not fit orangepi-pc's 32 KiB).
         _tcpProbe = new Lazy<BuiltImage>(() => _builder.Build(Board("qemu-virt"), Path.Combine(Output, "qemu-virt", "tcp-probe"), ImageProject("TcpProbe")));
+        _httpProbe = new Lazy<BuiltImage>(() => _builder.Build(Board("qemu-virt"), Path.Combine(Output, "qemu-virt", "http-probe"), ImageProject("HttpProbe")));
     }
 
     public string Root { get; }
@@ -44,11 +47,14 @@ public sealed class ImageFixture : IDisposable
     public BuiltImages EchoKernels { get; }
     /// <summary>samples/MultiCore, a kernel for the bootloader to take.</summary>
     public BuiltImages MultiCoreKernels { get; }
+    /// <summary>samples/WebServer: a page and a JSON API on port 80.</summary>
+    public BuiltImages WebServerKernels { get; }
     public BuiltImages FaultProbes { get; }
     public BuiltImages RuntimeProbes { get; }
     public BuiltImages AccessorProbes { get; }
     public BuiltImages NetProbes { get; }
     public BuiltImage TcpProbe => _tcpProbe.Value;
+    public BuiltImage HttpProbe => _httpProbe.Value;
     public BuiltImages ImageProbes { get; }
 
     public string ImageProject(string name) => Path.Combine(Root, "tests", "Images", name, name + ".csproj");

@@ -175,6 +175,8 @@ internal partial struct TcpSocket
 
     public readonly Ipv6Address RemoteAddress => _remoteAddress;
 
+    public readonly ushort RemotePort => _remotePort;
+
     public readonly bool IsHalfOpen => _state == TcpState.SynReceived;
 
     private readonly bool IsIpv4 => _remoteAddress.IsIpv4Mapped;

@@ -117,6 +117,10 @@ public sealed class TcpSocketSet
     /// <summary>The state of <paramref name="connection"/>; Closed once it is gone (or reset: see <see cref="WasReset"/>).</summary>
     public TcpState StateOf(TcpHandle connection) => TryGet(connection, out int slot) ? _sockets[slot].State : TcpState.Closed;
 
+    /// <summary>The peer's address and port (IPv4 mapped); default once the connection is gone.</summary>
+    public IpEndpoint RemoteOf(TcpHandle connection) =>
+        TryGet(connection, out int slot, allowClosed: true) ? new IpEndpoint(_sockets[slot].RemoteAddress, _sockets[slot].RemotePort) : default;
+
     /// <summary>True if the peer reset the connection, or it was given up.</summary>
     public bool WasReset(TcpHandle connection) => TryGet(connection, out int slot, allowClosed: true) && _sockets[slot].WasReset;
 
@@ -444,6 +448,7 @@ public sealed class TcpSocketSet
     private int FreeSlot(bool evictHalfOpen)
     {
         int oldest = -1;
+        int oldestTimeWait = -1;
         for (int i = 0; i < _sockets.Length; i++)
         {
             // A slot the application still holds a handle to (reset or closed but not released) is reused all the same.
@@ -451,6 +456,15 @@ public sealed class TcpSocketSet
                 return i;
             if (_sockets[i].IsHalfOpen && (oldest < 0 || _sockets[i].Created < _sockets[oldest].Created))
                 oldest = i;
+            if (_sockets[i].State == TcpState.TimeWait && (oldestTimeWait < 0 || _sockets[i].Created < _sockets[oldestTimeWait].Created))
+                oldestTimeWait = i;
+        }
+        // A full table gives up its oldest TIME-WAIT first, as Linux does past tcp_max_tw_buckets:
+        // both sides are done with it, and a new connection matters more than its 2 MSL.
+        if (oldestTimeWait >= 0)
+        {
+            _sockets[oldestTimeWait].Free();
+            return oldestTimeWait;
         }
         if (!evictHalfOpen || oldest < 0)
             return -1;

@@ -192,6 +192,13 @@ public static unsafe class RuntimeChecks<TConsole> where TConsole : IConsole
         for (int i = 0; i < squares.Length; i++)
             squares[i] = i * i;
         Line("array", (ulong)(squares[4] + squares.Length));
+        // An array of a class: stores (stelem.ref) and a reference to an element (ldelema).
+        var counters = new Counter[3];
+        for (int i = 0; i < counters.Length; i++)
+            counters[i] = new Counter(10 * (i + 1));
+        ref Counter middle = ref counters[1];
+        middle = new Counter(5) { Next = counters[2] };
+        Line("object-array", (ulong)(counters[0].Sum() + counters[1].Sum() + (counters[2] == middle.Next ? 1000 : 0)));
         Line("static-array", (ulong)(Primes[5] * Primes.Length + StaticData.Answer));
         Line("static-abstract", (ulong)(SidesOf<Triangle>() * 10 + SidesOf<Square>()));
         int? maybe = null;

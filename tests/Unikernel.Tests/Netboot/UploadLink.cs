@@ -26,7 +26,10 @@ public sealed class UploadLink<TDestination, TReport>
     private readonly NetworkRunner<MemoryWire.End> _peer;
     private readonly byte[] _replyBuffer = new byte[4096];
 
-    public UploadLink(Func<NetworkInterface, NetbootService<TDestination, TReport>> service, int boardReceiveBuffer = 4096)
+    private readonly Func<long, bool>? _alongside;
+
+    /// <param name="alongside">Another service on the board, stepped after the upload service each millisecond; true from it is a jump too (the web page).</param>
+    public UploadLink(Func<NetworkInterface, NetbootService<TDestination, TReport>> service, int boardReceiveBuffer = 4096, Func<NetworkInterface, Func<long, bool>>? alongside = null)
     {
         var wire = new MemoryWire();
         Board = new NetworkInterface(BoardMac, Configuration(BoardIpv4, boardReceiveBuffer));
@@ -35,6 +38,7 @@ public sealed class UploadLink<TDestination, TReport>
         _peer = new NetworkRunner<MemoryWire.End>(wire.B, Peer);
         Service = service(Board);
         Assert.True(Service.IsListening);
+        _alongside = alongside?.Invoke(Board);
     }
 
     public NetworkInterface Board { get; }
@@ -66,6 +70,8 @@ public sealed class UploadLink<TDestination, TReport>
         {
         }
         if (Service.Step(Now))
+            Jumps++;
+        if (_alongside is not null && _alongside(Now))
             Jumps++;
         _board.Flush(Now);
         while (_peer.ReceiveOne(Now))

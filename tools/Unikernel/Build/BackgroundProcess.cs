@@ -71,6 +71,13 @@ public sealed class BackgroundProcess : IDisposable
         }
     }
 
+    /// <summary>The first line after <paramref name="after"/> lines matching <paramref name="pattern"/> so far, without waiting; null if none.</summary>
+    public string? FindLine(string pattern, int after = 0)
+    {
+        var regex = new Regex(pattern);
+        return Output.Split('\n').Skip(after).Select(line => line.TrimEnd('\r')).FirstOrDefault(line => regex.IsMatch(line));
+    }
+
     /// <summary>Waits for the program to end by itself; false when it is still running after <paramref name="timeout"/>.</summary>
     public bool WaitForExit(TimeSpan timeout)
     {

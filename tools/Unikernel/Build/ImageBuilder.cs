@@ -95,9 +95,13 @@ public sealed class ImageBuilder(string repositoryRoot, Action<string>? progress
     /// samples/Hello) where the board's kernel layout puts it, or null if the board has none.
     /// </summary>
     public BuiltImage? BuildSampleKernel(BoardFile board, string outputDirectory, string sample = "Hello") =>
+        board.Kernel is null ? null : BuildKernelProject(board, outputDirectory, Path.Combine(RepositoryRoot, "samples", sample, sample + ".csproj"));
+
+    /// <summary>A kernel project (`unikernel new` makes them) where the board's kernel layout puts it, as a kernel image.</summary>
+    public BuiltImage BuildKernelProject(BoardFile board, string outputDirectory, string project) =>
         board.Kernel is { } layout
-            ? BuildKernel(board.WithLayout(layout), outputDirectory, Path.Combine(RepositoryRoot, "samples", sample, sample + ".csproj"))
-            : null;
+            ? BuildKernel(board.WithLayout(layout), outputDirectory, project)
+            : throw new BuildFailure($"{board.Name} has no kernel layout (kernel: in {board.Path}): nothing says where its kernels load");
 
     /// <summary>Builds <paramref name="project"/> (default: the bootloader) into <paramref name="outputDirectory"/>.</summary>
     /// <param name="outputName">The name of the .bin, .elf and .map written (default: the project's assembly name).</param>

@@ -11,7 +11,8 @@ namespace Unikernel.Tool.Demo;
 /// `unikernel demo`, the main job: build the board's bootloader (the Orange Pi PC's SD card by
 /// default, or qemu-virt's firmware image) and the sample kernel, boot the board in QEMU on a TAP
 /// in a network namespace of its own, ping6 its link-local address, upload samples/Hello over TCP
-/// and show what the kernel prints; then clean up.
+/// and show what the kernel prints; then clean up. `emulate --kernel` and `run` netboot their
+/// kernel the same way (<see cref="Run"/>).
 /// </summary>
 public static class DemoCommand
 {
@@ -32,16 +33,21 @@ public static class DemoCommand
     }
 
     /// <param name="kernelFile">
-    /// `emulate --kernel FILE`: upload this kernel (an image, or a raw binary wrapped for the
-    /// board's kernel address) instead of samples/Hello, then show the console for
-    /// <paramref name="showFor"/> or until Ctrl-C.
+    /// `emulate --kernel FILE` and `run`: upload this kernel (an image, or a raw binary wrapped
+    /// for the board's kernel address) instead of samples/Hello, then show the console until the
+    /// kernel halts (when <paramref name="kernelElf"/> tells where it would), it panics,
+    /// <paramref name="showFor"/> has passed, or Ctrl-C.
     /// </param>
-    public static int Run(string root, string boardName, TimeSpan stepTimeout, string? kernelFile = null, TimeSpan? showFor = null)
+    /// <param name="kernelElf">The kernel's ELF file, whose <c>__unikernel_halt</c> says where its first core waits once it has halted.</param>
+    /// <param name="command">The command as the user typed it, for messages (demo, emulate --kernel, run).</param>
+    public static int Run(string root, string boardName, TimeSpan stepTimeout, string? kernelFile = null, TimeSpan? showFor = null,
+        string? kernelElf = null, string command = "demo")
     {
+        string verb = command.Split(' ')[0];
+        void Step(string text) => AnsiConsole.MarkupLine($"[green]{verb}:[/] {Markup.Escape(text)}");
         try
         {
-            if (Environment.UserName != "root")
-                throw new BuildFailure($"{(kernelFile is null ? "demo" : "emulate --kernel")} makes a network namespace and a TAP device: run it as root (sudo ./unikernel {(kernelFile is null ? "demo" : "emulate --kernel FILE")})");
+            RequireRoot(command);
             if (kernelFile is not null && !File.Exists(kernelFile))
                 throw new BuildFailure($"no kernel file {kernelFile}: give a kernel image (./unikernel build writes build/{boardName}/hello/Hello.img) or a raw binary");
             var board = BoardCatalog.Load(root, boardName);
@@ -63,7 +69,8 @@ public static class DemoCommand
                 : $"{image.Binary} ({image.Size.ImageBytes} bytes)";
             Step($"built {built}{(kernel is null ? "" : " and " + kernel.KernelImage)}");
 
-            using var network = EmulatedNetwork.Start(image, "ukdemo");
+            using var monitor = new QemuMonitor();
+            using var network = EmulatedNetwork.Start(image, "ukdemo", monitor.Arguments);
             string from = board.Emulator.Boot == Unikernel.Registers.Boards.EmulatorBoot.SdCard ? "from the SD card" : "its firmware image";
             Step($"QEMU {board.Name} booting {from} on TAP {EmulatedNetwork.Tap} in network namespace {network.Namespace}");
             using var echo = new ConsoleEcho(network.Qemu);
@@ -90,14 +97,14 @@ public static class DemoCommand
                 throw new BuildFailure("the upload failed (see above)");
             if (kernelFile is not null)
             {
-                Step(showFor is { } span ? $"the kernel's console for {span.TotalSeconds:0} s (Ctrl-C stops)" : "the kernel's console (Ctrl-C stops)");
-                using var stopped = new ManualResetEventSlim();
-                ConsoleCancelEventHandler cancel = (_, e) => { e.Cancel = true; stopped.Set(); };
-                Console.CancelKeyPress += cancel;
-                stopped.Wait(showFor ?? Timeout.InfiniteTimeSpan);
-                Console.CancelKeyPress -= cancel;
+                ulong? halt = kernelElf is null ? null : ElfFile.Read(kernelElf).Symbols.FirstOrDefault(s => s.Name == "__unikernel_halt")?.Value;
+                string until = (halt is null ? "" : "until it halts, ") + (showFor is { } span ? $"for at most {span.TotalSeconds:0} s, " : "");
+                Step($"the kernel's console {until}Ctrl-C stops");
+                string end = Watch(network, monitor, halt, showFor, lines);
                 echo.Flush();
-                Step($"stopping QEMU and deleting {network.Namespace}");
+                if (network.Qemu.FindLine(PanicLine, lines) is { } panic)
+                    throw new BuildFailure($"the kernel panicked: {panic}");
+                Step($"{end}; stopping QEMU and deleting {network.Namespace}");
                 return 0;
             }
             var hello = network.WaitForConsole("hello from kernel at .*", stepTimeout, lines);
@@ -112,7 +119,48 @@ public static class DemoCommand
         }
     }
 
-    private static void Step(string text) => AnsiConsole.MarkupLine($"[green]demo:[/] {Markup.Escape(text)}");
+    /// <summary>A line the runtime prints when a kernel panics (Kernel.Panic, a failed runtime check, an exception vector).</summary>
+    private const string PanicLine = "^panic: .*";
+
+    /// <summary>Refuses to go on without root, which a network namespace and a TAP device need.</summary>
+    public static void RequireRoot(string command)
+    {
+        if (Environment.UserName != "root")
+            throw new BuildFailure($"{command} makes a network namespace and a TAP device: run it as root (sudo ./unikernel {command} ...)");
+    }
+
+    /// <summary>
+    /// Waits until the kernel halts (its first core in <c>__unikernel_halt</c>), panics,
+    /// <paramref name="showFor"/> passes or Ctrl-C, and says which; throws if QEMU dies.
+    /// </summary>
+    private static string Watch(EmulatedNetwork network, QemuMonitor monitor, ulong? halt, TimeSpan? showFor, int lines)
+    {
+        using var stopped = new ManualResetEventSlim();
+        ConsoleCancelEventHandler cancel = (_, e) => { e.Cancel = true; stopped.Set(); };
+        Console.CancelKeyPress += cancel;
+        try
+        {
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            while (true)
+            {
+                if (stopped.Wait(TimeSpan.FromMilliseconds(250)))
+                    return "stopped by Ctrl-C";
+                if (network.Qemu.HasExited)
+                    throw new BuildFailure($"QEMU exited with {network.Qemu.ExitCode} while the kernel ran");
+                if (network.Qemu.FindLine(PanicLine, lines) is not null)
+                    return "the kernel panicked";
+                // The halt loop is three instructions (src/Platform/Entry/*.S); QEMU reports a waiting core at or after its WFI.
+                if (halt is { } start && monitor.ProgramCounter() is { } pc && pc >= start && pc < start + 16)
+                    return $"the kernel halted after {clock.Elapsed.TotalSeconds:0.0} s";
+                if (showFor is { } span && clock.Elapsed >= span)
+                    return $"{span.TotalSeconds:0} s passed";
+            }
+        }
+        finally
+        {
+            Console.CancelKeyPress -= cancel;
+        }
+    }
 
     /// <summary>Copies the board's console to the terminal as it comes, indented, while the demo runs.</summary>
     private sealed class ConsoleEcho : IDisposable

@@ -15,8 +15,12 @@ public sealed class EmulatedNetwork : IDisposable
 {
     public const string Tap = "uk0";
 
+    /// <summary>Linux's address on the TAP when it serves DHCPv4 (<see cref="ServeDhcpv4"/>).</summary>
+    public const string HostIpv4 = "169.254.77.1";
+
     private bool _disposed;
     private readonly ImpairedRelay? _relay;
+    private BackgroundProcess? _dhcpServer;
 
     private EmulatedNetwork(string name, BackgroundProcess qemu, TimeSpan started, ImpairedRelay? relay)
     {
@@ -91,6 +95,28 @@ public sealed class EmulatedNetwork : IDisposable
     public string WaitForLinkLocal(TimeSpan timeout) =>
         Qemu.WaitForLine(@"\[ OK \] IPv6 (fe80::[0-9a-f:]+) \(link-local\)", timeout).Groups[1].Value;
 
+    /// <summary>
+    /// Gives Linux's end of the TAP <see cref="HostIpv4"/>/16 and starts dnsmasq on it, leasing
+    /// 169.254.77.50-99 (link-local range, never routed) for its minimum of 2 minutes: a board
+    /// that asks by DHCP gets an IPv4 address, for what cannot use a link-local IPv6 address with
+    /// its zone (a browser). Returns at once; <see cref="WaitForIpv4"/> waits for the lease.
+    /// </summary>
+    public void ServeDhcpv4()
+    {
+        if (_dhcpServer is not null)
+            return;
+        ExternalProcess.Run("giving the TAP an IPv4 address", "ip", ["netns", "exec", Namespace, "ip", "address", "add", HostIpv4 + "/16", "dev", Tap]);
+        string leases = Path.Combine(Path.GetTempPath(), Namespace + ".leases");
+        _dhcpServer = new BackgroundProcess("ip", ["netns", "exec", Namespace, "dnsmasq", "--keep-in-foreground", "--conf-file=/dev/null",
+            "--user=root", "--port=0", "--log-facility=-", $"--dhcp-leasefile={leases}", $"--pid-file={Path.Combine(Path.GetTempPath(), Namespace + ".dnsmasq.pid")}",
+            $"--interface={Tap}", "--bind-interfaces", "--dhcp-range=169.254.77.50,169.254.77.99,255.255.0.0,2m"]);
+        _dhcpServer.WaitForLine("DHCP, sockets bound exclusively to interface", TimeSpan.FromSeconds(10));
+    }
+
+    /// <summary>Waits for a program's DHCP line (<c>[ OK ] IPv4 169.254.77.50/16 (DHCP)</c>, as the bootloader prints it) and returns the address.</summary>
+    public string WaitForIpv4(TimeSpan timeout, int after = 0) =>
+        Qemu.WaitForLine(@"\[ OK \] IPv4 (169\.254\.\d+\.\d+)/\d+ \(DHCP\)", timeout, after).Groups[1].Value;
+
     /// <summary>The address with the zone for the TAP, as ping6, nc and `unikernel upload` take it.</summary>
     public static string Scoped(string linkLocal) => $"{linkLocal}%{Tap}";
 
@@ -113,6 +139,7 @@ public sealed class EmulatedNetwork : IDisposable
         {
             Qemu.Dispose();
             _relay?.Dispose();
+            _dhcpServer?.Dispose();
         }
         finally
         {

@@ -1,5 +1,6 @@
 using Unikernel.Boot.Image;
 using Unikernel.Net;
+using Unikernel.Net.Http;
 using Unikernel.Netboot;
 
 namespace Unikernel.Tool.HostStack;
@@ -8,7 +9,8 @@ namespace Unikernel.Tool.HostStack;
 /// hoststack's TCP services: echo on port 7 (RFC 862), discard on port 9 (RFC 863, as the
 /// bootloader) and the bootloader's upload service on port 1337
 /// (<see cref="NetbootService{TDestination, TReport}"/>), one instance per connection so uploads
-/// run side by side; kernels are checked, other streams hashed (<see cref="UploadLog"/>).
+/// run side by side; kernels are checked, other streams hashed (<see cref="UploadLog"/>); and
+/// HTTP on port 80 (<see cref="HostStackSite"/>).
 /// </summary>
 public sealed class TcpServices
 {
@@ -16,6 +18,10 @@ public sealed class TcpServices
     private readonly NetbootService<DiscardedPayload, UploadLog>[] _uploads;
     private readonly List<TcpHandle> _echoes = [];
     private readonly DiscardService<DiscardLog> _discard;
+    private readonly HttpServer<HostStackSite> _http;
+
+    /// <summary>HTTP connections served at once.</summary>
+    private const int HttpConnections = 8;
 
     /// <param name="hash">false: streams that are not kernel images are only counted, as the lwIP sink of the bench does.</param>
     public TcpServices(NetworkInterface stack, int connections, Action<string> say, bool hash = true)
@@ -35,6 +41,11 @@ public sealed class TcpServices
         _discard = new DiscardService<DiscardLog>(stack, new DiscardLog(say));
         if (!_discard.IsListening)
             throw new InvalidOperationException($"cannot listen on TCP port {HostStackCommand.DiscardPort}");
+        var options = HttpServerOptions.Default;
+        options.MaxBodyBytes = long.MaxValue;
+        _http = new HttpServer<HostStackSite>(stack, new HostStackSite(say, HttpConnections), HttpConnections, options);
+        if (!_http.IsListening)
+            throw new InvalidOperationException($"cannot listen on TCP port {options.Port}");
     }
 
     /// <summary>One line per upload not finished yet: how far it got, for a report when hoststack stops.</summary>
@@ -55,6 +66,7 @@ public sealed class TcpServices
         foreach (var upload in _uploads)
             upload.Step(now);
         _discard.Step(now);
+        _http.Step(now);
 
         while (_stack.Tcp.TryAccept(HostStackCommand.EchoPort, out TcpHandle connection))
             _echoes.Add(connection);

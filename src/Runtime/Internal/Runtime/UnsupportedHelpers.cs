@@ -4,6 +4,8 @@
 
 namespace System.Runtime
 {
+    using System.Runtime.CompilerServices;
+
     internal static class TypeCast
     {
         private static void CheckCastAny() => Unikernel.Kernel.Panic("unsupported runtime helper TypeCast.CheckCastAny"u8);
@@ -14,6 +16,26 @@ namespace System.Runtime
         private static void IsInstanceOfInterface() => Unikernel.Kernel.Panic("unsupported runtime helper TypeCast.IsInstanceOfInterface"u8);
         private static void IsInstanceOfClass() => Unikernel.Kernel.Panic("unsupported runtime helper TypeCast.IsInstanceOfClass"u8);
         private static void IsInstanceOfException() => Unikernel.Kernel.Panic("unsupported runtime helper TypeCast.IsInstanceOfException"u8);
+
+        // A store into an array of a reference type (stelem.ref). The element type check needs
+        // type data we do not keep; our code has no covariant array stores (an array of a
+        // sealed class, of the exact type made), so it is a bounds-checked plain store.
+        private static void StelemRef(object?[] array, nint index, object? value)
+        {
+            if ((nuint)index >= (nuint)array.Length)
+                Internal.Runtime.CompilerHelpers.ThrowHelpers.ThrowIndexOutOfRangeException();
+            ref object? first = ref Unsafe.As<byte, object?>(ref Unsafe.As<RawArrayData>(array).Data);
+            Unsafe.Add(ref first, index) = value;
+        }
+
+        // The address of such an element (ldelema of a reference type), as for any other array.
+        private static ref object? LdelemaRef(object?[] array, nint index, IntPtr elementType)
+        {
+            if ((nuint)index >= (nuint)array.Length)
+                Internal.Runtime.CompilerHelpers.ThrowHelpers.ThrowIndexOutOfRangeException();
+            ref object? first = ref Unsafe.As<byte, object?>(ref Unsafe.As<RawArrayData>(array).Data);
+            return ref Unsafe.Add(ref first, index);
+        }
     }
 }
 
