@@ -20,7 +20,7 @@ internal static unsafe class BlockChecksum
     public const uint Blocks = Length / BlockSize;
 
     /// <summary>Passes over the memory, each from its own seed.</summary>
-    public const uint Passes = 8;
+    public const uint Passes = 32;
 
     /// <summary>FNV-1a's 32-bit prime and offset basis (draft-eastlake-fnv).</summary>
     private const uint FnvPrime = 16777619;

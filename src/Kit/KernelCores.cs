@@ -8,7 +8,8 @@ namespace Unikernel.Kit;
 /// cooperative scheduler per core (docs/scheduler.md). A started core runs its entry on a stack
 /// of its own (the kernel layout's stack size), with the MMU and caches as core 0 has them and
 /// its GIC CPU interface and deadline timer set, so it can sleep and take interrupts; when the
-/// entry returns the core halts (on qemu-virt it goes back to the pen). Each core starts once.
+/// entry returns the core halts (on qemu-virt it goes back to the pen, on orangepi-pc to the
+/// entry code's park, where the next program can start it again). Each core starts once.
 /// </summary>
 public static unsafe class KernelCores
 {

@@ -9,7 +9,8 @@ namespace Unikernel.Platform;
 /// of its own (the entry code's core_stacks, the board's stack size each), with the vectors, FP
 /// and SIMD set as on core 0 and the SMP coherency bit on (ACTLR.SMP, CPUECTLR_EL1.SMPEN), and
 /// the MMU and caches as core 0 has them: on with core 0's tables (<see cref="TranslationRegisters.EnableAsCoreZero"/>),
-/// or off; its entry gets the core number; when the entry returns the core halts.
+/// or off; its entry gets the core number; when the entry returns the core halts (or waits
+/// where the board's entry code parks it: qemu-virt's pen, orangepi-pc's park).
 /// </summary>
 public static unsafe class Cpu
 {

@@ -579,7 +579,8 @@ __unikernel_atomic_add:                 /* x0 = address, w1 = addend; returns th
  * the core must start: the A64's per-core RVBAR, or the pen's exit on qemu-virt. The core is
  * at EL3 with the MMU and caches off: the same CPU set-up as `_start`, CPUECTLR_EL1.SMPEN before
  * any cache comes on (Cortex-A53 TRM 4.5.71), then its own stack (core n's is the n-th
- * CORE_STACK_SIZE of core_stacks, from its base) and the call. A returning entry halts the core. */
+ * CORE_STACK_SIZE of core_stacks, from its base) and the call. A returning entry halts the core
+ * (on qemu-virt it goes back to the pen). */
         .section .text.unikernel_secondary, "ax"
         .global __unikernel_core_prepare
         .type   __unikernel_core_prepare, %function

@@ -595,7 +595,7 @@ __unikernel_atomic_add:                 /* r0 = address, r1 = addend; returns th
  * MMU and caches off (refs/qemu-h3.md 1.3), as core 0 was at reset: the same CPU set-up as
  * `reset`, ACTLR.SMP before any cache comes on (Cortex-A7 MPCore TRM 4.3.31), then its own stack
  * (core n's is the n-th CORE_STACK_SIZE of core_stacks, from its base) and the call. A returning
- * entry halts the core. */
+ * entry halts the core, or parks it (secondary_park) where the tool gives a park table. */
         .section .text.unikernel_secondary, "ax"
         .global __unikernel_core_prepare
         .type   __unikernel_core_prepare, %function
@@ -636,8 +636,64 @@ __unikernel_secondary_start:
         ldr     r1, [r1, r4, lsl #2]
         mov     r0, r4
         blx     r1
+#ifdef PARK_RELEASE
+        mov     r0, r4
+        b       secondary_park
+#else
         b       __unikernel_halt
+#endif
         .ltorg
+
+#ifdef PARK_RELEASE
+/* Where a core whose entry returned waits (the netboot program's hashing core, before the jump
+ * to a kernel): its slot of the park table (PARK_RELEASE, one word per core, at one address for
+ * every program of the board, given by the tool) marked PARK_MARK, then WFI until an SGI, and
+ * away to whatever address the slot then holds, the slot cleared first. The kernel's
+ * PowerOnCore releases a parked core so: QEMU's CPUCFG model starts a core only once (its
+ * arm_set_cpu_on refuses a core that is on), so a reset cannot start it again there. This core's
+ * bank of the GIC is set as qemu-virt's pen sets it (GICv2, IHI 0048B): SGI 0 enabled, every
+ * priority let through, group 0 on; each wake-up acknowledged. Linux's spin-table is the idea
+ * (Documentation/arch/arm64/booting.rst, cpu-release-addr). */
+secondary_park:                         /* r0 = core number */
+        cpsid   aif
+        ldr     r1, =PARK_GICD
+        mov     r2, #1
+        str     r2, [r1, #0x100]
+        ldr     r1, =PARK_GICC
+        mov     r2, #0xff
+        str     r2, [r1, #0x004]
+        mov     r2, #1
+        str     r2, [r1, #0x000]
+        ldr     r3, =PARK_RELEASE
+        ldr     r5, =PARK_MARK
+        str     r5, [r3, r0, lsl #2]
+        dsb
+1:      wfi
+        ldr     r2, [r1, #0x00C]
+        ubfx    r4, r2, #0, #10
+        cmp     r4, #1020               /* 1020-1023: nothing to end */
+        bhs     2f
+        str     r2, [r1, #0x010]
+2:      dmb
+        ldr     r2, [r3, r0, lsl #2]
+        cmp     r2, r5
+        beq     1b
+        cmp     r2, #0
+        beq     1b
+        mov     r4, #0
+        str     r4, [r3, r0, lsl #2]
+        dsb
+        bx      r2
+        .ltorg
+
+/* The park table's address and mark, for the board's PowerOnCore. */
+        .global __unikernel_park_table
+        .type   __unikernel_park_table, %function
+__unikernel_park_table:
+        ldr     r0, =PARK_RELEASE
+        bx      lr
+        .ltorg
+#endif
 
 /* MMU on for a started core, with what core 0 gave __unikernel_mmu_enable (r0 = TTBR0, r1 = DACR,
  * r2 = TTBCR: src/Platform/Cpu/TranslationRegisters.cs). Not core 0's set/way loop over every

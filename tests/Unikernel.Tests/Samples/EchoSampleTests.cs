@@ -48,9 +48,13 @@ public sealed class EchoSampleTests(ImageFixture images, ITestOutputHelper log)
                 log.WriteLine($"{board} {endPoint}: {Connections} TCP connections x {BytesPerConnection / 1024} KiB echoed in {(DateTime.UtcNow - started).TotalSeconds:0.0} s");
                 network.Inside(() => EchoOverUdp(endPoint));
             }
-            // Each connection the client closed, the kernel closed after echoing all of it.
-            var closed = network.Qemu.Output.Split('\n').Count(line => line.Contains($"echo: TCP connection closed, {BytesPerConnection} bytes echoed"));
-            Assert.Equal(2 * Connections, closed);
+            // Each connection the client closed, the kernel closed after echoing all of it (the
+            // console's lines may reach us after the FIN did: waited for).
+            int Closed() => network.Qemu.Output.Split('\n').Count(line => line.Contains($"echo: TCP connection closed, {BytesPerConnection} bytes echoed"));
+            var waiting = System.Diagnostics.Stopwatch.StartNew();
+            while (Closed() < 2 * Connections && waiting.Elapsed < Step)
+                Thread.Sleep(100);
+            Assert.Equal(2 * Connections, Closed());
         }
     }
 

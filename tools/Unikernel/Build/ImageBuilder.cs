@@ -31,12 +31,20 @@ public sealed class ImageBuilder(string repositoryRoot, Action<string>? progress
     public IReadOnlyList<string> Properties { get; init; } = [];
 
     /// <summary>
-    /// Where the entry code's pen release table lies on a board started with -bios, from its RAM's
-    /// base: the last 4 KiB of RAM's first MiB, where QEMU loads the DTB (a few KiB at the start)
-    /// and below the bootloader's RAM (from 1 MiB, hardware/boards/qemu-virt.yaml), so neither the
-    /// bootloader nor a kernel overwrites it.
+    /// Where the entry code's release table (qemu-virt's pen, orangepi-pc's park) lies, from the
+    /// base of the memory kernels load into: the last 4 KiB of its first MiB. On qemu-virt QEMU
+    /// loads the DTB there (a few KiB at the start) and the bootloader's RAM starts at 1 MiB; on
+    /// orangepi-pc it is the end of the second stage's 1 MiB load window, which the netboot
+    /// program (about 110 KiB) is far from filling. Neither the bootloader nor a kernel writes it.
     /// </summary>
-    public const ulong PenReleaseOffset = 0xFF000;
+    public const ulong ReleaseTableOffset = 0xFF000;
+
+    /// <summary>What a parked core writes into its slot of the park table: "PARK". A kernel finds a core to release by it.</summary>
+    public const uint ParkMark = 0x5041524B;
+
+    /// <summary>The release table's address on <paramref name="board"/>: the same for every program of the board, whatever its layout.</summary>
+    private static ulong ReleaseTable(BoardFile board) =>
+        (board.Kernel?.Load.Region.Base ?? board.Ram.Region.Base) + ReleaseTableOffset;
 
     public string EntryDirectory => Path.Combine(RepositoryRoot, "src", "Platform", "Entry");
 
@@ -220,7 +228,15 @@ public sealed class ImageBuilder(string repositoryRoot, Action<string>? progress
             arguments.Add($"-DPEN_GICD=0x{PeripheralBase(board, "GIC_DIST"):x}");
             arguments.Add($"-DPEN_GICC=0x{PeripheralBase(board, "GIC_CPU"):x}");
             // The pen's release table: one address for the bootloader and every kernel of the board.
-            arguments.Add($"-DPEN_RELEASE=0x{board.Ram.Region.Base + PenReleaseOffset:x}");
+            arguments.Add($"-DPEN_RELEASE=0x{ReleaseTable(board):x}");
+        }
+        else if (board.Arch == "arm" && board.Kernel is not null)
+        {
+            // A core whose entry returns parks where a kernel can start it again (armv7.S secondary_park).
+            arguments.Add($"-DPARK_GICD=0x{PeripheralBase(board, "GIC_DIST"):x}");
+            arguments.Add($"-DPARK_GICC=0x{PeripheralBase(board, "GIC_CPU"):x}");
+            arguments.Add($"-DPARK_RELEASE=0x{ReleaseTable(board):x}");
+            arguments.Add($"-DPARK_MARK=0x{ParkMark:x}");
         }
         if (board.Aarch32Switch is { } aarch32)
         {
