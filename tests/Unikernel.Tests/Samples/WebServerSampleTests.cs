@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Unikernel.Tests.Net;
+using Unikernel.Tests.Web;
 using Unikernel.Tool.Emulate;
 using Xunit.Abstractions;
 
@@ -18,14 +19,6 @@ public sealed class WebServerSampleTests(ImageFixture images, ITestOutputHelper 
     /// <summary>Our side of the TAP, in RFC 3927's reserved first /24 so no board picks it.</summary>
     private const string HostIpv4 = "169.254.0.1";
 
-    private static (int Status, string Body) Curl(EmulatedNetwork network, string url)
-    {
-        var result = network.Run("curl", "--silent", "--show-error", "--max-time", "20", "--globoff", "--write-out", "\n%{http_code}", url);
-        int split = result.Output.LastIndexOf('\n');
-        Assert.True(split >= 0 && int.TryParse(result.Output[(split + 1)..], out _), $"curl {url}: {result.Output}{result.Error}");
-        return (int.Parse(result.Output[(split + 1)..]), result.Output[..split]);
-    }
-
     [InteropTheory]
     [InlineData("orangepi-pc")]
     [InlineData("qemu-virt")]
@@ -41,20 +34,20 @@ public sealed class WebServerSampleTests(ImageFixture images, ITestOutputHelper 
             Assert.True(run.ExitCode == 0, run.Error);
 
             string ipv6Base = $"http://[{scoped.Replace("%", "%25")}]";
-            var (status, page) = Curl(network, ipv6Base + "/");
+            var (status, page) = NamespacedCurl.Get(network, ipv6Base + "/");
             Assert.Equal(200, status);
             Assert.Contains($"<h1>Hello from a C# unikernel on {board}</h1>", page);
 
             foreach (string url in new[] { ipv6Base + "/api/status", $"http://{ipv4}/api/status" })
             {
-                (status, string json) = Curl(network, url);
+                (status, string json) = NamespacedCurl.Get(network, url);
                 Assert.Equal(200, status);
                 using var facts = JsonDocument.Parse(json);
                 Assert.Equal(board, facts.RootElement.GetProperty("board").GetString());
                 Assert.True(facts.RootElement.GetProperty("requests").GetInt64() >= 2);
                 log.WriteLine($"{url}: {json}");
             }
-            (status, _) = Curl(network, $"http://{ipv4}/missing");
+            (status, _) = NamespacedCurl.Get(network, $"http://{ipv4}/missing");
             Assert.Equal(404, status);
         }
     }

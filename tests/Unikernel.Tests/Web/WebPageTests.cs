@@ -33,15 +33,6 @@ public sealed class WebPageTests(ImageFixture images, ITestOutputHelper log)
 
     private static string Url(string linkLocal, string path) => $"http://[{linkLocal}%25{EmulatedNetwork.Tap}]{path}";
 
-    /// <summary>curl inside the namespace: the status code, then the body.</summary>
-    private static (int Status, string Body) Curl(EmulatedNetwork network, params string[] arguments)
-    {
-        var result = network.Run(["curl", "--silent", "--show-error", "--max-time", "30", "--globoff", "--write-out", "\n%{http_code}", .. arguments]);
-        int split = result.Output.LastIndexOf('\n');
-        Assert.True(split >= 0 && int.TryParse(result.Output[(split + 1)..], out _), $"curl {string.Join(' ', arguments)}: {result.Output}{result.Error}");
-        return (int.Parse(result.Output[(split + 1)..]), result.Output[..split]);
-    }
-
     /// <summary>Raw bytes to port 80 with nc, and what came back until the board closed (or <paramref name="wait"/> seconds of quiet).</summary>
     private static string Raw(EmulatedNetwork network, string address, string request, int wait = 15)
     {
@@ -64,14 +55,14 @@ public sealed class WebPageTests(ImageFixture images, ITestOutputHelper log)
         using var network = Start(board);
         string address = network.WaitForLinkLocal(Boot);
         network.WaitForConsole(@"web page on TCP port 80", Step);
-        var (status, page) = Curl(network, Url(address, "/"));
+        var (status, page) = NamespacedCurl.Get(network, Url(address, "/"));
         Assert.Equal(200, status);
         Assert.Contains($"<td id=board>{board} (", page);
         Assert.Contains(address, page);
         Assert.Contains("<form id=upload-form>", page);
 
         string ipv4 = network.WaitForIpv4(Step);
-        (status, string json) = Curl(network, $"http://{ipv4}/status.json");
+        (status, string json) = NamespacedCurl.Get(network, $"http://{ipv4}/status.json");
         Assert.Equal(200, status);
         using var facts = JsonDocument.Parse(json);
         Assert.Equal(board, facts.RootElement.GetProperty("board").GetString());
@@ -80,9 +71,9 @@ public sealed class WebPageTests(ImageFixture images, ITestOutputHelper log)
         Assert.True(facts.RootElement.GetProperty("frames").GetProperty("received").GetInt64() > 0);
         log.WriteLine(json);
 
-        (status, _) = Curl(network, Url(address, "/nothing-here"));
+        (status, _) = NamespacedCurl.Get(network, Url(address, "/nothing-here"));
         Assert.Equal(404, status);
-        (status, _) = Curl(network, "-X", "DELETE", Url(address, "/"));
+        (status, _) = NamespacedCurl.Get(network, "-X", "DELETE", Url(address, "/"));
         Assert.Equal(405, status);
     }
 
@@ -97,15 +88,15 @@ public sealed class WebPageTests(ImageFixture images, ITestOutputHelper log)
         // Not a kernel first: refused with the reason, and listed.
         string notAKernel = Path.GetTempFileName();
         File.WriteAllText(notAKernel, string.Concat(Enumerable.Repeat("this is not a kernel image\n", 10)));
-        var (status, body) = Curl(network, "-T", notAKernel, Url(address, "/upload"));
+        var (status, body) = NamespacedCurl.Get(network, "-T", notAKernel, Url(address, "/upload"));
         File.Delete(notAKernel);
         Assert.Equal(422, status);
         Assert.Equal("error: bad magic (not a UKIMAGE)\n", body);
-        (_, string json) = Curl(network, Url(address, "/status.json"));
+        (_, string json) = NamespacedCurl.Get(network, Url(address, "/status.json"));
         Assert.Contains("\"via\":\"http\"", json);
         Assert.Contains("\"outcome\":\"refused\",\"verdict\":\"bad magic (not a UKIMAGE)\"", json);
 
-        (status, body) = Curl(network, "-T", hello, Url(address, "/upload"));
+        (status, body) = NamespacedCurl.Get(network, "-T", hello, Url(address, "/upload"));
         Assert.Equal(200, status);
         Assert.Matches(@"^ok \d+ sha256 [0-9a-f]{64}, jumping to 0x42000000\n$", body);
         network.WaitForConsole($"hello from kernel at 0x42000000 on {board}", Step);
