@@ -8,8 +8,9 @@ namespace Unikernel.Netboot.Web;
 /// <summary>
 /// The bootloader's page (HTML, with the upload form) and the same facts as JSON, written
 /// straight into the response: board, uptime, memory, temperature, addresses, frame counters
-/// and the last uploads with their verdicts. The form sends the chosen file as the body of
-/// <c>PUT /upload</c> (a script: a plain form would wrap it in multipart), and shows the answer.
+/// and the last uploads with their verdicts. The form's script sends the chosen file as the body
+/// of <c>PUT /upload</c> and shows the answer on the page; without the script the form posts it
+/// as <c>multipart/form-data</c>, which <c>/upload</c> takes too.
 /// </summary>
 internal static class StatusPage
 {
@@ -59,7 +60,8 @@ internal static class StatusPage
         page.AppendDecimal((long)counters.Dropped);
         page.Append(" dropped\n</table>\n"u8);
 
-        page.Append("<h2>Upload a kernel</h2>\n<form id=upload-form><input type=file id=kernel required> <button type=submit id=send>Upload and boot</button></form>\n<pre id=verdict></pre>\n"u8);
+        // Without the script the form posts multipart/form-data, which /upload reads too.
+        page.Append("<h2>Upload a kernel</h2>\n<form id=upload-form method=post action=/upload enctype=multipart/form-data><input type=file id=kernel name=kernel required> <button type=submit id=send>Upload and boot</button></form>\n<pre id=verdict></pre>\n"u8);
         page.Append("<p>From a shell: <code>curl -T Kernel.img http://ADDRESS/upload</code> or <code>nc ADDRESS 1337 &lt; Kernel.img</code> (<code>./unikernel upload</code> wraps a raw binary).</p>\n"u8);
         page.Append("<script>\ndocument.getElementById('upload-form').addEventListener('submit', async event => {\n  event.preventDefault();\n  const file = document.getElementById('kernel').files[0], verdict = document.getElementById('verdict');\n"u8);
         page.Append("  verdict.textContent = 'sending ' + file.name + ', ' + file.size + ' bytes...';\n  try {\n    const answer = await fetch('/upload', { method: 'PUT', body: file });\n    verdict.textContent = answer.status + ' ' + await answer.text();\n"u8);

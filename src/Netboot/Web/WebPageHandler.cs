@@ -8,7 +8,7 @@ namespace Unikernel.Netboot.Web;
 /// The bootloader's web page (<see cref="WebPageService{TDestination, TBoard}"/>): routes each
 /// request. <c>GET /</c> the status page with the upload form, <c>GET /status.json</c> the same
 /// facts for programs, <c>PUT /upload</c> (or <c>POST</c>, the raw image as the body, as
-/// <c>curl -T</c> and the page's form send it) a kernel image into the board's one
+/// <c>curl -T</c> and the page's script send it, or a browser form's file without the script) a kernel image into the board's one
 /// <see cref="KernelReceiver{TDestination}"/>, answered with the verdict line port 1337 sends.
 /// </summary>
 public struct WebPageHandler<TDestination, TBoard> : IHttpHandler
@@ -22,6 +22,7 @@ public struct WebPageHandler<TDestination, TBoard> : IHttpHandler
     private readonly UploadSlot _slot;
     private readonly UploadHistory _history;
     private readonly ReplyLine _verdict;
+    private readonly MultipartFormReader _form;
     private readonly ulong _memoryBytes;
     private int _uploadConnection;
     private long _uploadStartedAt;
@@ -37,6 +38,7 @@ public struct WebPageHandler<TDestination, TBoard> : IHttpHandler
         _history = history;
         _memoryBytes = memoryBytes;
         _verdict = new ReplyLine();
+        _form = new MultipartFormReader();
         _uploadConnection = None;
         _readyConnection = None;
     }
@@ -74,7 +76,7 @@ public struct WebPageHandler<TDestination, TBoard> : IHttpHandler
         else if (path.SequenceEqual("/upload"u8))
         {
             if (request.Method is HttpMethod.Put or HttpMethod.Post)
-                StartUpload(response);
+                StartUpload(in request, response);
             else
                 NotAllowed(response, "PUT, POST"u8);
         }
@@ -96,8 +98,12 @@ public struct WebPageHandler<TDestination, TBoard> : IHttpHandler
         response.Append("\n"u8);
     }
 
-    /// <summary>The body goes into the receiver, if no other upload holds it and no kernel is about to start.</summary>
-    private void StartUpload(HttpResponse response)
+    /// <summary>
+    /// The body goes into the receiver, if no other upload holds it and no kernel is about to
+    /// start: the image itself (PUT, or POST of anything but a form), or the file of a browser
+    /// form posted as <c>multipart/form-data</c> without the page's script.
+    /// </summary>
+    private void StartUpload(in HttpRequest request, HttpResponse response)
     {
         if (_readyConnection != None || !_slot.TryTake(UploadChannel.Http))
         {
@@ -112,22 +118,53 @@ public struct WebPageHandler<TDestination, TBoard> : IHttpHandler
         _uploadConnection = response.Connection;
         _uploadStartedAt = _stack.Now;
         _uploadPeer = response.Peer;
-        response.Tag = (int)WebPageRoute.Upload;
+        bool form = request.Method == HttpMethod.Post && request.TryGetHeader("content-type"u8, out var type) && _form.Start(type);
+        response.Tag = (int)(form ? WebPageRoute.FormUpload : WebPageRoute.Upload);
     }
 
     public void Body(ReadOnlySpan<byte> data, HttpResponse response)
     {
-        if (response.Tag != (int)WebPageRoute.Upload)
+        if (response.Tag == (int)WebPageRoute.FormUpload)
+        {
+            ReadForm(data, response);
             return;
+        }
         // Refused at its header (or more bytes than it declared): answered now, the rest is not read.
-        if (!_receiver.Accept(data))
+        if (response.Tag == (int)WebPageRoute.Upload && !_receiver.Accept(data))
             Answer(response, _receiver.Error);
+    }
+
+    /// <summary>The form's file parts go into the receiver (the page has one, <c>kernel</c>); other fields are skipped.</summary>
+    private void ReadForm(ReadOnlySpan<byte> data, HttpResponse response)
+    {
+        while (data.Length > 0 && response.Tag == (int)WebPageRoute.FormUpload)
+        {
+            data = data.Slice(_form.Read(data, out MultipartEvent found, out ReadOnlySpan<byte> content));
+            if (found == MultipartEvent.Failed)
+                RefuseForm(response);
+            else if (found == MultipartEvent.Data && _form.PartFileName.Length > 0 && !_receiver.Accept(content))
+                Answer(response, _receiver.Error);
+        }
     }
 
     public void BodyEnd(HttpResponse response)
     {
-        if (response.Tag == (int)WebPageRoute.Upload)
+        if (response.Tag == (int)WebPageRoute.FormUpload && !_form.IsFinished)
+            RefuseForm(response);
+        else if (response.Tag is (int)WebPageRoute.Upload or (int)WebPageRoute.FormUpload)
             Answer(response, _receiver.Finish());
+    }
+
+    /// <summary>A form that is not well formed (RFC 7578): 400, and the receiver is free again.</summary>
+    private void RefuseForm(HttpResponse response)
+    {
+        response.Start(HttpStatus.BadRequest, "text/plain; charset=utf-8"u8);
+        response.Append("error: the form is not well-formed multipart/form-data\n"u8);
+        long now = _stack.Now;
+        _history.Record(new UploadRecord(UploadChannel.Http, _uploadPeer, UploadOutcome.Abandoned, ImageError.None, _receiver.Received, now - _uploadStartedAt, now));
+        response.Tag = (int)WebPageRoute.Answered;
+        _uploadConnection = None;
+        _slot.Release(UploadChannel.Http);
     }
 
     /// <summary>The verdict line as port 1337 sends it: 200 for a good kernel, 413 for one that does not fit, 422 for the rest.</summary>
@@ -169,7 +206,7 @@ public struct WebPageHandler<TDestination, TBoard> : IHttpHandler
 
     public void Aborted(HttpResponse response)
     {
-        if (response.Tag != (int)WebPageRoute.Upload || response.Connection != _uploadConnection)
+        if (response.Tag is not ((int)WebPageRoute.Upload or (int)WebPageRoute.FormUpload) || response.Connection != _uploadConnection)
             return;
         long now = _stack.Now;
         _history.Record(new UploadRecord(UploadChannel.Http, _uploadPeer, UploadOutcome.Abandoned, _receiver.Error, _receiver.Received, now - _uploadStartedAt, now));

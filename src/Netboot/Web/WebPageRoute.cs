@@ -7,6 +7,8 @@ internal enum WebPageRoute
     Answered,
     /// <summary>A kernel image in the body: <c>PUT /upload</c> or <c>POST /upload</c>.</summary>
     Upload,
+    /// <summary>A browser form's <c>multipart/form-data</c> posted to <c>/upload</c>: the file part is the image.</summary>
+    FormUpload,
     /// <summary>The body of a request that was answered at its head is dropped.</summary>
     Ignored,
 }

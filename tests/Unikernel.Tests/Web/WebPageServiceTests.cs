@@ -100,6 +100,49 @@ public sealed class WebPageServiceTests
         Assert.True(_slot.IsHeld, "nothing else may be uploaded over the kernel before the jump");
     }
 
+    /// <summary>A browser's form without the page's script: multipart/form-data (RFC 7578) with a text field before the file.</summary>
+    private static byte[] FormPost(byte[] image, string boundary = "----WebKitFormBoundary7MA4YWxkTrZu0gW")
+    {
+        byte[] body =
+        [
+            .. Encoding.ASCII.GetBytes($"--{boundary}\r\nContent-Disposition: form-data; name=\"note\"\r\n\r\nfrom a test\r\n"),
+            .. Encoding.ASCII.GetBytes($"--{boundary}\r\nContent-Disposition: form-data; name=\"kernel\"; filename=\"Hello.img\"\r\nContent-Type: application/octet-stream\r\n\r\n"),
+            .. image,
+            .. Encoding.ASCII.GetBytes($"\r\n--{boundary}--\r\n"),
+        ];
+        return [.. Encoding.ASCII.GetBytes($"POST /upload HTTP/1.1\r\nHost: board\r\nContent-Type: multipart/form-data; boundary={boundary}\r\nContent-Length: {body.Length}\r\n\r\n"), .. body];
+    }
+
+    [Fact]
+    public void A_kernel_posted_by_a_form_without_the_script_is_taken_from_its_file_part()
+    {
+        byte[] image = Image(20_000, seed: 5);
+        var connection = ConnectToWeb();
+        SendAll(connection, FormPost(image));
+        string reply = _link.ReadReply(connection);
+        Assert.StartsWith("HTTP/1.1 200 OK\r\n", reply);
+        Assert.Contains("\r\n\r\nok 20000 sha256 ", reply);
+        _link.Peer.Tcp.Close(connection);
+        _link.RunUntil(() => _link.Jumps == 1, "the service says to jump");
+        Assert.Equal(image.AsSpan(KernelImage.FixedHeaderLength).ToArray(), _dram.Bytes.AsSpan((int)(Load - DramStart), 20_000).ToArray());
+    }
+
+    [Fact]
+    public void A_form_that_ends_before_its_close_delimiter_is_refused_and_frees_the_receiver()
+    {
+        byte[] post = FormPost(Image(2_000, seed: 6));
+        // The close delimiter cut off, Content-Length adjusted: the form never finishes.
+        string text = Encoding.Latin1.GetString(post);
+        int cut = text.LastIndexOf("\r\n--", StringComparison.Ordinal);
+        byte[] body = post.AsSpan(text.IndexOf("\r\n\r\n", StringComparison.Ordinal) + 4, cut - (text.IndexOf("\r\n\r\n", StringComparison.Ordinal) + 4)).ToArray();
+        string head = text[..text.IndexOf("Content-Length:", StringComparison.Ordinal)] + $"Content-Length: {body.Length}\r\n\r\n";
+        var connection = ConnectToWeb();
+        SendAll(connection, [.. Encoding.Latin1.GetBytes(head), .. body]);
+        Assert.StartsWith("HTTP/1.1 400 ", _link.ReadReply(connection));
+        _link.RunUntil(() => !_slot.IsHeld, "the receiver is free again");
+        Assert.Equal(UploadOutcome.Abandoned, _history[0].Outcome);
+    }
+
     [Fact]
     public void While_the_page_takes_an_upload_port_1337_waits_and_then_takes_its_own()
     {

@@ -59,7 +59,7 @@ public sealed class WebPageTests(ImageFixture images, ITestOutputHelper log)
         Assert.Equal(200, status);
         Assert.Contains($"<td id=board>{board} (", page);
         Assert.Contains(address, page);
-        Assert.Contains("<form id=upload-form>", page);
+        Assert.Contains("<form id=upload-form method=post action=/upload enctype=multipart/form-data>", page);
 
         string ipv4 = network.WaitForIpv4(Step);
         (status, string json) = NamespacedCurl.Get(network, $"http://{ipv4}/status.json");
