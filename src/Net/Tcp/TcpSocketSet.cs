@@ -448,7 +448,7 @@ public sealed class TcpSocketSet
     private int FreeSlot(bool evictHalfOpen)
     {
         int oldest = -1;
-        int oldestTimeWait = -1;
+        int oldestDone = -1;
         for (int i = 0; i < _sockets.Length; i++)
         {
             // A slot the application still holds a handle to (reset or closed but not released) is reused all the same.
@@ -456,15 +456,17 @@ public sealed class TcpSocketSet
                 return i;
             if (_sockets[i].IsHalfOpen && (oldest < 0 || _sockets[i].Created < _sockets[oldest].Created))
                 oldest = i;
-            if (_sockets[i].State == TcpState.TimeWait && (oldestTimeWait < 0 || _sockets[i].Created < _sockets[oldestTimeWait].Created))
-                oldestTimeWait = i;
+            if (_sockets[i].State is TcpState.TimeWait or TcpState.FinWait2 && (oldestDone < 0 || _sockets[i].Created < _sockets[oldestDone].Created))
+                oldestDone = i;
         }
-        // A full table gives up its oldest TIME-WAIT first, as Linux does past tcp_max_tw_buckets:
-        // both sides are done with it, and a new connection matters more than its 2 MSL.
-        if (oldestTimeWait >= 0)
+        // A full table gives up its oldest connection that has delivered all it will: TIME-WAIT,
+        // as Linux does past tcp_max_tw_buckets, or FIN-WAIT-2, our FIN acknowledged and only the
+        // peer's close awaited (Linux bounds those with tcp_fin_timeout). Otherwise a crowd that
+        // never closes would keep the table from a new connection.
+        if (oldestDone >= 0)
         {
-            _sockets[oldestTimeWait].Free();
-            return oldestTimeWait;
+            _sockets[oldestDone].Free();
+            return oldestDone;
         }
         if (!evictHalfOpen || oldest < 0)
             return -1;

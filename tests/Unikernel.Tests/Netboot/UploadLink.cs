@@ -32,8 +32,9 @@ public sealed class UploadLink<TDestination, TReport>
     public UploadLink(Func<NetworkInterface, NetbootService<TDestination, TReport>> service, int boardReceiveBuffer = 4096, Func<NetworkInterface, Func<long, bool>>? alongside = null)
     {
         var wire = new MemoryWire();
-        Board = new NetworkInterface(BoardMac, Configuration(BoardIpv4, boardReceiveBuffer));
-        Peer = new NetworkInterface(PeerMac, Configuration(PeerIpv4, 64 * 1024));
+        Board = new NetworkInterface(BoardMac, Configuration(BoardIpv4, boardReceiveBuffer, connections: 4));
+        // The peer plays many clients at once: its table is not what a test measures.
+        Peer = new NetworkInterface(PeerMac, Configuration(PeerIpv4, 64 * 1024, connections: 16));
         _board = new NetworkRunner<MemoryWire.End>(wire.A, Board);
         _peer = new NetworkRunner<MemoryWire.End>(wire.B, Peer);
         Service = service(Board);
@@ -52,11 +53,11 @@ public sealed class UploadLink<TDestination, TReport>
     /// <summary>How many times the service said a kernel is ready to run.</summary>
     public int Jumps { get; private set; }
 
-    private static NetworkConfiguration Configuration(Ipv4Address address, int receiveBuffer)
+    private static NetworkConfiguration Configuration(Ipv4Address address, int receiveBuffer, int connections)
     {
         var configuration = NetworkConfiguration.WithStaticIpv4(address, 16);
         configuration.Ipv6Autoconfiguration = false;
-        configuration.TcpConnections = 4;
+        configuration.TcpConnections = connections;
         configuration.TcpReceiveBuffer = receiveBuffer;
         configuration.TcpSendBuffer = 64 * 1024;
         return configuration;

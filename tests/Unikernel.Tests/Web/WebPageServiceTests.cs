@@ -196,6 +196,22 @@ public sealed class WebPageServiceTests
     }
 
     [Fact]
+    public void A_crowd_of_idle_clients_that_never_close_does_not_keep_port_1337_from_an_upload()
+    {
+        // The board's table has 4 connections: the page serves 3 idle ones, a 4th is answered 503
+        // and closed by the board, and its client never closes (FIN-WAIT-2 on the board).
+        for (int i = 0; i < 3; i++)
+            ConnectToWeb();
+        _link.RunUntil(() => _web!.Server.ActiveConnections == 3, "the page serves three");
+        var refused = ConnectToWeb();
+        Assert.StartsWith("HTTP/1.1 503 ", _link.ReadReply(refused));
+
+        var connection = _link.Connect();
+        _link.Send(connection, Image(3_000, seed: 7), 1460);
+        Assert.StartsWith("ok 3000 ", _link.Finish(connection));
+    }
+
+    [Fact]
     public void The_status_json_lists_the_board_its_addresses_and_the_uploads()
     {
         var connection = ConnectToWeb();
