@@ -160,11 +160,19 @@ public struct WebPageHandler<TDestination, TBoard> : IHttpHandler
     {
         response.Start(HttpStatus.BadRequest, "text/plain; charset=utf-8"u8);
         response.Append("error: the form is not well-formed multipart/form-data\n"u8);
-        long now = _stack.Now;
-        _history.Record(new UploadRecord(UploadChannel.Http, _uploadPeer, UploadOutcome.Abandoned, ImageError.None, _receiver.Received, now - _uploadStartedAt, now));
         response.Tag = (int)WebPageRoute.Answered;
+        EndUpload(UploadOutcome.Abandoned, ImageError.None, release: true);
+    }
+
+    /// <summary>The upload under way is over: into the history, and the receiver given back unless a kernel now waits in it. Returns the time.</summary>
+    private long EndUpload(UploadOutcome outcome, ImageError verdict, bool release)
+    {
+        long now = _stack.Now;
+        _history.Record(new UploadRecord(UploadChannel.Http, _uploadPeer, outcome, verdict, _receiver.Received, now - _uploadStartedAt, now));
         _uploadConnection = None;
-        _slot.Release(UploadChannel.Http);
+        if (release)
+            _slot.Release(UploadChannel.Http);
+        return now;
     }
 
     /// <summary>The verdict line as port 1337 sends it: 200 for a good kernel, 413 for one that does not fit, 422 for the rest.</summary>
@@ -181,21 +189,15 @@ public struct WebPageHandler<TDestination, TBoard> : IHttpHandler
         response.Start(status, "text/plain; charset=utf-8"u8);
         response.Append(_verdict.Text);
         response.Append("\n"u8);
-        long now = _stack.Now;
-        _history.Record(new UploadRecord(UploadChannel.Http, _uploadPeer, verdict == ImageError.None ? UploadOutcome.Accepted : UploadOutcome.Refused,
-            verdict, _receiver.Received, now - _uploadStartedAt, now));
         response.Tag = (int)WebPageRoute.Answered;
-        _uploadConnection = None;
-        if (verdict == ImageError.None)
+        bool accepted = verdict == ImageError.None;
+        // A good kernel keeps the slot taken: nothing may land over it before the jump.
+        long now = EndUpload(accepted ? UploadOutcome.Accepted : UploadOutcome.Refused, verdict, release: !accepted);
+        if (accepted)
         {
-            // The slot stays taken: nothing may land over the kernel before the jump.
             response.CloseConnection();
             _readyConnection = response.Connection;
             _readyAt = now;
-        }
-        else
-        {
-            _slot.Release(UploadChannel.Http);
         }
     }
 
@@ -208,9 +210,6 @@ public struct WebPageHandler<TDestination, TBoard> : IHttpHandler
     {
         if (response.Tag is not ((int)WebPageRoute.Upload or (int)WebPageRoute.FormUpload) || response.Connection != _uploadConnection)
             return;
-        long now = _stack.Now;
-        _history.Record(new UploadRecord(UploadChannel.Http, _uploadPeer, UploadOutcome.Abandoned, _receiver.Error, _receiver.Received, now - _uploadStartedAt, now));
-        _uploadConnection = None;
-        _slot.Release(UploadChannel.Http);
+        EndUpload(UploadOutcome.Abandoned, _receiver.Error, release: true);
     }
 }
