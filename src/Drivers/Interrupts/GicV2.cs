@@ -157,6 +157,26 @@ public readonly struct GicV2<TBus> where TBus : IMmio
         _cpu.GiccCtlr.Write(Gic400CpuInterface.GiccCtlr.Zero.WithEnableGrp0(true));
     }
 
+    /// <summary>
+    /// Before the jump to a kernel that runs in the normal world (Linux under the secure monitor,
+    /// src/Platform/Cpu/SecureMonitor.cs), on a GIC with the Security Extensions: every managed SPI in group 1, which the normal world
+    /// owns (IHI 0048B 4.3.4; U-Boot's armv7_init_nonsec does the same), and both groups forwarded,
+    /// since the monitor wakes its parked cores with a group-0 SGI. Each core's SGIs and PPIs are
+    /// its own to hand over (the monitor does it on each core). Secure accesses only.
+    /// </summary>
+    public void HandSharedInterruptsToNormalWorld()
+    {
+        // Without the Security Extensions every access is Secure: the normal world sees the
+        // Secure view, enables group 0 only and must find its interrupts there (IHI 0048B 4.3.2;
+        // QEMU's H3). Nothing to hand over.
+        if (!_distributor.GicdTyper.Read().SecurityExtn)
+            return;
+        uint lines = Lines;
+        for (int n = (int)(FirstSharedId / 32); n < (int)(lines / 32); n++)
+            _distributor.GicdIgroupr(n).Write(new Gic400Distributor.GicdIgroupr(uint.MaxValue));
+        _distributor.GicdCtlr.Write(Gic400Distributor.GicdCtlr.Zero.WithEnableGrp0(true).WithEnableGrp1(true));
+    }
+
     /// <summary>This core's CPU interface off: nothing more is signalled to it (before it sleeps for good or jumps to a kernel).</summary>
     public void DisableCpuInterface() => _cpu.GiccCtlr.Write(Gic400CpuInterface.GiccCtlr.Zero);
 

@@ -710,3 +710,7 @@ irq_handler:                            /* the program's IRQ handler (Unikernel.
         .balign 16
         .space  1024
 __exception_stack_top:
+
+#ifdef PEN_GICD
+#include "monitor-aarch64.inc"
+#endif

@@ -788,3 +788,7 @@ irq_handler:                            /* the program's IRQ handler (Unikernel.
         .balign 8
         .space  512
 __exception_stack_top:
+
+#ifdef PARK_GICD
+#include "monitor-armv7.inc"
+#endif

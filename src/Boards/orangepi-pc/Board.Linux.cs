@@ -1,0 +1,25 @@
+using Unikernel.Drivers.Memory;
+using Unikernel.Platform;
+using BoardFile = Unikernel.Hardware.Boards.OrangepiPc;
+
+namespace Unikernel.Boot;
+
+/// <summary>Linux's start on the H3 (Linux Documentation/arch/arm/booting.rst, as U-Boot's bootz does it).</summary>
+internal partial struct Board
+{
+    /// <summary>
+    /// Hands the machine to a Linux zImage at <paramref name="entry"/> with its device tree at
+    /// <paramref name="deviceTree"/> (edited already): IRQs masked, caches cleaned and the MMU
+    /// off, the secure monitor (PSCI) copied to SRAM A2 with cores 1-3 parked in it, the GIC's
+    /// SPIs handed to the normal world, then r0 = 0, r1 = ~0, r2 = the device tree in non-secure
+    /// HYP mode. The caller stopped the Ethernet DMA and the hashing core. Never returns.
+    /// </summary>
+    public static void StartLinux(nuint entry, nuint deviceTree)
+    {
+        Interrupts.Disable();
+        Mmu.DisableAndClean();
+        int cores = LinuxBoot<Board>.ParkCores((nuint)BoardFile.Memory.SramA2.Base, (nuint)BoardFile.Memory.SramA2.Size, out nuint monitor);
+        Gic.HandSharedInterruptsToNormalWorld();
+        LinuxBoot<Board>.Enter(monitor, entry, deviceTree, cores);
+    }
+}
