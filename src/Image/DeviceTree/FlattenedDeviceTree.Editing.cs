@@ -32,8 +32,10 @@ public readonly ref partial struct FlattenedDeviceTree
             return error;
         if (name.Length == 0 || name.IndexOf((byte)0) >= 0)
             return DeviceTreeError.BadName;
-        if (length < 0 || length > layout.TotalSize + Capacity)
-            return length < 0 ? DeviceTreeError.BadValue : DeviceTreeError.NoRoom;
+        if (length < 0)
+            return DeviceTreeError.BadValue;
+        if (length > Capacity) // and Align4(length) cannot overflow
+            return DeviceTreeError.NoRoom;
         int nameOffset = FindString(in layout, name);
         error = FindProperty(in layout, layout.StructureStart + node, name, out int property, out _);
         if (error != DeviceTreeError.None && error != DeviceTreeError.NotFound)
