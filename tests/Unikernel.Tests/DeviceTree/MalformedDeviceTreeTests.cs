@@ -125,6 +125,28 @@ public sealed class MalformedDeviceTreeTests(ITestOutputHelper output)
         }));
 
     [Fact]
+    public void A_property_after_a_subnode_is_refused()
+    {
+        // "/ { p = <1>; n { }; };": root (8 bytes), p (16), n (8 + 4). Moving p after n's end
+        // keeps every size and offset.
+        byte[] tree = Compile("/dts-v1/;\n/ { p = <1>; n { }; };\n");
+        int structure = (int)Word(tree, StructureOffset);
+        byte[] property = tree[(structure + 8)..(structure + 24)];
+        tree.AsSpan(structure + 24, 12).CopyTo(tree.AsSpan(structure + 8));
+        property.CopyTo(tree.AsSpan(structure + 20));
+        AssertRefused(DeviceTreeError.PropertyAfterSubnode, tree);
+    }
+
+    [Fact]
+    public void Every_reason_has_its_own_words()
+    {
+        var words = Enum.GetValues<DeviceTreeError>().Select(reason => Encoding.ASCII.GetString(FlattenedDeviceTree.Describe(reason))).ToArray();
+        Assert.All(words, text => Assert.False(text is "" or "unknown reason", text));
+        Assert.Equal(words.Length, words.Distinct().Count());
+        Assert.Equal("unknown reason", Encoding.ASCII.GetString(FlattenedDeviceTree.Describe((DeviceTreeError)99)));
+    }
+
+    [Fact]
     public void Nodes_nested_deeper_than_the_limit_are_refused_and_the_limit_itself_is_accepted()
     {
         Assert.Equal(DeviceTreeError.None, new FlattenedDeviceTree(Nested(FlattenedDeviceTree.MaxDepth)).Check());
@@ -144,10 +166,16 @@ public sealed class MalformedDeviceTreeTests(ITestOutputHelper output)
         source.Append("x = <1>;\n");
         for (int level = 0; level < depth; level++)
             source.Append("};\n");
+        return Compile(source.ToString());
+    }
+
+    /// <summary>dtc's blob for <paramref name="source"/>, padded with 4 KiB to grow into.</summary>
+    private static byte[] Compile(string source)
+    {
         string file = Path.GetTempFileName();
         try
         {
-            File.WriteAllText(file, source.ToString());
+            File.WriteAllText(file, source);
             var result = Unikernel.Tool.Build.ExternalProcess.Run("dtc", "dtc", ["-q", "-I", "dts", "-O", "dtb", "-p", "4096", "-o", file + ".dtb", file]);
             return File.ReadAllBytes(file + ".dtb");
         }
