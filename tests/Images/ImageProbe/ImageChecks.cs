@@ -64,6 +64,8 @@ public static class ImageChecks<TConsole> where TConsole : IConsole
         header[0] = (byte)'u';
         Line("image-magic", Verdict(header, 1 << 20, forbidden));
         Line("image-truncated", Verdict(header.Slice(0, 7), 1 << 20, forbidden));
+
+        DeviceTreeChecks<TConsole>.Run();
     }
 
     private static ulong Verdict(ReadOnlySpan<byte> header, ulong limit, ReadOnlySpan<AddressRange> forbidden) =>
