@@ -15,17 +15,21 @@ public sealed class LinuxNetwork : IDisposable
     private const string Netdev = "net0";
 
     private readonly BenchNamespace _space = new();
+    private readonly string _leases;
+    private readonly string _pid;
 
     /// <param name="directory">Where dnsmasq keeps its lease and pid files.</param>
     public LinuxNetwork(string directory)
     {
+        _leases = Path.Combine(directory, _space.Name + ".leases");
+        _pid = Path.Combine(directory, _space.Name + ".dnsmasq.pid");
         try
         {
             Directory.CreateDirectory(directory);
             _space.Run("ip", "tuntap", "add", "dev", Tap, "mode", "tap");
             _space.Address(Tap, ServerAddress + "/16");
             var dnsmasq = _space.Start("dnsmasq", "--keep-in-foreground", "--conf-file=/dev/null", "--user=root", "--port=0", "--log-facility=-",
-                $"--pid-file={Path.Combine(directory, _space.Name + ".dnsmasq.pid")}", $"--dhcp-leasefile={Path.Combine(directory, _space.Name + ".leases")}",
+                $"--pid-file={_pid}", $"--dhcp-leasefile={_leases}",
                 $"--interface={Tap}", "--bind-interfaces", "--dhcp-range=169.254.20.100,169.254.20.199,255.255.0.0,2m");
             dnsmasq.WaitForLine("DHCP, sockets bound exclusively to interface", TimeSpan.FromSeconds(10));
         }
@@ -46,5 +50,10 @@ public sealed class LinuxNetwork : IDisposable
     public QemuSession StartQemu(string program, IEnumerable<string> arguments) =>
         QemuSession.Start("ip", ["netns", "exec", _space.Name, program, .. arguments]);
 
-    public void Dispose() => _space.Dispose();
+    public void Dispose()
+    {
+        _space.Dispose();
+        File.Delete(_leases);
+        File.Delete(_pid);
+    }
 }
