@@ -60,7 +60,9 @@ public static class LinuxBootBench
                     uboot.Attempt(run, () =>
                     {
                         var boot = peer.Boot();
-                        startingKernel.Add(boot.StartingKernel, boot.Linux.Cpus);
+                        startingKernel.Add(boot.StartingKernel, cpus: null);
+                        Step($"U-Boot run {run}: Starting kernel {boot.StartingKernel.ToString("0.00", CultureInfo.InvariantCulture)} s, Linux's first line "
+                            + $"{boot.FirstLinuxLine?.ToString("0.00", CultureInfo.InvariantCulture) ?? "not seen"} s after QEMU's start");
                         return boot.Linux;
                     });
                 }

@@ -36,7 +36,7 @@ public static class LinuxBootTable
             string ratio = uboot is { } peer && row.Name != UBootStartingKernel ? Number(row.Median!.Value / peer, "0.00") + "x" : "-";
             table.AddRow(Markup.Escape(row.Name), Markup.Escape(row.Path), Number(row.Median!.Value, "0.00"),
                 string.Join(" ", row.Seconds.Select(value => Number(value, "0.00"))),
-                string.Join(" ", row.Cpus.Select(cpus => cpus?.ToString(CultureInfo.InvariantCulture) ?? "?")), ratio);
+                row.Cpus.All(cpus => cpus is null) ? "-" : string.Join(" ", row.Cpus.Select(cpus => cpus?.ToString(CultureInfo.InvariantCulture) ?? "?")), ratio);
         }
         if (uboot is { } target)
             table.AddRow("target", Markup.Escape($"ours <= {Number(Target, "0.0")}x U-Boot's"), Number(Target * target, "0.00"), "", "", Number(Target, "0.00") + "x");
