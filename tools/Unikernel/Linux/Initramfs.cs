@@ -59,7 +59,7 @@ public static class Initramfs
                 directories.Add($"{root}/{parent}");
         }
 
-        string temporary = $"{output}.{Environment.ProcessId}.tmp";
+        string temporary = $"{output}.{Guid.NewGuid():N}.tmp";
         using (var file = new FileStream(temporary, FileMode.Create, FileAccess.Write))
         using (var gzip = new GZipStream(file, CompressionLevel.SmallestSize))
         {

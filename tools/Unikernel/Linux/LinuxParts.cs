@@ -18,6 +18,15 @@ public sealed record LinuxParts(string Kernel, string? DeviceTree, string Initrd
     /// <summary>The parts for <paramref name="board"/> (orangepi-pc or qemu-virt), fetched and built if missing.</summary>
     public static LinuxParts Prepare(string root, string board)
     {
+        // Tests run in parallel: one unpacks while the others wait for it.
+        lock (Unpacking)
+            return PrepareUnlocked(root, board);
+    }
+
+    private static readonly object Unpacking = new();
+
+    private static LinuxParts PrepareUnlocked(string root, string board)
+    {
         var pin = LinuxPins.For(board);
         string directory = Path.Combine(root, "build", "linux", $"{pin.Package.Version}-{pin.Architecture}");
         string downloads = Path.Combine(root, "build", "linux", "packages");
