@@ -50,6 +50,16 @@ public sealed class LinuxNetwork : IDisposable
     public QemuSession StartQemu(string program, IEnumerable<string> arguments) =>
         QemuSession.Start("ip", ["netns", "exec", _space.Name, program, .. arguments]);
 
+    /// <summary>
+    /// One of our images (the bootloader) booted as its board boots, its NIC on the TAP: for our
+    /// half of a Linux boot, the kernel then sent over TCP from inside <see cref="Namespace"/>.
+    /// </summary>
+    public QemuSession StartBoard(Build.BuiltImage image)
+    {
+        var (program, arguments) = QemuCommand.For(image, [.. NetdevArguments, .. QemuCommand.Nic(image.Board, Netdev)]);
+        return StartQemu(program, arguments);
+    }
+
     public void Dispose()
     {
         _space.Dispose();
