@@ -11,7 +11,9 @@ namespace Unikernel.Tests.Linux;
 /// with dnsmasq serving DHCPv4. /init must print its marker, see every CPU, and get a lease over
 /// the board's own Ethernet (dwmac-sun8i on orangepi-pc, virtio-net on qemu-virt). What validates
 /// the parts the bootloader's Linux boots and the U-Boot peer use.
+/// In one collection with the U-Boot peer's test: Linux boots run one at a time, so they are timed fairly.
 /// </summary>
+[Collection("Linux boots")]
 public sealed class DirectLinuxBootTests(ITestOutputHelper log)
 {
     private static readonly string Root = Repository.FindRoot();

@@ -10,6 +10,7 @@ namespace Unikernel.Tests.Linux;
 /// and initramfs from an SD card with extlinux.conf, its default boot command untouched, and
 /// /init comes up on all four cores (U-Boot's PSCI) with a lease over dwmac-sun8i.
 /// </summary>
+[Collection("Linux boots")]
 public sealed class UBootLinuxPeerTests(ITestOutputHelper log)
 {
     private static readonly string Root = Repository.FindRoot();
