@@ -22,11 +22,13 @@ public static class BenchCommand
         var runs = new Option<int>("--runs") { Description = "Transfers per receiver (with --idle: uploads per image; with --netboot: boots of each board); the table shows the median", DefaultValueFactory = _ => DefaultRuns };
         var idle = new Option<bool>("--idle") { Description = "Instead: QEMU orangepi-pc's idle CPU with our bootloader (interrupts, and polling) and with U-Boot, and ping6 and upload with each of ours; appended to build/measurements/idle.txt" };
         var netboot = new Option<bool>("--netboot") { Description = "Instead: our netboot against U-Boot's on QEMU orangepi-pc over a TAP (tftpboot and DHCP vs our upload, first ping6 and TCP discard; also on qemu-virt), with the emulated CPUs' SHA-256 and copy rates; --bytes defaults to 32 MiB; appended to build/measurements/netboot.txt" };
+        var linux = new Option<bool>("--linux") { Description = "Instead: QEMU start to Linux's /init on orangepi-pc, the pinned Debian kernel, device tree and initramfs booted by QEMU itself, by U-Boot from an SD card and by ours; appended to build/measurements/linux.txt" };
         var command = new Command("bench", "TCP receive throughput of hoststack, lwIP and Linux (veth), each fed by Linux nc: a table of MB/s and ratios to lwIP, appended to build/measurements/bench.txt (root)")
         {
-            bytes, runs, idle, netboot,
+            bytes, runs, idle, netboot, linux,
         };
         command.SetAction(result => result.GetValue(idle) ? IdleBench.Run(root, result.GetValue(runs))
+            : result.GetValue(linux) ? LinuxBootBench.Run(root, result.GetValue(runs), ours: null)
             : result.GetValue(netboot) ? NetbootBench.Run(root, result.GetResult(bytes) is { Implicit: false } ? result.GetValue(bytes) : NetbootBench.DefaultBytes, result.GetValue(runs))
             : Run(root, result.GetValue(bytes), result.GetValue(runs)));
         return command;

@@ -15,20 +15,30 @@ public static class UBootSdCard
     /// <summary>The SD card image, made (and the package fetched) if it is not there yet.</summary>
     public static string Prepare(string root)
     {
-        string directory = Path.Combine(root, "build", "peers", "u-boot");
-        string card = Path.Combine(directory, "sdcard.img");
+        string card = Path.Combine(Directory(root), "sdcard.img");
         if (File.Exists(card))
             return card;
-        Directory.CreateDirectory(directory);
-        string package = Directory.GetFiles(directory, "u-boot-sunxi_*_armhf.deb").FirstOrDefault() ?? Download(directory);
-        string extracted = Path.Combine(directory, "package");
-        ExternalProcess.Run($"unpacking {Path.GetFileName(package)}", "dpkg-deb", ["-x", package, extracted]);
-        string binary = Path.Combine(extracted, "usr", "lib", "u-boot", Build, "u-boot-sunxi-with-spl.bin");
-        if (!File.Exists(binary))
-            throw new BenchFailure($"{Path.GetFileName(package)} has no {Build}/u-boot-sunxi-with-spl.bin");
-        SdCardImage.Write(card, File.ReadAllBytes(binary));
+        SdCardImage.Write(card, File.ReadAllBytes(Binary(root)));
         return card;
     }
+
+    /// <summary>U-Boot with its SPL (u-boot-sunxi-with-spl.bin of the build), the package fetched and unpacked if it is not there yet.</summary>
+    public static string Binary(string root)
+    {
+        string directory = Directory(root);
+        string extracted = Path.Combine(directory, "package");
+        string binary = Path.Combine(extracted, "usr", "lib", "u-boot", Build, "u-boot-sunxi-with-spl.bin");
+        if (File.Exists(binary))
+            return binary;
+        System.IO.Directory.CreateDirectory(directory);
+        string package = System.IO.Directory.GetFiles(directory, "u-boot-sunxi_*_armhf.deb").FirstOrDefault() ?? Download(directory);
+        ExternalProcess.Run($"unpacking {Path.GetFileName(package)}", "dpkg-deb", ["-x", package, extracted]);
+        if (!File.Exists(binary))
+            throw new BenchFailure($"{Path.GetFileName(package)} has no {Build}/u-boot-sunxi-with-spl.bin");
+        return binary;
+    }
+
+    private static string Directory(string root) => Path.Combine(root, "build", "peers", "u-boot");
 
     /// <summary>apt-get download of the armhf package, adding the armhf architecture to dpkg first if it lacks it.</summary>
     private static string Download(string directory)
@@ -43,7 +53,7 @@ public static class UBootSdCard
             ExternalProcess.Run("apt-get update", "apt-get", ["update", "-qq"]);
             ExternalProcess.Run($"apt-get download {Package}", "apt-get", ["download", Package], directory);
         }
-        return Directory.GetFiles(directory, "u-boot-sunxi_*_armhf.deb").FirstOrDefault()
+        return System.IO.Directory.GetFiles(directory, "u-boot-sunxi_*_armhf.deb").FirstOrDefault()
             ?? throw new BenchFailure($"apt-get download {Package} left no package in {directory}");
     }
 }
