@@ -144,9 +144,14 @@ public sealed class UnikernelCommand(string root)
         // `run`: build a kernel project and boot it, in QEMU or on a board (tools/Unikernel/Run/).
         var run = Run.RunCommand.Create(root, (board, project) => BuildKernel(board, project));
 
+        // `keygen NAME` and `sign --key NAME.key IMAGE`: Ed25519 keys and signed images for a board
+        // built with `--key NAME.pub` (tools/Unikernel/Signing/).
+        var keygen = Signing.KeygenCommand.Create();
+        var sign = Signing.SignCommand.Create();
+
         var rootCommand = new RootCommand("unikernel: build, boot and test the C# network bootloader and unikernel kit")
         {
-            bench, build, serialConsole, demo, emulate, flash, hoststack, newKernel, registers, run, test, upload,
+            bench, build, serialConsole, demo, emulate, flash, hoststack, keygen, newKernel, registers, run, sign, test, upload,
         };
         CommandExamples.Add(rootCommand, new Dictionary<Command, string[]>
         {
@@ -157,6 +162,8 @@ public sealed class UnikernelCommand(string root)
             [demo] = ["sudo ./unikernel demo", "sudo ./unikernel demo --board qemu-virt"],
             [emulate] = ["./unikernel emulate --timeout 10", "./unikernel emulate --board qemu-virt", "sudo ./unikernel emulate --kernel build/orangepi-pc/hello/Hello.img --timeout 5"],
             [flash] = ["sudo ./unikernel flash --device /dev/sdb --board pine64-plus"],
+            [keygen] = ["./unikernel keygen release", "./unikernel keygen ~/keys/lab-boards"],
+            [sign] = ["./unikernel sign --key release.key linux.img", "./unikernel sign --key release.key linux.img -o linux-signed.img"],
             [hoststack] = ["sudo ./unikernel hoststack --tap uk0", "sudo ./unikernel hoststack --tap uk0 --ipv4 169.254.77.2/16 --impair 'loss 5%'"],
             [newKernel] = ["./unikernel new MyKernel", "./unikernel new MyKernel --board qemu-virt --output ~/kernels/my-kernel"],
             [registers] = ["./unikernel registers"],
