@@ -20,7 +20,7 @@ namespace Unikernel.Registers.Boards
 
         /// <summary>
         /// The source of <c>Unikernel.Hardware.BootSigning</c>: the key the netboot program checks
-        /// uploads against (docs/image-format.md, "Signature"), empty when the board takes unsigned
+        /// uploads against (docs/signing.md), empty when the board takes unsigned
         /// images; <paramref name="hex"/> is a normalized key or null.
         /// </summary>
         public static string BootSigningSource(string? hex, string origin)

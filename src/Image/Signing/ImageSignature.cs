@@ -3,7 +3,7 @@ using System.Buffers.Binary;
 namespace Unikernel.Boot.Image.Signing;
 
 /// <summary>
-/// The signature of a version-2 image header (docs/image-format.md, "Signature"): an Ed25519
+/// The signature of a version-2 image header (docs/signing.md): an Ed25519
 /// signature (RFC 8032, pure) over the header bytes [0, header length - 64), the fixed header and
 /// the part table with every part's SHA-256, stored as the header's last 64 bytes. Verifying the
 /// header verifies the parts: each part's bytes are then checked against its signed hash.

@@ -4,7 +4,7 @@ using Org.BouncyCastle.Crypto.Parameters;
 namespace Unikernel.Tool.Signing;
 
 /// <summary>
-/// The key files of `unikernel keygen` (docs/image-format.md, "Signing keys"): text, a comment
+/// The key files of `unikernel keygen` (docs/signing.md): text, a comment
 /// line naming what the file holds, then 32 bytes as 64 hex digits on one line.
 /// NAME.key holds the Ed25519 secret key (the RFC 8032 section 5.1.5 seed, from which the signer
 /// derives everything else) and must stay private; NAME.pub the public key a board is built with.
