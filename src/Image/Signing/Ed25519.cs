@@ -387,13 +387,15 @@ public static unsafe class Ed25519
             t[i] = 0;
         for (int i = 0; i < 16; i++)
         {
-            long ai = a[i];
+            // Both factors cast from int at the multiplication: a 32-bit target then emits one
+            // 32x32 to 64-bit multiply (SMULL) instead of a 64x64 one.
+            int ai = a[i];
             long* row = t + i;
             for (int j = 0; j < 16; j++)
-                row[j] += ai * b[j];
+                row[j] += (long)ai * b[j];
         }
         for (int i = 0; i < 15; i++)
-            t[i] += 38 * t[i + 16];
+            t[i] += Times38(t[i + 16]);
         Carry(t);
         Carry(t);
         for (int i = 0; i < 16; i++)
@@ -401,6 +403,10 @@ public static unsafe class Ed25519
     }
 
     private static void Square(int* o, int* a) => Multiply(o, a, a);
+
+    /// <summary>38 x in shifts: a 32-bit target would call a 64-bit multiply helper.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static long Times38(long x) => (x << 5) + (x << 2) + (x << 1);
 
     /// <summary>Moves each limb's bits above 16 into the next; the top limb's go to limb 0 times 38 (TweetNaCl's car25519).</summary>
     private static void Carry(long* o)
@@ -412,7 +418,7 @@ public static unsafe class Ed25519
             if (i < 15)
                 o[i + 1] += c - 1;
             else
-                o[0] += 38 * (c - 1);
+                o[0] += Times38(c - 1);
             o[i] -= c << 16;
         }
     }
