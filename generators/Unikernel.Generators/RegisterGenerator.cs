@@ -43,6 +43,60 @@ namespace Unikernel.Generators
                 .Select((pair, _) => new BoardInput(pair.Left.File, SocFileOf(pair.Left.Soc, pair.Right)))
                 .WithTrackingName("BoardInputs");
             context.RegisterSourceOutput(boards, EmitBoard);
+
+            // The image's signing key (BootSigning): in a bare-metal build, Metal.props writes the
+            // board and the key given to the build (`--key`'s SigningPublicKey) to
+            // obj/.../boot-signing.txt; the key given wins, else the board file's signing:
+            // public-key, else none. Host builds have no such file and get no BootSigning.
+            var signing = context.AdditionalTextsProvider
+                .Where(text => Path.GetFileName(text.Path) == "boot-signing.txt")
+                .Select((text, token) => text.GetText(token)?.ToString() ?? "")
+                .Combine(context.AdditionalTextsProvider
+                    .Where(text => IsBoardFile(text.Path))
+                    .Select((text, token) => new SourceFile(Normalize(text.Path), text.GetText(token)?.ToString() ?? ""))
+                    .Collect()
+                    .Select((all, _) => new EquatableArray<SourceFile>(all)))
+                .Select((pair, _) =>
+                {
+                    string board = Setting(pair.Left, "board"), key = Setting(pair.Left, "key");
+                    return new SigningInput(board, key, pair.Right.FirstOrDefault(f => f.Path.EndsWith("/hardware/boards/" + board + ".yaml", StringComparison.Ordinal)));
+                })
+                .WithTrackingName("SigningInput");
+            context.RegisterSourceOutput(signing, EmitBootSigning);
+        }
+
+        /// <summary>The value of a NAME=VALUE line of boot-signing.txt, or "".</summary>
+        private static string Setting(string text, string name)
+        {
+            foreach (string line in text.Split('\n'))
+            {
+                string trimmed = line.Trim();
+                if (trimmed.StartsWith(name + "=", StringComparison.Ordinal))
+                    return trimmed.Substring(name.Length + 1);
+            }
+            return "";
+        }
+
+        private static void EmitBootSigning(SourceProductionContext context, SigningInput input)
+        {
+            if (input.Board.Length == 0)
+                return;
+            if (input.Key.Trim().Length > 0)
+            {
+                string? key = SigningKey.Normalize(input.Key);
+                if (key == null)
+                {
+                    context.ReportDiagnostic(Diagnostic.Create(Descriptors.For(RegisterDiagnostic.InvalidValue), Location.None,
+                        $"SigningPublicKey must be an Ed25519 public key, 64 hex digits, not '{input.Key}'"));
+                    return;
+                }
+                context.AddSource("BootSigning.g.cs", SourceText.From(SigningKey.BootSigningSource(key, "the key given to the build (SigningPublicKey, ./unikernel build --key)"), Encoding.UTF8));
+                return;
+            }
+            // A board file with mistakes reports them in EmitBoard; here it only has no key.
+            var board = input.BoardFile == null ? null : BoardFileReader.Read(input.BoardFile.Path, input.BoardFile.Text).Board;
+            string origin = board?.SigningPublicKey == null ? $"no key in hardware/boards/{input.Board}.yaml nor given to the build" : $"signing: public-key in hardware/boards/{input.Board}.yaml";
+            context.AddSource("BootSigning.g.cs", SourceText.From(SigningKey.BootSigningSource(board?.SigningPublicKey, origin), Encoding.UTF8));
         }
 
         private static SourceFile? SocFileOf(string? id, ImmutableArray<SourceFile> files) =>
@@ -157,6 +211,8 @@ namespace Unikernel.Generators
     internal sealed record SocInput(SourceFile Soc, EquatableArray<SourceFile> Dependencies);
 
     internal sealed record BoardInput(SourceFile Board, SourceFile? Soc);
+
+    internal sealed record SigningInput(string Board, string Key, SourceFile? BoardFile);
 
     /// <summary>An immutable array compared by its items, as incremental generator inputs must be.</summary>
     internal readonly struct EquatableArray<T> : IEquatable<EquatableArray<T>>, IEnumerable<T> where T : IEquatable<T>

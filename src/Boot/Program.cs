@@ -1,6 +1,7 @@
 using System.Runtime;
 using System.Threading;
 using Unikernel.Boot.Image;
+using Unikernel.Boot.Image.Signing;
 using Unikernel.Boot.Netboot;
 using Unikernel.Drivers.Bus;
 using Unikernel.Drivers.Interrupts;
@@ -94,6 +95,13 @@ internal static class Program
         if (!service.IsListening)
             Kernel.Panic("netboot: cannot listen on TCP port 1337"u8);
         ConsoleText<Board>.WriteLine("netboot: listening on TCP port 1337 (IPv6 and IPv4)"u8);
+        // A bootloader built with a public key (board file or ./unikernel build --key) says so.
+        if (BootSigning.PublicKey.Length == Ed25519.PublicKeyLength)
+        {
+            ConsoleText<Board>.Write("netboot: signed images only (key "u8);
+            ConsoleText<Board>.WriteHex(BootSigning.PublicKey.Slice(0, 4));
+            ConsoleText<Board>.WriteLine("…)"u8);
+        }
         var web = new WebPageService<PhysicalMemory, WebPageBoard>(stack, receiver, slot, history, dram.Length);
         if (web.IsListening)
             ConsoleText<Board>.WriteLine("netboot: web page on TCP port 80 (status, and PUT /upload)"u8);

@@ -30,4 +30,10 @@ public enum ImageError
     Sha256Mismatch,
     /// <summary>The core hashing behind the receiving one (<see cref="HashingCore"/>) stopped before the end of the payload.</summary>
     HashingStalled,
+    /// <summary>The board takes signed images only and this one has no signature (signature length 0, or a version-1 image); <see cref="Signing.ImageSignature"/>.</summary>
+    Unsigned,
+    /// <summary>The Ed25519 signature does not verify with the board's public key (RFC 8032 section 5.1.7).</summary>
+    BadSignature,
+    /// <summary>A signature length other than 0 or 64, or a header too short to hold the signature it announces.</summary>
+    BadSignatureLength,
 }

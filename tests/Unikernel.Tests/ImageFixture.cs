@@ -33,6 +33,8 @@ public sealed class ImageFixture : IDisposable
         // On orangepi-pc the stack no longer fits the boot ROM's 32 KiB: the probe runs as the second stage, from DRAM.
         NetProbes = new BuiltImages(board => _builder.BuildBootloader(Board(board), Path.Combine(Output, board, "net-probe"), ImageProject("NetProbe")));
         ImageProbes = new BuiltImages(board => _builder.Build(Board(board), Path.Combine(Output, board, "image-probe"), ImageProject("ImageProbe")));
+        // The Ed25519 verifier's time on each emulated CPU; on orangepi-pc from DRAM, as the bootloader runs it.
+        SigningProbes = new BuiltImages(board => _builder.BuildBootloader(Board(board), Path.Combine(Output, board, "signing-probe"), ImageProject("SigningProbe")));
         // TCP on bare metal: qemu-virt only (with TCP the stack does not fit orangepi-pc's 32 KiB).
         _tcpProbe = new Lazy<BuiltImage>(() => _builder.Build(Board("qemu-virt"), Path.Combine(Output, "qemu-virt", "tcp-probe"), ImageProject("TcpProbe")));
         _httpProbe = new Lazy<BuiltImage>(() => _builder.Build(Board("qemu-virt"), Path.Combine(Output, "qemu-virt", "http-probe"), ImageProject("HttpProbe")));
@@ -56,6 +58,7 @@ public sealed class ImageFixture : IDisposable
     public BuiltImage TcpProbe => _tcpProbe.Value;
     public BuiltImage HttpProbe => _httpProbe.Value;
     public BuiltImages ImageProbes { get; }
+    public BuiltImages SigningProbes { get; }
 
     public string ImageProject(string name) => Path.Combine(Root, "tests", "Images", name, name + ".csproj");
 

@@ -20,9 +20,10 @@ public sealed class UnikernelCommand(string root)
         var boardOption = new Option<string?>("--board", "-b") { Description = "Board name (hardware/boards/NAME.yaml); default: the project's <Board>, else all" };
         var projectOption = new Option<string?>("--project", "-p") { Description = "Image project to build instead of the bootloader: a directory holding a .csproj, or the .csproj (a kernel project, as `unikernel new` makes, becomes a kernel image)" };
         var outputOption = new Option<string?>("--output", "-o") { Description = "Output directory (default: build/<board>, and build/<board>/<project> for a kernel project)" };
+        var keyOption = new Option<string?>("--key") { HelpName = "NAME.pub", Description = "Build a bootloader that takes only kernel images signed with this key's secret half (./unikernel keygen NAME, ./unikernel sign); overrides the board file's signing: public-key" };
         var build = new Command("build", "Build the bootloader image for one board or all (build/<board>/Bootloader.bin, sdcard.img, size report), or a project's image")
         {
-            boardOption, projectOption, outputOption,
+            boardOption, projectOption, outputOption, keyOption,
         };
         build.SetAction(result => Guard(() =>
         {
@@ -33,6 +34,8 @@ public sealed class UnikernelCommand(string root)
             if (output is not null && names.Count > 1)
                 throw new BuildFailure("--output needs --board: each board gets its own directory");
             var boards = names.Select(name => BoardCatalog.Load(root, name)).ToList();
+            byte[]? key = result.GetValue(keyOption) is { } keyPath ? Signing.KeyFile.ReadPublic(keyPath) : null;
+            IReadOnlyList<string> properties = key is null ? [] : ["SigningPublicKey=" + Convert.ToHexStringLower(key)];
             if (project is null)
             {
                 foreach (var summary in RegisterDocuments.Write(root))
@@ -44,7 +47,12 @@ public sealed class UnikernelCommand(string root)
                 if (project is { IsKernel: true })
                     BuildKernel(board, project, directory);
                 else
-                    BuildBoard(board, project?.Path, directory);
+                    BuildBoard(board, project?.Path, directory, properties);
+                if (project is null && (key is not null || board.SigningPublicKey is not null))
+                {
+                    string hex = key is not null ? Convert.ToHexStringLower(key) : board.SigningPublicKey!;
+                    AnsiConsole.MarkupLine($"[grey]signing:[/] {board.Name} takes signed images only (key {hex[..8]}…, {(key is not null ? "--key" : "board file")})");
+                }
             }
             return 0;
         }));
@@ -144,19 +152,26 @@ public sealed class UnikernelCommand(string root)
         // `run`: build a kernel project and boot it, in QEMU or on a board (tools/Unikernel/Run/).
         var run = Run.RunCommand.Create(root, (board, project) => BuildKernel(board, project));
 
+        // `keygen NAME` and `sign --key NAME.key IMAGE`: Ed25519 keys and signed images for a board
+        // built with `--key NAME.pub` (tools/Unikernel/Signing/).
+        var keygen = Signing.KeygenCommand.Create();
+        var sign = Signing.SignCommand.Create();
+
         var rootCommand = new RootCommand("unikernel: build, boot and test the C# network bootloader and unikernel kit")
         {
-            bench, build, serialConsole, demo, emulate, flash, hoststack, newKernel, registers, run, test, upload,
+            bench, build, serialConsole, demo, emulate, flash, hoststack, keygen, newKernel, registers, run, sign, test, upload,
         };
         CommandExamples.Add(rootCommand, new Dictionary<Command, string[]>
         {
             [rootCommand] = ["./unikernel new MyKernel && sudo ./unikernel run --project MyKernel", "sudo ./unikernel demo"],
             [bench] = ["sudo ./unikernel bench --bytes 67108864 --runs 3", "sudo ./unikernel bench --netboot --runs 1", "sudo ./unikernel bench --idle"],
-            [build] = ["./unikernel build", "./unikernel build --board qemu-virt", "./unikernel build --project MyKernel", "./unikernel build --project tests/Images/FaultProbe/FaultProbe.csproj --board qemu-virt -o /tmp/probe"],
+            [build] = ["./unikernel build", "./unikernel build --board qemu-virt", "./unikernel build --board orangepi-pc --key release.pub", "./unikernel build --project MyKernel", "./unikernel build --project tests/Images/FaultProbe/FaultProbe.csproj --board qemu-virt -o /tmp/probe"],
             [serialConsole] = ["./unikernel console /dev/ttyUSB0", "echo help | ./unikernel console /dev/ttyUSB0 --timeout 5"],
             [demo] = ["sudo ./unikernel demo", "sudo ./unikernel demo --board qemu-virt"],
             [emulate] = ["./unikernel emulate --timeout 10", "./unikernel emulate --board qemu-virt", "sudo ./unikernel emulate --kernel build/orangepi-pc/hello/Hello.img --timeout 5"],
             [flash] = ["sudo ./unikernel flash --device /dev/sdb --board pine64-plus"],
+            [keygen] = ["./unikernel keygen release", "./unikernel keygen ~/keys/lab-boards"],
+            [sign] = ["./unikernel sign --key release.key linux.img", "./unikernel sign --key release.key linux.img -o linux-signed.img"],
             [hoststack] = ["sudo ./unikernel hoststack --tap uk0", "sudo ./unikernel hoststack --tap uk0 --ipv4 169.254.77.2/16 --impair 'loss 5%'"],
             [newKernel] = ["./unikernel new MyKernel", "./unikernel new MyKernel --board qemu-virt --output ~/kernels/my-kernel"],
             [registers] = ["./unikernel registers"],
@@ -167,14 +182,14 @@ public sealed class UnikernelCommand(string root)
         return rootCommand;
     }
 
-    private BuiltImage BuildBoard(BoardFile board, string? project = null, string? output = null)
+    private BuiltImage BuildBoard(BoardFile board, string? project = null, string? output = null, IReadOnlyList<string>? properties = null)
     {
         var watch = Stopwatch.StartNew();
         BuiltImage? built = null;
         BuiltImage? sample = null;
         AnsiConsole.Status().Start($"{board.Name}: building", context =>
         {
-            var builder = new ImageBuilder(root, step => context.Status(Markup.Escape(step)));
+            var builder = new ImageBuilder(root, step => context.Status(Markup.Escape(step))) { Properties = properties ?? [] };
             string directory = output ?? BuildDirectory(board.Name);
             if (project is not null)
                 built = builder.Build(board, directory, project);
@@ -230,7 +245,7 @@ public sealed class UnikernelCommand(string root)
         {
             return action();
         }
-        catch (Exception error) when (error is BuildFailure or BoardFileException)
+        catch (Exception error) when (error is BuildFailure or BoardFileException or Signing.SigningFailure)
         {
             AnsiConsole.MarkupLine($"[red]error:[/] {Markup.Escape(error.Message)}");
             return 1;

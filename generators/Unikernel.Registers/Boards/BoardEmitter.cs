@@ -101,6 +101,11 @@ namespace Unikernel.Registers.Boards
             }
             if (board.Power != null)
                 AppendPower(w, board);
+            if (board.SigningPublicKey is string key)
+            {
+                w.Append("\n    /// <summary>The Ed25519 public key the bootloader takes signed images with (BootSigning, unless the build gives another).</summary>\n    public static class Signing\n    {\n");
+                w.Append($"        public const string PublicKeyHex = \"{key}\";\n    }}\n");
+            }
             w.Append("}\n");
             return w.ToString();
         }

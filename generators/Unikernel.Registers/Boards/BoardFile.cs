@@ -5,7 +5,8 @@ namespace Unikernel.Registers.Boards
     /// <summary>
     /// A board as described in hardware/boards/NAME.yaml: CPU architecture, memory map, the devices
     /// the boot code needs (console, timer, Ethernet PHY, PMIC and its rails) and how an image is
-    /// laid out and loaded. The generated board constants, the linker script, the image format and
+    /// laid out and loaded; and, for a bootloader that takes signed images only, the Ed25519 public
+    /// key (<see cref="SigningPublicKey"/>: 64 lowercase hex digits, or null). The generated board constants, the linker script, the image format and
     /// the QEMU command line all derive from it.
     /// </summary>
     public sealed record BoardFile(
@@ -31,7 +32,8 @@ namespace Unikernel.Registers.Boards
         EmulatorSettings? Emulator,
         SecondStage? SecondStage,
         ProgramLayout? Kernel,
-        NetworkDevice? Network = null)
+        NetworkDevice? Network = null,
+        string? SigningPublicKey = null)
     {
         /// <summary>
         /// This board with <paramref name="layout"/> in place of its first-stage image: a flat binary

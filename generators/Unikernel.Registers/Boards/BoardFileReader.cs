@@ -16,7 +16,7 @@ namespace Unikernel.Registers.Boards
     /// </summary>
     public sealed class BoardFileReader
     {
-        private static readonly string[] TopLevelKeys = { "name", "description", "soc", "cpu", "arch", "memory", "console", "timer", "ethernet", "network", "pmic", "power", "image", "second-stage", "kernel", "emulator" };
+        private static readonly string[] TopLevelKeys = { "name", "description", "soc", "cpu", "arch", "memory", "console", "timer", "ethernet", "network", "pmic", "power", "image", "second-stage", "kernel", "emulator", "signing" };
         private static readonly string[] ImageKeys = { "entry", "format", "load", "ram", "heap", "stack", "aarch32-switch" };
         private static readonly string[] EmulatorKeys = { "command", "machine", "options", "boot", "nic" };
         private static readonly string[] PowerKeys = { "consumer", "min-mv", "max-mv", "target-mv" };
@@ -126,11 +126,24 @@ namespace Unikernel.Registers.Boards
             if (OptionalMapping(root, "emulator") is YamlMappingNode emulatorNode)
                 emulator = ReadEmulator(emulatorNode);
 
+            string? signingKey = null;
+            if (OptionalMapping(root, "signing") is YamlMappingNode signingNode)
+            {
+                CheckKeys(signingNode, new[] { "public-key" });
+                if (RequiredString(signingNode, "public-key") is string key)
+                {
+                    signingKey = SigningKey.Normalize(key);
+                    if (signingKey == null)
+                        Report(Child(signingNode, "public-key")!, RegisterDiagnostic.InvalidValue,
+                            $"public-key must be an Ed25519 public key: 64 hex digits (the line after the comment in NAME.pub from ./unikernel keygen NAME), not '{key}'");
+                }
+            }
+
             // Every value missing above was reported: without diagnostics, the parts are all here.
             if (_diagnostics.Count > 0)
                 return null;
             return new BoardFile(_path, name, description, soc, cpu, arch, memory, console!, timer, ethernet, pmic, power,
-                entry, format, image!.Load, image.Ram, image.HeapSize, image.StackSize, aarch32Switch, emulator, secondStage, kernel, network);
+                entry, format, image!.Load, image.Ram, image.HeapSize, image.StackSize, aarch32Switch, emulator, secondStage, kernel, network, signingKey);
         }
 
         private YamlMappingNode? Parse(string text)

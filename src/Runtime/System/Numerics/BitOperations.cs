@@ -51,4 +51,6 @@ public static class BitOperations
     public static uint RotateLeft(uint value, int offset) => value << offset | value >> (32 - offset);
 
     public static uint RotateRight(uint value, int offset) => value >> offset | value << (32 - offset);
+
+    public static ulong RotateRight(ulong value, int offset) => value >> offset | value << (64 - offset);
 }
