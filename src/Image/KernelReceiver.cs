@@ -12,11 +12,21 @@ namespace Unikernel.Boot.Image;
 /// (<see cref="HashBehind"/>), by another core reading the payload back from memory behind this
 /// one: then this core only places bytes and says how many, and <see cref="Finish"/> waits for
 /// the other's digest.</para>
+/// <para>Version 2 (docs/image-format.md, "Version 2"): the whole header (up to
+/// <see cref="KernelImageParts.MaximumHeaderLength"/> bytes) is gathered and checked
+/// (<see cref="KernelImageParts.Check"/>) before a byte is written; then each part goes to its
+/// own load address (a command line into <see cref="CommandLine"/>, which this receiver owns),
+/// hashed alone (behind, on the <see cref="HashingCore"/>, one job per part: the job's end waits
+/// for its digest, as <see cref="Finish"/> does for version 1) and compared with its entry's
+/// SHA-256 as it ends; the kernel part's own header is checked once it is in
+/// (<see cref="KernelImageParts.CheckKernelHead"/>).</para>
 /// </summary>
 public sealed class KernelReceiver<TDestination> where TDestination : struct, IPayloadDestination
 {
-    private readonly byte[] _header = new byte[KernelImage.FixedHeaderLength];
+    private readonly byte[] _header = new byte[KernelImageParts.MaximumHeaderLength];
     private readonly byte[] _digest = new byte[Sha256.HashLength];
+    private readonly byte[] _commandLine = new byte[KernelImageParts.MaximumCommandLineLength];
+    private readonly byte[] _kernelHead = new byte[KernelImageParts.KernelHeadLength];
     private readonly AddressRange _memory;
     private readonly AddressRange[] _forbidden;
     private TDestination _destination;
@@ -28,6 +38,12 @@ public sealed class KernelReceiver<TDestination> where TDestination : struct, IP
     private ulong _load;
     private ulong _payloadLength;
 
+    // Version 2: the part being received, its bytes so far, and whether the hashing core hashes it.
+    private int _part;
+    private uint _partReceived;
+    private bool _partHashedBehind;
+    private int _commandLineLength;
+
     /// <param name="memory">Where payloads may go (DRAM as detected).</param>
     /// <param name="forbidden">What they must not touch: the loader itself, its stack, heap and buffers.</param>
     /// <param name="destination">Where the payload goes.</param>
@@ -38,6 +54,40 @@ public sealed class KernelReceiver<TDestination> where TDestination : struct, IP
         _destination = destination;
         Reset();
     }
+
+    /// <summary>
+    /// True where the bootloader can start a Linux kernel (protocols 1 and 2): until then a
+    /// version 2 image for Linux is refused with <see cref="ImageError.LinuxNotBuiltIn"/> at its header.
+    /// </summary>
+    public bool StartsLinux { get; set; }
+
+    /// <summary>The header's format version: 1 or 2 once the fixed header passed, 0 before.</summary>
+    public int FormatVersion { get; private set; }
+
+    /// <summary>How to enter the kernel: <see cref="BootProtocol.Unikernel"/> for version 1.</summary>
+    public BootProtocol Protocol => FormatVersion == KernelImageParts.Version ? Parts.Protocol : BootProtocol.Unikernel;
+
+    /// <summary>A version 2 image's header, fixed part and part table: each part's kind, load address, length, room and hash. Only once <see cref="HeaderAccepted"/>.</summary>
+    public KernelImageParts Parts => new(_header.AsSpan(0, FormatVersion == KernelImageParts.Version ? (int)_headerLength : 0));
+
+    /// <summary>
+    /// The header bytes as received (version 1: the fixed 64; version 2: all of it, the signature
+    /// included), for a signature check.
+    /// </summary>
+    public ReadOnlySpan<byte> Header =>
+        _header.AsSpan(0, FormatVersion == KernelImageParts.Version ? (int)_headerLength : KernelImage.FixedHeaderLength);
+
+    /// <summary>A version 2 image's command line part as received (no NUL); empty without one.</summary>
+    public ReadOnlySpan<byte> CommandLine => _commandLine.AsSpan(0, _commandLineLength);
+
+    /// <summary>Where the kernel went: version 1's load address, version 2's kernel part's.</summary>
+    public ulong KernelLoadAddress => _load;
+
+    /// <summary>The kernel's bytes: version 1's payload, version 2's kernel part.</summary>
+    public ulong KernelLength { get; private set; }
+
+    /// <summary>The part whose hash did not match (<see cref="ImageError.Sha256Mismatch"/> of version 2; <see cref="ReceivedSha256"/> is its digest); -1 otherwise.</summary>
+    public int MismatchedPart { get; private set; }
 
     /// <summary>Why the image was refused so far; <see cref="ImageError.None"/> while it is fine.</summary>
     public ImageError Error { get; private set; }
@@ -81,14 +131,22 @@ public sealed class KernelReceiver<TDestination> where TDestination : struct, IP
 
     public void Reset()
     {
-        if (_hashingBehind)
-            _hashingCore!.Stop();
+        if (_hashingBehind || _partHashedBehind)
+            _hashingCore?.Stop();
         _hashingBehind = false;
         _hash = new Sha256();
         _received = 0;
         _headerLength = KernelImage.FixedHeaderLength;
         _load = 0;
         _payloadLength = 0;
+        _part = 0;
+        _partReceived = 0;
+        _partHashedBehind = false;
+        _commandLineLength = 0;
+        KernelLength = 0;
+        MismatchedPart = -1;
+        FormatVersion = 0;
+        HashWaitMilliseconds = 0;
         EntryPoint = 0;
         HeaderAccepted = false;
         Error = ImageError.None;
@@ -109,7 +167,21 @@ public sealed class KernelReceiver<TDestination> where TDestination : struct, IP
                 _received += (ulong)take;
                 data = data.Slice(take);
                 if (_received == KernelImage.FixedHeaderLength)
-                    TakeHeader();
+                    TakeFixedHeader();
+            }
+            else if (_received < _headerLength && FormatVersion == KernelImageParts.Version)
+            {
+                // Version 2's part table (and signature): all of it before a byte is written.
+                int take = (int)Math.Min((ulong)data.Length, _headerLength - _received);
+                data.Slice(0, take).CopyTo(_header.AsSpan((int)_received));
+                _received += (ulong)take;
+                data = data.Slice(take);
+                if (_received == _headerLength)
+                    TakePartTable();
+            }
+            else if (FormatVersion == KernelImageParts.Version)
+            {
+                data = TakePartBytes(data);
             }
             else if (_received < _headerLength)
             {
@@ -147,6 +219,9 @@ public sealed class KernelReceiver<TDestination> where TDestination : struct, IP
             return Error = ImageError.Truncated;
         if (PayloadReceived < _payloadLength)
             return Error = ImageError.PayloadTruncated;
+        // Version 2 checked each part's hash as it ended.
+        if (FormatVersion == KernelImageParts.Version)
+            return ImageError.None;
         if (_hashingBehind)
         {
             long waitFrom = GenericTimer.Milliseconds;
@@ -162,9 +237,155 @@ public sealed class KernelReceiver<TDestination> where TDestination : struct, IP
             HashedOnCore = Cpu.Core;
             HashWaitMilliseconds = 0;
         }
-        if (!_digest.AsSpan().SequenceEqual(new KernelImage(_header).PayloadSha256))
+        if (!_digest.AsSpan().SequenceEqual(new KernelImage(_header.AsSpan(0, KernelImage.FixedHeaderLength)).PayloadSha256))
             return Error = ImageError.Sha256Mismatch;
         return ImageError.None;
+    }
+
+    private void TakeFixedHeader()
+    {
+        if (KernelImage.StartsWithMagic(_header) && KernelImageParts.IsVersion2(_header))
+        {
+            if (!KernelImageParts.CheckFixedHeader(_header, out var fixedReason))
+            {
+                Error = fixedReason;
+                return;
+            }
+            FormatVersion = KernelImageParts.Version;
+            _headerLength = (ulong)KernelImageParts.AnnouncedHeaderLength(_header);
+            return;
+        }
+        TakeHeader();
+    }
+
+    private void TakePartTable()
+    {
+        var parts = Parts;
+        if (!KernelImageParts.Check(parts.Buffer, _memory, _forbidden, out var reason))
+        {
+            Error = reason;
+            return;
+        }
+        if (parts.Protocol != BootProtocol.Unikernel && !StartsLinux)
+        {
+            Error = ImageError.LinuxNotBuiltIn;
+            return;
+        }
+        // ---- Signature check goes here (issue 18, the lead): ImageSignature.Check(Header, publicKey, out reason),
+        // refusing with its reason before a byte of the payload is written. ----
+        var kernel = parts.Part(parts.IndexOf(PartKind.Kernel));
+        _load = kernel.LoadAddress;
+        KernelLength = kernel.Length;
+        _payloadLength = parts.PayloadLength;
+        EntryPoint = parts.EntryPoint;
+        HeaderAccepted = true;
+        StartPart();
+    }
+
+    /// <summary>The current part's next bytes, as many as it still takes; returns the rest.</summary>
+    private ReadOnlySpan<byte> TakePartBytes(ReadOnlySpan<byte> data)
+    {
+        var parts = Parts;
+        if (_part >= parts.PartCount)
+        {
+            Error = ImageError.DataAfterPayload;
+            return data;
+        }
+        var part = parts.Part(_part);
+        int take = (int)Math.Min((uint)data.Length, part.Length - _partReceived);
+        var piece = data.Slice(0, take);
+        if (part.Kind == PartKind.CommandLine)
+        {
+            piece.CopyTo(_commandLine.AsSpan((int)_partReceived));
+        }
+        else
+        {
+            _destination.Write(part.LoadAddress + _partReceived, piece);
+            if (part.Kind == PartKind.Kernel && _partReceived < KernelImageParts.KernelHeadLength)
+            {
+                int head = Math.Min(take, KernelImageParts.KernelHeadLength - (int)_partReceived);
+                piece.Slice(0, head).CopyTo(_kernelHead.AsSpan((int)_partReceived));
+            }
+        }
+        _partReceived += (uint)take;
+        _received += (ulong)take;
+        if (_partHashedBehind)
+            _hashingCore!.Placed(_partReceived);
+        else
+            _hash.Append(piece);
+        if (_partReceived == part.Length)
+            EndPart();
+        return data.Slice(take);
+    }
+
+    /// <summary>Readies the hash for part <see cref="_part"/>; an empty part ends at once.</summary>
+    private void StartPart()
+    {
+        var parts = Parts;
+        if (_part >= parts.PartCount)
+            return;
+        var part = parts.Part(_part);
+        _partReceived = 0;
+        // The command line stays here, in memory the hashing core is not told of.
+        _partHashedBehind = _hashingCore != null && part.Length > 0 && part.Kind != PartKind.CommandLine;
+        if (_partHashedBehind)
+            _hashingCore!.Begin((nuint)part.LoadAddress, part.Length);
+        else
+            _hash = new Sha256();
+        if (part.Length == 0)
+            EndPart();
+    }
+
+    /// <summary>Part <see cref="_part"/> is in: its hash, then what its kind must satisfy; then the next part.</summary>
+    private void EndPart()
+    {
+        var parts = Parts;
+        var part = parts.Part(_part);
+        if (_partHashedBehind)
+        {
+            long waitFrom = GenericTimer.Milliseconds;
+            bool finished = _hashingCore!.TryTakeDigest(_digest, HashingCore.StallMilliseconds);
+            HashWaitMilliseconds += GenericTimer.Milliseconds - waitFrom;
+            if (!finished)
+            {
+                Error = ImageError.HashingStalled;
+                return;
+            }
+            HashedOnCore = _hashingCore.FinishedOnCore;
+        }
+        else
+        {
+            _hash.Finish(_digest);
+            HashedOnCore = Cpu.Core;
+        }
+        if (!_digest.AsSpan().SequenceEqual(part.Sha256))
+        {
+            MismatchedPart = _part;
+            Error = ImageError.Sha256Mismatch;
+            return;
+        }
+        if (part.Kind == PartKind.CommandLine)
+        {
+            _commandLineLength = (int)part.Length;
+            if (CommandLine.IndexOf((byte)0) >= 0)
+            {
+                Error = ImageError.CommandLineHasNul;
+                return;
+            }
+        }
+        else if (part.Kind == PartKind.Kernel)
+        {
+            var head = _kernelHead.AsSpan(0, (int)Math.Min(part.Length, (uint)KernelImageParts.KernelHeadLength));
+            var reason = KernelImageParts.CheckKernelHead(parts.Protocol, head, part.LoadAddress, part.Room);
+            if (reason != ImageError.None)
+            {
+                Error = reason;
+                return;
+            }
+        }
+        _part++;
+        _partHashedBehind = false;
+        StartPart();
     }
 
     private void TakeHeader()
@@ -175,9 +396,11 @@ public sealed class KernelReceiver<TDestination> where TDestination : struct, IP
             return;
         }
         var image = new KernelImage(_header);
+        FormatVersion = KernelImage.Version;
         _headerLength = (ulong)image.HeaderLength;
         _load = image.LoadAddress;
         _payloadLength = image.PayloadLength;
+        KernelLength = _payloadLength;
         EntryPoint = image.EntryPoint;
         HeaderAccepted = true;
         if (_hashingCore != null && _payloadLength > 0 && _payloadLength <= uint.MaxValue)
