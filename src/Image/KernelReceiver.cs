@@ -110,7 +110,7 @@ public sealed class KernelReceiver<TDestination> where TDestination : struct, IP
     /// <summary>The payload's SHA-256 as received, after <see cref="Finish"/>.</summary>
     public ReadOnlySpan<byte> ReceivedSha256 => _digest;
 
-    /// <summary>The core that hashed the last payload <see cref="Finish"/> judged: this one, or the <see cref="HashingCore"/>'s.</summary>
+    /// <summary>The core that hashed the last payload <see cref="Finish"/> judged (version 2: its kernel part): this one, or the <see cref="HashingCore"/>'s.</summary>
     public int HashedOnCore { get; private set; }
 
     /// <summary>How long <see cref="Finish"/> waited for the <see cref="HashingCore"/> after the last byte: how far it was behind.</summary>
@@ -351,12 +351,14 @@ public sealed class KernelReceiver<TDestination> where TDestination : struct, IP
                 Error = ImageError.HashingStalled;
                 return;
             }
-            HashedOnCore = _hashingCore.FinishedOnCore;
+            if (part.Kind == PartKind.Kernel)
+                HashedOnCore = _hashingCore.FinishedOnCore;
         }
         else
         {
             _hash.Finish(_digest);
-            HashedOnCore = Cpu.Core;
+            if (part.Kind == PartKind.Kernel)
+                HashedOnCore = Cpu.Core;
         }
         if (!_digest.AsSpan().SequenceEqual(part.Sha256))
         {
