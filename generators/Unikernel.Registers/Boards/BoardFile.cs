@@ -31,7 +31,8 @@ namespace Unikernel.Registers.Boards
         EmulatorSettings? Emulator,
         SecondStage? SecondStage,
         ProgramLayout? Kernel,
-        NetworkDevice? Network = null)
+        NetworkDevice? Network = null,
+        LinuxPlacement? Linux = null)
     {
         /// <summary>
         /// This board with <paramref name="layout"/> in place of its first-stage image: a flat binary
