@@ -113,7 +113,7 @@ public sealed class KernelReceiver<TDestination> where TDestination : struct, IP
     /// <summary>The core that hashed the last payload <see cref="Finish"/> judged (version 2: its kernel part): this one, or the <see cref="HashingCore"/>'s.</summary>
     public int HashedOnCore { get; private set; }
 
-    /// <summary>How long <see cref="Finish"/> waited for the <see cref="HashingCore"/> after the last byte: how far it was behind.</summary>
+    /// <summary>How long <see cref="Finish"/> waited for the <see cref="HashingCore"/> after the last byte: how far it was behind (version 2: the waits at each part's end, summed).</summary>
     public long HashWaitMilliseconds { get; private set; }
 
     /// <summary>
