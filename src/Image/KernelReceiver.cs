@@ -15,11 +15,13 @@ namespace Unikernel.Boot.Image;
 /// <para>Version 2 (docs/image-format.md, "Version 2"): the whole header (up to
 /// <see cref="KernelImageParts.MaximumHeaderLength"/> bytes) is gathered and checked
 /// (<see cref="KernelImageParts.Check"/>) before a byte is written; then each part goes to its
-/// own load address (a command line into <see cref="CommandLine"/>, which this receiver owns),
-/// hashed alone (behind, on the <see cref="HashingCore"/>, one job per part: the job's end waits
-/// for its digest, as <see cref="Finish"/> does for version 1) and compared with its entry's
-/// SHA-256 as it ends; the kernel part's own header is checked once it is in
-/// (<see cref="KernelImageParts.CheckKernelHead"/>).</para>
+/// own load address (a command line into <see cref="CommandLine"/>, which this receiver owns)
+/// and is hashed alone: here, checked as it ends; or behind, on the <see cref="HashingCore"/>,
+/// one job per part, the next part's job begun when the core has finished the one before
+/// (whose digest is checked then; its bytes are placed meanwhile and the core catches up from
+/// memory), so receiving never waits for the hash but at a part's end when the core is still
+/// a whole part behind, and at <see cref="Finish"/>. Once its hash matched, the kernel part's
+/// own header is checked (<see cref="KernelImageParts.CheckKernelHead"/>).</para>
 /// </summary>
 public sealed class KernelReceiver<TDestination> where TDestination : struct, IPayloadDestination
 {
@@ -42,6 +44,10 @@ public sealed class KernelReceiver<TDestination> where TDestination : struct, IP
     private int _part;
     private uint _partReceived;
     private bool _partHashedBehind;
+    private bool _partJobBegun;
+
+    /// <summary>The part whose digest the hashing core still owes (its job is the current one), or -1.</summary>
+    private int _pendingPart;
     private int _commandLineLength;
 
     /// <param name="memory">Where payloads may go (DRAM as detected).</param>
@@ -131,7 +137,7 @@ public sealed class KernelReceiver<TDestination> where TDestination : struct, IP
 
     public void Reset()
     {
-        if (_hashingBehind || _partHashedBehind)
+        if (_hashingBehind || _partJobBegun || _pendingPart >= 0)
             _hashingCore?.Stop();
         _hashingBehind = false;
         _hash = new Sha256();
@@ -142,6 +148,8 @@ public sealed class KernelReceiver<TDestination> where TDestination : struct, IP
         _part = 0;
         _partReceived = 0;
         _partHashedBehind = false;
+        _partJobBegun = false;
+        _pendingPart = -1;
         _commandLineLength = 0;
         KernelLength = 0;
         MismatchedPart = -1;
@@ -219,9 +227,12 @@ public sealed class KernelReceiver<TDestination> where TDestination : struct, IP
             return Error = ImageError.Truncated;
         if (PayloadReceived < _payloadLength)
             return Error = ImageError.PayloadTruncated;
-        // Version 2 checked each part's hash as it ended.
+        // Version 2 checked each part's hash as it ended, but the last the hashing core owes.
         if (FormatVersion == KernelImageParts.Version)
-            return ImageError.None;
+        {
+            WaitForPendingPart();
+            return Error;
+        }
         if (_hashingBehind)
         {
             long waitFrom = GenericTimer.Milliseconds;
@@ -310,10 +321,17 @@ public sealed class KernelReceiver<TDestination> where TDestination : struct, IP
         _partReceived += (uint)take;
         _received += (ulong)take;
         if (_partHashedBehind)
-            _hashingCore!.Placed(_partReceived);
+        {
+            if (!_partJobBegun)
+                TryBeginPartJob();
+            else
+                _hashingCore!.Placed(_partReceived);
+        }
         else
+        {
             _hash.Append(piece);
-        if (_partReceived == part.Length)
+        }
+        if (_partReceived == part.Length && Error == ImageError.None)
             EndPart();
         return data.Slice(take);
     }
@@ -328,43 +346,101 @@ public sealed class KernelReceiver<TDestination> where TDestination : struct, IP
         _partReceived = 0;
         // The command line stays here, in memory the hashing core is not told of.
         _partHashedBehind = _hashingCore != null && part.Length > 0 && part.Kind != PartKind.CommandLine;
+        _partJobBegun = false;
         if (_partHashedBehind)
-            _hashingCore!.Begin((nuint)part.LoadAddress, part.Length);
+            TryBeginPartJob();
         else
             _hash = new Sha256();
         if (part.Length == 0)
             EndPart();
     }
 
-    /// <summary>Part <see cref="_part"/> is in: its hash, then what its kind must satisfy; then the next part.</summary>
+    /// <summary>
+    /// Gives the current part to the hashing core once it has finished the part before (one job
+    /// at a time): its digest is checked then, without waiting. Until then this part's bytes are
+    /// placed all the same; the hashing core reads them from memory when its job begins.
+    /// </summary>
+    private void TryBeginPartJob()
+    {
+        if (_pendingPart >= 0)
+        {
+            if (!_hashingCore!.TryTakeFinishedDigest(_digest))
+                return;
+            int pending = _pendingPart;
+            _pendingPart = -1;
+            if (!CheckPart(pending, _hashingCore.FinishedOnCore))
+                return;
+        }
+        var part = Parts.Part(_part);
+        _hashingCore!.Begin((nuint)part.LoadAddress, part.Length);
+        _partJobBegun = true;
+        if (_partReceived > 0)
+            _hashingCore.Placed(_partReceived);
+    }
+
+    /// <summary>Waits for the hashing core's digest of the part it still hashes, and checks it.</summary>
+    private void WaitForPendingPart()
+    {
+        if (_pendingPart < 0)
+            return;
+        long waitFrom = GenericTimer.Milliseconds;
+        bool finished = _hashingCore!.TryTakeDigest(_digest, HashingCore.StallMilliseconds);
+        HashWaitMilliseconds += GenericTimer.Milliseconds - waitFrom;
+        int pending = _pendingPart;
+        _pendingPart = -1;
+        if (!finished)
+        {
+            Error = ImageError.HashingStalled;
+            return;
+        }
+        CheckPart(pending, _hashingCore.FinishedOnCore);
+    }
+
+    /// <summary>
+    /// Part <see cref="_part"/> is in: hashed here, it is checked now; hashed behind, its job is
+    /// begun if it was not (after the part before it, waited for) and its digest left pending,
+    /// checked when the next part's job begins or at <see cref="Finish"/>. Then the next part.
+    /// </summary>
     private void EndPart()
     {
-        var parts = Parts;
-        var part = parts.Part(_part);
         if (_partHashedBehind)
         {
-            long waitFrom = GenericTimer.Milliseconds;
-            bool finished = _hashingCore!.TryTakeDigest(_digest, HashingCore.StallMilliseconds);
-            HashWaitMilliseconds += GenericTimer.Milliseconds - waitFrom;
-            if (!finished)
+            if (!_partJobBegun)
             {
-                Error = ImageError.HashingStalled;
-                return;
+                WaitForPendingPart();
+                if (Error != ImageError.None)
+                    return;
+                TryBeginPartJob();
             }
-            if (part.Kind == PartKind.Kernel)
-                HashedOnCore = _hashingCore.FinishedOnCore;
+            _pendingPart = _part;
         }
         else
         {
             _hash.Finish(_digest);
-            if (part.Kind == PartKind.Kernel)
-                HashedOnCore = Cpu.Core;
+            if (!CheckPart(_part, Cpu.Core))
+                return;
         }
+        _part++;
+        _partHashedBehind = false;
+        _partJobBegun = false;
+        StartPart();
+    }
+
+    /// <summary>
+    /// Part <paramref name="index"/>'s digest (in <see cref="_digest"/>, made on <paramref name="hashedOnCore"/>)
+    /// against its entry, then what its kind must satisfy: a command line without NUL, a kernel
+    /// with its own header (<see cref="KernelImageParts.CheckKernelHead"/>). False, with the
+    /// reason in <see cref="Error"/>, if it fails.
+    /// </summary>
+    private bool CheckPart(int index, int hashedOnCore)
+    {
+        var parts = Parts;
+        var part = parts.Part(index);
         if (!_digest.AsSpan().SequenceEqual(part.Sha256))
         {
-            MismatchedPart = _part;
+            MismatchedPart = index;
             Error = ImageError.Sha256Mismatch;
-            return;
+            return false;
         }
         if (part.Kind == PartKind.CommandLine)
         {
@@ -372,22 +448,21 @@ public sealed class KernelReceiver<TDestination> where TDestination : struct, IP
             if (CommandLine.IndexOf((byte)0) >= 0)
             {
                 Error = ImageError.CommandLineHasNul;
-                return;
+                return false;
             }
         }
         else if (part.Kind == PartKind.Kernel)
         {
+            HashedOnCore = hashedOnCore;
             var head = _kernelHead.AsSpan(0, (int)Math.Min(part.Length, (uint)KernelImageParts.KernelHeadLength));
             var reason = KernelImageParts.CheckKernelHead(parts.Protocol, head, part.LoadAddress, part.Room);
             if (reason != ImageError.None)
             {
                 Error = reason;
-                return;
+                return false;
             }
         }
-        _part++;
-        _partHashedBehind = false;
-        StartPart();
+        return true;
     }
 
     private void TakeHeader()
