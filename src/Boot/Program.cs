@@ -88,6 +88,9 @@ internal static class Program
             new AddressRange(image.RamStart, image.RamEnd - image.RamStart),
         };
         var receiver = new KernelReceiver<PhysicalMemory>(dram, forbidden, default);
+        // Linux (version 2 images, protocols 1 and 2; issue 18) is refused at its header, with
+        // "Linux boot not built in this image", until the jump below branches on Protocol.
+        receiver.StartsLinux = false;
         // Two doors to the one receiver: port 1337 and the web page, one upload at a time.
         var slot = new UploadSlot();
         var history = new UploadHistory();
@@ -125,7 +128,9 @@ internal static class Program
                 StopHashingCore();
                 if (sleeps)
                     StopInterrupts();
-                Board.StartKernel((nuint)service.Receiver.LoadAddress, (nuint)service.Receiver.PayloadLength, (nuint)service.Receiver.EntryPoint);
+                // Protocol 0 only (StartsLinux is false): version 1, or version 2's kernel part
+                // with its other parts already in place. The Linux jump goes here (issue 18).
+                Board.StartKernel((nuint)receiver.KernelLoadAddress, (nuint)receiver.KernelLength, (nuint)receiver.EntryPoint);
             }
             // Frames came: more may be waiting, and sleeping would only delay them. Within a
             // moment of the last frame (an upload's next burst), keep looking too: waking a

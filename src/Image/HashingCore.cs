@@ -125,6 +125,18 @@ public sealed unsafe class HashingCore
         return true;
     }
 
+    /// <summary>
+    /// The digest of the current job if the hashing core has finished it, without waiting (the
+    /// receiver's look between two parts of an image); false while it is still at work.
+    /// </summary>
+    internal bool TryTakeFinishedDigest(Span<byte> digest)
+    {
+        if (Volatile.Read(ref _finished) != _sequence)
+            return false;
+        _digest.AsSpan().CopyTo(digest);
+        return true;
+    }
+
     /// <summary>Asks the hashing core to return from <see cref="Serve"/> (before a jump to a loaded kernel): it drops its job.</summary>
     public void Leave()
     {

@@ -192,7 +192,7 @@ public readonly ref struct KernelImage
     /// wanting a string decodes it (<c>Encoding.UTF8.GetString</c>).
     /// </summary>
     public static ReadOnlySpan<byte> Describe(ImageError reason) =>
-        (uint)reason <= (uint)ImageError.BadSignatureLength ? Utf8Table.Entry(Reasons, (int)reason) : "unknown reason"u8;
+        (uint)reason <= (uint)ImageError.HashingStalled ? Utf8Table.Entry(Reasons, (int)reason) : "unknown reason"u8;
 
     /// <summary>The words for each <see cref="ImageError"/>, in enum order (a <see cref="Utf8Table"/>: the first stage counts bytes).</summary>
     private static ReadOnlySpan<byte> Reasons =>
@@ -209,8 +209,5 @@ public readonly ref struct KernelImage
         "truncated payload\0"u8 +                             // PayloadTruncated
         "data after the payload\0"u8 +                        // DataAfterPayload
         "sha256 mismatch\0"u8 +                               // Sha256Mismatch
-        "hashing core stalled\0"u8 +                          // HashingStalled
-        "unsigned image (this board takes signed images only)\0"u8 + // Unsigned
-        "bad signature\0"u8 +                                 // BadSignature
-        "bad signature length\0"u8;                          // BadSignatureLength
+        "hashing core stalled\0"u8;                          // HashingStalled
 }

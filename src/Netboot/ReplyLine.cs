@@ -67,9 +67,33 @@ public sealed class ReplyLine
     /// or <c>error: REASON</c> with what it saw where that helps (the bytes of a truncated payload,
     /// the digest of a mismatched one).
     /// </summary>
+    /// <remarks>
+    /// A version 2 image's ok line names its parts instead, in table order, then the boot:
+    /// <c>ok linux kernel 5448192 + dtb 23405 + initrd 1100000 + cmdline 40 sha256 ok, jumping to 0x42000000</c>
+    /// (<c>linux</c> only for protocols 1 and 2); its mismatch names the part: <c>error: sha256 mismatch: dtb received HEX</c>.
+    /// </remarks>
     public void AppendVerdict<TDestination>(KernelReceiver<TDestination> receiver, ImageError verdict)
         where TDestination : struct, IPayloadDestination
     {
+        bool version2 = receiver.FormatVersion == KernelImageParts.Version && receiver.HeaderAccepted;
+        if (verdict == ImageError.None && version2)
+        {
+            Append("ok "u8);
+            if (receiver.Protocol != BootProtocol.Unikernel)
+                Append("linux "u8);
+            var parts = receiver.Parts;
+            for (int i = 0; i < parts.PartCount; i++)
+            {
+                if (i > 0)
+                    Append(" + "u8);
+                Append(PartWord(parts.Part(i).Kind));
+                Append(" "u8);
+                AppendDecimal(parts.Part(i).Length);
+            }
+            Append(" sha256 ok, jumping to 0x"u8);
+            AppendHex(receiver.EntryPoint, 8);
+            return;
+        }
         if (verdict == ImageError.None)
         {
             Append("ok "u8);
@@ -81,7 +105,7 @@ public sealed class ReplyLine
             return;
         }
         Append("error: "u8);
-        Append(KernelImage.Describe(verdict));
+        Append(ImageErrorText.Describe(verdict));
         if (verdict == ImageError.PayloadTruncated)
         {
             Append(": "u8);
@@ -92,10 +116,25 @@ public sealed class ReplyLine
         }
         else if (verdict == ImageError.Sha256Mismatch)
         {
-            Append(": received "u8);
+            Append(": "u8);
+            if (version2 && receiver.MismatchedPart >= 0)
+            {
+                Append(PartWord(receiver.Parts.Part(receiver.MismatchedPart).Kind));
+                Append(" "u8);
+            }
+            Append("received "u8);
             AppendHex(receiver.ReceivedSha256);
         }
     }
+
+    /// <summary>A part's kind in the ok line: kernel, dtb, initrd, cmdline (U-Boot's and Linux's words).</summary>
+    public static ReadOnlySpan<byte> PartWord(PartKind kind) => kind switch
+    {
+        PartKind.Kernel => "kernel"u8,
+        PartKind.DeviceTree => "dtb"u8,
+        PartKind.Initrd => "initrd"u8,
+        _ => "cmdline"u8,
+    };
 
     private static byte HexDigit(int value) => (byte)(value < 10 ? '0' + value : 'a' + value - 10);
 }

@@ -106,6 +106,58 @@ public sealed unsafe class HashingCoreTests : IDisposable
         }
     }
 
+    [Theory]
+    [InlineData(11, -1)]
+    [InlineData(12, 0)]
+    [InlineData(13, 2)]
+    public void Version_2_parts_hash_on_the_second_core_one_job_each(int seed, int damagedPart)
+    {
+        var random = new Random(seed);
+        ulong base2M = (Base + 0x1F_FFFF) & ~0x1F_FFFFUL;
+        var kernel = Version2Image.ZImage(700_000, seed);
+        var tree = Version2Image.Random(23_405, seed + 1);
+        var initrd = Version2Image.Random(1_100_000, seed + 2);
+        var image = Version2Image.Build(BootProtocol.LinuxZImage, base2M,
+        [
+            new(PartKind.Kernel, base2M, kernel),
+            new(PartKind.DeviceTree, base2M + 0x10_0000, tree, 0x2_0000),
+            new(PartKind.Initrd, base2M + 0x12_0000, initrd),
+            new(PartKind.CommandLine, 0, "console=ttyS0"u8.ToArray()),
+        ]);
+        int[] partStarts = [384, 384 + kernel.Length, 384 + kernel.Length + tree.Length];
+        if (damagedPart >= 0)
+            image[partStarts[damagedPart] + 100] ^= 1;
+        var core = SleepingCore();
+        var thread = Run(core);
+        try
+        {
+            var receiver = Receiver();
+            receiver.StartsLinux = true;
+            receiver.HashBehind(core);
+            for (int offset = 0; offset < image.Length;)
+            {
+                int take = Math.Min(random.Next(1, 20_000), image.Length - offset);
+                receiver.Accept(image.AsSpan(offset, take));
+                offset += take;
+            }
+            if (damagedPart < 0)
+            {
+                Assert.Equal(ImageError.None, receiver.Finish());
+                Assert.Equal(1, receiver.HashedOnCore);
+                Assert.Equal(initrd, new ReadOnlySpan<byte>((void*)(nuint)(base2M + 0x12_0000), initrd.Length).ToArray());
+            }
+            else
+            {
+                Assert.Equal(ImageError.Sha256Mismatch, receiver.Finish());
+                Assert.Equal(damagedPart, receiver.MismatchedPart);
+            }
+        }
+        finally
+        {
+            Leave(core, thread);
+        }
+    }
+
     [Fact]
     public void A_damaged_payload_hashed_on_the_second_core_is_a_sha256_mismatch()
     {

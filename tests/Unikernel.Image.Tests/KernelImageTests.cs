@@ -183,7 +183,7 @@ public class KernelImageTests
     public void Every_reason_has_words()
     {
         foreach (var reason in Enum.GetValues<ImageError>())
-            Assert.DoesNotContain("unknown", Encoding.UTF8.GetString(KernelImage.Describe(reason)));
+            Assert.DoesNotContain("unknown", Encoding.UTF8.GetString(ImageErrorText.Describe(reason)));
         Assert.Equal("bad magic (not a UKIMAGE)", Encoding.UTF8.GetString(KernelImage.Describe(ImageError.BadMagic)));
     }
 
@@ -195,14 +195,14 @@ public class KernelImageTests
         var words = new HashSet<string>();
         foreach (var reason in Enum.GetValues<ImageError>())
         {
-            string text = Encoding.UTF8.GetString(KernelImage.Describe(reason));
+            string text = Encoding.UTF8.GetString(ImageErrorText.Describe(reason));
             Assert.NotEqual("", text);
             Assert.True(words.Add(text), $"{reason}: '{text}' twice");
         }
         Assert.Equal("none", Encoding.UTF8.GetString(KernelImage.Describe(ImageError.None)));
         Assert.Equal("load range outside DRAM", Encoding.UTF8.GetString(KernelImage.Describe(ImageError.OutsideMemory)));
         Assert.Equal("sha256 mismatch", Encoding.UTF8.GetString(KernelImage.Describe(ImageError.Sha256Mismatch)));
-        Assert.Equal("unknown reason", Encoding.UTF8.GetString(KernelImage.Describe((ImageError)99)));
+        Assert.Equal("unknown reason", Encoding.UTF8.GetString(ImageErrorText.Describe((ImageError)99)));
     }
 
     [Fact]

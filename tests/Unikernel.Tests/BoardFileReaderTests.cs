@@ -53,6 +53,31 @@ public class BoardFileReaderTests
         Assert.Equal(limit, board.LoadLimit);
     }
 
+    [Theory]
+    [InlineData("orangepi-pc", 0x4200_0000UL, 0x4300_0000UL, 0x4330_0000UL)]
+    [InlineData("pine64-plus", 0x4200_0000UL, 0x4FA0_0000UL, 0x4FE0_0000UL)]
+    [InlineData("qemu-virt", 0x4200_0000UL, null, null)]
+    public void Reads_the_linux_placements(string name, ulong kernel, ulong? tree, ulong? initrd)
+    {
+        var linux = BoardCatalog.Load(Repository.FindRoot(), name).Linux!;
+        Assert.Equal(kernel, linux.Region.Base + linux.KernelOffset);
+        Assert.Equal(tree, linux.Region.Base + linux.DeviceTreeOffset);
+        Assert.Equal(initrd, linux.Region.Base + linux.InitrdOffset);
+        Assert.Equal(0x1_0000UL, linux.DeviceTreeGrowth);
+    }
+
+    [Fact]
+    public void Reports_a_linux_placement_past_its_region_or_in_no_region()
+    {
+        var error = Fails(Valid + "\nlinux: { region: dram, kernel: 0x40000000, device-tree-growth: 0x10000 }\n");
+        Assert.Contains("kernel offset 0x40000000 is past the end of region 'dram'", error.Message);
+        error = Fails(Valid + "\nlinux: { region: ddr, kernel: 0x2000000, device-tree-growth: 0x10000 }\n");
+        Assert.Contains("no memory region 'ddr'", error.Message);
+        error = Fails(Valid + "\nlinux: { region: dram, kernel: 0x2000000 }\n");
+        Assert.Contains("'device-tree-growth' is required", error.Message);
+        Assert.Null(Parse(Valid).Linux);
+    }
+
     [Fact]
     public void Reports_yaml_syntax_errors_with_line_and_column()
     {

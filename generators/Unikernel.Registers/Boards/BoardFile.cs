@@ -33,6 +33,7 @@ namespace Unikernel.Registers.Boards
         SecondStage? SecondStage,
         ProgramLayout? Kernel,
         NetworkDevice? Network = null,
+        LinuxPlacement? Linux = null,
         string? SigningPublicKey = null)
     {
         /// <summary>

@@ -16,7 +16,7 @@ namespace Unikernel.Registers.Boards
     /// </summary>
     public sealed class BoardFileReader
     {
-        private static readonly string[] TopLevelKeys = { "name", "description", "soc", "cpu", "arch", "memory", "console", "timer", "ethernet", "network", "pmic", "power", "image", "second-stage", "kernel", "emulator", "signing" };
+        private static readonly string[] TopLevelKeys = { "name", "description", "soc", "cpu", "arch", "memory", "console", "timer", "ethernet", "network", "pmic", "power", "image", "second-stage", "kernel", "linux", "emulator", "signing" };
         private static readonly string[] ImageKeys = { "entry", "format", "load", "ram", "heap", "stack", "aarch32-switch" };
         private static readonly string[] EmulatorKeys = { "command", "machine", "options", "boot", "nic" };
         private static readonly string[] PowerKeys = { "consumer", "min-mv", "max-mv", "target-mv" };
@@ -122,6 +122,9 @@ namespace Unikernel.Registers.Boards
                 CheckKeys(kernelNode, new[] { "load", "ram", "heap", "stack" });
                 kernel = Layout(kernelNode, memory);
             }
+            LinuxPlacement? linux = null;
+            if (OptionalMapping(root, "linux") is YamlMappingNode linuxNode)
+                linux = ReadLinux(linuxNode, memory);
             EmulatorSettings? emulator = null;
             if (OptionalMapping(root, "emulator") is YamlMappingNode emulatorNode)
                 emulator = ReadEmulator(emulatorNode);
@@ -143,7 +146,7 @@ namespace Unikernel.Registers.Boards
             if (_diagnostics.Count > 0)
                 return null;
             return new BoardFile(_path, name, description, soc, cpu, arch, memory, console!, timer, ethernet, pmic, power,
-                entry, format, image!.Load, image.Ram, image.HeapSize, image.StackSize, aarch32Switch, emulator, secondStage, kernel, network, signingKey);
+                entry, format, image!.Load, image.Ram, image.HeapSize, image.StackSize, aarch32Switch, emulator, secondStage, kernel, network, linux, signingKey);
         }
 
         private YamlMappingNode? Parse(string text)
@@ -277,6 +280,31 @@ namespace Unikernel.Registers.Boards
                     $"card-offset must be a multiple of 512 past the first stage (at least 0x{8 * 1024 + image.Load.Size:x}), not 0x{cardOffset:x}");
             var layout = Layout(stage, memory);
             return cardOffset == null || layout == null ? null : new SecondStage(cardOffset.Value, layout);
+        }
+
+        /// <summary>The <c>linux:</c> section: a region, the parts' offsets in it, the device tree's growth.</summary>
+        private LinuxPlacement? ReadLinux(YamlMappingNode linux, IReadOnlyList<MemoryRegion> memory)
+        {
+            CheckKeys(linux, new[] { "region", "kernel", "device-tree", "initrd", "device-tree-growth" });
+            string? name = RequiredString(linux, "region");
+            ulong? kernel = RequiredNumber(linux, "kernel");
+            ulong? tree = Child(linux, "device-tree") is YamlNode treeNode ? NumberOrReport(treeNode, "device-tree") : null;
+            ulong? initrd = Child(linux, "initrd") is YamlNode initrdNode ? NumberOrReport(initrdNode, "initrd") : null;
+            ulong? growth = RequiredNumber(linux, "device-tree-growth");
+            if (name == null || kernel == null || growth == null)
+                return null;
+            var region = memory.FirstOrDefault(r => r.Name == name);
+            if (region == null)
+            {
+                Report(Child(linux, "region")!, RegisterDiagnostic.UnknownReference, $"no memory region '{name}'; the board has: {string.Join(", ", memory.Select(r => r.Name))}");
+                return null;
+            }
+            foreach (var key in new[] { "kernel", "device-tree", "initrd" })
+            {
+                if (Child(linux, key) is YamlNode node && YamlMapReader.Number(node) is ulong offset && offset >= region.Size)
+                    Report(node, RegisterDiagnostic.DoesNotFit, $"{key} offset 0x{offset:x} is past the end of region '{name}' (0x{region.Size:x} bytes)");
+            }
+            return new LinuxPlacement(region, kernel.Value, tree, initrd, growth.Value);
         }
 
         private EmulatorSettings? ReadEmulator(YamlMappingNode emulator)

@@ -18,6 +18,14 @@ namespace Unikernel.Registers.Boards
     /// </summary>
     public sealed record ProgramLayout(RegionSlice Load, RegionSlice Ram, ulong HeapSize, ulong StackSize);
 
+    /// <summary>
+    /// Where <c>unikernel upload --linux</c> places Linux's parts by default (<c>linux:</c>): offsets
+    /// into <paramref name="Region"/>. A missing device tree or initrd offset means "after the part
+    /// before it" (the kernel's room, then the device tree's), at the next 2 MiB boundary.
+    /// <paramref name="DeviceTreeGrowth"/> is the room past the tree's length for the bootloader's edits.
+    /// </summary>
+    public sealed record LinuxPlacement(MemoryRegion Region, ulong KernelOffset, ulong? DeviceTreeOffset, ulong? InitrdOffset, ulong DeviceTreeGrowth);
+
     /// <summary>The netboot program on boards whose boot ROM loads too little: read from the SD card at <paramref name="CardOffset"/>.</summary>
     public sealed record SecondStage(ulong CardOffset, ProgramLayout Layout);
 

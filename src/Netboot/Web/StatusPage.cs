@@ -178,7 +178,7 @@ internal static class StatusPage
         if (record.Outcome == UploadOutcome.Accepted)
             page.Append("ok"u8);
         else if (record.Outcome == UploadOutcome.Refused)
-            page.Append(KernelImage.Describe(record.Verdict));
+            page.Append(ImageErrorText.Describe(record.Verdict));
         else
             page.Append(OutcomeName(record.Outcome));
     }

@@ -112,7 +112,7 @@ public sealed class FakeBootloader : IDisposable
     private void Relay(Socket socket, AddressRange memory, AddressRange[] forbidden)
     {
         var link = new UploadLink<DiscardedPayload, RecordedReport>(stack => new NetbootService<DiscardedPayload, RecordedReport>(
-            stack, new KernelReceiver<DiscardedPayload>(memory, forbidden, default), new RecordedReport([])), boardReceiveBuffer: 64 * 1024);
+            stack, new KernelReceiver<DiscardedPayload>(memory, forbidden, default) { StartsLinux = true }, new RecordedReport([])), boardReceiveBuffer: 64 * 1024);
         var connection = link.Connect();
         var buffer = new byte[16 * 1024];
         int pending = 0;

@@ -112,7 +112,7 @@ public sealed class UploadTests : IDisposable
         Assert.Equal(1, exit);
         Assert.Matches("its header gives sha256 [0-9a-f]{64}, its payload hashes to [0-9a-f]{64}", output);
 
-        (exit, output) = Upload(ImageFile(new byte[10], spoil: f => f[8] = 2), "--to", "127.0.0.1");
+        (exit, output) = Upload(ImageFile(new byte[10], spoil: f => f[8] = 3), "--to", "127.0.0.1");
         Assert.Equal(1, exit);
         Assert.Contains("starts with UKIMAGE but its header is bad: unsupported format version", output);
 

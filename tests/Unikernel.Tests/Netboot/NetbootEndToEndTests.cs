@@ -113,6 +113,51 @@ public sealed class NetbootEndToEndTests(ImageFixture images, ITestOutputHelper 
         network.WaitForConsole(HelloLine(board), Step);
     }
 
+    /// <summary>
+    /// A version 2 image on the board: a Linux one is refused at its header while the netboot
+    /// program cannot start Linux; then the sample kernel as the kernel part (protocol 0) with a
+    /// 1 MiB dummy initrd elsewhere in DRAM is taken part by part and runs.
+    /// </summary>
+    [InteropTheory]
+    [MemberData(nameof(Boards))]
+    public void The_sample_kernel_in_a_version_2_image_with_an_initrd_runs_and_Linux_is_refused_for_now(string board)
+    {
+        using var network = Start(board);
+        string address = network.WaitForLinkLocal(Boot);
+        string directory = Directory.CreateTempSubdirectory("unikernel-v2-").FullName;
+        try
+        {
+            var zImage = RandomNumberGenerator.GetBytes(100_000);
+            BitConverter.GetBytes(KernelImageParts.ZImageMagic).CopyTo(zImage, KernelImageParts.ZImageMagicOffset);
+            var linux = LinuxImage.Assemble(BootProtocol.LinuxZImage, 0x4200_0000,
+                [new(PartKind.Kernel, 0x4200_0000, 100_000, zImage), new(PartKind.DeviceTree, 0x4300_0000, 0x1_0000, new byte[4096])]);
+            string linuxFile = Path.Combine(directory, "linux.uki");
+            File.WriteAllBytes(linuxFile, linux.Bytes());
+            var (exit, output) = Upload(network, linuxFile, "--to", EmulatedNetwork.Scoped(address));
+            Assert.Equal(1, exit);
+            Assert.Contains("bootloader: error: Linux boot not built in this image", output);
+
+            byte[] hello = File.ReadAllBytes(images.SampleKernels[board].KernelImage);
+            Assert.True(KernelImage.TryParse(hello, uint.MaxValue, [], out var header, out _));
+            byte[] kernel = hello[header.HeaderLength..];
+            var image = LinuxImage.Assemble(BootProtocol.Unikernel, header.EntryPoint,
+            [
+                new(PartKind.Kernel, header.LoadAddress, (uint)kernel.Length, kernel),
+                new(PartKind.Initrd, 0x4500_0000, 1 << 20, RandomNumberGenerator.GetBytes(1 << 20)),
+            ]);
+            string file = Path.Combine(directory, "hello.uki");
+            File.WriteAllBytes(file, image.Bytes());
+            (exit, output) = Upload(network, file, "--to", EmulatedNetwork.Scoped(address));
+            Assert.True(exit == 0, output);
+            Assert.Contains($"bootloader: ok kernel {kernel.Length} + initrd 1048576 sha256 ok, jumping to 0x42000000", output);
+            network.WaitForConsole(HelloLine(board), Step);
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
     [InteropTheory]
     [MemberData(nameof(Boards))]
     public void The_sample_kernel_sent_with_plain_nc_runs(string board)

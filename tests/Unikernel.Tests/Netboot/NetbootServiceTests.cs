@@ -125,7 +125,7 @@ public sealed class NetbootServiceTests
         switch (reason)
         {
             case ImageError.BadMagic: header[0] ^= 0xFF; break;
-            case ImageError.UnsupportedVersion: header[KernelImage.VersionOffset] = 2; break;
+            case ImageError.UnsupportedVersion: header[KernelImage.VersionOffset] = 3; break; // 2 is the parts format
             case ImageError.BadHeaderLength: BinaryPrimitives.WriteUInt16LittleEndian(header[KernelImage.HeaderLengthOffset..], 32); break;
             case ImageError.TooLong: BinaryPrimitives.WriteUInt32LittleEndian(header[KernelImage.PayloadLengthOffset..], DramLength + 1); break;
             case ImageError.LoadRangeWraps: BinaryPrimitives.WriteUInt64LittleEndian(header[KernelImage.LoadAddressOffset..], ulong.MaxValue - 100); break;

@@ -32,7 +32,7 @@ public sealed class TcpServices
         var memory = new AddressRange(0, ulong.MaxValue);
         for (int i = 0; i < connections; i++)
         {
-            _uploads[i] = new(stack, new KernelReceiver<DiscardedPayload>(memory, [], default), new UploadLog(say, hash));
+            _uploads[i] = new(stack, new KernelReceiver<DiscardedPayload>(memory, [], default) { StartsLinux = true }, new UploadLog(say, hash));
             if (!_uploads[i].IsListening)
                 throw new InvalidOperationException($"cannot listen on TCP port {HostStackCommand.UploadPort}");
         }

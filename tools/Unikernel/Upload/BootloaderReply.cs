@@ -13,6 +13,9 @@ public sealed partial record BootloaderReply(IReadOnlyList<string> Lines)
     [GeneratedRegex(@"^ok (\d+) sha256 ([0-9a-fA-F]{64}), jumping to 0x([0-9a-fA-F]+)$")]
     private static partial Regex OkLine();
 
+    [GeneratedRegex(@"^ok (linux )?([a-z]+ \d+(?: \+ [a-z]+ \d+)*) sha256 ok, jumping to 0x([0-9a-fA-F]+)$")]
+    private static partial Regex PartsOkLine();
+
     public static BootloaderReply Parse(string text) =>
         new(text.Replace("\r\n", "\n").Split('\n').Where(line => line.Length > 0).ToList());
 
@@ -30,6 +33,8 @@ public sealed partial record BootloaderReply(IReadOnlyList<string> Lines)
     {
         if (!IsOk)
             return Verdict.Length == 0 ? "the bootloader closed the connection without a reply" : null;
+        if (sent.Parts is not null)
+            return PartsMismatch(sent);
         var match = OkLine().Match(Verdict);
         if (!match.Success)
             return null;
@@ -38,6 +43,24 @@ public sealed partial record BootloaderReply(IReadOnlyList<string> Lines)
             return $"the bootloader says it took {bytes} bytes; we sent a payload of {sent.Payload.Length}";
         if (!string.Equals(match.Groups[2].Value, sent.Sha256, StringComparison.OrdinalIgnoreCase))
             return $"the bootloader's sha256 {match.Groups[2].Value} is not the payload's {sent.Sha256}";
+        if (!ulong.TryParse(match.Groups[3].Value, NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out ulong entry) || entry != sent.EntryPoint)
+            return $"the bootloader jumps to 0x{match.Groups[3].Value}; the image's entry point is {AddressArgument.Format(sent.EntryPoint)}";
+        return null;
+    }
+
+    /// <summary>A version 2 ok line: <c>ok [linux ]kernel N + dtb N ... sha256 ok, jumping to 0xENTRY</c>, compared part by part.</summary>
+    private string? PartsMismatch(UploadImage sent)
+    {
+        var match = PartsOkLine().Match(Verdict);
+        if (!match.Success)
+            return null;
+        string expected = string.Join(" + ", sent.Parts!.Select(part =>
+            $"{System.Text.Encoding.UTF8.GetString(Netboot.ReplyLine.PartWord(part.Kind))} {part.Bytes.Length}"));
+        if (match.Groups[2].Value != expected)
+            return $"the bootloader says it took '{match.Groups[2].Value}'; we sent '{expected}'";
+        bool linux = sent.Protocol != Boot.Image.BootProtocol.Unikernel;
+        if (match.Groups[1].Success != linux)
+            return linux ? "the bootloader does not say it boots Linux; we sent a Linux image" : "the bootloader says it boots Linux; we sent a unikernel";
         if (!ulong.TryParse(match.Groups[3].Value, NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out ulong entry) || entry != sent.EntryPoint)
             return $"the bootloader jumps to 0x{match.Groups[3].Value}; the image's entry point is {AddressArgument.Format(sent.EntryPoint)}";
         return null;
