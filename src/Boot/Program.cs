@@ -88,9 +88,18 @@ internal static class Program
             new AddressRange(image.RamStart, image.RamEnd - image.RamStart),
         };
         var receiver = new KernelReceiver<PhysicalMemory>(dram, forbidden, default);
-        // Linux (version 2 images, protocols 1 and 2; issue 18) is refused at its header, with
-        // "Linux boot not built in this image", until the jump below branches on Protocol.
-        receiver.StartsLinux = false;
+        // Linux (version 2 images): the board's kind only, its device tree edited on the board,
+        // and started through the board's secure monitor (Board.StartLinux).
+        receiver.StartsLinux = true;
+        receiver.LinuxProtocol = Board.LinuxProtocol;
+        receiver.EditsDeviceTree = true;
+        // A bootloader built with a public key (board file or ./unikernel build --key) takes signed images only.
+        if (BootSigning.PublicKey.Length == Ed25519.PublicKeyLength)
+        {
+            var key = new byte[Ed25519.PublicKeyLength];
+            BootSigning.PublicKey.CopyTo(key);
+            receiver.PublicKey = key;
+        }
         // Two doors to the one receiver: port 1337 and the web page, one upload at a time.
         var slot = new UploadSlot();
         var history = new UploadHistory();
@@ -128,8 +137,9 @@ internal static class Program
                 StopHashingCore();
                 if (sleeps)
                     StopInterrupts();
-                // Protocol 0 only (StartsLinux is false): version 1, or version 2's kernel part
-                // with its other parts already in place. The Linux jump goes here (issue 18).
+                // Version 1, or version 2's kernel part with its other parts already in place.
+                if (receiver.Protocol != BootProtocol.Unikernel)
+                    Board.StartLinux((nuint)receiver.EntryPoint, (nuint)receiver.DeviceTreeAddress);
                 Board.StartKernel((nuint)receiver.KernelLoadAddress, (nuint)receiver.KernelLength, (nuint)receiver.EntryPoint);
             }
             // Frames came: more may be waiting, and sleeping would only delay them. Within a

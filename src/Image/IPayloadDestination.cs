@@ -10,4 +10,11 @@ public interface IPayloadDestination
 {
     /// <summary>The payload's next piece, for the addresses from <paramref name="address"/> on (inside the checked load range).</summary>
     void Write(ulong address, ReadOnlySpan<byte> piece);
+
+    /// <summary>
+    /// The <paramref name="length"/> bytes at <paramref name="address"/> (inside a checked part's
+    /// room), as written, to edit in place: the device tree before a Linux boot. Empty where the
+    /// payload is not kept.
+    /// </summary>
+    Span<byte> Placed(ulong address, int length);
 }

@@ -75,4 +75,8 @@ public enum ImageError
     Unsigned,
     /// <summary>The Ed25519 signature does not verify with the board's public key (RFC 8032 section 5.1.7).</summary>
     BadSignature,
+    /// <summary>A Linux image for the other architecture: the board boots one protocol (<see cref="KernelReceiver{TDestination}.LinuxProtocol"/>).</summary>
+    ProtocolNotForThisBoard,
+    /// <summary>The device tree part could not be read or edited for Linux (<see cref="KernelReceiver{TDestination}.DeviceTreeError"/> says why).</summary>
+    DeviceTreeRefused,
 }

@@ -12,7 +12,7 @@ public static class ImageErrorText
     /// <summary>The reason in UTF-8 words.</summary>
     public static ReadOnlySpan<byte> Describe(ImageError reason) =>
         reason <= ImageError.HashingStalled ? KernelImage.Describe(reason)
-        : reason <= ImageError.BadSignature ? Utf8Table.Entry(Version2Reasons, reason - ImageError.BadPartCount)
+        : reason <= ImageError.DeviceTreeRefused ? Utf8Table.Entry(Version2Reasons, reason - ImageError.BadPartCount)
         : "unknown reason"u8;
 
     /// <summary>Version 2's and the signature's words, in enum order from <see cref="ImageError.BadPartCount"/>.</summary>
@@ -37,5 +37,7 @@ public static class ImageErrorText
         "arm64 Image room below its image_size\0"u8 +          // Arm64ImageRoomTooSmall
         "Linux boot not built in this image\0"u8 +             // LinuxNotBuiltIn
         "unsigned image (this board takes signed images only)\0"u8 + // Unsigned
-        "bad signature\0"u8;                                  // BadSignature
+        "bad signature\0"u8 +                                 // BadSignature
+        "Linux image for another CPU (this board boots the other protocol)\0"u8 + // ProtocolNotForThisBoard
+        "device tree refused\0"u8;                            // DeviceTreeRefused
 }

@@ -1,3 +1,5 @@
+using Unikernel.Boot.Image.DeviceTree;
+using Unikernel.Boot.Image.Signing;
 using Unikernel.Platform;
 
 namespace Unikernel.Boot.Image;
@@ -66,6 +68,34 @@ public sealed class KernelReceiver<TDestination> where TDestination : struct, IP
     /// version 2 image for Linux is refused with <see cref="ImageError.LinuxNotBuiltIn"/> at its header.
     /// </summary>
     public bool StartsLinux { get; set; }
+
+    /// <summary>
+    /// The one Linux protocol this board boots (a zImage on ARMv7, an arm64 Image on AArch64): an
+    /// image for the other is refused with <see cref="ImageError.ProtocolNotForThisBoard"/> at its
+    /// header. <see cref="BootProtocol.Unikernel"/>: any (host tools that only take uploads).
+    /// </summary>
+    public BootProtocol LinuxProtocol { get; set; }
+
+    /// <summary>
+    /// The board's public key (Ed25519, 32 bytes): only images signed with its secret key are
+    /// taken (<see cref="ImageSignature.Check"/>, before a byte of the payload is written);
+    /// version 1 images and unsigned ones are refused. Empty: any image.
+    /// </summary>
+    public byte[] PublicKey { get; set; } = [];
+
+    /// <summary>
+    /// True on a board that starts Linux: <see cref="Finish"/> edits a Linux image's device tree in
+    /// place for it (<see cref="LinuxBootEdits"/>: the command line, the initrd, /memory from the
+    /// detected DRAM, PSCI from the board's secure monitor) and refuses a tree it cannot read or
+    /// grow with <see cref="ImageError.DeviceTreeRefused"/>, the reason in <see cref="DeviceTreeError"/>.
+    /// </summary>
+    public bool EditsDeviceTree { get; set; }
+
+    /// <summary>Why the device tree was refused, after <see cref="Finish"/> said <see cref="ImageError.DeviceTreeRefused"/>.</summary>
+    public DeviceTreeError DeviceTreeError { get; private set; }
+
+    /// <summary>Where the edited device tree is, for the jump to Linux (after a good <see cref="Finish"/>); 0 without one.</summary>
+    public ulong DeviceTreeAddress { get; private set; }
 
     /// <summary>The header's format version: 1 or 2 once the fixed header passed, 0 before.</summary>
     public int FormatVersion { get; private set; }
@@ -158,6 +188,8 @@ public sealed class KernelReceiver<TDestination> where TDestination : struct, IP
         EntryPoint = 0;
         HeaderAccepted = false;
         Error = ImageError.None;
+        DeviceTreeError = DeviceTreeError.None;
+        DeviceTreeAddress = 0;
     }
 
     /// <summary>
@@ -231,6 +263,8 @@ public sealed class KernelReceiver<TDestination> where TDestination : struct, IP
         if (FormatVersion == KernelImageParts.Version)
         {
             WaitForPendingPart();
+            if (Error == ImageError.None && Protocol != BootProtocol.Unikernel && EditsDeviceTree)
+                EditDeviceTree();
             return Error;
         }
         if (_hashingBehind)
@@ -282,8 +316,13 @@ public sealed class KernelReceiver<TDestination> where TDestination : struct, IP
             Error = ImageError.LinuxNotBuiltIn;
             return;
         }
-        // ---- Signature check goes here (issue 18, the lead): ImageSignature.Check(Header, publicKey, out reason),
-        // refusing with its reason before a byte of the payload is written. ----
+        if (parts.Protocol != BootProtocol.Unikernel && LinuxProtocol != BootProtocol.Unikernel && parts.Protocol != LinuxProtocol)
+        {
+            Error = ImageError.ProtocolNotForThisBoard;
+            return;
+        }
+        if (!SignatureAccepted())
+            return;
         var kernel = parts.Part(parts.IndexOf(PartKind.Kernel));
         _load = kernel.LoadAddress;
         KernelLength = kernel.Length;
@@ -474,6 +513,8 @@ public sealed class KernelReceiver<TDestination> where TDestination : struct, IP
         }
         var image = new KernelImage(_header);
         FormatVersion = KernelImage.Version;
+        if (!SignatureAccepted())
+            return;
         _headerLength = (ulong)image.HeaderLength;
         _load = image.LoadAddress;
         _payloadLength = image.PayloadLength;
@@ -485,5 +526,46 @@ public sealed class KernelReceiver<TDestination> where TDestination : struct, IP
             _hashingCore.Begin((nuint)_load, (uint)_payloadLength);
             _hashingBehind = true;
         }
+    }
+
+    /// <summary>With a <see cref="PublicKey"/>: the header's signature checked (version 1 has none); false, with the reason in <see cref="Error"/>, when refused.</summary>
+    private bool SignatureAccepted()
+    {
+        if (PublicKey.Length == 0)
+            return true;
+        if (ImageSignature.Check(Header, PublicKey, out var reason))
+            return true;
+        Error = reason;
+        return false;
+    }
+
+    /// <summary>Linux's edits to the device tree part where it was placed, growing into its room.</summary>
+    private void EditDeviceTree()
+    {
+        var parts = Parts;
+        int treeIndex = parts.IndexOf(PartKind.DeviceTree);
+        var treePart = parts.Part(treeIndex);
+        var tree = new FlattenedDeviceTree(_destination.Placed(treePart.LoadAddress, (int)treePart.Room));
+        var settings = new LinuxBootSettings
+        {
+            Bootargs = CommandLine,
+            MemoryBase = _memory.Start,
+            MemorySize = _memory.Length,
+            Psci = true,
+        };
+        int initrdIndex = parts.IndexOf(PartKind.Initrd);
+        if (initrdIndex >= 0)
+        {
+            var initrd = parts.Part(initrdIndex);
+            settings.InitrdStart = initrd.LoadAddress;
+            settings.InitrdEnd = initrd.LoadAddress + initrd.Length;
+        }
+        DeviceTreeError = LinuxBootEdits.Apply(tree, settings);
+        if (DeviceTreeError != DeviceTreeError.None)
+        {
+            Error = ImageError.DeviceTreeRefused;
+            return;
+        }
+        DeviceTreeAddress = treePart.LoadAddress;
     }
 }

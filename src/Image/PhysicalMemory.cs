@@ -9,4 +9,6 @@ public readonly unsafe struct PhysicalMemory : IPayloadDestination
 {
     public void Write(ulong address, ReadOnlySpan<byte> piece) =>
         piece.CopyTo(new Span<byte>((void*)(nuint)address, piece.Length));
+
+    public Span<byte> Placed(ulong address, int length) => new((void*)(nuint)address, length);
 }

@@ -1,4 +1,5 @@
 using Unikernel.Boot.Image;
+using Unikernel.Boot.Image.DeviceTree;
 
 namespace Unikernel.Netboot;
 
@@ -113,6 +114,11 @@ public sealed class ReplyLine
             Append(" of "u8);
             AppendDecimal(receiver.PayloadLength);
             Append(" bytes"u8);
+        }
+        else if (verdict == ImageError.DeviceTreeRefused)
+        {
+            Append(": "u8);
+            Append(FlattenedDeviceTree.Describe(receiver.DeviceTreeError));
         }
         else if (verdict == ImageError.Sha256Mismatch)
         {

@@ -1,3 +1,4 @@
+using Unikernel.Boot.Image;
 using Unikernel.Drivers.Memory;
 using Unikernel.Platform;
 using BoardFile = Unikernel.Hardware.Boards.OrangepiPc;
@@ -7,6 +8,9 @@ namespace Unikernel.Boot;
 /// <summary>Linux's start on the H3 (Linux Documentation/arch/arm/booting.rst, as U-Boot's bootz does it).</summary>
 internal partial struct Board
 {
+    /// <summary>The Linux kernels this board starts (the netboot program refuses the other kind at the header).</summary>
+    public static BootProtocol LinuxProtocol => BootProtocol.LinuxZImage;
+
     /// <summary>
     /// Hands the machine to a Linux zImage at <paramref name="entry"/> with its device tree at
     /// <paramref name="deviceTree"/> (edited already): IRQs masked, caches cleaned and the MMU

@@ -1,3 +1,4 @@
+using Unikernel.Boot.Image;
 using Unikernel.Drivers.Memory;
 using Unikernel.Platform;
 using BoardFile = Unikernel.Hardware.Boards.QemuVirt;
@@ -7,6 +8,9 @@ namespace Unikernel.Boot;
 /// <summary>Linux's start on QEMU virt at EL3 (Linux Documentation/arch/arm64/booting.rst).</summary>
 internal partial struct Board
 {
+    /// <summary>The Linux kernels this board starts (the netboot program refuses the other kind at the header).</summary>
+    public static BootProtocol LinuxProtocol => BootProtocol.LinuxArm64Image;
+
     /// <summary>
     /// Hands the machine to a Linux arm64 Image at <paramref name="entry"/> with its device tree
     /// at <paramref name="deviceTree"/> (edited already): DAIF masked, caches cleaned and the MMU

@@ -711,6 +711,6 @@ irq_handler:                            /* the program's IRQ handler (Unikernel.
         .space  1024
 __exception_stack_top:
 
-#ifdef PEN_GICD
+#ifdef MONITOR_GICD
 #include "monitor-aarch64.inc"
 #endif

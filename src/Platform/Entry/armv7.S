@@ -789,6 +789,6 @@ irq_handler:                            /* the program's IRQ handler (Unikernel.
         .space  512
 __exception_stack_top:
 
-#ifdef PARK_GICD
+#ifdef MONITOR_GICD
 #include "monitor-armv7.inc"
 #endif

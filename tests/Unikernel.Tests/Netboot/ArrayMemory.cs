@@ -12,4 +12,6 @@ public readonly struct ArrayMemory(ulong start, byte[] bytes) : IPayloadDestinat
     public AddressRange Range => new(start, (ulong)bytes.Length);
 
     public void Write(ulong address, ReadOnlySpan<byte> piece) => piece.CopyTo(bytes.AsSpan((int)(address - start)));
+
+    public Span<byte> Placed(ulong address, int length) => bytes.AsSpan((int)(address - start), length);
 }

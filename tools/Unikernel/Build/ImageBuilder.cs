@@ -238,6 +238,13 @@ public sealed class ImageBuilder(string repositoryRoot, Action<string>? progress
             arguments.Add($"-DPARK_RELEASE=0x{ReleaseTable(board):x}");
             arguments.Add($"-DPARK_MARK=0x{ParkMark:x}");
         }
+        if (board.Kernel is not null && board.Arch is "arm" or "arm64")
+        {
+            // The secure monitor a Linux boot leaves behind (monitor-armv7.inc, monitor-aarch64.inc)
+            // parks cores and hands interrupts over through the GIC.
+            arguments.Add($"-DMONITOR_GICD=0x{PeripheralBase(board, "GIC_DIST"):x}");
+            arguments.Add($"-DMONITOR_GICC=0x{PeripheralBase(board, "GIC_CPU"):x}");
+        }
         if (board.Aarch32Switch is { } aarch32)
         {
             string stub = AssembleAarch32Stub(board, aarch32, objects);
@@ -254,7 +261,7 @@ public sealed class ImageBuilder(string repositoryRoot, Action<string>? progress
         var soc = File.Exists(path) ? YamlMapReader.Read(path, File.ReadAllText(path)).Soc : null;
         var found = soc?.Peripherals.FirstOrDefault(p => p.Name == peripheral);
         if (found is null || found.Instances.Count == 0)
-            throw new BuildFailure($"{board.Path}: boots with -bios, so its cores 1-3 wait in a pen the GIC wakes, but {path} has no {peripheral}");
+            throw new BuildFailure($"{board.Path}: the entry code needs the GIC (a pen, a park or the secure monitor), but {path} has no {peripheral}");
         return found.Instances[0].Base;
     }
 

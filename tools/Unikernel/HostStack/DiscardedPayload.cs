@@ -8,4 +8,6 @@ public readonly struct DiscardedPayload : IPayloadDestination
     public void Write(ulong address, ReadOnlySpan<byte> piece)
     {
     }
+
+    public Span<byte> Placed(ulong address, int length) => default;
 }
