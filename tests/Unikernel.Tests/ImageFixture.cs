@@ -37,6 +37,9 @@ public sealed class ImageFixture : IDisposable
         SigningProbes = new BuiltImages(board => _builder.BuildBootloader(Board(board), Path.Combine(Output, board, "signing-probe"), ImageProject("SigningProbe")));
         // TCP on bare metal: qemu-virt only (with TCP the stack does not fit orangepi-pc's 32 KiB).
         _tcpProbe = new Lazy<BuiltImage>(() => _builder.Build(Board("qemu-virt"), Path.Combine(Output, "qemu-virt", "tcp-probe"), ImageProject("TcpProbe")));
+        SigningKey = Unikernel.Tool.Signing.KeyFile.Generate();
+        SignedOnlyBootloaders = new BuiltImages(board => new ImageBuilder(Root) { Properties = ["SigningPublicKey=" + Convert.ToHexStringLower(SigningKey.PublicKey)] }
+            .BuildBootloader(Board(board), Path.Combine(Output, board, "bootloader-signed-only")));
         _httpProbe = new Lazy<BuiltImage>(() => _builder.Build(Board("qemu-virt"), Path.Combine(Output, "qemu-virt", "http-probe"), ImageProject("HttpProbe")));
     }
 
@@ -59,6 +62,10 @@ public sealed class ImageFixture : IDisposable
     public BuiltImage HttpProbe => _httpProbe.Value;
     public BuiltImages ImageProbes { get; }
     public BuiltImages SigningProbes { get; }
+    /// <summary>The bootloader built with <see cref="SigningKey"/>'s public half (`build --key`): it takes signed images only.</summary>
+    public BuiltImages SignedOnlyBootloaders { get; }
+    /// <summary>A key pair made for this test run (the secret seed and the public key).</summary>
+    public (byte[] Seed, byte[] PublicKey) SigningKey { get; }
 
     public string ImageProject(string name) => Path.Combine(Root, "tests", "Images", name, name + ".csproj");
 
