@@ -28,7 +28,7 @@ public static class BenchCommand
             bytes, runs, idle, netboot, linux,
         };
         command.SetAction(result => result.GetValue(idle) ? IdleBench.Run(root, result.GetValue(runs))
-            : result.GetValue(linux) ? LinuxBootBench.Run(root, result.GetValue(runs), ours: null)
+            : result.GetValue(linux) ? LinuxBootBench.Run(root, result.GetValue(runs), LinuxBootBench.OurBootloader(root))
             : result.GetValue(netboot) ? NetbootBench.Run(root, result.GetResult(bytes) is { Implicit: false } ? result.GetValue(bytes) : NetbootBench.DefaultBytes, result.GetValue(runs))
             : Run(root, result.GetValue(bytes), result.GetValue(runs)));
         return command;

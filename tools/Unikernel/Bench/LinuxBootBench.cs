@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using Spectre.Console;
+using Unikernel.Tool.Boards;
 using Unikernel.Tool.Build;
 using Unikernel.Tool.Linux;
 
@@ -23,6 +24,20 @@ public delegate LinuxBootResult OurLinuxBoot(LinuxParts parts);
 public static class LinuxBootBench
 {
     public const string Board = "orangepi-pc";
+
+    /// <summary>
+    /// Our half: the bootloader built once (into build/bench/linux/), then for each run booted on a
+    /// TAP with `upload --linux` sending the parts as soon as it answers (<see cref="LinuxNetboot"/>).
+    /// </summary>
+    public static OurLinuxBoot OurBootloader(string root)
+    {
+        var bootloader = new Lazy<BuiltImage>(() =>
+        {
+            Step("building our bootloader for orangepi-pc (build/bench/linux/)");
+            return new ImageBuilder(root).BuildBootloader(BoardCatalog.Load(root, Board), Path.Combine(root, "build", "bench", "linux", Board));
+        });
+        return parts => LinuxNetboot.Boot(root, bootloader.Value, parts, TimeSpan.FromSeconds(120), TimeSpan.FromSeconds(60)).Boot;
+    }
 
     /// <param name="ours">Our boot; without it the row says it is not available.</param>
     public static int Run(string root, int runs, OurLinuxBoot? ours)
