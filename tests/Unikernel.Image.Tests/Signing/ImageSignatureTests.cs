@@ -168,8 +168,8 @@ public class ImageSignatureTests
     [Fact]
     public void The_refusals_have_words()
     {
-        Assert.Equal("bad signature", System.Text.Encoding.UTF8.GetString(KernelImage.Describe(ImageError.BadSignature)));
-        Assert.Equal("bad signature length", System.Text.Encoding.UTF8.GetString(KernelImage.Describe(ImageError.BadSignatureLength)));
-        Assert.StartsWith("unsigned image", System.Text.Encoding.UTF8.GetString(KernelImage.Describe(ImageError.Unsigned)));
+        Assert.Equal("bad signature", System.Text.Encoding.UTF8.GetString(ImageErrorText.Describe(ImageError.BadSignature)));
+        Assert.Equal("signature length neither 0 nor 64", System.Text.Encoding.UTF8.GetString(ImageErrorText.Describe(ImageError.BadSignatureLength)));
+        Assert.StartsWith("unsigned image", System.Text.Encoding.UTF8.GetString(ImageErrorText.Describe(ImageError.Unsigned)));
     }
 }

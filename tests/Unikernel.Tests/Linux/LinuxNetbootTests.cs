@@ -29,7 +29,7 @@ public sealed class LinuxNetbootTests(ImageFixture images, ITestOutputHelper log
         var parts = LinuxParts.Prepare(images.Root, board);
         bool signed = board == "qemu-virt";
         var bootloader = signed ? images.SignedOnlyBootloaders[board] : images.Bootloaders[board];
-        var run = LinuxNetboot.Boot(images.Root, bootloader, parts, ToInit, AfterInit,
+        var run = LinuxNetboot.Boot(bootloader, parts, ToInit, AfterInit,
             prepare: signed ? file => Sign(file, images.SigningKey.Seed) : null);
         string console = run.Boot.Console;
         log.WriteLine($"{board}: {parts.Pin.Package.AptSpecification}{(signed ? ", signed" : "")}; upload {run.UploadSeconds:0.00} s; /init {run.Boot.InitSeconds:0.00} s after QEMU's start; {run.Boot.Cpus} CPUs; lease {run.Boot.Lease ?? "none"}");

@@ -36,7 +36,7 @@ public static class LinuxBootBench
             Step("building our bootloader for orangepi-pc (build/bench/linux/)");
             return new ImageBuilder(root).BuildBootloader(BoardCatalog.Load(root, Board), Path.Combine(root, "build", "bench", "linux", Board));
         });
-        return parts => LinuxNetboot.Boot(root, bootloader.Value, parts, TimeSpan.FromSeconds(120), TimeSpan.FromSeconds(60)).Boot;
+        return parts => LinuxNetboot.Boot(bootloader.Value, parts, TimeSpan.FromSeconds(120), TimeSpan.FromSeconds(60)).Boot;
     }
 
     /// <param name="ours">Our boot; without it the row says it is not available.</param>

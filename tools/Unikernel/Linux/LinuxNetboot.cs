@@ -19,11 +19,11 @@ public static class LinuxNetboot
     public sealed record Run(LinuxBootResult Boot, string Upload, double UploadSeconds);
 
     /// <summary>
-    /// The device tree to send for <paramref name="board"/>: the pinned package's (orangepi-pc), or
-    /// the one QEMU makes for the board's machine (qemu-virt), cached under build/linux.
+    /// The device tree to send: the pinned package's (orangepi-pc), or the one QEMU makes for the
+    /// machine <paramref name="bootloader"/> boots on (qemu-virt), kept beside it.
     /// </summary>
-    public static string DeviceTree(string root, BuiltImage bootloader, LinuxParts parts) =>
-        parts.DeviceTree ?? QemuDeviceTree.Dump(bootloader.Board, Path.Combine(root, "build", "linux", bootloader.Board.Name + "-qemu.dtb"));
+    public static string DeviceTree(BuiltImage bootloader, LinuxParts parts) =>
+        parts.DeviceTree ?? QemuDeviceTree.Dump(bootloader, Path.Combine(bootloader.Directory, "qemu.dtb"));
 
     /// <summary>
     /// Boots <paramref name="bootloader"/>, uploads Linux with <paramref name="append"/> (or the
@@ -32,13 +32,13 @@ public static class LinuxNetboot
     /// may turn the image file before it is sent (sign it, say). Throws when a step does not come
     /// (a <see cref="TimeoutException"/> with the console).
     /// </summary>
-    public static Run Boot(string root, BuiltImage bootloader, LinuxParts parts, TimeSpan toInit, TimeSpan afterInit,
+    public static Run Boot(BuiltImage bootloader, LinuxParts parts, TimeSpan toInit, TimeSpan afterInit,
         string? append = null, Func<string, string>? prepare = null)
     {
         string directory = Directory.CreateTempSubdirectory("unikernel-linux-").FullName;
         try
         {
-            string tree = DeviceTree(root, bootloader, parts);
+            string tree = DeviceTree(bootloader, parts);
             string image = Path.Combine(directory, "linux.uki");
             var quiet = new StringWriter();
             var request = new UploadCommand.UploadRequest(null, null, 1337, null, null, 30, parts.Kernel, tree, parts.Initrd,

@@ -1,27 +1,25 @@
-using Unikernel.Registers.Boards;
 using Unikernel.Tool.Build;
+using Unikernel.Tool.Emulate;
 
 namespace Unikernel.Tool.Linux;
 
 /// <summary>
 /// The device tree of a machine QEMU builds itself (qemu-virt has no file of its own: QEMU makes
-/// one for the options it is started with): dumped with <c>-M MACHINE,dumpdtb=FILE</c> and the
-/// board file's options, so it describes the machine our bootloader runs on. The board edits it
-/// for Linux as it edits any uploaded tree (/psci, the CPUs' enable-method, /chosen).
+/// one for the command line it is started with), dumped with <c>-M MACHINE,dumpdtb=FILE</c> on
+/// the very command line that boots <see cref="BuiltImage"/>: with firmware given (-bios) QEMU 7.2's
+/// virt puts an ACPI event device where its GPIO would be, so a tree dumped without it names a
+/// PL061 that is not there, and Linux takes an external abort probing it. The board edits the
+/// tree for Linux as it edits any uploaded tree (/psci, the CPUs' enable-method, /chosen).
 /// </summary>
 public static class QemuDeviceTree
 {
-    /// <summary>Writes the tree of <paramref name="board"/>'s emulated machine to <paramref name="path"/> (cached: kept if there).</summary>
-    public static string Dump(BoardFile board, string path)
+    /// <summary>Writes the tree of the machine <paramref name="image"/> boots on to <paramref name="path"/>.</summary>
+    public static string Dump(BuiltImage image, string path)
     {
-        if (File.Exists(path))
-            return path;
-        var emulator = board.Emulator ?? throw new BuildFailure($"{board.Name} has no emulator, so QEMU has no device tree to give for it");
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        string temporary = path + ".part";
-        ExternalProcess.Run($"dumping QEMU's {board.Name} device tree", emulator.Command,
-            ["-M", $"{emulator.Machine},dumpdtb={temporary}", .. emulator.Options, "-display", "none"]);
-        File.Move(temporary, path, overwrite: true);
+        var (program, arguments) = QemuCommand.For(image, ["-display", "none"]);
+        int machine = arguments.IndexOf("-M") + 1;
+        arguments[machine] += ",dumpdtb=" + path;
+        ExternalProcess.Run($"dumping QEMU's {image.Board.Name} device tree", program, arguments);
         return path;
     }
 }
