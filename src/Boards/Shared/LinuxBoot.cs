@@ -1,3 +1,6 @@
+using Unikernel.Drivers.Bus;
+using Unikernel.Drivers.Interrupts;
+using Unikernel.Drivers.Memory;
 using Unikernel.Platform;
 
 namespace Unikernel.Boot;
@@ -5,11 +8,27 @@ namespace Unikernel.Boot;
 /// <summary>
 /// The steps of a Linux start that every board with a secure monitor shares
 /// (src/Platform/Cpu/SecureMonitor.cs): the monitor copied where Linux never looks, the other
-/// cores parked in it, a console line, the jump. The board does what is its own around them
-/// (MMU off before, the GIC handed over between).
+/// cores parked in it, the GIC handed over, a console line, the jump. The board says where the
+/// monitor goes and does what is its own before (a watchdog disarmed).
 /// </summary>
 internal static class LinuxBoot<TBoard> where TBoard : IConsole, ICorePower
 {
+    /// <summary>
+    /// The whole start: IRQs masked, caches cleaned and the MMU off (both boot protocols), the
+    /// monitor in <paramref name="region"/> with the other cores parked in it (<see cref="ParkCores"/>),
+    /// <paramref name="gic"/>'s shared interrupts handed to the normal world, then Linux at
+    /// <paramref name="entry"/> with its device tree at <paramref name="deviceTree"/> (<see cref="Enter"/>).
+    /// The caller stopped the network device's DMA and the hashing core. Never returns.
+    /// </summary>
+    public static void Start(GicV2<DirectMmio> gic, nuint region, nuint regionSize, nuint entry, nuint deviceTree)
+    {
+        Interrupts.Disable();
+        Mmu.DisableAndClean();
+        int cores = ParkCores(region, regionSize, out nuint monitor);
+        gic.HandSharedInterruptsToNormalWorld();
+        Enter(monitor, entry, deviceTree, cores);
+    }
+
     /// <summary>How long a released core has to say it is parked in the monitor.</summary>
     private const long ParkMilliseconds = 100;
 

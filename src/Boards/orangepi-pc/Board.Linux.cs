@@ -1,5 +1,4 @@
 using Unikernel.Boot.Image;
-using Unikernel.Drivers.Memory;
 using Unikernel.Platform;
 using BoardFile = Unikernel.Hardware.Boards.OrangepiPc;
 
@@ -20,10 +19,6 @@ internal partial struct Board
     /// </summary>
     public static void StartLinux(nuint entry, nuint deviceTree)
     {
-        Interrupts.Disable();
-        Mmu.DisableAndClean();
-        int cores = LinuxBoot<Board>.ParkCores((nuint)BoardFile.Memory.SramA2.Base, (nuint)BoardFile.Memory.SramA2.Size, out nuint monitor);
-        Gic.HandSharedInterruptsToNormalWorld();
-        LinuxBoot<Board>.Enter(monitor, entry, deviceTree, cores);
+        LinuxBoot<Board>.Start(Gic, (nuint)BoardFile.Memory.SramA2.Base, (nuint)BoardFile.Memory.SramA2.Size, entry, deviceTree);
     }
 }

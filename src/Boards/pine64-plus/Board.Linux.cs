@@ -1,6 +1,5 @@
 using Unikernel.Boot.Image;
 using Unikernel.Drivers.Bus;
-using Unikernel.Drivers.Memory;
 using Unikernel.Drivers.Watchdog;
 using Unikernel.Hardware;
 using Unikernel.Platform;
@@ -28,10 +27,6 @@ internal partial struct Board
     public static void StartLinux(nuint entry, nuint deviceTree)
     {
         Sun6iWatchdog<DirectMmio, GenericTimerClock>.Disarm(A64<DirectMmio>.Timer);
-        Interrupts.Disable();
-        Mmu.DisableAndClean();
-        int cores = LinuxBoot<Board>.ParkCores((nuint)BoardFile.Memory.SramA2.Base, (nuint)BoardFile.Memory.SramA2.Size, out nuint monitor);
-        Gic.HandSharedInterruptsToNormalWorld();
-        LinuxBoot<Board>.Enter(monitor, entry, deviceTree, cores);
+        LinuxBoot<Board>.Start(Gic, (nuint)BoardFile.Memory.SramA2.Base, (nuint)BoardFile.Memory.SramA2.Size, entry, deviceTree);
     }
 }

@@ -54,7 +54,7 @@ public sealed class NetbootEndToEndTests(ImageFixture images, ITestOutputHelper 
     }
 
     /// <summary>Sends <paramref name="bytes"/> with nc as the seed does and returns what the bootloader answered.</summary>
-    private static string SendWithNc(EmulatedNetwork network, string address, byte[] bytes)
+    internal static string SendWithNc(EmulatedNetwork network, string address, byte[] bytes)
     {
         string file = Path.GetTempFileName();
         try

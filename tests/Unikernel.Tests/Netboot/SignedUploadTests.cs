@@ -42,7 +42,7 @@ public sealed class SignedUploadTests(ImageFixture images, ITestOutputHelper log
         string address = network.WaitForLinkLocal(Boot);
         network.WaitForConsole(@"netboot: signed images only \(key [0-9a-f]{8}…\)", Step);
         // Sent as the seed sends, with nc: the tool itself checks part hashes before it sends.
-        string reply = SendWithNc(network, bad, address);
+        string reply = NetbootEndToEndTests.SendWithNc(network, address, bad);
         log.WriteLine($"{damage}: {reply.Trim()}");
         Assert.StartsWith($"error: {reason}", reply);
         network.WaitForConsole("netboot: error: " + System.Text.RegularExpressions.Regex.Escape(reason), Step);
@@ -96,20 +96,6 @@ public sealed class SignedUploadTests(ImageFixture images, ITestOutputHelper log
             new(PartKind.Initrd, 0x4500_0000, 1 << 16, RandomNumberGenerator.GetBytes(1 << 16)),
         ]);
         return (image.Bytes(), kernel.Length);
-    }
-
-    private static string SendWithNc(EmulatedNetwork network, byte[] bytes, string address)
-    {
-        string file = Path.GetTempFileName();
-        try
-        {
-            File.WriteAllBytes(file, bytes);
-            return network.Run("sh", "-c", $"nc -N -w 10 {EmulatedNetwork.Scoped(address)} 1337 < {file}").Output;
-        }
-        finally
-        {
-            File.Delete(file);
-        }
     }
 
     private static (int ExitCode, string Output) Upload(EmulatedNetwork network, byte[] bytes, string address)
