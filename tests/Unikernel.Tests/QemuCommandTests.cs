@@ -23,7 +23,8 @@ public class QemuCommandTests
         var arguments = Arguments("qemu-virt");
         Assert.Equal("4", After(arguments, "-smp"));
         Assert.Equal("tcg,thread=multi", After(arguments, "-accel"));
-        Assert.Equal("virt,secure=on", After(arguments, "-M"));
+        // EL3 for the bootloader, EL2 for the Linux it starts (docs/linux.md).
+        Assert.Equal("virt,secure=on,virtualization=on", After(arguments, "-M"));
     }
 
     [Fact]
