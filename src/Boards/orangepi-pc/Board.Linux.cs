@@ -1,5 +1,4 @@
 using Unikernel.Boot.Image;
-using Unikernel.Platform;
 using BoardFile = Unikernel.Hardware.Boards.OrangepiPc;
 
 namespace Unikernel.Boot;
@@ -19,6 +18,6 @@ internal partial struct Board
     /// </summary>
     public static void StartLinux(nuint entry, nuint deviceTree)
     {
-        LinuxBoot<Board>.Start(Gic, (nuint)BoardFile.Memory.SramA2.Base, (nuint)BoardFile.Memory.SramA2.Size, entry, deviceTree);
+        LinuxBoot<Board>.Start(Gic, BoardFile.Memory.SramA2.Base, (nuint)BoardFile.Memory.SramA2.Size, entry, deviceTree);
     }
 }

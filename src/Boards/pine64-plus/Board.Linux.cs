@@ -27,6 +27,6 @@ internal partial struct Board
     public static void StartLinux(nuint entry, nuint deviceTree)
     {
         Sun6iWatchdog<DirectMmio, GenericTimerClock>.Disarm(A64<DirectMmio>.Timer);
-        LinuxBoot<Board>.Start(Gic, (nuint)BoardFile.Memory.SramA2.Base, (nuint)BoardFile.Memory.SramA2.Size, entry, deviceTree);
+        LinuxBoot<Board>.Start(Gic, BoardFile.Memory.SramA2.Base, (nuint)BoardFile.Memory.SramA2.Size, entry, deviceTree);
     }
 }

@@ -1,5 +1,4 @@
 using Unikernel.Boot.Image;
-using Unikernel.Platform;
 using BoardFile = Unikernel.Hardware.Boards.QemuVirt;
 
 namespace Unikernel.Boot;
@@ -20,6 +19,6 @@ internal partial struct Board
     /// </summary>
     public static void StartLinux(nuint entry, nuint deviceTree)
     {
-        LinuxBoot<Board>.Start(Gic, (nuint)BoardFile.Memory.SecureRam.Base, (nuint)BoardFile.Memory.SecureRam.Size, entry, deviceTree);
+        LinuxBoot<Board>.Start(Gic, BoardFile.Memory.SecureRam.Base, (nuint)BoardFile.Memory.SecureRam.Size, entry, deviceTree);
     }
 }

@@ -10,18 +10,6 @@ namespace Unikernel.Boot.Image.Signing;
 /// </summary>
 public static class ImageSignature
 {
-    /// <summary>Where the version-2 header keeps its version, header length and signature length.</summary>
-    public const int VersionOffset = 0x08;
-    public const int HeaderLengthOffset = 0x0A;
-    public const int SignatureLengthOffset = 0x1A;
-
-    /// <summary>The fixed header and one part entry: the least a signed header has before its signature.</summary>
-    public const int FixedHeaderLength = 64;
-    public const int PartEntryLength = 64;
-
-    /// <summary>The version whose header carries a signature.</summary>
-    public const ushort SignedVersion = 2;
-
     /// <summary>
     /// Accepts <paramref name="header"/> (the image's first bytes, at least its whole header) if
     /// it is signed by <paramref name="publicKey"/> (32 bytes). Refuses with
@@ -31,7 +19,8 @@ public static class ImageSignature
     /// <see cref="ImageError.Unsigned"/> a version-1 image or a signature length of 0; with
     /// <see cref="ImageError.UnsupportedVersion"/> any version but 1 and 2; and with
     /// <see cref="ImageError.BadSignature"/> one that does not verify (RFC 8032 section 5.1.7).
-    /// The magic and the rest of the header are <see cref="KernelImage"/>'s to check.
+    /// The magic and the rest of the header are <see cref="KernelImage"/>'s to check; the offsets are
+    /// the format's own (<see cref="KernelImage"/>, <see cref="KernelImageParts"/>).
     /// </summary>
     public static bool Check(ReadOnlySpan<byte> header, ReadOnlySpan<byte> publicKey, out ImageError reason)
     {
@@ -41,20 +30,20 @@ public static class ImageSignature
 
     private static ImageError Verify(ReadOnlySpan<byte> header, ReadOnlySpan<byte> publicKey)
     {
-        if (header.Length < FixedHeaderLength)
+        if (header.Length < KernelImage.FixedHeaderLength)
             return ImageError.BadSignatureLength;
-        ushort version = BinaryPrimitives.ReadUInt16LittleEndian(header.Slice(VersionOffset));
-        if (version == 1)
+        ushort version = BinaryPrimitives.ReadUInt16LittleEndian(header.Slice(KernelImage.VersionOffset));
+        if (version == KernelImage.Version)
             return ImageError.Unsigned;
-        if (version != SignedVersion)
+        if (version != KernelImageParts.Version)
             return ImageError.UnsupportedVersion;
-        ushort signatureLength = BinaryPrimitives.ReadUInt16LittleEndian(header.Slice(SignatureLengthOffset));
+        ushort signatureLength = BinaryPrimitives.ReadUInt16LittleEndian(header.Slice(KernelImageParts.SignatureLengthOffset));
         if (signatureLength == 0)
             return ImageError.Unsigned;
         if (signatureLength != Ed25519.SignatureLength)
             return ImageError.BadSignatureLength;
-        int headerLength = BinaryPrimitives.ReadUInt16LittleEndian(header.Slice(HeaderLengthOffset));
-        if (headerLength < FixedHeaderLength + PartEntryLength + Ed25519.SignatureLength || headerLength > header.Length)
+        int headerLength = BinaryPrimitives.ReadUInt16LittleEndian(header.Slice(KernelImage.HeaderLengthOffset));
+        if (headerLength < KernelImage.FixedHeaderLength + ImagePart.EntryLength + Ed25519.SignatureLength || headerLength > header.Length)
             return ImageError.BadSignatureLength;
         int signedLength = headerLength - Ed25519.SignatureLength;
         if (!Ed25519.Verify(publicKey, header.Slice(0, signedLength), header.Slice(signedLength, Ed25519.SignatureLength)))

@@ -1,34 +1,22 @@
 using Unikernel.Tool;
 using Unikernel.Tool.Build;
+using Unikernel.Tool.Linux;
 
 namespace Unikernel.Tests.DeviceTree;
 
 /// <summary>
 /// The real device trees the editor is tested on, made once and cached under build/linux/: the
-/// Orange Pi PC tree from Debian 12's armmp kernel package (downloaded with apt-get, not
-/// installed) and the tree QEMU 7.2 generates for its virt machine (dumpdtb).
+/// Orange Pi PC tree from Debian 12's armmp kernel package (the Linux boots' pinned parts,
+/// <see cref="LinuxParts"/>) and the tree QEMU 7.2 generates for its virt machine (dumpdtb).
 /// </summary>
 internal static class DeviceTreeFiles
 {
-    /// <summary>The armmp kernel package, pinned: 6.1.176-1 (ABI 50) boots on QEMU's orangepi-pc with working Ethernet, 6.1.192-3 oopses in dwmac-sun8i.</summary>
-    public const string ArmmpPackage = "linux-image-6.1.0-50-armmp";
-    public const string ArmmpVersion = "6.1.176-1";
-
     private static readonly Lock Gate = new();
 
     public static string CacheDirectory => Path.Combine(Repository.FindRoot(), "build", "linux");
 
-    /// <summary>sun8i-h3-orangepi-pc.dtb from the armmp package (23,405 bytes, no /memory, no /psci).</summary>
-    public static byte[] OrangePiPc()
-    {
-        lock (Gate)
-        {
-            string tree = Path.Combine(CacheDirectory, "sun8i-h3-orangepi-pc.dtb");
-            if (!File.Exists(tree))
-                ExtractFromArmmp($"./usr/lib/{ArmmpPackage}/sun8i-h3-orangepi-pc.dtb", tree);
-            return File.ReadAllBytes(tree);
-        }
-    }
+    /// <summary>sun8i-h3-orangepi-pc.dtb from the pinned armmp package (23,405 bytes, no /memory, no /psci), as the Linux boots use it (<see cref="LinuxParts"/>).</summary>
+    public static byte[] OrangePiPc() => File.ReadAllBytes(LinuxParts.Prepare(Repository.FindRoot(), "orangepi-pc").DeviceTree!);
 
     /// <summary>QEMU's virt tree for 4 Cortex-A53 with EL3 and EL2 and 512 MiB (1 MiB, most of it padding).</summary>
     public static byte[] QemuVirt()
@@ -47,27 +35,6 @@ internal static class DeviceTreeFiles
             }
             return File.ReadAllBytes(tree);
         }
-    }
-
-    private static void ExtractFromArmmp(string member, string destination)
-    {
-        Directory.CreateDirectory(CacheDirectory);
-        string package = Path.Combine(CacheDirectory, $"{ArmmpPackage}_{ArmmpVersion}_armhf.deb");
-        if (!File.Exists(package))
-        {
-            string[] download = ["download", $"{ArmmpPackage}:armhf={ArmmpVersion}"];
-            if (ExternalProcess.TryRun("apt-get", download, CacheDirectory).ExitCode != 0)
-            {
-                // A machine that has not seen armhf packages yet.
-                ExternalProcess.Run("dpkg --add-architecture", "dpkg", ["--add-architecture", "armhf"]);
-                ExternalProcess.Run("apt-get update", "apt-get", ["update", "-qq"]);
-                ExternalProcess.Run("apt-get download", "apt-get", download, CacheDirectory);
-            }
-        }
-        string partial = destination + ".partial";
-        ExternalProcess.Run("dpkg-deb", "/bin/sh",
-            ["-c", "dpkg-deb --fsys-tarfile \"$0\" | tar -xO \"$1\" > \"$2\"", package, member, partial]);
-        File.Move(partial, destination, overwrite: true);
     }
 
     /// <summary>The tree as dtc decompiles it (<c>dtc -I dtb -O dts</c>), failing the test when dtc refuses it.</summary>

@@ -14,39 +14,35 @@ namespace Unikernel.Tool.Signing;
 /// </summary>
 public static class ImageSigner
 {
-    private const int PayloadLengthOffset = 0x0C;
-    private const int PartCountOffset = 0x19;
-    private const int MaximumParts = 8;
-
     /// <summary>The whole image <paramref name="image"/> signed with <paramref name="seed"/>; a <see cref="SigningFailure"/> says why not.</summary>
     public static byte[] Sign(ReadOnlySpan<byte> image, byte[] seed)
     {
         if (!KernelImage.StartsWithMagic(image))
             throw new SigningFailure("not a kernel image (no UKIMAGE magic): only version 2 images (docs/image-format.md) can be signed");
-        if (image.Length < ImageSignature.FixedHeaderLength)
-            throw new SigningFailure($"truncated image: {image.Length} bytes, less than the {ImageSignature.FixedHeaderLength}-byte header");
-        ushort version = BinaryPrimitives.ReadUInt16LittleEndian(image.Slice(ImageSignature.VersionOffset));
-        if (version != ImageSignature.SignedVersion)
+        if (image.Length < KernelImage.FixedHeaderLength)
+            throw new SigningFailure($"truncated image: {image.Length} bytes, less than the {KernelImage.FixedHeaderLength}-byte header");
+        ushort version = BinaryPrimitives.ReadUInt16LittleEndian(image.Slice(KernelImage.VersionOffset));
+        if (version != KernelImageParts.Version)
             throw new SigningFailure($"a version {version} image: only version 2 images carry a signature");
-        int parts = image[PartCountOffset];
-        if (parts < 1 || parts > MaximumParts)
-            throw new SigningFailure($"bad part count {parts}: a version 2 image has 1 to {MaximumParts} parts");
-        int signatureLength = BinaryPrimitives.ReadUInt16LittleEndian(image.Slice(ImageSignature.SignatureLengthOffset));
+        int parts = image[KernelImageParts.PartCountOffset];
+        if (parts < 1 || parts > KernelImageParts.MaximumPartCount)
+            throw new SigningFailure($"bad part count {parts}: a version 2 image has 1 to {KernelImageParts.MaximumPartCount} parts");
+        int signatureLength = BinaryPrimitives.ReadUInt16LittleEndian(image.Slice(KernelImageParts.SignatureLengthOffset));
         if (signatureLength != 0 && signatureLength != Ed25519.SignatureLength)
             throw new SigningFailure($"bad signature length {signatureLength}: 0 (unsigned) or 64");
-        int tableEnd = ImageSignature.FixedHeaderLength + parts * ImageSignature.PartEntryLength;
-        int headerLength = BinaryPrimitives.ReadUInt16LittleEndian(image.Slice(ImageSignature.HeaderLengthOffset));
+        int tableEnd = KernelImage.FixedHeaderLength + parts * ImagePart.EntryLength;
+        int headerLength = BinaryPrimitives.ReadUInt16LittleEndian(image.Slice(KernelImage.HeaderLengthOffset));
         if (headerLength != tableEnd + signatureLength)
             throw new SigningFailure($"bad header length {headerLength}: {parts} parts and a {signatureLength}-byte signature make {tableEnd + signatureLength}");
-        uint payloadLength = BinaryPrimitives.ReadUInt32LittleEndian(image.Slice(PayloadLengthOffset));
+        uint payloadLength = BinaryPrimitives.ReadUInt32LittleEndian(image.Slice(KernelImageParts.PayloadLengthOffset));
         if (image.Length < headerLength || (ulong)(image.Length - headerLength) != payloadLength)
             throw new SigningFailure($"the header announces {payloadLength} payload bytes but the file has {Math.Max(0, image.Length - headerLength)} after its header");
 
         int signedHeaderLength = tableEnd + Ed25519.SignatureLength;
         var signed = new byte[signedHeaderLength + payloadLength];
         image.Slice(0, tableEnd).CopyTo(signed);
-        BinaryPrimitives.WriteUInt16LittleEndian(signed.AsSpan(ImageSignature.HeaderLengthOffset), (ushort)signedHeaderLength);
-        BinaryPrimitives.WriteUInt16LittleEndian(signed.AsSpan(ImageSignature.SignatureLengthOffset), Ed25519.SignatureLength);
+        BinaryPrimitives.WriteUInt16LittleEndian(signed.AsSpan(KernelImage.HeaderLengthOffset), (ushort)signedHeaderLength);
+        BinaryPrimitives.WriteUInt16LittleEndian(signed.AsSpan(KernelImageParts.SignatureLengthOffset), Ed25519.SignatureLength);
         byte[] signature = SignBytes(seed, signed.AsSpan(0, tableEnd));
         signature.CopyTo(signed, tableEnd);
         image.Slice(headerLength).CopyTo(signed.AsSpan(signedHeaderLength));
