@@ -81,11 +81,18 @@ public sealed class UnikernelCommand(string root)
         }));
 
         var testArguments = new Argument<string[]>("dotnet-test-arguments") { Description = "Passed on to dotnet test (e.g. --filter Name~Boot)", Arity = ArgumentArity.ZeroOrMore };
-        var test = new Command("test", "Run every test (xunit: unit, image, QEMU)") { testArguments };
+        var longRun = new Option<bool>("--long") { Description = "Also the long run: the reference Linux boots and U-Boot's (the bench's peers) and a fuzz of 2,000,000 frames (UNIKERNEL_LONG_TESTS=1, UNIKERNEL_FUZZ_FRAMES)" };
+        var test = new Command("test", "Run every test (xunit: unit, image, QEMU); --long adds the long run") { longRun, testArguments };
         test.TreatUnmatchedTokensAsErrors = false;
         test.SetAction(result =>
         {
             var start = new ProcessStartInfo("dotnet") { UseShellExecute = false };
+            if (result.GetValue(longRun))
+            {
+                start.Environment["UNIKERNEL_LONG_TESTS"] = "1";
+                if (string.IsNullOrEmpty(Environment.GetEnvironmentVariable("UNIKERNEL_FUZZ_FRAMES")))
+                    start.Environment["UNIKERNEL_FUZZ_FRAMES"] = "2000000";
+            }
             foreach (string argument in new[] { "test", Path.Combine(root, "Unikernel.sln"), "-c", "Release", "--logger", "console;verbosity=normal" })
                 start.ArgumentList.Add(argument);
             foreach (string argument in result.GetValue(testArguments) ?? [])
@@ -176,7 +183,7 @@ public sealed class UnikernelCommand(string root)
             [newKernel] = ["./unikernel new MyKernel", "./unikernel new MyKernel --board qemu-virt --output ~/kernels/my-kernel"],
             [registers] = ["./unikernel registers"],
             [run] = ["sudo ./unikernel run --project MyKernel", "sudo ./unikernel run --project MyKernel --board qemu-virt --timeout 30", "./unikernel run --project MyKernel --to fe80::2%eth0 --console /dev/ttyUSB0"],
-            [test] = ["./unikernel test", "./unikernel test --filter FullyQualifiedName~NetbootEndToEnd"],
+            [test] = ["./unikernel test", "./unikernel test --long", "./unikernel test --filter FullyQualifiedName~NetbootEndToEnd"],
             [upload] = ["./unikernel upload build/orangepi-pc/hello/Hello.img --to fe80::2%eth0", "./unikernel upload kernel.bin --to 169.254.77.2 --load 0x42000000"],
         });
         return rootCommand;

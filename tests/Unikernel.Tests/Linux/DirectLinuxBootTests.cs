@@ -20,7 +20,7 @@ public sealed class DirectLinuxBootTests(ITestOutputHelper log)
 
     public static TheoryData<string, int> Boards => new() { { "orangepi-pc", 4 }, { "qemu-virt", 4 } };
 
-    [Theory]
+    [LongRunTheory]
     [MemberData(nameof(Boards))]
     public void Linux_booted_by_qemu_reaches_init_sees_every_cpu_and_gets_a_lease(string board, int cpus)
     {

@@ -15,7 +15,7 @@ public sealed class UBootLinuxPeerTests(ITestOutputHelper log)
 {
     private static readonly string Root = Repository.FindRoot();
 
-    [Fact]
+    [LongRunFact]
     public void U_boot_boots_the_pinned_linux_from_an_sd_card_to_init_on_four_cpus_with_a_lease()
     {
         var parts = LinuxParts.Prepare(Root, "orangepi-pc");
