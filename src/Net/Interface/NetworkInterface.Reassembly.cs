@@ -148,8 +148,8 @@ public sealed partial class NetworkInterface
 
     /// <summary>
     /// A datagram whose time ran out (RFC 8200 section 4.5, RFC 792): given up, and if its first
-    /// fragment had come, a Time Exceeded (fragment reassembly) to its source, quoting that
-    /// fragment, rate-limited. Returns the frame's length, 0 when nothing is to be sent.
+    /// fragment had come and it was not sent to a group, a Time Exceeded (fragment reassembly) to
+    /// its source, quoting that fragment, rate-limited. Returns the frame's length, 0 when nothing is to be sent.
     /// </summary>
     private int EmitReassemblyTimeout(Span<byte> frame)
     {
@@ -159,13 +159,23 @@ public sealed partial class NetworkInterface
         while ((slot = _reassembly.TakeExpired(_now)) >= 0)
         {
             _counters.CountReassemblyTimeout();
-            int length = _reassembly.HasFirst(slot) && _icmpErrors.TryTake(_now) ? EmitTimeExceeded(slot, frame) : 0;
+            int length = _reassembly.HasFirst(slot) && !IsGroup(_reassembly.DestinationOf(slot)) && _icmpErrors.TryTake(_now)
+                ? EmitTimeExceeded(slot, frame) : 0;
             _reassembly.Release(slot);
             if (length > 0)
                 return length;
         }
         return 0;
     }
+
+    /// <summary>
+    /// A group destination (IPv4-mapped for IPv4): no ICMP error answers a datagram sent to one
+    /// (RFC 1122 section 3.2.2, RFC 4443 section 2.4 (e)).
+    /// </summary>
+    private bool IsGroup(in Ipv6Address destination) =>
+        destination.IsIpv4Mapped
+            ? destination.MappedIpv4.IsBroadcast || destination.MappedIpv4.IsMulticast || IsSubnetBroadcast(destination.MappedIpv4)
+            : destination.IsMulticast;
 
     private int EmitTimeExceeded(int slot, Span<byte> frame)
     {

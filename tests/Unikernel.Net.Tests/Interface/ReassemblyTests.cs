@@ -207,6 +207,19 @@ public class ReassemblyTests
     }
 
     [Fact]
+    public void Timeout_of_a_datagram_sent_to_a_group_is_silent()
+    {
+        var nic = NewInterface();
+        byte[] request = EchoRequest6(PeerLinkLocal, Ipv6Address.AllNodes, PingData);
+        byte[] first = Fragments6(PeerLinkLocal, Ipv6Address.AllNodes, IpProtocol.Icmpv6, request, 14)[0];
+        MacAddress.FromIpv6Multicast(Ipv6Address.AllNodes).CopyTo(first);
+        Assert.Empty(Run(ref nic, first));
+        Assert.Equal(1, nic.DatagramsReassembling);
+        Assert.Empty(PollAll(nic, Timeout));
+        Assert.Equal(1UL, nic.Counters.ReassemblyTimeouts);
+    }
+
+    [Fact]
     public void A_first_fragment_without_the_whole_header_chain_gets_Parameter_Problem_code_3()
     {
         var nic = NewInterface();
