@@ -7,7 +7,9 @@ namespace Unikernel.Net;
 /// neighbour cache, socket sets (<see cref="Tcp"/>, <see cref="Udp"/>) and counters. <see cref="Process"/> takes each received frame
 /// and writes the immediate answer if there is one (ARP, echo, neighbour advertisement, ICMP
 /// errors); <see cref="Poll"/> hands out, one frame per call, what the interface originates on
-/// its own timers (solicitations, DHCP, router solicitation, MLD reports, queued datagrams).
+/// its own timers (solicitations, DHCP, router solicitation, MLD reports, queued datagrams, the
+/// fragments of a datagram larger than the path MTU). Fragments received are reassembled
+/// (<see cref="Reassembly"/>) and the datagram goes on as if it had come whole.
 /// </summary>
 /// <remarks>
 /// <para>

@@ -9,6 +9,12 @@ namespace Unikernel.Net;
 /// fragments have DF clear and the datagram's identification; IPv6 fragments carry a Fragment
 /// header after the fixed header (we put no extension headers of our own before it).
 /// </summary>
+/// <remarks>
+/// One datagram at a time: while one goes out (or waits for its next hop's address), another
+/// large UDP send is refused as queue full and a large echo reply is dropped
+/// (<see cref="DropReason.ReplyBufferTooSmall"/>). The fragments are copied out of this buffer
+/// into the poll's frame, one copy each, as the transmit queue's frames are.
+/// </remarks>
 internal sealed class OutgoingDatagram
 {
     private readonly byte[] _packet;

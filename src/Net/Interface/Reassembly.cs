@@ -39,7 +39,9 @@ internal enum FragmentOutcome : byte
 /// fragments of it are dropped as well, but a new datagram may take a marked buffer before then.
 /// An exact duplicate (same offset and length as one held) is dropped alone; the datagram goes on.</para>
 /// <para>A new datagram when every buffer is busy (and none is marked) is dropped: the ones in
-/// progress are not pushed out by a flood of new ones.</para>
+/// progress are not pushed out by a flood of new ones. The price: fragments whose datagram never
+/// completes hold their buffer for the whole timeout, so a flood of lone fragments keeps new
+/// datagrams out until it stops (the fuzz test sees this as most of its fragment drops).</para>
 /// <para>Each datagram has <see cref="TimeoutMilliseconds"/> from its first fragment (RFC 8200
 /// section 4.5's 60 seconds, used for IPv4 too).</para>
 /// </remarks>

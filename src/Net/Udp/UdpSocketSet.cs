@@ -82,7 +82,12 @@ public sealed class UdpSocketSet
         return _interface.QueueDatagram(source, remote.Address, _sockets[slot].Port, remote.Port, payload);
     }
 
-    /// <summary>What the application can do on <paramref name="socket"/> now: Closed when it is not bound.</summary>
+    /// <summary>
+    /// What the application can do on <paramref name="socket"/> now: Closed when it is not bound.
+    /// Writable says a transmit slot is free, for a datagram that fits one frame; one larger than
+    /// the path MTU also needs the interface's one outgoing datagram buffer, and is refused with
+    /// <see cref="UdpSendResult.QueueFull"/> while another is still going out.
+    /// </summary>
     public SocketReadiness Readiness(UdpHandle socket)
     {
         if (!TryGet(socket, out int slot))
