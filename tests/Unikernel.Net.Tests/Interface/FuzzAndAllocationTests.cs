@@ -34,8 +34,9 @@ public class FuzzAndAllocationTests(ITestOutputHelper output)
 
     /// <summary>
     /// Fragments, both families: a 3,000-byte ping in three pieces (the fuzzer sends them in any
-    /// order, some twice), a piece overlapping the first, a UDP datagram in pieces, and an IPv6
-    /// first fragment whose header chain stops short of the UDP header (RFC 7112).
+    /// order, some twice), a piece overlapping the first, a UDP datagram in pieces, an IPv6 first
+    /// fragment whose header chain stops short of the UDP header (RFC 7112) and an IPv4 one
+    /// shorter than the TCP header.
     /// </summary>
     private static byte[][] FragmentSeeds()
     {
@@ -57,6 +58,7 @@ public class FuzzAndAllocationTests(ITestOutputHelper output)
             .. FragmentFrames.Fragments4(PeerIpv4, OurIpv4, IpProtocol.Icmp, ping4, Id),
             FragmentFrames.Fragment4(PeerIpv4, OurIpv4, IpProtocol.Icmp, ping4, 8, 16, true, Id),
             .. FragmentFrames.Fragments4(PeerIpv4, OurIpv4, IpProtocol.Udp, udp4, Id + 1),
+            FragmentFrames.Fragment4(PeerIpv4, OurIpv4, IpProtocol.Tcp, new byte[64], 0, 8, true, Id + 2),
         ];
     }
 
