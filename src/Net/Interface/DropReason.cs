@@ -24,7 +24,7 @@ public enum DropReason : byte
     /// <summary>A source we must not answer or learn: a group MAC, a broadcast, multicast or unspecified IP where a reply would go, our own IPv4 address.</summary>
     InvalidSource,
 
-    /// <summary>Well formed but not ours to handle: EtherType, IP protocol, message type or code, fragments, VLAN tags.</summary>
+    /// <summary>Well formed but not ours to handle: EtherType, IP protocol, message type or code, VLAN tags, fragments when no reassembly buffers are configured.</summary>
     Unsupported,
 
     /// <summary>UDP to a port nobody listens on, where no port unreachable may go: to a group, or over the ICMP error rate limit.</summary>
@@ -33,6 +33,23 @@ public enum DropReason : byte
     /// <summary>UDP for a socket whose receive queue is full: the application is not reading fast enough.</summary>
     QueueFull,
 
-    /// <summary>The answer does not fit the reply buffer the caller gave.</summary>
+    /// <summary>
+    /// A fragment that cannot be part of a datagram: all but the last must carry a non-zero multiple
+    /// of 8 bytes, none may end past 65,535 bytes or our largest datagram, and the first must hold
+    /// every header through the upper layer's (RFC 8200 section 4.5, RFC 7112). IPv6 ones are
+    /// answered with a Parameter Problem unless the rate limit says no.
+    /// </summary>
+    BadFragment,
+
+    /// <summary>A fragment overlapping another of its datagram, or one of a datagram abandoned for that (RFC 5722).</summary>
+    FragmentOverlap,
+
+    /// <summary>A fragment with the offset and length of one already held: dropped alone, the datagram goes on.</summary>
+    DuplicateFragment,
+
+    /// <summary>The first fragment of a new datagram while every reassembly buffer holds another (with none configured, fragments are Unsupported).</summary>
+    NoReassemblyBuffer,
+
+    /// <summary>The answer does not fit the reply buffer the caller gave, or it must go in fragments and the outgoing datagram buffer is busy.</summary>
     ReplyBufferTooSmall,
 }

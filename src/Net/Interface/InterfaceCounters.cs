@@ -23,8 +23,8 @@ public struct InterfaceCounters
     /// <summary>One past the last <see cref="SendDropReason"/>.</summary>
     public const int SendDropReasonCount = (int)SendDropReason.QueueFull + 1;
 
-    /// <summary>received, replied, absorbed, one per drop reason, one per malformed kind, sent, one per send drop reason.</summary>
-    public const int LineCount = 3 + DropReasonCount + MalformedKindCount + 1 + SendDropReasonCount;
+    /// <summary>received, replied, absorbed, one per drop reason, one per malformed kind, sent, one per send drop reason, reassembled, reassembly timeouts.</summary>
+    public const int LineCount = 3 + DropReasonCount + MalformedKindCount + 1 + SendDropReasonCount + 2;
 
     /// <summary>The longest line: a name of at most 30 characters, a space, 20 digits, a newline.</summary>
     public const int MaxLineLength = 52;
@@ -44,6 +44,8 @@ public struct InterfaceCounters
     private MalformedSlots _malformed;
     private ulong _sent;
     private SendDropSlots _sendDrops;
+    private ulong _reassembled;
+    private ulong _reassemblyTimeouts;
 
     [InlineArray(SendDropReasonCount)]
     private struct SendDropSlots
@@ -89,6 +91,16 @@ public struct InterfaceCounters
 
     /// <summary>Frames or datagrams we meant to send and could not, for <paramref name="reason"/>.</summary>
     public readonly ulong this[SendDropReason reason] => (uint)reason < SendDropReasonCount ? _sendDrops[(int)reason] : 0;
+
+    /// <summary>Datagrams put back together from fragments (the frame that completed one is counted by what became of the datagram).</summary>
+    public readonly ulong Reassembled => _reassembled;
+
+    /// <summary>Datagrams given up because their fragments did not all arrive in time (RFC 8200 section 4.5).</summary>
+    public readonly ulong ReassemblyTimeouts => _reassemblyTimeouts;
+
+    internal void CountReassembled() => _reassembled++;
+
+    internal void CountReassemblyTimeout() => _reassemblyTimeouts++;
 
     internal void CountSent() => _sent++;
 
@@ -172,6 +184,16 @@ public struct InterfaceCounters
             name = "sent"u8;
             value = _sent;
         }
+        else if (index == LineCount - 2)
+        {
+            name = "reassembled"u8;
+            value = _reassembled;
+        }
+        else if (index == LineCount - 1)
+        {
+            name = "reassembly.timeout"u8;
+            value = _reassemblyTimeouts;
+        }
         else
         {
             var reason = (SendDropReason)(index - 4 - DropReasonCount - MalformedKindCount);
@@ -220,6 +242,10 @@ public struct InterfaceCounters
         DropReason.Unsupported => "drop.unsupported"u8,
         DropReason.ClosedPort => "drop.closed-port"u8,
         DropReason.QueueFull => "drop.queue-full"u8,
+        DropReason.BadFragment => "drop.bad-fragment"u8,
+        DropReason.FragmentOverlap => "drop.fragment-overlap"u8,
+        DropReason.DuplicateFragment => "drop.duplicate-fragment"u8,
+        DropReason.NoReassemblyBuffer => "drop.no-reassembly-buffer"u8,
         _ => "drop.reply-buffer-too-small"u8,
     };
 

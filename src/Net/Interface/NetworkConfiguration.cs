@@ -34,6 +34,28 @@ public struct NetworkConfiguration
     /// <summary>Frames we originate that can wait for address resolution at once.</summary>
     public int TransmitQueueDepth;
 
+    /// <summary>
+    /// The largest payload one UDP socket queue slot holds; 0 (the default) for
+    /// <see cref="UdpSocketSet.MaximumPayload"/>, one unfragmented frame. Larger, reassembled
+    /// datagrams up to it reach sockets: each socket holds <see cref="UdpQueueDepth"/> of them.
+    /// </summary>
+    public int UdpLargestPayload;
+
+    /// <summary>
+    /// Datagrams reassembled from fragments at once, both families (RFC 791 section 3.2, RFC 8200
+    /// section 4.5); 0 for none, when every fragment is dropped. Each buffer costs
+    /// <see cref="LargestDatagram"/> bytes plus 128 of headers and 3 bits per 8 bytes of bitmaps.
+    /// </summary>
+    public int ReassemblyBuffers;
+
+    /// <summary>
+    /// The most bytes a datagram carries after its IP headers (the UDP header and payload, the
+    /// ICMP message) when reassembled or sent in fragments. It sizes each reassembly buffer and
+    /// the one outgoing datagram buffer; 0 leaves fragmentation out (no outgoing buffer either).
+    /// The wire's own limits still hold: 65,515 for IPv4, 65,535 for IPv6.
+    /// </summary>
+    public int LargestDatagram;
+
     /// <summary>Seeds DHCP transaction ids and timer jitter; give each boot a different one.</summary>
     public uint Seed;
 
@@ -60,7 +82,8 @@ public struct NetworkConfiguration
 
     /// <summary>
     /// IPv6 autoconfiguration on, no IPv4, 4 sockets of 8 datagrams, 8 frames waiting, 8 TCP
-    /// connections of 64 KiB in and 16 KiB out: about 700 KiB of pools.
+    /// connections of 64 KiB in and 16 KiB out, 2 reassembly buffers and one outgoing datagram of
+    /// 64 KiB: about 900 KiB of pools (fragments take 3 x 64 KiB and 6 KiB of bitmaps).
     /// </summary>
     public static NetworkConfiguration Default => new NetworkConfiguration
     {
@@ -69,6 +92,8 @@ public struct NetworkConfiguration
         UdpSockets = 4,
         UdpQueueDepth = 8,
         TransmitQueueDepth = 8,
+        ReassemblyBuffers = 2,
+        LargestDatagram = 64 * 1024,
         Seed = 1,
         TcpConnections = 8,
         TcpListeners = 4,

@@ -22,16 +22,23 @@ public sealed partial class NetworkInterface
         bool awaitingLease = UsesDhcp && _ipv4.IsUnspecified;
         if (!toUs && !toGroup && !awaitingLease)
             return Verdict.Drop(DropReason.NotOurAddress);
-        // We do not reassemble (RFC 791 section 3.2): a fragment is not a whole message.
-        if (ip.IsFragment)
-            return Verdict.Drop(DropReason.Unsupported);
-
         // RFC 1122 section 3.2.1.3: never answer or accept from a source that is not one host
         // (0.0.0.0 is fine only for DHCP, which we are not the server of).
         Ipv4Address source = ip.Source;
         if (source.IsBroadcast || source.IsMulticast || source.IsLoopback || (!_ipv4.IsUnspecified && source == _ipv4))
             return Verdict.Drop(DropReason.InvalidSource);
+        // A fragment is not a whole message (RFC 791 section 3.2): reassembled, or dropped when reassembly is off.
+        if (ip.IsFragment)
+            return Reassembles ? ProcessIpv4Fragment(ethernet, ip, toUs, reply) : Verdict.Drop(DropReason.Unsupported);
+        return DeliverIpv4(ethernet, ip, toUs, reply);
+    }
 
+    /// <summary>A whole IPv4 datagram, received or reassembled, from a valid source: UDP, TCP, ICMP echo.</summary>
+    private Verdict DeliverIpv4(EthernetFrame ethernet, Ipv4Packet ip, bool toUs, Span<byte> reply)
+    {
+        Ipv4Address source = ip.Source;
+        Ipv4Address destination = ip.Destination;
+        WireError error;
         if (ip.Protocol == IpProtocol.Udp)
             return ProcessUdpv4(ethernet, ip, toUs, reply);
         if (!toUs)
@@ -57,6 +64,16 @@ public sealed partial class NetworkInterface
         // are not reflected, which RFC 1122 section 3.2.2.6 asks for only as a SHOULD.
         int icmpLength = icmp.Buffer.Length;
         int ipLength = Ipv4Packet.MinimumHeaderLength + icmpLength;
+        // A reply to a reassembled request may be larger than the path MTU: sent in fragments.
+        Ipv6Address to = Ipv6Address.MapIpv4(source);
+        if (MustAndCanFragment(ipLength, to, reply, out bool canFragment))
+        {
+            if (!canFragment)
+                return Verdict.Drop(DropReason.ReplyBufferTooSmall);
+            var whole = Ipv4Packet.Emit(_outgoing.Packet, _ipv4, source, IpProtocol.Icmp, icmpLength, DefaultHopLimit);
+            Icmpv4Packet.EmitEcho(whole.Payload, Icmpv4Type.EchoReply, icmp.Identifier, icmp.SequenceNumber, icmp.Payload);
+            return ReplyInFragments(ipLength, Ipv6Address.MapIpv4(_ipv4), to, ethernet.Source, reply);
+        }
         if (!TryStartReply(reply, ethernet.Source, EtherType.Ipv4, ipLength, out int length))
             return Verdict.Drop(DropReason.ReplyBufferTooSmall);
         var replyIp = Ipv4Packet.Emit(reply.Slice(EthernetFrame.HeaderLength), _ipv4, source, IpProtocol.Icmp,

@@ -22,18 +22,29 @@ public sealed partial class NetworkInterface
             return Verdict.Drop(DropReason.NotOurAddress);
         if (!Ipv6Packet.WalkExtensionHeaders(ip.Payload, ip.NextHeader, out var protocol, out int offset, out int nextHeaderField, out error))
             return Verdict.FromWireError(error);
-        Ipv6Address source = ip.Source;
         // RFC 4291 section 2.7: a multicast address is never a source.
-        if (source.IsMulticast)
+        if (ip.Source.IsMulticast)
             return Verdict.Drop(DropReason.InvalidSource);
+        // A real fragment ends the walk at its Fragment header (an atomic one was walked past, RFC 6946).
+        if (protocol == IpProtocol.Ipv6Fragment && Reassembles)
+            return ProcessIpv6Fragment(ethernet, ip, offset, nextHeaderField, toUs, reply);
+        return DeliverIpv6(ethernet, ip, protocol, offset, nextHeaderField, toUs, reply);
+    }
 
+    /// <summary>
+    /// A whole IPv6 packet, received or reassembled, to its upper layer at <paramref name="offset"/>
+    /// in the payload; an upper layer we do not know is answered with a Parameter Problem.
+    /// </summary>
+    private Verdict DeliverIpv6(EthernetFrame ethernet, Ipv6Packet ip, IpProtocol protocol, int offset, int nextHeaderField, bool toUs,
+        Span<byte> reply)
+    {
         if (protocol == IpProtocol.Icmpv6)
             return ProcessIcmpv6(ethernet, ip, ip.Payload.Slice(offset), toUs, reply);
         if (protocol == IpProtocol.Udp)
             return ProcessUdpv6(ethernet, ip, ip.Payload.Slice(offset), toUs, reply);
         if (NetworkFeatures.Tcp && protocol == IpProtocol.Tcp)
-            return toUs ? ProcessTcp(ethernet, destination, source, ip.Payload.Slice(offset), reply) : Verdict.Drop(DropReason.NotOurAddress);
-        // A fragment ends the walk: we do not reassemble. No Next Header means nothing to do.
+            return toUs ? ProcessTcp(ethernet, ip.Destination, ip.Source, ip.Payload.Slice(offset), reply) : Verdict.Drop(DropReason.NotOurAddress);
+        // A fragment here: reassembly is off, or a reassembled packet held another. No Next Header means nothing to do.
         if (protocol == IpProtocol.Ipv6Fragment || protocol == IpProtocol.Ipv6NoNextHeader || !toUs)
             return Verdict.Drop(DropReason.Unsupported);
         return ReplyIpv6Error(ethernet, ip, Icmpv6Type.ParameterProblem, UnrecognizedNextHeaderCode, (uint)nextHeaderField, reply,
@@ -110,6 +121,15 @@ public sealed partial class NetworkInterface
             return Verdict.Drop(DropReason.NotOurAddress);
 
         int icmpLength = icmp.Buffer.Length;
+        // A reply to a reassembled request may be larger than the path MTU: sent in fragments.
+        if (MustAndCanFragment(Ipv6Packet.HeaderLength + icmpLength, source, reply, out bool canFragment))
+        {
+            if (!canFragment)
+                return Verdict.Drop(DropReason.ReplyBufferTooSmall);
+            var whole = Ipv6Packet.Emit(_outgoing.Packet, from, source, IpProtocol.Icmpv6, icmpLength, DefaultHopLimit);
+            Icmpv6Packet.EmitEcho(whole.Payload, Icmpv6Type.EchoReply, icmp.Identifier, icmp.SequenceNumber, icmp.Payload, from, source);
+            return ReplyInFragments(Ipv6Packet.HeaderLength + icmpLength, from, source, ethernet.Source, reply);
+        }
         if (!TryStartReply(reply, ethernet.Source, EtherType.Ipv6, Ipv6Packet.HeaderLength + icmpLength, out int length))
             return Verdict.Drop(DropReason.ReplyBufferTooSmall);
         var replyIp = Ipv6Packet.Emit(reply.Slice(EthernetFrame.HeaderLength), from, source, IpProtocol.Icmpv6,

@@ -8,7 +8,8 @@ public sealed partial class NetworkInterface
     /// Moves the clock to <paramref name="now"/> (milliseconds, never going back) and writes the
     /// next frame the interface originates into <paramref name="frame"/> (at least
     /// <see cref="TransmitQueue.SlotSize"/> bytes): a neighbour solicitation or ARP request, a
-    /// queued datagram whose next hop is resolved, a duplicate address detection probe, an MLD
+    /// Time Exceeded for a datagram whose reassembly timed out, the next fragment of a datagram
+    /// larger than the path MTU, a queued datagram whose next hop is resolved, a duplicate address detection probe, an MLD
     /// report, a router solicitation, a DHCP message. Returns its length, 0 when nothing is due:
     /// call it until it returns 0, then again by <see cref="NextPollAt"/> or when a frame arrives.
     /// </summary>
@@ -24,6 +25,12 @@ public sealed partial class NetworkInterface
             if (length > 0)
                 return Sent(length);
         }
+        int timedOut = EmitReassemblyTimeout(frame);
+        if (timedOut > 0)
+            return Sent(timedOut);
+        int fragment = EmitOutgoingFragment(frame);
+        if (fragment > 0)
+            return Sent(fragment);
         int queued = TakeQueuedFrame(frame);
         if (queued > 0)
             return Sent(queued);
@@ -61,8 +68,10 @@ public sealed partial class NetworkInterface
                 next = Earlier(next, _autoconfiguration.NextDeadline);
             if (UsesDhcp)
                 next = Earlier(next, _dhcp.NextDeadline);
-            if (_transmit.Count > 0)
+            if (_transmit.Count > 0 || HasFragmentReady)
                 next = Earlier(next, _now);
+            if (Reassembles)
+                next = Earlier(next, _reassembly.NextDeadline);
             if (TcpBuiltIn)
                 next = Earlier(next, _tcp.NextDeadline);
             return next;

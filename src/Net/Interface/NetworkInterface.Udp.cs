@@ -24,14 +24,15 @@ public sealed partial class NetworkInterface
 
     /// <summary>
     /// Builds a datagram from <paramref name="source"/> (one of ours, of the destination's family)
-    /// and queues it; <see cref="Poll"/> sends it once the next hop is resolved.
+    /// and queues it; <see cref="Poll"/> sends it once the next hop is resolved. One larger than
+    /// the path MTU goes into the outgoing datagram buffer and out in fragments.
     /// </summary>
     internal UdpSendResult QueueDatagram(Ipv6Address source, Ipv6Address destination, ushort sourcePort, ushort destinationPort,
         ReadOnlySpan<byte> payload)
     {
         int headers = EthernetFrame.HeaderLength + IpHeaderLength(destination) + UdpDatagram.HeaderLength;
-        if (payload.Length > TransmitQueue.SlotSize - headers)
-            return UdpSendResult.TooLarge;
+        if (headers - EthernetFrame.HeaderLength + payload.Length > PathMtu(destination))
+            return QueueFragmentedDatagram(source, destination, sourcePort, destinationPort, payload);
         int slot = _transmit.Reserve();
         if (slot < 0)
         {

@@ -7,7 +7,9 @@ namespace Unikernel.Net;
 /// neighbour cache, socket sets (<see cref="Tcp"/>, <see cref="Udp"/>) and counters. <see cref="Process"/> takes each received frame
 /// and writes the immediate answer if there is one (ARP, echo, neighbour advertisement, ICMP
 /// errors); <see cref="Poll"/> hands out, one frame per call, what the interface originates on
-/// its own timers (solicitations, DHCP, router solicitation, MLD reports, queued datagrams).
+/// its own timers (solicitations, DHCP, router solicitation, MLD reports, queued datagrams, the
+/// fragments of a datagram larger than the path MTU). Fragments received are reassembled
+/// (<see cref="Reassembly"/>) and the datagram goes on as if it had come whole.
 /// </summary>
 /// <remarks>
 /// <para>
@@ -41,6 +43,13 @@ public sealed partial class NetworkInterface
     private readonly TransmitQueue _transmit;
     private readonly InterfaceEvents _events;
     private readonly Ipv6Autoconfiguration _autoconfiguration = null!;
+
+    /// <summary>Null when <see cref="NetworkConfiguration.ReassemblyBuffers"/> or <see cref="NetworkConfiguration.LargestDatagram"/> is 0.</summary>
+    private readonly Reassembly _reassembly = null!;
+
+    /// <summary>Null when <see cref="NetworkConfiguration.LargestDatagram"/> is 0: nothing larger than the MTU is sent.</summary>
+    private readonly OutgoingDatagram _outgoing = null!;
+    private FragmentIdentifiers _fragmentIdentifiers;
     private long _now;
 
     /// <summary>An interface with IPv6 only, its link-local address assumed unique: the tests' and the probes' choice.</summary>
@@ -73,8 +82,16 @@ public sealed partial class NetworkInterface
         _icmpErrors = new TokenBucket(10, 100);
         _transmit = new TransmitQueue(configuration.TransmitQueueDepth > 0 ? configuration.TransmitQueueDepth : 1);
         _events = new InterfaceEvents();
+        if (configuration.LargestDatagram > 0)
+        {
+            if (configuration.ReassemblyBuffers > 0)
+                _reassembly = new Reassembly(configuration.ReassemblyBuffers, configuration.LargestDatagram);
+            _outgoing = new OutgoingDatagram(configuration.LargestDatagram);
+        }
+        _fragmentIdentifiers = new FragmentIdentifiers(configuration.TcpSecret0, configuration.TcpSecret1);
         if (UdpBuiltIn)
-            _udp = new UdpSocketSet(this, configuration.UdpSockets > 0 ? configuration.UdpSockets : 0, configuration.UdpQueueDepth);
+            _udp = new UdpSocketSet(this, configuration.UdpSockets > 0 ? configuration.UdpSockets : 0, configuration.UdpQueueDepth,
+                configuration.UdpLargestPayload > 0 ? configuration.UdpLargestPayload : UdpSocketSet.MaximumPayload);
         if (TcpBuiltIn)
             _tcp = new TcpSocketSet(this, configuration);
         if (UsesAutoconfiguration)

@@ -9,7 +9,7 @@ public enum UdpSendResult : byte
     /// <summary>The socket is not bound.</summary>
     NotBound,
 
-    /// <summary>The payload does not fit one Ethernet frame (we do not fragment).</summary>
+    /// <summary>The payload is larger than <see cref="NetworkConfiguration.LargestDatagram"/> (less the UDP header) or the IP length field allows, or larger than one frame with LargestDatagram 0.</summary>
     TooLarge,
 
     /// <summary>We have no address of the destination's family and scope to send from.</summary>
@@ -18,6 +18,6 @@ public enum UdpSendResult : byte
     /// <summary>The destination is off-link and there is no router.</summary>
     NoRoute,
 
-    /// <summary>Every transmit slot is waiting: try again after a poll.</summary>
+    /// <summary>Every transmit slot is waiting, or, for a datagram sent in fragments, the outgoing datagram buffer is: try again after a poll.</summary>
     QueueFull,
 }

@@ -4,16 +4,15 @@ namespace Unikernel.Net;
 
 /// <summary>
 /// One UDP socket (RFC 768): the port it is bound to and its receive queue, a bounded
-/// first-in first-out ring of datagram slots of <see cref="UdpSocketSet.MaximumPayload"/> bytes,
+/// first-in first-out ring of datagram slots of <see cref="UdpSocketSet.LargestPayload"/> bytes,
 /// in flat arrays made at start-up (no array of objects, so bare metal needs no covariant-store
 /// check). A full queue refuses new datagrams (the caller counts them): it never pushes out
 /// what the application has not read yet.
 /// </summary>
 internal struct UdpSocket
 {
-    private const int SlotSize = UdpSocketSet.MaximumPayload;
-
     private byte[] _payloads;
+    private int _slotSize;
     private int[] _lengths;
     private IpEndpoint[] _remotes;
     private Ipv6Address[] _locals;
@@ -27,9 +26,10 @@ internal struct UdpSocket
     private ushort _generation;
 
     /// <summary>Gives the slot, once at start-up, the queue it keeps for every socket bound in it.</summary>
-    public void MakeQueue(int depth)
+    public void MakeQueue(int depth, int slotSize)
     {
-        _payloads = new byte[depth * SlotSize];
+        _slotSize = slotSize;
+        _payloads = new byte[depth * slotSize];
         _lengths = new int[depth];
         _remotes = new IpEndpoint[depth];
         _locals = new Ipv6Address[depth];
@@ -66,10 +66,10 @@ internal struct UdpSocket
     /// <summary>Copies a datagram into the queue; false if it is full or the payload does not fit a slot.</summary>
     public bool TryEnqueue(ReadOnlySpan<byte> payload, in IpEndpoint remote, in Ipv6Address local)
     {
-        if (IsFull || payload.Length > SlotSize)
+        if (IsFull || payload.Length > _slotSize)
             return false;
         int slot = (_head + _count) % _lengths.Length;
-        payload.CopyTo(_payloads.AsSpan(slot * SlotSize, SlotSize));
+        payload.CopyTo(_payloads.AsSpan(slot * _slotSize, _slotSize));
         _lengths[slot] = payload.Length;
         _remotes[slot] = remote;
         _locals[slot] = local;
@@ -96,7 +96,7 @@ internal struct UdpSocket
         remote = _remotes[slot];
         local = _locals[slot];
         int copied = length < destination.Length ? length : destination.Length;
-        _payloads.AsSpan(slot * SlotSize, copied).CopyTo(destination);
+        _payloads.AsSpan(slot * _slotSize, copied).CopyTo(destination);
         _head = (_head + 1) % _lengths.Length;
         _count--;
         return true;

@@ -10,21 +10,25 @@ namespace Unikernel.Net;
 /// </summary>
 public sealed class UdpSocketSet
 {
-    /// <summary>The largest payload a socket queues or sends: a whole Ethernet payload (1500 bytes) less the smallest IPv4 and UDP headers.</summary>
+    /// <summary>The largest payload in one unfragmented frame: a whole Ethernet payload (1500 bytes) less the smallest IPv4 and UDP headers; the default socket slot.</summary>
     public const int MaximumPayload = 1472;
 
     private readonly NetworkInterface _interface;
     private readonly UdpSocket[] _sockets;
 
-    internal UdpSocketSet(NetworkInterface owner, int sockets, int depth)
+    internal UdpSocketSet(NetworkInterface owner, int sockets, int depth, int largestPayload)
     {
-        if (sockets < 0 || (sockets > 0 && depth < 1))
-            Kernel.Panic("UDP sockets need a queue of at least one datagram"u8);
+        if (sockets < 0 || (sockets > 0 && depth < 1) || largestPayload < 1 || largestPayload > UdpDatagram.MaximumLength - UdpDatagram.HeaderLength)
+            Kernel.Panic("UDP sockets need a queue of at least one datagram of at most 65,527 bytes"u8);
         _interface = owner;
         _sockets = new UdpSocket[sockets];
+        LargestPayload = largestPayload;
         for (int i = 0; i < sockets; i++)
-            _sockets[i].MakeQueue(depth);
+            _sockets[i].MakeQueue(depth, largestPayload);
     }
+
+    /// <summary>The largest payload a socket queues (<see cref="NetworkConfiguration.UdpLargestPayload"/>); larger datagrams are dropped as <see cref="DropReason.QueueFull"/>.</summary>
+    public int LargestPayload { get; }
 
     /// <summary>Binds a socket to <paramref name="port"/> for both families; false if the port is taken, 0, or no socket is free.</summary>
     public bool TryBind(ushort port, out UdpHandle socket)
@@ -78,7 +82,12 @@ public sealed class UdpSocketSet
         return _interface.QueueDatagram(source, remote.Address, _sockets[slot].Port, remote.Port, payload);
     }
 
-    /// <summary>What the application can do on <paramref name="socket"/> now: Closed when it is not bound.</summary>
+    /// <summary>
+    /// What the application can do on <paramref name="socket"/> now: Closed when it is not bound.
+    /// Writable says a transmit slot is free, for a datagram that fits one frame; one larger than
+    /// the path MTU also needs the interface's one outgoing datagram buffer, and is refused with
+    /// <see cref="UdpSendResult.QueueFull"/> while another is still going out.
+    /// </summary>
     public SocketReadiness Readiness(UdpHandle socket)
     {
         if (!TryGet(socket, out int slot))

@@ -48,6 +48,62 @@ public class DataPathAllocationTests
     }
 
     [Fact]
+    public void Reassembly_and_fragmented_echoes_allocate_nothing_after_warm_up()
+    {
+        var configuration = NetworkConfiguration.WithStaticIpv4(OurIpv4, 24);
+        configuration.UdpLargestPayload = 8000;
+        var nic = new NetworkInterface(OurMac, configuration);
+        Assert.True(nic.Udp.TryBind(7, out UdpHandle socket));
+        Run(ref nic, ArpReply(PeerIpv4, PeerMac));
+        // The peer's solicitation teaches us its MAC (RFC 4861 section 7.2.3).
+        Assert.NotEmpty(Run(ref nic, Unikernel.Net.Tests.Wire.Golden.Bytes(NeighborSolicitation)));
+        byte[][] frames =
+        [
+            .. FragmentFrames.Fragments6(PeerLinkLocal, OurLinkLocal, IpProtocol.Icmpv6,
+                FragmentFrames.EchoRequest6(PeerLinkLocal, OurLinkLocal, 5992), 1),
+            .. FragmentFrames.Fragments4(PeerIpv4, OurIpv4, IpProtocol.Icmp, FragmentFrames.EchoRequest4(5992), 1),
+            .. FragmentFrames.Fragments6(PeerLinkLocal, OurLinkLocal, IpProtocol.Udp,
+                FragmentFrames.Udp6Message(PeerLinkLocal, OurLinkLocal, 40000, 7, FragmentFrames.Pattern(8000)), 2),
+            .. FragmentFrames.Fragments4(PeerIpv4, OurIpv4, IpProtocol.Udp,
+                FragmentFrames.Udp4Message(PeerIpv4, OurIpv4, 40000, 7, FragmentFrames.Pattern(8000)), 2),
+        ];
+        byte[] reply = new byte[1600];
+        byte[] payload = new byte[8000];
+        byte[] frame = new byte[TransmitQueue.SlotSize];
+        void EchoOnce(long now)
+        {
+            foreach (byte[] fragment in frames)
+            {
+                nic.Process(fragment, reply);
+                while (nic.Poll(now, frame) > 0)
+                {
+                }
+                while (nic.Udp.TryReceive(socket, payload, out int length, out var remote, out _))
+                {
+                    nic.Udp.Send(socket, remote, payload.AsSpan(0, length));
+                    while (nic.Poll(now, frame) > 0)
+                    {
+                    }
+                }
+            }
+        }
+        for (int i = 0; i < 20; i++)
+            EchoOnce(i);
+        ulong sent = nic.Counters.Sent;
+        Assert.Equal(0, AllocationMeter.LeastOfThree(attempt =>
+        {
+            for (int i = 0; i < 300; i++)
+                EchoOnce(100 + attempt * 1_000 + i);
+        }));
+        // Every round reassembles its four datagrams; each echo goes back in fragments (4 + 4 of
+        // the ping replies from Poll, 6 + 6 of the UDP ones).
+        Assert.True(nic.Counters.Reassembled >= 4UL * (20 + 300), $"{nic.Counters.Reassembled} reassembled");
+        Assert.Equal(0UL, nic.Counters[DropReason.ReplyBufferTooSmall]);
+        Assert.Equal(0UL, nic.Counters[SendDropReason.QueueFull]);
+        Assert.True(nic.Counters.Sent - sent >= nic.Counters.Reassembled / 4 * 20 - 20 * 20, $"{nic.Counters.Sent - sent} sent");
+    }
+
+    [Fact]
     public void Tcp_receive_and_acknowledge_allocate_nothing_after_warm_up()
     {
         var script = new Tcp.TcpScript(ipv6: false);

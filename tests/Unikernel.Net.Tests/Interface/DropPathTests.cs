@@ -322,12 +322,14 @@ public class DropPathTests
     }
 
     [Fact]
-    public void Unsupported_IPv4_fragment()
+    public void Bad_IPv4_fragment_not_a_multiple_of_8()
     {
         byte[] frame = Ping();
         frame[Ip + Ipv4Packet.FlagsAndFragmentOffsetOffset] = 0x20; // MF
+        int total = BinaryPrimitives.ReadUInt16BigEndian(frame.AsSpan(Ip + Ipv4Packet.TotalLengthOffset));
+        BinaryPrimitives.WriteUInt16BigEndian(frame.AsSpan(Ip + Ipv4Packet.TotalLengthOffset), (ushort)(total - 1));
         FixIpv4Checksum(frame);
-        AssertDropped(frame, DropReason.Unsupported);
+        AssertDropped(frame, DropReason.BadFragment);
     }
 
     [Fact]

@@ -29,7 +29,38 @@ public class FuzzAndAllocationTests(ITestOutputHelper output)
         ArpReply(PeerIpv4, PeerMac),
         TcpSyn(),
         TcpData(),
+        .. FragmentSeeds(),
     ];
+
+    /// <summary>
+    /// Fragments, both families: a 3,000-byte ping in three pieces (the fuzzer sends them in any
+    /// order, some twice), a piece overlapping the first, a UDP datagram in pieces, an IPv6 first
+    /// fragment whose header chain stops short of the UDP header (RFC 7112) and an IPv4 one
+    /// shorter than the TCP header.
+    /// </summary>
+    private static byte[][] FragmentSeeds()
+    {
+        const ushort Id = 0xF00D;
+        byte[] ping6 = FragmentFrames.EchoRequest6(PeerLinkLocal, OurLinkLocal, 3000);
+        byte[] ping4 = FragmentFrames.EchoRequest4(3000);
+        byte[] udp6 = FragmentFrames.Udp6Message(PeerLinkLocal, OurLinkLocal, 40000, 7, FragmentFrames.Pattern(2000));
+        byte[] udp4 = FragmentFrames.Udp4Message(PeerIpv4, OurIpv4, 40000, 7, FragmentFrames.Pattern(2000));
+        byte[] shortChain = new byte[16];
+        shortChain[0] = (byte)IpProtocol.Udp;
+        shortChain[2] = 1;
+        shortChain[3] = 4;
+        return
+        [
+            .. FragmentFrames.Fragments6(PeerLinkLocal, OurLinkLocal, IpProtocol.Icmpv6, ping6, Id),
+            FragmentFrames.Fragment6(PeerLinkLocal, OurLinkLocal, IpProtocol.Icmpv6, ping6, FragmentFrames.Ipv6Chunk - 8, 16, true, Id),
+            .. FragmentFrames.Fragments6(PeerLinkLocal, OurLinkLocal, IpProtocol.Udp, udp6, Id + 1),
+            FragmentFrames.Fragment6(PeerLinkLocal, OurLinkLocal, IpProtocol.Ipv6DestinationOptions, shortChain, 0, 8, true, Id + 2),
+            .. FragmentFrames.Fragments4(PeerIpv4, OurIpv4, IpProtocol.Icmp, ping4, Id),
+            FragmentFrames.Fragment4(PeerIpv4, OurIpv4, IpProtocol.Icmp, ping4, 8, 16, true, Id),
+            .. FragmentFrames.Fragments4(PeerIpv4, OurIpv4, IpProtocol.Udp, udp4, Id + 1),
+            FragmentFrames.Fragment4(PeerIpv4, OurIpv4, IpProtocol.Tcp, new byte[64], 0, 8, true, Id + 2),
+        ];
+    }
 
     /// <summary>A SYN with every option to the listening port 7, as Linux sends one.</summary>
     private static byte[] TcpSyn()
@@ -120,6 +151,8 @@ public class FuzzAndAllocationTests(ITestOutputHelper output)
                 Assert.True(nic.Counters[(DropReason)reason] > 0, $"{(DropReason)reason} never reached");
         }
         Assert.True(nic.Counters.Malformed(WireError.TooManyHeaders) > 0, "no extension header chain was too long");
+        Assert.True(nic.Counters.Reassembled > 0, "no datagram was reassembled");
+        Assert.True(nic.Counters.ReassemblyTimeouts > 0, "no reassembly timed out");
     }
 
     /// <summary>
@@ -242,7 +275,8 @@ public class FuzzAndAllocationTests(ITestOutputHelper output)
 
         Assert.Equal(0, allocated);
         Assert.Equal((ulong)processed, nic.Counters.Received);
-        // ARP, ping, two solicitations, ping6 and port unreachable (rate-limited) of 15 kinds.
+        // ARP, ping, two solicitations, ping6 and port unreachable (rate-limited) of 15 kinds, and fragments.
+        Assert.True(nic.Counters.Reassembled > 0);
         Assert.True(nic.Counters.Replied >= (ulong)(5 * 10_000 / frames.Length), $"{nic.Counters.Replied} replies");
     }
 }

@@ -175,6 +175,6 @@ public class InterfaceUdpTests
         Assert.False(nic.Udp.TryBind(7, out _));
         Assert.Equal(UdpSendResult.NoSourceAddress, nic.Udp.Send(socket, new IpEndpoint(PeerIpv4, 1), Hello));
         Assert.Equal(UdpSendResult.NoSourceAddress, nic.Udp.Send(socket, new IpEndpoint(Golden.V6("fd00::1"), 1), Hello));
-        Assert.Equal(UdpSendResult.TooLarge, nic.Udp.Send(socket, new IpEndpoint(PeerLinkLocal, 1), new byte[1500]));
+        Assert.Equal(UdpSendResult.TooLarge, nic.Udp.Send(socket, new IpEndpoint(PeerLinkLocal, 1), new byte[65_528]));
     }
 }

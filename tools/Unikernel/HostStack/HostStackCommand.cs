@@ -68,7 +68,7 @@ public static class HostStackCommand
         Say($"{tap.Name} mac {Text(stack.MacAddress)} ipv6 {Text(stack.LinkLocalAddress)}{ipv4}; answering ping and ping6, UDP and TCP echo on port {EchoPort}, discard on TCP port {DiscardPort}, uploads on TCP port {UploadPort}");
 
         var clock = Stopwatch.StartNew();
-        var payload = new byte[UdpSocketSet.MaximumPayload];
+        var payload = new byte[stack.Udp.LargestPayload];
         ulong dropped = 0;
         while (!stop.IsCancellationRequested)
         {
@@ -116,6 +116,11 @@ public static class HostStackCommand
         // A window large enough for a fast link: 1 MiB a connection.
         configuration.TcpReceiveBuffer = 1 << 20;
         configuration.TcpSendBuffer = 256 * 1024;
+        // Fragments both ways: 4 datagrams reassembled at once, and the echo socket takes whole
+        // reassembled datagrams (a UDP payload of up to 65,507 bytes, the IPv4 limit).
+        configuration.ReassemblyBuffers = 4;
+        configuration.LargestDatagram = 64 * 1024;
+        configuration.UdpLargestPayload = Ipv4Packet.MaximumLength - Ipv4Packet.MinimumHeaderLength - UdpDatagram.HeaderLength;
         if (ipv4Text is null)
             return configuration;
         if (ipv4Text == "dhcp")

@@ -1,0 +1,111 @@
+using Unikernel.Net.Wire;
+
+namespace Unikernel.Net;
+
+public sealed partial class NetworkInterface
+{
+    /// <summary>Ethernet's MTU (RFC 894, RFC 2464).</summary>
+    public const int LinkMtu = 1500;
+
+    /// <summary>
+    /// The largest IP packet we send towards <paramref name="destination"/> (IPv4-mapped for
+    /// IPv4) unfragmented: the link's MTU for now, the one place path MTU discovery (RFC 1191,
+    /// RFC 8201) will lower it per destination.
+    /// </summary>
+    internal int PathMtu(in Ipv6Address destination) => LinkMtu;
+
+    /// <summary>A datagram larger than the path MTU can be sent now: the outgoing buffer exists and is free.</summary>
+    internal bool CanSendFragmented => _outgoing != null && !_outgoing.IsBusy;
+
+    /// <summary>
+    /// The most bytes after the IP header a datagram to <paramref name="destination"/> may carry
+    /// when fragmented: our largest datagram, and the wire's limit (RFC 791's 65,535-byte total
+    /// length, RFC 8200's 65,535-byte payload); 0 when we do not fragment.
+    /// </summary>
+    private int LargestFragmentedPayload(in Ipv6Address destination)
+    {
+        if (_outgoing == null)
+            return 0;
+        int wire = destination.IsIpv4Mapped ? Ipv4Packet.MaximumLength - Ipv4Packet.MinimumHeaderLength : Ipv6Packet.MaximumPayloadLength;
+        return _outgoing.Capacity < wire ? _outgoing.Capacity : wire;
+    }
+
+    /// <summary>
+    /// Builds a UDP datagram too large for one frame in the outgoing buffer; <see cref="Poll"/>
+    /// sends its fragments once the next hop is resolved.
+    /// </summary>
+    private UdpSendResult QueueFragmentedDatagram(in Ipv6Address source, in Ipv6Address destination, ushort sourcePort, ushort destinationPort,
+        ReadOnlySpan<byte> payload)
+    {
+        int udpLength = UdpDatagram.HeaderLength + payload.Length;
+        if (udpLength > LargestFragmentedPayload(destination))
+            return UdpSendResult.TooLarge;
+        if (_outgoing.IsBusy)
+        {
+            _counters.CountSendDrop(SendDropReason.QueueFull);
+            return UdpSendResult.QueueFull;
+        }
+        if (!TryRoute(destination, out var nextHop, out var groupMac))
+            return NoRoute();
+        Span<byte> packet = _outgoing.Packet;
+        EmitIpHeader(packet, source, destination, IpProtocol.Udp, udpLength);
+        int ipHeader = IpHeaderLength(destination);
+        var udp = UdpDatagram.Emit(packet.Slice(ipHeader), sourcePort, destinationPort, payload.Length);
+        payload.CopyTo(udp.Payload);
+        if (destination.IsIpv4Mapped)
+            udp.FillChecksum(source.MappedIpv4, destination.MappedIpv4);
+        else
+            udp.FillChecksum(source, destination);
+        _outgoing.Start(ipHeader + udpLength, PathMtu(destination), _fragmentIdentifiers.Next(source, destination), nextHop, groupMac);
+        if (!nextHop.IsUnspecified)
+            _neighbors.Resolve(nextHop, _now, out _);
+        return UdpSendResult.Queued;
+    }
+
+    /// <summary>
+    /// Sends the <paramref name="ipLength"/>-byte reply built in the outgoing buffer in fragments to
+    /// <paramref name="mac"/>: the first now, in <paramref name="reply"/>, the rest from <see cref="Poll"/>.
+    /// </summary>
+    private Verdict ReplyInFragments(int ipLength, in Ipv6Address source, in Ipv6Address destination, MacAddress mac, Span<byte> reply)
+    {
+        int mtu = PathMtu(destination);
+        _outgoing.Start(ipLength, mtu, _fragmentIdentifiers.Next(source, destination), default, mac);
+        return Verdict.Reply(_outgoing.EmitNext(reply, _mac));
+    }
+
+    /// <summary>A reply of <paramref name="ipLength"/> bytes to <paramref name="destination"/> must go in fragments and can: the outgoing buffer is free, it fits, and so does a whole frame in <paramref name="reply"/>.</summary>
+    private bool MustAndCanFragment(int ipLength, in Ipv6Address destination, Span<byte> reply, out bool can)
+    {
+        int mtu = PathMtu(destination);
+        bool must = ipLength > mtu;
+        int header = IpHeaderLength(destination);
+        can = must && CanSendFragmented && ipLength - header <= LargestFragmentedPayload(destination)
+            && reply.Length >= EthernetFrame.HeaderLength + mtu;
+        return must;
+    }
+
+    /// <summary>The next fragment of the outgoing datagram, once its next hop is known; a next hop that never answers loses it, counted.</summary>
+    private int EmitOutgoingFragment(Span<byte> frame)
+    {
+        if (_outgoing == null || !_outgoing.IsBusy)
+            return 0;
+        Ipv6Address nextHop = _outgoing.NextHop;
+        if (!nextHop.IsUnspecified)
+        {
+            if (_neighbors.StateOf(nextHop) == NeighborState.None)
+            {
+                _outgoing.Drop();
+                _counters.CountSendDrop(SendDropReason.Unresolved);
+                return 0;
+            }
+            if (!_neighbors.Resolve(nextHop, _now, out var mac))
+                return 0;
+            _outgoing.Resolved(mac);
+        }
+        return _outgoing.EmitNext(frame, _mac);
+    }
+
+    /// <summary>The outgoing datagram has a fragment ready to go now.</summary>
+    private bool HasFragmentReady =>
+        _outgoing != null && _outgoing.IsBusy && (_outgoing.NextHop.IsUnspecified || _neighbors.TryLookup(_outgoing.NextHop, out _));
+}
