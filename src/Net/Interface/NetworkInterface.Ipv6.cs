@@ -91,6 +91,7 @@ public sealed partial class NetworkInterface
         return icmp.Type switch
         {
             Icmpv6Type.EchoRequest => ProcessEcho(ethernet, ip, icmp, toUs, reply),
+            Icmpv6Type.PacketTooBig => ProcessPacketTooBig(icmp, toUs),
             Icmpv6Type.NeighborSolicitation => ProcessNeighborSolicitation(ethernet, ip, icmp, reply),
             Icmpv6Type.NeighborAdvertisement => ProcessNeighborAdvertisement(ip, icmp),
             Icmpv6Type.RouterAdvertisement => UsesAutoconfiguration

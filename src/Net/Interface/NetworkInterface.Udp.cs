@@ -24,13 +24,13 @@ public sealed partial class NetworkInterface
 
     /// <summary>
     /// Builds a datagram from <paramref name="source"/> (one of ours, of the destination's family)
-    /// and queues it; <see cref="Poll"/> sends it once the next hop is resolved.
+    /// that fits the link MTU and queues it; <see cref="Poll"/> sends it once the next hop is resolved.
     /// </summary>
     internal UdpSendResult QueueDatagram(Ipv6Address source, Ipv6Address destination, ushort sourcePort, ushort destinationPort,
         ReadOnlySpan<byte> payload)
     {
         int headers = EthernetFrame.HeaderLength + IpHeaderLength(destination) + UdpDatagram.HeaderLength;
-        if (payload.Length > TransmitQueue.SlotSize - headers)
+        if (payload.Length > EthernetFrame.HeaderLength + _linkMtu - headers)
             return UdpSendResult.TooLarge;
         int slot = _transmit.Reserve();
         if (slot < 0)
