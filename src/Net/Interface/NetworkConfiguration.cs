@@ -62,9 +62,10 @@ public struct NetworkConfiguration
 
     /// <summary>
     /// Destinations whose path MTU is remembered below the link MTU, learnt from ICMPv6 Packet Too
-    /// Big (RFC 8201) and ICMP fragmentation needed (RFC 1191): a table made at start-up, 16
-    /// bytes of address and 12 of MTU and time an entry. When it is full, a new destination
-    /// takes the entry lowered longest ago; 0 keeps none, and every path is then the link's.
+    /// Big (RFC 8201) and ICMP fragmentation needed (RFC 1191): a table made at start-up, 32
+    /// bytes an entry (address, MTU, when it was lowered), each aged out after ten minutes
+    /// (RFC 8201 section 4). When it is full, a new destination takes the entry lowered longest
+    /// ago; 0 keeps none, and every path is then the link's.
     /// </summary>
     public int PathMtuEntries;
 

@@ -176,6 +176,32 @@ public class PathMtuTests
         Assert.Equal(1500, nic.PathMtu(Far));
     }
 
+    [Fact]
+    public void Path_mtu_news_allocates_nothing()
+    {
+        var nic = NewInterface();
+        byte[][] frames = [.. Enumerable.Range(0, 64).Select(i =>
+            PacketTooBig((uint)(1499 - i), OurDatagram6(OurLinkLocal, new Ipv6Address(Far.High, (ulong)i), 1452)))];
+        byte[] fragmentationNeeded = FragmentationNeeded(0, OurDatagram4(OurIpv4, FarIpv4, 1472));
+        byte[] reply = new byte[1600];
+        Assert.Equal(0, AllocationMeter.LeastOfThree(attempt =>
+        {
+            nic.AdvanceClock(attempt * PathMtuCacheAging);
+            foreach (byte[] frame in frames)
+                nic.Process(frame, reply);
+            nic.Process(fragmentationNeeded, reply);
+            for (int i = 0; i < frames.Length; i++)
+                nic.PathMtu(new Ipv6Address(Far.High, (ulong)i));
+        }));
+        // Every message was taken (the meter runs the loop one to three times).
+        Assert.Equal(0UL, nic.DroppedFrames);
+        Assert.Equal(0UL, nic.Counters.Absorbed % 65);
+        Assert.True(nic.Counters.Absorbed >= 65);
+    }
+
+    /// <summary>Ten minutes, the cache's aging time (RFC 8201 section 4).</summary>
+    private const long PathMtuCacheAging = 10 * 60 * 1000;
+
     /// <summary>A TCP segment from us (port 49152) to <paramref name="destination"/>, 1400 bytes of data, as an IPv6 packet.</summary>
     private static byte[] Tcp6From(Ipv6Address source, Ipv6Address destination)
     {
