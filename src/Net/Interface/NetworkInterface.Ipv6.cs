@@ -51,14 +51,16 @@ public sealed partial class NetworkInterface
     /// An unrecognised option whose action bits (RFC 8200 section 4.2) ask for the packet to be
     /// discarded: silently (01), or with a Parameter Problem, code 2, pointing at the option type
     /// (10 always, 11 only when the destination was not multicast; RFC 4443 section 2.4 (e.3)
-    /// lets these two go to a multicast packet's source). The packet is counted as unsupported.
+    /// lets these two go to a multicast packet's source), never about an ICMPv6 error (e.1). The
+    /// packet is counted as unsupported.
     /// </summary>
     private Verdict RejectOption(EthernetFrame ethernet, Ipv6Packet ip, int pointer, Span<byte> reply)
     {
         Ipv6OptionAction action = Ipv6Options.ActionOf(ip.Buffer[pointer]);
         bool report = action == Ipv6OptionAction.DiscardAndReport
             || (action == Ipv6OptionAction.DiscardAndReportUnlessMulticast && !ip.Destination.IsMulticast);
-        if (!report)
+        // RFC 4443 section 2.4 (e.1): never an error about an ICMPv6 error.
+        if (!report || Ipv6Packet.MayBeIcmpv6Error(ip.Payload, ip.NextHeader))
             return Verdict.Drop(DropReason.Unsupported);
         return ReplyIpv6Error(ethernet, ip, Icmpv6Type.ParameterProblem, UnrecognizedOptionCode, (uint)pointer, reply, DropReason.Unsupported);
     }

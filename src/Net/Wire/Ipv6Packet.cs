@@ -257,6 +257,36 @@ public readonly ref struct Ipv6Packet
         return true;
     }
 
+    /// <summary>
+    /// True unless the packet is known to carry an ICMPv6 informational message or another
+    /// upper layer: an ICMPv6 error (type below 128), or a chain that cannot be followed to its
+    /// end. No ICMPv6 error may answer an ICMPv6 error (RFC 4443 section 2.4 (e.1)); when the
+    /// chain stops at an option the walker refused, this skips headers by their length alone,
+    /// as far as <see cref="MaximumExtensionHeaders"/> and <see cref="MaximumHeaderChainLength"/> allow.
+    /// </summary>
+    public static bool MayBeIcmpv6Error(ReadOnlySpan<byte> payload, IpProtocol nextHeader)
+    {
+        const byte FirstInformationalType = 128;
+        IpProtocol protocol = nextHeader;
+        int offset = 0;
+        for (int count = 0; IsWalkedExtensionHeader(protocol); count++)
+        {
+            if (count == MaximumExtensionHeaders || payload.Length - offset < 8)
+                return true;
+            int length = protocol == IpProtocol.Ipv6Fragment ? 8 : (payload[offset + 1] + 1) * 8;
+            // A fragment after the first holds no upper-layer header to look at.
+            if (protocol == IpProtocol.Ipv6Fragment && (BinaryPrimitives.ReadUInt16BigEndian(payload.Slice(offset + 2)) & 0xFFF8) != 0)
+                return true;
+            if (offset + length > MaximumHeaderChainLength || payload.Length - offset < length)
+                return true;
+            protocol = (IpProtocol)payload[offset];
+            offset += length;
+        }
+        if (protocol != IpProtocol.Icmpv6)
+            return false;
+        return payload.Length - offset < 1 || payload[offset] < FirstInformationalType;
+    }
+
     private static bool IsWalkedExtensionHeader(IpProtocol protocol) =>
         protocol == IpProtocol.HopByHop || protocol == IpProtocol.Ipv6Routing
         || protocol == IpProtocol.Ipv6Fragment || protocol == IpProtocol.Ipv6DestinationOptions;

@@ -164,6 +164,40 @@ public class Ipv6OptionTests
         Assert.True(nic.Udp.TryReceive(socket, new byte[100], out _, out _, out _));
     }
 
+    [Theory]
+    [InlineData(Icmpv6Type.DestinationUnreachable, false)] // an error: never answered with an error (RFC 4443 section 2.4 (e.1))
+    [InlineData(Icmpv6Type.PacketTooBig, false)]
+    [InlineData(Icmpv6Type.EchoRequest, true)]             // informational: answered
+    public void An_icmpv6_error_with_an_option_that_asks_for_a_report_gets_none(Icmpv6Type type, bool answered)
+    {
+        var nic = NewInterface();
+        byte[] frame = Icmp6WithHeaders(type, IpProtocol.HopByHop, [(byte)IpProtocol.Icmpv6, 0, 0x80, 4, 0, 0, 0, 0]);
+        byte[] reply = Run(ref nic, frame);
+        Assert.Equal(answered, reply.Length > 0);
+        if (answered)
+            Assert.Equal(Icmpv6Type.ParameterProblem, Icmpv6Of(reply).Type);
+        else
+            Assert.Equal(1UL, nic.Counters[DropReason.Unsupported]);
+    }
+
+    /// <summary>An ICMPv6 message of <paramref name="type"/> with 8 zero bytes of body from the peer to our link-local address, behind the given headers.</summary>
+    private static byte[] Icmp6WithHeaders(Icmpv6Type type, IpProtocol first, params byte[][] headers)
+    {
+        int extensions = headers.Sum(h => h.Length);
+        int icmpLength = Icmpv6Packet.MinimumLength + 8;
+        byte[] frame = new byte[EthernetFrame.HeaderLength + Ipv6Packet.HeaderLength + extensions + icmpLength];
+        EthernetFrame.Emit(frame, OurMac, PeerMac, EtherType.Ipv6);
+        var ip = Ipv6Packet.Emit(frame.AsSpan(EthernetFrame.HeaderLength), PeerLinkLocal, OurLinkLocal, first, extensions + icmpLength, 64);
+        int at = 0;
+        foreach (byte[] header in headers)
+        {
+            header.CopyTo(ip.Payload.Slice(at));
+            at += header.Length;
+        }
+        Icmpv6Packet.Emit(ip.Payload.Slice(at), type, 0, 8).FillChecksum(PeerLinkLocal, OurLinkLocal);
+        return frame;
+    }
+
     /// <summary>A Destination Options header of <paramref name="length"/> bytes (a multiple of 8), its options PadN, before UDP.</summary>
     private static byte[] PaddedOptions(int length)
     {

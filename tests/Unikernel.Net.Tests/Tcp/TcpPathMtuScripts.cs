@@ -133,6 +133,10 @@ public class TcpPathMtuScripts
             +0    > P. 3841:4001(160) ack 1
             +.05  < . 1:1(0) ack 4001 win 65535
             """).Finish(1);
+        // Sent with DF, as every IPv4 packet of ours (RFC 1191 section 3): a router tells us instead of fragmenting.
+        Assert.True(Unikernel.Net.Wire.Ipv4Packet.TryParse(script.LastSent.AsSpan(Unikernel.Net.Wire.EthernetFrame.HeaderLength).ToArray(),
+            out var ip, out _));
+        Assert.True(ip.DontFragment);
         Assert.Equal(1000, script.Interface.PathMtu(Unikernel.Net.Wire.Ipv6Address.MapIpv4(TcpScript.PeerIpv4)));
     }
 

@@ -90,6 +90,9 @@ public sealed class TcpScript
     /// <summary>The connection the application holds (accepted or connected), none before.</summary>
     public TcpHandle Connection => _connection;
 
+    /// <summary>The last segment of ours a line expected, as a whole frame.</summary>
+    public byte[]? LastSent => _lastSent;
+
     /// <summary>Our initial sequence number, once seen.</summary>
     public SeqNumber OurIss => _ourIss ?? throw new InvalidOperationException("no SYN from us yet");
 

@@ -87,6 +87,20 @@ public class Ipv6ExtensionHeaderTests
     }
 
     [Fact]
+    public void An_icmpv6_error_is_found_behind_options_the_walker_refuses()
+    {
+        const byte Icmpv6 = (byte)IpProtocol.Icmpv6;
+        byte[] refused = [Icmpv6, 0, 0xC2, 4, 0, 0, 0, 0];
+        Assert.True(Ipv6Packet.MayBeIcmpv6Error([.. refused, 1, 4, 0, 0], IpProtocol.HopByHop));     // destination unreachable
+        Assert.False(Ipv6Packet.MayBeIcmpv6Error([.. refused, 128, 0, 0, 0], IpProtocol.HopByHop));  // echo request
+        Assert.False(Ipv6Packet.MayBeIcmpv6Error([.. Padded(Udp), .. UdpHeader], IpProtocol.HopByHop));
+        // Cut short, or a later fragment: it cannot be told, so it counts as one.
+        Assert.True(Ipv6Packet.MayBeIcmpv6Error(refused, IpProtocol.HopByHop));
+        Assert.True(Ipv6Packet.MayBeIcmpv6Error([Icmpv6, 0, 0x05, 0xC8, 0, 0, 0, 1, 128, 0, 0, 0], IpProtocol.Ipv6Fragment));
+        Assert.False(Ipv6Packet.MayBeIcmpv6Error([Icmpv6, 0, 0, 0x01, 0, 0, 0, 1, 128, 0, 0, 0], IpProtocol.Ipv6Fragment));
+    }
+
+    [Fact]
     public void The_pointer_names_the_next_header_field_of_the_upper_layer_when_the_walk_succeeds()
     {
         byte[] payload = [.. Padded(DestinationOptions), .. Padded(47)];
