@@ -116,16 +116,18 @@ public sealed class UnikernelCommand(string root)
         var macOption = new Option<string?>("--mac") { Description = "Our MAC address (default: a locally administered one derived from the TAP name)" };
         var ipv4Option = new Option<string?>("--ipv4") { Description = "A static IPv4 address with its prefix, e.g. 169.254.77.2/16, or dhcp" };
         var impairOption = new Option<string?>("--impair") { Description = "netem's impairments on received frames, in user space, e.g. 'loss 5%' or 'delay 10ms reorder 25% 50%' (for kernels without netem)" };
+        var mtuOption = new Option<int>("--mtu") { Description = "The link MTU, 1280 to 1500 (default 1500): the MSS announced and the largest packet sent; give Linux's end of the TAP the same (ip link set uk0 mtu N)" };
         var noHashOption = new Option<bool>("--no-hash") { Description = "The upload service on port 1337 only counts bytes (no SHA-256), as the bench's lwIP sink does" };
         var hoststack = new Command("hoststack", "Run the network stack on a Linux TAP interface: SLAAC and DHCP addresses, ping and ping6, UDP echo on port 7 (Ctrl-C stops and prints the counters)")
         {
-            tapOption, macOption, ipv4Option, impairOption, noHashOption,
+            tapOption, macOption, ipv4Option, impairOption, noHashOption, mtuOption,
         };
         hoststack.SetAction(result =>
         {
             try
             {
-                return HostStack.HostStackCommand.Run(result.GetValue(tapOption)!, result.GetValue(macOption), result.GetValue(ipv4Option), result.GetValue(impairOption), !result.GetValue(noHashOption));
+                return HostStack.HostStackCommand.Run(result.GetValue(tapOption)!, result.GetValue(macOption), result.GetValue(ipv4Option), result.GetValue(impairOption), !result.GetValue(noHashOption),
+                    result.GetValue(mtuOption));
             }
             catch (Exception error) when (error is ArgumentException or IOException)
             {

@@ -21,7 +21,10 @@ public enum DropReason : byte
     /// <summary>A neighbour discovery message whose hop limit is not 255, so it may come from off-link (RFC 4861 section 7.1.1).</summary>
     BadHopLimit,
 
-    /// <summary>A source we must not answer or learn: a group MAC, a broadcast, multicast or unspecified IP where a reply would go, our own IPv4 address.</summary>
+    /// <summary>
+    /// A source we must not answer or learn: a group MAC, a broadcast, multicast or unspecified IP where a reply would go, our own IPv4 address;
+    /// or an ICMP error quoting a packet we could not have sent (not from our address, no such connection, a sequence number not in flight: RFC 5927).
+    /// </summary>
     InvalidSource,
 
     /// <summary>Well formed but not ours to handle: EtherType, IP protocol, message type or code, VLAN tags, fragments when no reassembly buffers are configured.</summary>

@@ -75,6 +75,22 @@ public struct NetworkConfiguration
     /// <summary>Seconds a connection may be idle before keep-alive probes (RFC 1122 section 4.2.3.6 says at least two hours); 0, the default, for none.</summary>
     public int TcpKeepAliveSeconds;
 
+    /// <summary>
+    /// The link's MTU, the largest IP packet a frame carries: 0 for Ethernet's 1500 (RFC 894),
+    /// else 1280 (IPv6's minimum, RFC 8200 section 5) to 1500. The MSS our SYNs announce comes
+    /// from it (RFC 9293 section 3.7.1), and nothing larger is sent.
+    /// </summary>
+    public int LinkMtu;
+
+    /// <summary>
+    /// Destinations whose path MTU is remembered below the link MTU, learnt from ICMPv6 Packet Too
+    /// Big (RFC 8201) and ICMP fragmentation needed (RFC 1191): a table made at start-up, 32
+    /// bytes an entry (address, MTU, when it was lowered), each aged out after ten minutes
+    /// (RFC 8201 section 4). When it is full, a new destination takes the entry lowered longest
+    /// ago; 0 keeps none, and every path is then the link's.
+    /// </summary>
+    public int PathMtuEntries;
+
     /// <summary>The secret key of initial sequence numbers (RFC 6528): from the board's entropy, never a constant.</summary>
     public ulong TcpSecret0;
 
@@ -82,8 +98,8 @@ public struct NetworkConfiguration
 
     /// <summary>
     /// IPv6 autoconfiguration on, no IPv4, 4 sockets of 8 datagrams, 8 frames waiting, 8 TCP
-    /// connections of 64 KiB in and 16 KiB out, 2 reassembly buffers and one outgoing datagram of
-    /// 64 KiB: about 900 KiB of pools (fragments take 3 x 64 KiB and 6 KiB of bitmaps).
+    /// connections of 64 KiB in and 16 KiB out, 8 path MTUs, 2 reassembly buffers and one outgoing
+    /// datagram of 64 KiB: about 900 KiB of pools (fragments take 3 x 64 KiB and 6 KiB of bitmaps).
     /// </summary>
     public static NetworkConfiguration Default => new NetworkConfiguration
     {
@@ -99,6 +115,7 @@ public struct NetworkConfiguration
         TcpListeners = 4,
         TcpReceiveBuffer = 64 * 1024,
         TcpSendBuffer = 16 * 1024,
+        PathMtuEntries = 8,
         TcpSecret0 = 0x0706050403020100,
         TcpSecret1 = 0x0F0E0D0C0B0A0908,
     };

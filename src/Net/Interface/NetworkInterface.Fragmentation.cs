@@ -4,16 +4,6 @@ namespace Unikernel.Net;
 
 public sealed partial class NetworkInterface
 {
-    /// <summary>Ethernet's MTU (RFC 894, RFC 2464).</summary>
-    public const int LinkMtu = 1500;
-
-    /// <summary>
-    /// The largest IP packet we send towards <paramref name="destination"/> (IPv4-mapped for
-    /// IPv4) unfragmented: the link's MTU for now, the one place path MTU discovery (RFC 1191,
-    /// RFC 8201) will lower it per destination.
-    /// </summary>
-    internal int PathMtu(in Ipv6Address destination) => LinkMtu;
-
     /// <summary>A datagram larger than the path MTU can be sent now: the outgoing buffer exists and is free.</summary>
     internal bool CanSendFragmented => _outgoing != null && !_outgoing.IsBusy;
 

@@ -9,7 +9,8 @@ public sealed partial class NetworkInterface
 
     /// <summary>
     /// IPv4 to our address (or broadcast, for UDP): ICMP echo requests answered (RFC 792, RFC 1122
-    /// section 3.2.2.6), UDP delivered to sockets or DHCP, the rest counted.
+    /// section 3.2.2.6), fragmentation needed taken as path MTU news (RFC 1191), UDP delivered to
+    /// sockets or DHCP, TCP to its sockets, the rest counted.
     /// </summary>
     private Verdict ProcessIpv4(EthernetFrame ethernet, Span<byte> reply)
     {
@@ -53,6 +54,8 @@ public sealed partial class NetworkInterface
             return Verdict.Drop(DropReason.Unsupported);
         if (!Icmpv4Packet.TryParse(ip.Payload, out var icmp, out error))
             return Verdict.FromWireError(error);
+        if (icmp.Type == Icmpv4Type.DestinationUnreachable && icmp.Code == Icmpv4Packet.FragmentationNeededCode)
+            return ProcessFragmentationNeeded(icmp);
         // Broadcast and multicast echo requests are not answered (toUs above): RFC 1122 section
         // 3.2.2.6 allows silently discarding them, and Linux does by default.
         if (icmp.Type != Icmpv4Type.EchoRequest || icmp.Code != 0)

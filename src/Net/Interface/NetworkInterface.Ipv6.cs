@@ -7,6 +7,9 @@ public sealed partial class NetworkInterface
     /// <summary>Parameter Problem code 1, unrecognised Next Header (RFC 4443 section 3.4).</summary>
     private const byte UnrecognizedNextHeaderCode = 1;
 
+    /// <summary>Parameter Problem code 2, unrecognised IPv6 option (RFC 4443 section 3.4).</summary>
+    private const byte UnrecognizedOptionCode = 2;
+
     /// <summary>
     /// IPv6 to one of our addresses or a group we are in: ICMPv6 (echo, neighbour discovery,
     /// router advertisements, MLD queries) and UDP; an upper layer we do not know is answered with
@@ -20,11 +23,15 @@ public sealed partial class NetworkInterface
         bool toUs = _ipv6.Contains(destination);
         if (!toUs && !_ipv6.IsOurGroup(destination))
             return Verdict.Drop(DropReason.NotOurAddress);
-        if (!Ipv6Packet.WalkExtensionHeaders(ip.Payload, ip.NextHeader, out var protocol, out int offset, out int nextHeaderField, out error))
-            return Verdict.FromWireError(error);
         // RFC 4291 section 2.7: a multicast address is never a source.
         if (ip.Source.IsMulticast)
             return Verdict.Drop(DropReason.InvalidSource);
+        if (!Ipv6Packet.WalkExtensionHeaders(ip.Payload, ip.NextHeader, out var protocol, out int offset, out int nextHeaderField, out error))
+        {
+            if (error == WireError.Unsupported && nextHeaderField != 0)
+                return RejectOption(ethernet, ip, nextHeaderField, reply);
+            return Verdict.FromWireError(error);
+        }
         // A real fragment ends the walk at its Fragment header (an atomic one was walked past, RFC 6946).
         if (protocol == IpProtocol.Ipv6Fragment && Reassembles)
             return ProcessIpv6Fragment(ethernet, ip, offset, nextHeaderField, toUs, reply);
@@ -49,6 +56,24 @@ public sealed partial class NetworkInterface
             return Verdict.Drop(DropReason.Unsupported);
         return ReplyIpv6Error(ethernet, ip, Icmpv6Type.ParameterProblem, UnrecognizedNextHeaderCode, (uint)nextHeaderField, reply,
             DropReason.Unsupported);
+    }
+
+    /// <summary>
+    /// An unrecognised option whose action bits (RFC 8200 section 4.2) ask for the packet to be
+    /// discarded: silently (01), or with a Parameter Problem, code 2, pointing at the option type
+    /// (10 always, 11 only when the destination was not multicast; RFC 4443 section 2.4 (e.3)
+    /// lets these two go to a multicast packet's source), never about an ICMPv6 error (e.1). The
+    /// packet is counted as unsupported.
+    /// </summary>
+    private Verdict RejectOption(EthernetFrame ethernet, Ipv6Packet ip, int pointer, Span<byte> reply)
+    {
+        Ipv6OptionAction action = Ipv6Options.ActionOf(ip.Buffer[pointer]);
+        bool report = action == Ipv6OptionAction.DiscardAndReport
+            || (action == Ipv6OptionAction.DiscardAndReportUnlessMulticast && !ip.Destination.IsMulticast);
+        // RFC 4443 section 2.4 (e.1): never an error about an ICMPv6 error.
+        if (!report || Ipv6Packet.MayBeIcmpv6Error(ip.Payload, ip.NextHeader))
+            return Verdict.Drop(DropReason.Unsupported);
+        return ReplyIpv6Error(ethernet, ip, Icmpv6Type.ParameterProblem, UnrecognizedOptionCode, (uint)pointer, reply, DropReason.Unsupported);
     }
 
     /// <summary>DAD ends, lifetimes run out: a global address whose valid lifetime ended is dropped and reported.</summary>
@@ -79,6 +104,7 @@ public sealed partial class NetworkInterface
         return icmp.Type switch
         {
             Icmpv6Type.EchoRequest => ProcessEcho(ethernet, ip, icmp, toUs, reply),
+            Icmpv6Type.PacketTooBig => ProcessPacketTooBig(icmp, toUs),
             Icmpv6Type.NeighborSolicitation => ProcessNeighborSolicitation(ethernet, ip, icmp, reply),
             Icmpv6Type.NeighborAdvertisement => ProcessNeighborAdvertisement(ip, icmp),
             Icmpv6Type.RouterAdvertisement => UsesAutoconfiguration

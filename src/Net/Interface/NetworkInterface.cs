@@ -28,6 +28,9 @@ public sealed partial class NetworkInterface
     /// <summary>TTL and hop limit of what we originate (RFC 1700's 64, as Linux uses).</summary>
     public const byte DefaultHopLimit = 64;
 
+    /// <summary>Ethernet's MTU (RFC 894), the largest IP packet a transmit slot holds.</summary>
+    public const int EthernetMtu = TransmitQueue.SlotSize - EthernetFrame.HeaderLength;
+
     /// <summary>Neighbour discovery is sent and accepted only at 255, proof it was not forwarded (RFC 4861 section 7.1.1).</summary>
     public const byte NeighborDiscoveryHopLimit = 255;
 
@@ -50,6 +53,8 @@ public sealed partial class NetworkInterface
     /// <summary>Null when <see cref="NetworkConfiguration.LargestDatagram"/> is 0: nothing larger than the MTU is sent.</summary>
     private readonly OutgoingDatagram _outgoing = null!;
     private FragmentIdentifiers _fragmentIdentifiers;
+    private readonly int _linkMtu;
+    private readonly PathMtuCache _pathMtu;
     private long _now;
 
     /// <summary>An interface with IPv6 only, its link-local address assumed unique: the tests' and the probes' choice.</summary>
@@ -78,6 +83,10 @@ public sealed partial class NetworkInterface
             _ipv4PrefixLength = configuration.Ipv4PrefixLength;
             _ipv4Gateway = configuration.Ipv4Gateway;
         }
+        _linkMtu = configuration.LinkMtu == 0 ? EthernetMtu : configuration.LinkMtu;
+        if (_linkMtu < Ipv6Packet.MinimumMtu || _linkMtu > EthernetMtu)
+            Kernel.Panic("NetworkInterface: LinkMtu must be 0 (Ethernet's 1500) or 1280 to 1500"u8);
+        _pathMtu = new PathMtuCache(configuration.PathMtuEntries);
         // RFC 4443 section 2.4 (f) leaves the rate to us: a burst of 10, then 10 a second.
         _icmpErrors = new TokenBucket(10, 100);
         _transmit = new TransmitQueue(configuration.TransmitQueueDepth > 0 ? configuration.TransmitQueueDepth : 1);
@@ -113,6 +122,9 @@ public sealed partial class NetworkInterface
     }
 
     public MacAddress MacAddress => _mac;
+
+    /// <summary>The largest IP packet we send on the link (<see cref="NetworkConfiguration.LinkMtu"/>).</summary>
+    public int LinkMtu => _linkMtu;
 
     /// <summary>True while an IPv4 address is configured or leased.</summary>
     public bool HasIpv4Address => !_ipv4.IsUnspecified;

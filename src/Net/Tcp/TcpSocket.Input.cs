@@ -531,7 +531,7 @@ internal partial struct TcpSocket
     {
         // Without an MSS option the peer takes 536 (IPv4) or 1220 (IPv6) bytes (RFC 9293 section 3.7.1).
         int defaultMss = IsIpv4 ? 536 : 1220;
-        int ceiling = IsIpv4 ? 1460 : 1440;
+        int ceiling = LinkMss;
         int mss = options.HasMss ? options.Mss : defaultMss;
         _sendMss = (ushort)(mss < ceiling ? (mss < 64 ? 64 : mss) : ceiling);
         // Scaling only when both sides offered it (RFC 7323 section 2.2).

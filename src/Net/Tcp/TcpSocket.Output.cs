@@ -202,12 +202,14 @@ internal partial struct TcpSocket
 
     /// <summary>
     /// The next segment due, at <paramref name="now"/>: handshake, timers, data, FIN, or a pure
-    /// ACK, written into <paramref name="room"/> (room for a whole segment); returns its
+    /// ACK, written into <paramref name="room"/> (room for a whole segment), its data no more
+    /// than the peer's MSS or <paramref name="pathMss"/>, what the path MTU leaves; returns its
     /// length, 0 when nothing is due.
     /// </summary>
-    public int Dispatch(Span<byte> room, long now)
+    public int Dispatch(Span<byte> room, long now, int pathMss)
     {
         _now = now;
+        _pathMss = pathMss;
         if (_abortPending)
         {
             int reset = WriteSegment(room, _sndNxt, TcpFlags.Rst | TcpFlags.Ack, 0, 0);
@@ -271,7 +273,7 @@ internal partial struct TcpSocket
 
         // Fast retransmit: the segment at SND.UNA again, whatever the window (RFC 5681 section 3.2 step 3).
         // The MSS counts no options (RFC 9293 section 3.7.1): what they take comes off the data.
-        int segmentSize = _sendMss - OptionsOverhead();
+        int segmentSize = EffectiveMss - OptionsOverhead();
         if (_retransmitFirst)
         {
             _retransmitFirst = false;
@@ -359,6 +361,29 @@ internal partial struct TcpSocket
         }
         length = 0;
         return false;
+    }
+
+    /// <summary>The largest segment, options and data, we send now: the peer's MSS or the path's, whichever is smaller (RFC 8201 section 5.4, RFC 1191 section 6.1).</summary>
+    private readonly int EffectiveMss => _pathMss > 0 && _pathMss < _sendMss ? _pathMss : _sendMss;
+
+    /// <summary>
+    /// The path MTU to the peer went down under segments in flight (a Packet Too Big or
+    /// fragmentation needed, checked against this connection): they were dropped on the way, so
+    /// everything from SND.UNA goes again at once at the new size, as RFC 1191 section 6.1 and
+    /// RFC 8201 section 5.4 ask. Not a congestion signal (RFC 1191 section 6.4): the windows stay;
+    /// no RTT sample comes from a resent segment (Karn).
+    /// </summary>
+    public void ResendForSmallerPath()
+    {
+        if (_state < TcpState.Established || _sndNxt == _sndUna)
+            return;
+        _sndNxt = _sndUna;
+        if (_finSent && _sndUna != _sndMax)
+            _finSent = false;
+        _retransmitFirst = false;
+        _inRecovery = false;
+        _duplicateAcks = 0;
+        _rttMeasuring = false;
     }
 
     /// <summary>Bytes of options on a data segment: timestamps (10, padded to 12) and SACK blocks (2 + 8 each, padded).</summary>
@@ -491,7 +516,7 @@ internal partial struct TcpSocket
         if (syn)
         {
             repr.Options.HasMss = true;
-            repr.Options.Mss = (ushort)(IsIpv4 ? 1460 : 1440);
+            repr.Options.Mss = (ushort)LinkMss;
             bool offering = (flags & TcpFlags.Ack) == 0;
             // On a SYN we offer everything; on a SYN-ACK only what the peer offered (RFC 7323 section 1.3, RFC 2018 section 2).
             if (offering || _scaleAgreed)

@@ -151,11 +151,27 @@ internal partial struct TcpSocket
     /// Gives the slot, once at start-up, the buffers it keeps for every connection made in it;
     /// in place, as a constructor would copy the whole block into the table.
     /// </summary>
-    public void MakeBuffers(int receiveBuffer, int sendBuffer)
+    public void MakeBuffers(int receiveBuffer, int sendBuffer, int linkMtu)
     {
         _receive = new ByteRing(receiveBuffer);
         _send = new ByteRing(sendBuffer);
+        _linkMtu = (ushort)linkMtu;
     }
+
+    /// <summary>The interface's link MTU, which the MSS we announce comes from; kept across connections, as the buffers are.</summary>
+    private ushort _linkMtu;
+
+    /// <summary>The path's MSS at the last dispatch (the path MTU less the IP and TCP headers): segments are cut to it.</summary>
+    private int _pathMss;
+
+    /// <summary>The MSS a link of <paramref name="mtu"/> carries: the MTU less the fixed IP and TCP headers (RFC 9293 section 3.7.1, RFC 6691).</summary>
+    public static int MssFor(int mtu, bool ipv4) => mtu - IpHeaderLength(ipv4) - TcpSegment.MinimumHeaderLength;
+
+    /// <summary>The fixed IP header before a segment: 20 bytes for IPv4 (we send no options), 40 for IPv6.</summary>
+    public static int IpHeaderLength(bool ipv4) => ipv4 ? Ipv4Packet.MinimumHeaderLength : Ipv6Packet.HeaderLength;
+
+    /// <summary>The MSS we announce and the most we take from the peer's: what our link carries.</summary>
+    private readonly int LinkMss => MssFor(_linkMtu, IsIpv4);
 
     public readonly TcpState State => _state;
 
@@ -181,6 +197,9 @@ internal partial struct TcpSocket
 
     private readonly bool IsIpv4 => _remoteAddress.IsIpv4Mapped;
 
+    /// <summary>True if <paramref name="sequence"/> is sent and not yet acknowledged: SND.UNA &lt;= it &lt; SND.MAX (RFC 5927 section 4.1).</summary>
+    public readonly bool HasInFlight(SeqNumber sequence) => sequence >= _sndUna && sequence < _sndMax;
+
     /// <summary>Bytes sent and not yet acknowledged, the FIN and SYN counting one each.</summary>
     private readonly int InFlight => _sndNxt - _sndUna;
 
@@ -196,8 +215,10 @@ internal partial struct TcpSocket
     {
         ByteRing receive = _receive;
         ByteRing send = _send;
+        ushort linkMtu = _linkMtu;
         ushort generation = (ushort)(_generation + 1);
         this = default;
+        _linkMtu = linkMtu;
         // Generation 0 is never used, so the default handle names no connection.
         _generation = generation == 0 ? (ushort)1 : generation;
         _receive = receive;

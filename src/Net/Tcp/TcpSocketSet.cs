@@ -16,6 +16,7 @@ public sealed class TcpSocketSet
     private readonly TcpSocket[] _sockets;
     private readonly ushort[] _listeners;
     private readonly int _receiveBuffer;
+    private readonly int _linkMtu;
     private readonly long _keepAliveIdle;
     private readonly InitialSequenceNumbers _isn;
     private readonly SynCookies _cookies;
@@ -27,9 +28,10 @@ public sealed class TcpSocketSet
         int count = configuration.TcpConnections > 0 ? configuration.TcpConnections : 0;
         _receiveBuffer = configuration.TcpReceiveBuffer > 0 ? configuration.TcpReceiveBuffer : 4096;
         int send = configuration.TcpSendBuffer > 0 ? configuration.TcpSendBuffer : 4096;
+        _linkMtu = owner.LinkMtu;
         _sockets = new TcpSocket[count];
         for (int i = 0; i < count; i++)
-            _sockets[i].MakeBuffers(_receiveBuffer, send);
+            _sockets[i].MakeBuffers(_receiveBuffer, send, _linkMtu);
         _listeners = new ushort[configuration.TcpListeners > 0 ? configuration.TcpListeners : 1];
         _isn = new InitialSequenceNumbers(configuration.TcpSecret0, configuration.TcpSecret1);
         _cookies = new SynCookies(configuration.TcpSecret0, configuration.TcpSecret1);
@@ -248,7 +250,10 @@ public sealed class TcpSocketSet
             ref TcpSocket socket = ref _sockets[i];
             if (!socket.IsOpen)
                 continue;
-            int length = socket.Dispatch(socket.RemoteAddress.IsIpv4Mapped ? ipv4Room : ipv6Room, Now);
+            bool ipv4 = socket.RemoteAddress.IsIpv4Mapped;
+            // No segment larger than the path takes (RFC 8201 section 5.4, RFC 1191 section 6.1): the MSS the path leaves, headers off.
+            int pathMss = _interface.PathMtu(socket.RemoteAddress) - TcpSocket.IpHeaderLength(ipv4) - TcpSegment.MinimumHeaderLength;
+            int length = socket.Dispatch(ipv4 ? ipv4Room : ipv6Room, Now, pathMss);
             if (length > 0)
             {
                 local = socket.LocalAddress;
@@ -260,6 +265,24 @@ public sealed class TcpSocketSet
         remote = default;
         return 0;
     }
+
+    /// <summary>
+    /// The connection that could have sent a segment an ICMP error quotes: our address and port,
+    /// the peer's, and a sequence number it has sent and not had acknowledged (RFC 5927 section
+    /// 4.1), so a forged or stale error finds none. Its slot, or -1.
+    /// </summary>
+    internal int FindSender(in Ipv6Address local, ushort localPort, in Ipv6Address remote, ushort remotePort, SeqNumber sequence)
+    {
+        for (int i = 0; i < _sockets.Length; i++)
+        {
+            if (_sockets[i].Matches(in local, localPort, in remote, remotePort))
+                return _sockets[i].HasInFlight(sequence) ? i : -1;
+        }
+        return -1;
+    }
+
+    /// <summary>The path to the connection in <paramref name="slot"/> (from <see cref="FindSender"/>) got smaller: what it has in flight goes again at the new size.</summary>
+    internal void ResendForSmallerPath(int slot) => _sockets[slot].ResendForSmallerPath();
 
     /// <summary>When a TCP timer next runs out; now when a segment is due.</summary>
     internal long NextDeadline
@@ -368,7 +391,7 @@ public sealed class TcpSocketSet
         bool sack = timestamps && segment.Options.SackPermitted;
         // The MSS the peer can take, as a connection would agree it; the cookie keeps its index.
         int peerMss = segment.Options.HasMss ? segment.Options.Mss : ipv4 ? 536 : 1220;
-        int ceiling = ipv4 ? 1460 : 1440;
+        int ceiling = TcpSocket.MssFor(_linkMtu, ipv4);
         int sendMss = peerMss < ceiling ? (peerMss < 64 ? 64 : peerMss) : ceiling;
         int mssIndex = SynCookies.MssIndex(sendMss);
         uint window = TcpSocket.OfferedWindow(_receiveBuffer, default, segment.SequenceNumber + 1);

@@ -18,6 +18,12 @@ public readonly ref struct Icmpv4Packet
     public const int IdentifierOffset = 4;
     public const int SequenceNumberOffset = 6;
 
+    /// <summary>Destination unreachable, fragmentation needed: the next hop's MTU, the low half of the second word (RFC 1191 section 4).</summary>
+    public const int NextHopMtuOffset = 6;
+
+    /// <summary>Destination unreachable code 4: fragmentation needed and DF set (RFC 792, RFC 1191).</summary>
+    public const byte FragmentationNeededCode = 4;
+
     /// <summary>Type, code, checksum and the type-specific word: every ICMPv4 message has them.</summary>
     public const int HeaderLength = 8;
 
@@ -112,6 +118,13 @@ public readonly ref struct Icmpv4Packet
     {
         get => BinaryPrimitives.ReadUInt16BigEndian(_buffer.Slice(SequenceNumberOffset));
         set => BinaryPrimitives.WriteUInt16BigEndian(_buffer.Slice(SequenceNumberOffset), value);
+    }
+
+    /// <summary>Fragmentation needed: the MTU of the next hop, 0 from a router older than RFC 1191.</summary>
+    public ushort NextHopMtu
+    {
+        get => BinaryPrimitives.ReadUInt16BigEndian(_buffer.Slice(NextHopMtuOffset));
+        set => BinaryPrimitives.WriteUInt16BigEndian(_buffer.Slice(NextHopMtuOffset), value);
     }
 
     /// <summary>The type-specific word at offset 4, whole: unused, gateway address or pointer, by type.</summary>

@@ -26,11 +26,25 @@ public readonly ref struct Ipv6Packet
     public const byte Version6 = 6;
 
     /// <summary>
-    /// The longest extension-header chain <see cref="WalkExtensionHeaders"/> follows. RFC 8200
-    /// section 4.1 lets headers repeat in any order, so the bound is ours: real traffic carries
-    /// one or two, and a longer chain is far more likely an attack than a packet for us.
+    /// The most extension headers <see cref="WalkExtensionHeaders"/> follows. RFC 8200 section
+    /// 4.1 lets headers repeat in any order, so the bound is ours: real traffic carries one or
+    /// two (RFC 8200 section 4.1 lists at most six kinds in the recommended order, each once but
+    /// Destination Options twice), and a longer chain is far more likely an attack than a packet
+    /// for us. A chain past it is <see cref="WireError.TooManyHeaders"/>, counted as malformed.
     /// </summary>
     public const int MaximumExtensionHeaders = 8;
+
+    /// <summary>
+    /// The extension headers must end within the first 1280 bytes of the packet (40 of them the
+    /// fixed header): a sender's chain must fit the first fragment (RFC 8200 section 4.5, RFC
+    /// 7112 section 5), which on a path of the minimum MTU (RFC 8200 section 5) is 1280 bytes,
+    /// and RFC 7045 section 2.1 allows dropping a chain a node cannot walk. A longer chain is
+    /// <see cref="WireError.TooManyHeaders"/>, counted as malformed.
+    /// </summary>
+    public const int MaximumHeaderChainLength = MinimumMtu - HeaderLength;
+
+    /// <summary>Every link on an IPv6 path carries packets this long (RFC 8200 section 5).</summary>
+    public const int MinimumMtu = 1280;
 
     private const uint FlowLabelMask = 0xF_FFFF;
 
@@ -158,9 +172,11 @@ public readonly ref struct Ipv6Packet
     /// </summary>
     /// <remarks>
     /// <para>Hop-by-Hop and Destination Options are skipped after their options are checked
-    /// (RFC 8200 section 4.2): an option whose type asks for a drop when unrecognised makes the
-    /// packet <see cref="WireError.Unsupported"/>; we recognise only padding and Router Alert,
-    /// whose action bits say "skip".</para>
+    /// (<see cref="Ipv6Options.Check(ReadOnlySpan{byte}, out int, out WireError)"/>, RFC 8200
+    /// section 4.2): an unrecognised option whose action bits ask for a drop makes the packet
+    /// <see cref="WireError.Unsupported"/>, and the overload with a pointer says where it is.</para>
+    /// <para>The chain is cut at <see cref="MaximumExtensionHeaders"/> headers and must end within
+    /// <see cref="MaximumHeaderChainLength"/> bytes: <see cref="WireError.TooManyHeaders"/>.</para>
     /// <para>Hop-by-Hop anywhere but first is <see cref="WireError.BadFormat"/> (RFC 8200 section 4.1).</para>
     /// <para>A Routing header with segments left would make us a router for the packet, which
     /// we are not: <see cref="WireError.Unsupported"/> (RFC 8200 section 4.4; type 0 is deprecated
@@ -177,42 +193,50 @@ public readonly ref struct Ipv6Packet
 
     /// <summary>
     /// <see cref="WalkExtensionHeaders(ReadOnlySpan{byte}, IpProtocol, out IpProtocol, out int, out WireError)"/>,
-    /// also giving where the Next Header field that named the upper layer is, counted from the
-    /// start of the IPv6 header: the pointer of a Parameter Problem for an unrecognised one (RFC 8200 section 4).
+    /// also giving the pointer of a Parameter Problem (RFC 4443 section 3.4), counted from the start
+    /// of the IPv6 header: on success, the Next Header field that named the upper layer (code 1
+    /// if that is unrecognised, RFC 8200 section 4); on <see cref="WireError.Unsupported"/> for an
+    /// unrecognised option, that option's type octet (code 2, RFC 8200 section 4.2), whose
+    /// <see cref="Ipv6Options.ActionOf">action bits</see> say whether to send it; otherwise 0.
     /// </summary>
     public static bool WalkExtensionHeaders(ReadOnlySpan<byte> payload, IpProtocol nextHeader,
-        out IpProtocol protocol, out int offset, out int nextHeaderField, out WireError reason)
+        out IpProtocol protocol, out int offset, out int pointer, out WireError reason)
     {
         protocol = nextHeader;
         offset = 0;
-        nextHeaderField = NextHeaderOffset;
+        pointer = NextHeaderOffset;
         for (int count = 0; IsWalkedExtensionHeader(protocol); count++)
         {
             if (count == MaximumExtensionHeaders)
-                return Fail(out reason, WireError.TooManyHeaders);
+                return Fail(out pointer, out reason, WireError.TooManyHeaders);
             if (protocol == IpProtocol.HopByHop && count != 0)
-                return Fail(out reason, WireError.BadFormat);
+                return Fail(out pointer, out reason, WireError.BadFormat);
 
             // RFC 8200 sections 4.3 to 4.6: each of these is at least 8 bytes, Next Header first;
             // all but Fragment give their length in 8-byte units beyond the first 8.
             ReadOnlySpan<byte> rest = payload.Slice(offset);
             if (rest.Length < 8)
-                return Fail(out reason, WireError.Truncated);
+                return Fail(out pointer, out reason, WireError.Truncated);
             int length = protocol == IpProtocol.Ipv6Fragment ? 8 : (rest[1] + 1) * 8;
             if (rest.Length < length)
-                return Fail(out reason, WireError.Truncated);
+                return Fail(out pointer, out reason, WireError.Truncated);
+            if (offset + length > MaximumHeaderChainLength)
+                return Fail(out pointer, out reason, WireError.TooManyHeaders);
             ReadOnlySpan<byte> header = rest.Slice(0, length);
 
             if (protocol == IpProtocol.HopByHop || protocol == IpProtocol.Ipv6DestinationOptions)
             {
-                if (!CheckOptions(header.Slice(2), out reason))
+                if (!Ipv6Options.Check(header.Slice(OptionsOffset), out int unrecognized, out reason))
+                {
+                    pointer = reason == WireError.Unsupported ? HeaderLength + offset + OptionsOffset + unrecognized : 0;
                     return false;
+                }
             }
             else if (protocol == IpProtocol.Ipv6Routing)
             {
                 // Routing header: Next Header, Hdr Ext Len, Routing Type, Segments Left.
                 if (header[3] != 0)
-                    return Fail(out reason, WireError.Unsupported);
+                    return Fail(out pointer, out reason, WireError.Unsupported);
             }
             else
             {
@@ -226,51 +250,56 @@ public readonly ref struct Ipv6Packet
             }
 
             protocol = (IpProtocol)header[0];
-            nextHeaderField = HeaderLength + offset;
+            pointer = HeaderLength + offset;
             offset += length;
         }
         reason = WireError.None;
         return true;
     }
 
+    /// <summary>
+    /// True unless the packet is known to carry an ICMPv6 informational message or another
+    /// upper layer: an ICMPv6 error (type below 128), or a chain that cannot be followed to its
+    /// end. No ICMPv6 error may answer an ICMPv6 error (RFC 4443 section 2.4 (e.1)); when the
+    /// chain stops at an option the walker refused, this skips headers by their length alone,
+    /// as far as <see cref="MaximumExtensionHeaders"/> and <see cref="MaximumHeaderChainLength"/> allow.
+    /// </summary>
+    public static bool MayBeIcmpv6Error(ReadOnlySpan<byte> payload, IpProtocol nextHeader)
+    {
+        const byte FirstInformationalType = 128;
+        IpProtocol protocol = nextHeader;
+        int offset = 0;
+        for (int count = 0; IsWalkedExtensionHeader(protocol); count++)
+        {
+            if (count == MaximumExtensionHeaders || payload.Length - offset < 8)
+                return true;
+            int length = protocol == IpProtocol.Ipv6Fragment ? 8 : (payload[offset + 1] + 1) * 8;
+            // A fragment after the first holds no upper-layer header to look at.
+            if (protocol == IpProtocol.Ipv6Fragment && (BinaryPrimitives.ReadUInt16BigEndian(payload.Slice(offset + 2)) & 0xFFF8) != 0)
+                return true;
+            if (offset + length > MaximumHeaderChainLength || payload.Length - offset < length)
+                return true;
+            protocol = (IpProtocol)payload[offset];
+            offset += length;
+        }
+        if (protocol != IpProtocol.Icmpv6)
+            return false;
+        return payload.Length - offset < 1 || payload[offset] < FirstInformationalType;
+    }
+
     private static bool IsWalkedExtensionHeader(IpProtocol protocol) =>
         protocol == IpProtocol.HopByHop || protocol == IpProtocol.Ipv6Routing
         || protocol == IpProtocol.Ipv6Fragment || protocol == IpProtocol.Ipv6DestinationOptions;
 
-    /// <summary>
-    /// Walks the TLV options of a Hop-by-Hop or Destination Options header (RFC 8200 section 4.2).
-    /// An option running past the header is <see cref="WireError.BadFormat"/>; an option we do not
-    /// recognise whose two high type bits are not 00 ("skip over") is <see cref="WireError.Unsupported"/>.
-    /// </summary>
-    private static bool CheckOptions(ReadOnlySpan<byte> options, out WireError reason)
+    private static bool Fail(out int pointer, out WireError reason, WireError why)
     {
-        const byte Pad1 = 0;
-        int index = 0;
-        while (index < options.Length)
-        {
-            byte type = options[index];
-            if (type == Pad1)
-            {
-                index++;
-                continue;
-            }
-            if (options.Length - index < 2 || options.Length - index - 2 < options[index + 1])
-                return Fail(out reason, WireError.BadFormat);
-            // PadN (1) and Router Alert (5, RFC 2711) are the ones we know, and both have action
-            // bits 00; every other 00 option is skipped too, as the RFC says.
-            if ((type & 0xC0) != 0)
-                return Fail(out reason, WireError.Unsupported);
-            index += 2 + options[index + 1];
-        }
-        reason = WireError.None;
-        return true;
-    }
-
-    private static bool Fail(out WireError reason, WireError why)
-    {
+        pointer = 0;
         reason = why;
         return false;
     }
+
+    /// <summary>Options start after a Hop-by-Hop or Destination Options header's Next Header and Hdr Ext Len octets.</summary>
+    private const int OptionsOffset = 2;
 
     private uint VersionClassAndFlow
     {

@@ -19,6 +19,10 @@ namespace Unikernel.Net.Tests.Tcp;
 /// +.01  &lt; . 1:1(0) ack 1 win 502
 /// +0    app accept
 /// </code>
+/// <c>&lt; icmp too-big MTU</c> has a router on the path send us a Packet Too Big (IPv6) or
+/// fragmentation needed (IPv4) quoting the last segment we sent, with <c>forged</c> (quoting a
+/// source address not ours), <c>port N</c> (another local port) or <c>seq N</c> (another
+/// relative sequence number) to make it one the stack must not believe.
 /// <c>app batch</c> makes the segments of the lines after it one receive batch: no dispatch between
 /// them, only after the last (what a runner does with the frames its device holds).
 /// Outbound lines check flags, sequence range and length exactly; <c>ack</c>, <c>win</c> and
@@ -52,6 +56,11 @@ public sealed class TcpScript
     private bool _batch;
     private readonly ScriptSink _sink;
     private long _appWritten;
+    private byte[]? _lastSent;
+
+    /// <summary>The router that sends ICMP errors in <c>&lt; icmp</c> lines: on the link, an address of its own.</summary>
+    public static readonly Ipv6Address RouterIpv6 = Golden.V6("fe80::99");
+    public static readonly Ipv4Address RouterIpv4 = Golden.V4("169.254.77.99");
 
     public TcpScript(bool ipv6 = true, int receiveBuffer = 64 * 1024, int sendBuffer = 64 * 1024, ushort listenPort = 8080, ushort peerPort = 40000,
         int keepAliveSeconds = 0)
@@ -80,6 +89,9 @@ public sealed class TcpScript
 
     /// <summary>The connection the application holds (accepted or connected), none before.</summary>
     public TcpHandle Connection => _connection;
+
+    /// <summary>The last segment of ours a line expected, as a whole frame.</summary>
+    public byte[]? LastSent => _lastSent;
 
     /// <summary>Our initial sequence number, once seen.</summary>
     public SeqNumber OurIss => _ourIss ?? throw new InvalidOperationException("no SYN from us yet");
@@ -147,7 +159,9 @@ public sealed class TcpScript
         Advance(time);
         if (_sent.Count > 0)
             throw new TcpScriptException($"line {_line}: unexpected segment at {_sent[0].Time / 1000.0:0.000} before this line: {Describe(_sent[0].Frame)}");
-        if (rest.StartsWith('<'))
+        if (rest.StartsWith("< icmp ", StringComparison.Ordinal))
+            InjectIcmpError(rest[7..].Trim());
+        else if (rest.StartsWith('<'))
             Inject(rest[1..].Trim());
         else if (rest.StartsWith("app ", StringComparison.Ordinal))
             App(rest[4..].Trim());
@@ -237,6 +251,7 @@ public sealed class TcpScript
             throw new TcpScriptException($"line {_line}: expected {expected} at {time / 1000.0:0.000}, nothing was sent");
         var (sentAt, frame) = _sent[0];
         _sent.RemoveAt(0);
+        _lastSent = frame;
         if (Math.Abs(sentAt - time) > Tolerance)
             throw new TcpScriptException($"line {_line}: expected at {time / 1000.0:0.000}, sent at {sentAt / 1000.0:0.000}: {Describe(frame)}");
         Assert.True(TryParseTcp(frame, out var segment, out var options));
@@ -284,6 +299,71 @@ public sealed class TcpScript
         int replyLength = Interface.Process(frame, reply);
         if (replyLength > 0)
             Keep(reply.AsSpan(0, replyLength));
+        Assert.Equal(Interface.Counters.Received, Interface.Counters.Accounted);
+    }
+
+    /// <summary>
+    /// <c>too-big MTU [forged] [port N] [seq N]</c>: a Packet Too Big (RFC 4443 section 3.2) or a
+    /// fragmentation needed (RFC 1191 section 4) from <see cref="RouterIpv6"/> or
+    /// <see cref="RouterIpv4"/>, quoting the last segment we sent (as much as an ICMP error holds),
+    /// altered as asked.
+    /// </summary>
+    private void InjectIcmpError(string text)
+    {
+        var match = Regex.Match(text, @"^too-big (\d+)((?: forged| port \d+| seq \d+)*)$");
+        if (!match.Success)
+            throw new TcpScriptException($"line {_line}: expected too-big MTU [forged] [port N] [seq N]: {text}");
+        if (_lastSent is null)
+            throw new TcpScriptException($"line {_line}: no segment of ours to quote yet");
+        int mtu = int.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture);
+        string changes = match.Groups[2].Value;
+        byte[] quoted = _lastSent[EthernetFrame.HeaderLength..];
+        int ipHeader = _ipv6 ? Ipv6Packet.HeaderLength : Ipv4Packet.MinimumHeaderLength;
+        if (changes.Contains(" forged", StringComparison.Ordinal))
+        {
+            if (_ipv6)
+                Golden.V6("fe80::bad").CopyTo(quoted.AsSpan(Ipv6Packet.SourceOffset));
+            else
+                Golden.V4("169.254.77.66").CopyTo(quoted.AsSpan(Ipv4Packet.SourceOffset));
+        }
+        var port = Regex.Match(changes, @" port (\d+)");
+        if (port.Success)
+            System.Buffers.Binary.BinaryPrimitives.WriteUInt16BigEndian(quoted.AsSpan(ipHeader + TcpSegment.SourcePortOffset),
+                ushort.Parse(port.Groups[1].Value, CultureInfo.InvariantCulture));
+        var seq = Regex.Match(changes, @" seq (\d+)");
+        if (seq.Success)
+            System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(quoted.AsSpan(ipHeader + TcpSegment.SequenceNumberOffset),
+                (OurIss + int.Parse(seq.Groups[1].Value, CultureInfo.InvariantCulture)).Value);
+
+        byte[] frame;
+        if (_ipv6)
+        {
+            // RFC 4443 section 2.4 (c): as much of the packet as keeps the error within 1280 bytes.
+            int length = Math.Min(quoted.Length, Ipv6Packet.MinimumMtu - Ipv6Packet.HeaderLength - Icmpv6Packet.MinimumLength);
+            int icmpLength = Icmpv6Packet.MinimumLength + length;
+            frame = new byte[EthernetFrame.HeaderLength + Ipv6Packet.HeaderLength + icmpLength];
+            EthernetFrame.Emit(frame, OurMac, PeerMac, EtherType.Ipv6);
+            var ip = Ipv6Packet.Emit(frame.AsSpan(EthernetFrame.HeaderLength), RouterIpv6, OurIpv6, IpProtocol.Icmpv6, icmpLength, 64);
+            var icmp = Icmpv6Packet.Emit(ip.Payload, Icmpv6Type.PacketTooBig, 0, length);
+            icmp.Mtu = (uint)mtu;
+            quoted.AsSpan(0, length).CopyTo(icmp.Payload);
+            icmp.FillChecksum(RouterIpv6, OurIpv6);
+        }
+        else
+        {
+            // RFC 1812 section 4.3.2.3: as much as keeps the error within 576 bytes.
+            int length = Math.Min(quoted.Length, 576 - Ipv4Packet.MinimumHeaderLength - Icmpv4Packet.HeaderLength);
+            int icmpLength = Icmpv4Packet.HeaderLength + length;
+            frame = new byte[Math.Max(EthernetFrame.MinimumLength, EthernetFrame.HeaderLength + Ipv4Packet.MinimumHeaderLength + icmpLength)];
+            EthernetFrame.Emit(frame, OurMac, PeerMac, EtherType.Ipv4);
+            var ip = Ipv4Packet.Emit(frame.AsSpan(EthernetFrame.HeaderLength), RouterIpv4, OurIpv4, IpProtocol.Icmp, icmpLength, 64);
+            var icmp = Icmpv4Packet.Emit(ip.Payload, Icmpv4Type.DestinationUnreachable, Icmpv4Packet.FragmentationNeededCode, length);
+            icmp.NextHopMtu = (ushort)mtu;
+            quoted.AsSpan(0, length).CopyTo(icmp.Payload);
+            icmp.FillChecksum();
+        }
+        byte[] reply = new byte[TransmitQueue.SlotSize];
+        Assert.Equal(0, Interface.Process(frame, reply));
         Assert.Equal(Interface.Counters.Received, Interface.Counters.Accounted);
     }
 

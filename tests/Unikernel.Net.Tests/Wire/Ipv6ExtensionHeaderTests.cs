@@ -75,10 +75,56 @@ public class Ipv6ExtensionHeaderTests
     [InlineData(0xC2)] // Jumbo Payload (RFC 2675): 11, discard and send an ICMP error
     [InlineData(0x80)] // 10: discard and send an ICMP error
     [InlineData(0x7F)] // 01: discard silently
-    public void An_unknown_option_that_asks_for_a_drop_is_unsupported(byte type)
+    public void An_unknown_option_that_asks_for_a_drop_is_unsupported_and_pointed_at(byte type)
     {
         var result = Walk(IpProtocol.HopByHop, [Udp, 0, type, 0x04, 0, 0, 0, 0]);
         Assert.Equal((false, WireError.Unsupported), (result.Ok, result.Reason));
+        // After a PadN of 2 in a Destination Options header behind Hop-by-Hop: 40 + 8 + 2 + 4.
+        byte[] payload = [.. Padded(DestinationOptions), Udp, 1, 0x01, 0x02, 0, 0, type, 0x06, 0, 0, 0, 0, 0, 0, 0, 0];
+        Assert.False(Ipv6Packet.WalkExtensionHeaders(payload, IpProtocol.HopByHop, out _, out _, out int pointer, out var reason));
+        Assert.Equal((WireError.Unsupported, Ipv6Packet.HeaderLength + 8 + 2 + 4), (reason, pointer));
+        Assert.Equal((Ipv6OptionAction)(type >> 6), Ipv6Options.ActionOf(type));
+    }
+
+    [Fact]
+    public void An_icmpv6_error_is_found_behind_options_the_walker_refuses()
+    {
+        const byte Icmpv6 = (byte)IpProtocol.Icmpv6;
+        byte[] refused = [Icmpv6, 0, 0xC2, 4, 0, 0, 0, 0];
+        Assert.True(Ipv6Packet.MayBeIcmpv6Error([.. refused, 1, 4, 0, 0], IpProtocol.HopByHop));     // destination unreachable
+        Assert.False(Ipv6Packet.MayBeIcmpv6Error([.. refused, 128, 0, 0, 0], IpProtocol.HopByHop));  // echo request
+        Assert.False(Ipv6Packet.MayBeIcmpv6Error([.. Padded(Udp), .. UdpHeader], IpProtocol.HopByHop));
+        // Cut short, or a later fragment: it cannot be told, so it counts as one.
+        Assert.True(Ipv6Packet.MayBeIcmpv6Error(refused, IpProtocol.HopByHop));
+        Assert.True(Ipv6Packet.MayBeIcmpv6Error([Icmpv6, 0, 0x05, 0xC8, 0, 0, 0, 1, 128, 0, 0, 0], IpProtocol.Ipv6Fragment));
+        Assert.False(Ipv6Packet.MayBeIcmpv6Error([Icmpv6, 0, 0, 0x01, 0, 0, 0, 1, 128, 0, 0, 0], IpProtocol.Ipv6Fragment));
+    }
+
+    [Fact]
+    public void The_pointer_names_the_next_header_field_of_the_upper_layer_when_the_walk_succeeds()
+    {
+        byte[] payload = [.. Padded(DestinationOptions), .. Padded(47)];
+        Assert.True(Ipv6Packet.WalkExtensionHeaders(payload, IpProtocol.HopByHop, out var protocol, out _, out int pointer, out _));
+        Assert.Equal(((IpProtocol)47, Ipv6Packet.HeaderLength + 8), (protocol, pointer));
+    }
+
+    [Fact]
+    public void A_chain_must_end_within_the_first_1280_bytes_of_the_packet()
+    {
+        // Two Destination Options headers of 624 bytes (Hdr Ext Len 77) end at 40 + 1248 = 1288.
+        byte[] big = new byte[624];
+        big[1] = 77;
+        big[0] = DestinationOptions;
+        byte[] last = (byte[])big.Clone();
+        last[0] = Udp;
+        var result = Walk(IpProtocol.Ipv6DestinationOptions, big, last, UdpHeader);
+        Assert.Equal((false, WireError.TooManyHeaders), (result.Ok, result.Reason));
+        // One header of 1240 bytes, its options all Pad1 (zeros), ends exactly at byte 1280: walked.
+        byte[] fits = new byte[1240];
+        fits[0] = Udp;
+        fits[1] = 1240 / 8 - 1;
+        Assert.Equal((true, IpProtocol.Udp, 1240, WireError.None), Walk(IpProtocol.Ipv6DestinationOptions, fits, UdpHeader));
+        Assert.Equal(1240, Ipv6Packet.MaximumHeaderChainLength);
     }
 
     [Fact]

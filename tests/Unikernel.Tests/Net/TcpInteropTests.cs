@@ -17,7 +17,7 @@ namespace Unikernel.Tests.Net;
 /// build/measurements/tcp-netem.txt. Needs root, as CI is.
 /// </summary>
 [Collection("Host stack interop")]
-public class TcpInteropTests(ITestOutputHelper log)
+public partial class TcpInteropTests(ITestOutputHelper log)
 {
     private const string Address = "169.254.77.2";
     private const string Ipv6Target = HostStackLink.LinkLocal + "%uk0";

@@ -26,10 +26,14 @@ public static class HostStackCommand
     /// <summary>The longest the loop sleeps, so a stop request is seen promptly.</summary>
     private const int MaximumSleepMilliseconds = 200;
 
-    public static int Run(string tapName, string? macText, string? ipv4Text, string? impairment = null, bool hashUploads = true)
+    /// <param name="mtu">the link MTU, 1280 to 1500; 0 for Ethernet's 1500.</param>
+    public static int Run(string tapName, string? macText, string? ipv4Text, string? impairment = null, bool hashUploads = true, int mtu = 0)
     {
         var mac = macText is null ? DefaultMac(tapName) : ParseMac(macText);
         var configuration = Configure(ipv4Text);
+        if (mtu != 0 && mtu is < Ipv6Packet.MinimumMtu or > NetworkInterface.EthernetMtu)
+            throw new ArgumentException($"--mtu must be {Ipv6Packet.MinimumMtu} to {NetworkInterface.EthernetMtu}, not {mtu}");
+        configuration.LinkMtu = mtu;
         var stack = new NetworkInterface(mac, configuration);
         if (!stack.Udp.TryBind(EchoPort, out UdpHandle echo))
             throw new InvalidOperationException("cannot bind the UDP echo port");
@@ -65,7 +69,7 @@ public static class HostStackCommand
         string ipv4 = configuration.Dhcp ? " ipv4 dhcp" : stack.HasIpv4Address ? $" ipv4 {Text(stack.Ipv4Address)}/{stack.Ipv4PrefixLength}" : "";
         if (impairment is not null)
             Say($"impairing received frames: {impairment}");
-        Say($"{tap.Name} mac {Text(stack.MacAddress)} ipv6 {Text(stack.LinkLocalAddress)}{ipv4}; answering ping and ping6, UDP and TCP echo on port {EchoPort}, discard on TCP port {DiscardPort}, uploads on TCP port {UploadPort}");
+        Say($"{tap.Name} mac {Text(stack.MacAddress)} ipv6 {Text(stack.LinkLocalAddress)}{ipv4} mtu {stack.LinkMtu}; answering ping and ping6, UDP and TCP echo on port {EchoPort}, discard on TCP port {DiscardPort}, uploads on TCP port {UploadPort}");
 
         var clock = Stopwatch.StartNew();
         var payload = new byte[stack.Udp.LargestPayload];
@@ -95,6 +99,7 @@ public static class HostStackCommand
         foreach (string line in services.PendingUploads(clock.ElapsedMilliseconds))
             Say(line);
         Say($"tcp syn cookies sent {stack.Tcp.SynCookiesSent}, connections from them {stack.Tcp.ConnectionsFromSynCookies}");
+        Say($"largest frame sent {tap.LargestSent} bytes (link mtu {stack.LinkMtu})");
         var counters = new byte[InterfaceCounters.MaxFormattedLength];
         stack.Counters.TryFormat(counters, out int written);
         Console.WriteLine("hoststack: stopped; counters:");

@@ -29,6 +29,9 @@ public sealed class TapDevice : INetworkDevice, IDisposable
 
     public string Name { get; }
 
+    /// <summary>The longest frame written so far: what a test of a smaller link MTU checks against.</summary>
+    public int LargestSent { get; private set; }
+
     public static TapDevice Open(string name)
     {
         if (name.Length is 0 or > 15)
@@ -91,6 +94,8 @@ public sealed class TapDevice : INetworkDevice, IDisposable
     /// <summary>Writes one frame; false if the kernel refused it (the interface is down, or its queue full).</summary>
     public bool Send(ReadOnlySpan<byte> frame)
     {
+        if (frame.Length > LargestSent)
+            LargestSent = frame.Length;
         unsafe
         {
             fixed (byte* buffer = frame)
