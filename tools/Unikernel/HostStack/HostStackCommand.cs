@@ -26,7 +26,7 @@ public static class HostStackCommand
     /// <summary>The longest the loop sleeps, so a stop request is seen promptly.</summary>
     private const int MaximumSleepMilliseconds = 200;
 
-    public static int Run(string tapName, string? macText, string? ipv4Text, string? impairment = null, bool hashUploads = true)
+    public static int Run(string tapName, string? macText, string? ipv4Text, string? impairment = null, bool hashUploads = true, long? sendBytes = null)
     {
         var mac = macText is null ? DefaultMac(tapName) : ParseMac(macText);
         var configuration = Configure(ipv4Text);
@@ -34,6 +34,7 @@ public static class HostStackCommand
         if (!stack.Udp.TryBind(EchoPort, out UdpHandle echo))
             throw new InvalidOperationException("cannot bind the UDP echo port");
         var services = new TcpServices(stack, configuration.TcpConnections, Say, hashUploads);
+        var source = sendBytes is { } bytes ? new StreamSource(stack, bytes, Say) : null;
         using var tap = TapDevice.Open(tapName);
         var impaired = impairment is null ? null : new ImpairedDevice(tap, impairment, Environment.TickCount);
         Func<int, bool> waitReadable = impaired is null ? tap.WaitReadable : impaired.WaitReadable;
@@ -65,7 +66,7 @@ public static class HostStackCommand
         string ipv4 = configuration.Dhcp ? " ipv4 dhcp" : stack.HasIpv4Address ? $" ipv4 {Text(stack.Ipv4Address)}/{stack.Ipv4PrefixLength}" : "";
         if (impairment is not null)
             Say($"impairing received frames: {impairment}");
-        Say($"{tap.Name} mac {Text(stack.MacAddress)} ipv6 {Text(stack.LinkLocalAddress)}{ipv4}; answering ping and ping6, UDP and TCP echo on port {EchoPort}, discard on TCP port {DiscardPort}, uploads on TCP port {UploadPort}");
+        Say($"{tap.Name} mac {Text(stack.MacAddress)} ipv6 {Text(stack.LinkLocalAddress)}{ipv4}; answering ping and ping6, UDP and TCP echo on port {EchoPort}, discard on TCP port {DiscardPort}, uploads on TCP port {UploadPort}{(source is null ? "" : $", {source.Bytes} bytes to each connection on TCP port {StreamSource.Port}")}");
 
         var clock = Stopwatch.StartNew();
         var payload = new byte[UdpSocketSet.MaximumPayload];
@@ -87,6 +88,7 @@ public static class HostStackCommand
             while (stack.Udp.TryReceive(echo, payload, out int length, out var remote, out _))
                 stack.Udp.Send(echo, remote, payload.AsSpan(0, Math.Min(length, payload.Length)));
             services.Run(clock.ElapsedMilliseconds);
+            source?.Step(clock.ElapsedMilliseconds);
             flush(clock.ElapsedMilliseconds);
             while (stack.TryTakeEvent(out var change))
                 Say(Describe(change));
@@ -113,6 +115,8 @@ public static class HostStackCommand
         configuration.TcpSecret0 = BitConverter.ToUInt64(secret);
         configuration.TcpSecret1 = BitConverter.ToUInt64(secret[8..]);
         configuration.TcpConnections = 32;
+        // Upload, echo, discard, HTTP and --send's source.
+        configuration.TcpListeners = 8;
         // A window large enough for a fast link: 1 MiB a connection.
         configuration.TcpReceiveBuffer = 1 << 20;
         configuration.TcpSendBuffer = 256 * 1024;
