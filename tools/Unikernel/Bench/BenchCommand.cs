@@ -11,7 +11,7 @@ namespace Unikernel.Tool.Bench;
 /// noisy: compare rows of the same run, not runs), beside what a TAP itself allows (the TAP
 /// read and write limits). Each stack receives the same stream from Linux's nc, and sends it to
 /// Linux's nc, --runs times; the table shows each median and its ratio to tuned lwIP, and is
-/// appended to build/measurements/bench.txt.
+/// appended to build/measurements/bench.txt. Each stack gets one untimed transfer first, each way.
 /// </summary>
 public static class BenchCommand
 {
@@ -92,20 +92,13 @@ public static class BenchCommand
         try
         {
             using var receiver = start();
-            for (int run = 1; run <= runs && !stop.IsCancellationRequested; run++)
+            // Run 0 warms up, untimed: hoststack's JIT compiles its hot paths optimised (tiered
+            // compilation starts with unoptimised code), and every stack starts from the same state.
+            for (int run = 0; run <= runs && !stop.IsCancellationRequested; run++)
             {
-                int mark = receiver.Mark();
-                ThroughputRun transfer;
-                if (direction == BenchDirection.Receive)
-                {
-                    transfer = ThroughputRun.Send(receiver.Sender, receiver.Address, stream);
-                    receiver.Confirm(transfer, stream, mark);
-                }
-                else
-                {
-                    transfer = ThroughputRun.Fetch(receiver.Sender, receiver.Address, receiver.SendPort ?? throw new BenchFailure($"{name} has no source"), stream.Length);
-                    receiver.ConfirmSent(transfer, stream, mark);
-                }
+                var transfer = Transfer(receiver, direction, stream);
+                if (run == 0)
+                    continue;
                 double speed = transfer.MegabytesPerSecond(stream.Length);
                 speeds.Add(speed);
                 Progress(label, run, runs, speed, transfer.Elapsed);
@@ -122,6 +115,21 @@ public static class BenchCommand
             AnsiConsole.MarkupLine($"[grey]bench:[/] {Markup.Escape(label)}: [red]failed[/]");
             return new BenchRow(name, path, speeds, Failure: failure.Message, Direction: direction);
         }
+    }
+
+    /// <summary>One transfer of the stream in <paramref name="direction"/>, checked.</summary>
+    private static ThroughputRun Transfer(BenchReceiver receiver, BenchDirection direction, StreamFile stream)
+    {
+        int mark = receiver.Mark();
+        if (direction == BenchDirection.Receive)
+        {
+            var received = ThroughputRun.Send(receiver.Sender, receiver.Address, stream);
+            receiver.Confirm(received, stream, mark);
+            return received;
+        }
+        var sent = ThroughputRun.Fetch(receiver.Sender, receiver.Address, receiver.SendPort ?? throw new BenchFailure("this stack has no source"), stream.Length);
+        receiver.ConfirmSent(sent, stream, mark);
+        return sent;
     }
 
     /// <summary>A TAP limit, <paramref name="runs"/> times (<see cref="TapLimits"/>).</summary>

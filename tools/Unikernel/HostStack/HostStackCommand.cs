@@ -35,7 +35,7 @@ public static class HostStackCommand
             throw new InvalidOperationException("cannot bind the UDP echo port");
         var services = new TcpServices(stack, configuration.TcpConnections, Say, hashUploads);
         var source = sendBytes is { } bytes ? new StreamSource(stack, bytes, Say) : null;
-        using var tap = TapDevice.Open(tapName);
+        using var tap = TapDevice.Open(tapName, segmentationOffload: true);
         var impaired = impairment is null ? null : new ImpairedDevice(tap, impairment, Environment.TickCount);
         Func<int, bool> waitReadable = impaired is null ? tap.WaitReadable : impaired.WaitReadable;
         Func<long, bool> receiveOne;
@@ -90,6 +90,7 @@ public static class HostStackCommand
             services.Run(clock.ElapsedMilliseconds);
             source?.Step(clock.ElapsedMilliseconds);
             flush(clock.ElapsedMilliseconds);
+            tap.FlushSends();
             while (stack.TryTakeEvent(out var change))
                 Say(Describe(change));
         }

@@ -5,7 +5,10 @@ namespace Unikernel.Tool.HostStack;
 
 /// <summary>
 /// A Linux TAP interface: whole Ethernet frames in and out through /dev/net/tun
-/// (Documentation/networking/tuntap.rst). Created on open, gone when closed.
+/// (Documentation/networking/tuntap.rst). Created on open, gone when closed. Opened with
+/// segmentation offload, every frame carries a virtio_net_hdr (IFF_VNET_HDR) and back-to-back TCP
+/// segments go out joined, up to 64 KiB a write (<see cref="TcpSegmentCoalescer"/>), until
+/// <see cref="FlushSends"/>; frames still come in one at a time, at most 1518 bytes.
 /// </summary>
 public sealed class TapDevice : INetworkDevice, IDisposable
 {
@@ -13,6 +16,7 @@ public sealed class TapDevice : INetworkDevice, IDisposable
     private const uint TunSetInterface = 0x400454CA;   // TUNSETIFF
     private const short FlagTap = 0x0002;              // IFF_TAP
     private const short FlagNoPacketInfo = 0x1000;     // IFF_NO_PI: frames only, no 4-byte header
+    private const short FlagVirtioHeader = 0x4000;     // IFF_VNET_HDR: a struct virtio_net_hdr before each frame
     private const short PollIn = 0x0001;
     private const int SetStatusFlags = 4;                // F_SETFL
     private const int NonBlocking = 0x800;               // O_NONBLOCK
@@ -21,15 +25,25 @@ public sealed class TapDevice : INetworkDevice, IDisposable
     // The frame TryReceive lends: read here, processed in place (one read per frame, no copy after it).
     private readonly byte[] _received = new byte[NetworkRunner<TapDevice>.FrameBufferSize];
 
-    private TapDevice(int descriptor, string name)
+    private readonly TcpSegmentCoalescer? _coalescer;
+    private readonly byte[] _virtioHeader = new byte[TcpSegmentCoalescer.VirtioHeaderLength];
+    private readonly Func<byte[], int, bool> _writeJoined;
+
+    private TapDevice(int descriptor, string name, bool segmentationOffload)
     {
         _descriptor = descriptor;
         Name = name;
+        _coalescer = segmentationOffload ? new TcpSegmentCoalescer() : null;
+        _writeJoined = WriteWhole;
     }
+
+    /// <summary>With segmentation offload: TCP segments taken, and the writes that carried them.</summary>
+    public (ulong Segments, ulong Writes) Joined => _coalescer is null ? (0, 0) : (_coalescer.SegmentsJoined, _coalescer.FramesWritten);
 
     public string Name { get; }
 
-    public static TapDevice Open(string name)
+    /// <param name="segmentationOffload">true: IFF_VNET_HDR, and TCP segments joined for Linux to split (hoststack).</param>
+    public static TapDevice Open(string name, bool segmentationOffload = false)
     {
         if (name.Length is 0 or > 15)
             throw new ArgumentException($"a TAP interface name is 1 to 15 characters, not '{name}'");
@@ -38,7 +52,7 @@ public sealed class TapDevice : INetworkDevice, IDisposable
             throw new IOException($"cannot open /dev/net/tun ({Error()}): TAP devices need root (or CAP_NET_ADMIN) and the tun module");
         var request = new byte[40];
         System.Text.Encoding.ASCII.GetBytes(name).CopyTo(request, 0);
-        BitConverter.GetBytes((short)(FlagTap | FlagNoPacketInfo)).CopyTo(request, 16);
+        BitConverter.GetBytes((short)(FlagTap | FlagNoPacketInfo | (segmentationOffload ? FlagVirtioHeader : 0))).CopyTo(request, 16);
         if (ioctl(descriptor, TunSetInterface, request) < 0)
         {
             string error = Error();
@@ -52,7 +66,7 @@ public sealed class TapDevice : INetworkDevice, IDisposable
             close(descriptor);
             throw new IOException($"cannot make the TAP interface '{name}' non-blocking ({error})");
         }
-        return new TapDevice(descriptor, name);
+        return new TapDevice(descriptor, name, segmentationOffload);
     }
 
     /// <summary>Waits up to <paramref name="timeoutMilliseconds"/> for a frame to arrive; true if one is waiting.</summary>
@@ -69,8 +83,20 @@ public sealed class TapDevice : INetworkDevice, IDisposable
         {
             fixed (byte* buffer = frame)
             {
-                nint read = Read(_descriptor, buffer, (nuint)frame.Length);
-                return read < 0 ? 0 : (int)read;
+                if (_coalescer is null)
+                {
+                    nint read = Read(_descriptor, buffer, (nuint)frame.Length);
+                    return read < 0 ? 0 : (int)read;
+                }
+                // Without TUNSETOFFLOAD Linux hands over whole, checksummed frames: the header says nothing.
+                fixed (byte* header = _virtioHeader)
+                {
+                    var parts = stackalloc IoVector[2];
+                    parts[0] = new IoVector { Base = header, Length = (nuint)_virtioHeader.Length };
+                    parts[1] = new IoVector { Base = buffer, Length = (nuint)frame.Length };
+                    nint read = ReadVector(_descriptor, parts, 2);
+                    return read <= _virtioHeader.Length ? 0 : (int)read - _virtioHeader.Length;
+                }
             }
         }
     }
@@ -88,8 +114,34 @@ public sealed class TapDevice : INetworkDevice, IDisposable
     {
     }
 
-    /// <summary>Writes one frame; false if the kernel refused it (the interface is down, or its queue full).</summary>
+    /// <summary>Writes one frame, or joins it to the pending one; false if the kernel refused it (the interface is down, or its queue full).</summary>
     public bool Send(ReadOnlySpan<byte> frame)
+    {
+        if (_coalescer is null)
+            return WriteFrame(frame);
+        if (_coalescer.TryTake(frame, _writeJoined))
+            return true;
+        // Not joinable: out at once behind an empty virtio_net_hdr, after what was pending.
+        unsafe
+        {
+            fixed (byte* header = _virtioHeader)
+            fixed (byte* buffer = frame)
+            {
+                new Span<byte>(header, _virtioHeader.Length).Clear();
+                var parts = stackalloc IoVector[2];
+                parts[0] = new IoVector { Base = header, Length = (nuint)_virtioHeader.Length };
+                parts[1] = new IoVector { Base = buffer, Length = (nuint)frame.Length };
+                return WriteVector(_descriptor, parts, 2) == _virtioHeader.Length + frame.Length;
+            }
+        }
+    }
+
+    /// <summary>Writes the joined segments still pending; call it before waiting for frames.</summary>
+    public bool FlushSends() => _coalescer is null || _coalescer.Flush(_writeJoined);
+
+    private bool WriteWhole(byte[] buffer, int length) => WriteFrame(buffer.AsSpan(0, length));
+
+    private bool WriteFrame(ReadOnlySpan<byte> frame)
     {
         unsafe
         {
@@ -101,6 +153,13 @@ public sealed class TapDevice : INetworkDevice, IDisposable
     public void Dispose() => close(_descriptor);
 
     private static string Error() => Marshal.GetLastPInvokeErrorMessage();
+
+    [StructLayout(LayoutKind.Sequential)]
+    private unsafe struct IoVector
+    {
+        public byte* Base;
+        public nuint Length;
+    }
 
     [StructLayout(LayoutKind.Sequential)]
     private struct PollDescriptor
@@ -127,6 +186,12 @@ public sealed class TapDevice : INetworkDevice, IDisposable
 
     [DllImport("libc", EntryPoint = "read", SetLastError = true)]
     private static extern unsafe nint Read(int descriptor, byte* buffer, nuint count);
+
+    [DllImport("libc", EntryPoint = "readv", SetLastError = true)]
+    private static extern unsafe nint ReadVector(int descriptor, IoVector* vectors, int count);
+
+    [DllImport("libc", EntryPoint = "writev", SetLastError = true)]
+    private static extern unsafe nint WriteVector(int descriptor, IoVector* vectors, int count);
 
     [DllImport("libc", EntryPoint = "write", SetLastError = true)]
     private static extern unsafe nint Write(int descriptor, byte* buffer, nuint count);
