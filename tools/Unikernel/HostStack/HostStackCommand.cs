@@ -35,7 +35,8 @@ public static class HostStackCommand
             throw new InvalidOperationException("cannot bind the UDP echo port");
         var services = new TcpServices(stack, configuration.TcpConnections, Say, hashUploads);
         var source = sendBytes is { } bytes ? new StreamSource(stack, bytes, Say) : null;
-        using var tap = TapDevice.Open(tapName, segmentationOffload: true);
+        // Offloads both ways (host only); with impairments, frames come in one at a time as the impairment drops them.
+        using var tap = TapDevice.Open(tapName, segmentationOffload: true, receiveOffload: impairment is null);
         var impaired = impairment is null ? null : new ImpairedDevice(tap, impairment, Environment.TickCount);
         Func<int, bool> waitReadable = impaired is null ? tap.WaitReadable : impaired.WaitReadable;
         Func<long, bool> receiveOne;
@@ -97,6 +98,7 @@ public static class HostStackCommand
 
         foreach (string line in services.PendingUploads(clock.ElapsedMilliseconds))
             Say(line);
+        Say($"tap offload: {tap.Joined.Segments} tcp segments sent in {tap.Joined.Writes} writes; {tap.Split.Frames} frames received cut into {tap.Split.Segments} segments");
         Say($"tcp syn cookies sent {stack.Tcp.SynCookiesSent}, connections from them {stack.Tcp.ConnectionsFromSynCookies}");
         var counters = new byte[InterfaceCounters.MaxFormattedLength];
         stack.Counters.TryFormat(counters, out int written);

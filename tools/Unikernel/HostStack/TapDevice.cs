@@ -8,7 +8,9 @@ namespace Unikernel.Tool.HostStack;
 /// (Documentation/networking/tuntap.rst). Created on open, gone when closed. Opened with
 /// segmentation offload, every frame carries a virtio_net_hdr (IFF_VNET_HDR) and back-to-back TCP
 /// segments go out joined, up to 64 KiB a write (<see cref="TcpSegmentCoalescer"/>), until
-/// <see cref="FlushSends"/>; frames still come in one at a time, at most 1518 bytes.
+/// <see cref="FlushSends"/>. With receive offload too (TUNSETOFFLOAD), Linux sends TCP in frames
+/// of up to 64 KiB, which <see cref="TryReceive"/> lends cut back into the segments Linux would
+/// have sent (<see cref="TcpSegmentSplitter"/>): the stack never sees a frame over 1514 bytes.
 /// </summary>
 public sealed class TapDevice : INetworkDevice, IDisposable
 {
@@ -17,6 +19,12 @@ public sealed class TapDevice : INetworkDevice, IDisposable
     private const short FlagTap = 0x0002;              // IFF_TAP
     private const short FlagNoPacketInfo = 0x1000;     // IFF_NO_PI: frames only, no 4-byte header
     private const short FlagVirtioHeader = 0x4000;     // IFF_VNET_HDR: a struct virtio_net_hdr before each frame
+    private const uint TunSetOffload = 0x400454D0;     // TUNSETOFFLOAD
+    private const nuint OffloadChecksum = 0x01;        // TUN_F_CSUM: frames may come with their checksum left to us
+    private const nuint OffloadTso4 = 0x02;            // TUN_F_TSO4
+    private const nuint OffloadTso6 = 0x04;            // TUN_F_TSO6
+    /// <summary>The largest frame Linux hands over with TSO: an IPv4 or IPv6 packet of 64 KiB and its Ethernet header.</summary>
+    private const int OffloadFrameSize = 14 + 40 + 65535;
     private const short PollIn = 0x0001;
     private const int SetStatusFlags = 4;                // F_SETFL
     private const int NonBlocking = 0x800;               // O_NONBLOCK
@@ -29,13 +37,24 @@ public sealed class TapDevice : INetworkDevice, IDisposable
     private readonly byte[] _virtioHeader = new byte[TcpSegmentCoalescer.VirtioHeaderLength];
     private readonly Func<byte[], int, bool> _writeJoined;
 
-    private TapDevice(int descriptor, string name, bool segmentationOffload)
+    private readonly TcpSegmentSplitter? _splitter;
+    private readonly byte[] _offloaded = [];
+
+    private TapDevice(int descriptor, string name, bool segmentationOffload, bool receiveOffload)
     {
         _descriptor = descriptor;
         Name = name;
         _coalescer = segmentationOffload ? new TcpSegmentCoalescer() : null;
         _writeJoined = WriteWhole;
+        if (receiveOffload)
+        {
+            _splitter = new TcpSegmentSplitter();
+            _offloaded = new byte[OffloadFrameSize];
+        }
     }
+
+    /// <summary>With receive offload: frames Linux sent whole to be cut, and the segments cut from them.</summary>
+    public (ulong Frames, ulong Segments) Split => _splitter is null ? (0, 0) : (_splitter.FramesSplit, _splitter.Segments);
 
     /// <summary>With segmentation offload: TCP segments taken, and the writes that carried them.</summary>
     public (ulong Segments, ulong Writes) Joined => _coalescer is null ? (0, 0) : (_coalescer.SegmentsJoined, _coalescer.FramesWritten);
@@ -43,7 +62,8 @@ public sealed class TapDevice : INetworkDevice, IDisposable
     public string Name { get; }
 
     /// <param name="segmentationOffload">true: IFF_VNET_HDR, and TCP segments joined for Linux to split (hoststack).</param>
-    public static TapDevice Open(string name, bool segmentationOffload = false)
+    /// <param name="receiveOffload">with <paramref name="segmentationOffload"/>: Linux sends TCP in frames of up to 64 KiB, cut here; only <see cref="TryReceive"/> reads then.</param>
+    public static TapDevice Open(string name, bool segmentationOffload = false, bool receiveOffload = false)
     {
         if (name.Length is 0 or > 15)
             throw new ArgumentException($"a TAP interface name is 1 to 15 characters, not '{name}'");
@@ -59,6 +79,12 @@ public sealed class TapDevice : INetworkDevice, IDisposable
             close(descriptor);
             throw new IOException($"cannot create TAP interface '{name}' ({error}): is the name taken by a non-TAP device?");
         }
+        if (segmentationOffload && receiveOffload && ioctl(descriptor, TunSetOffload, OffloadChecksum | OffloadTso4 | OffloadTso6) < 0)
+        {
+            string error = Error();
+            close(descriptor);
+            throw new IOException($"cannot turn on TCP offloads on the TAP interface '{name}' ({error})");
+        }
         // Reads return at once when no frame waits (EAGAIN): one system call per frame, not two.
         if (fcntl(descriptor, SetStatusFlags, NonBlocking) < 0)
         {
@@ -66,7 +92,7 @@ public sealed class TapDevice : INetworkDevice, IDisposable
             close(descriptor);
             throw new IOException($"cannot make the TAP interface '{name}' non-blocking ({error})");
         }
-        return new TapDevice(descriptor, name, segmentationOffload);
+        return new TapDevice(descriptor, name, segmentationOffload, segmentationOffload && receiveOffload);
     }
 
     /// <summary>Waits up to <paramref name="timeoutMilliseconds"/> for a frame to arrive; true if one is waiting.</summary>
@@ -78,6 +104,13 @@ public sealed class TapDevice : INetworkDevice, IDisposable
 
     /// <summary>Reads the next frame into <paramref name="frame"/> if one is waiting (without blocking); its length, or 0.</summary>
     public int Receive(Span<byte> frame)
+    {
+        if (_splitter is not null)
+            throw new InvalidOperationException("a TAP with receive offload is read with TryReceive");
+        return ReadFrame(frame);
+    }
+
+    private int ReadFrame(Span<byte> frame)
     {
         unsafe
         {
@@ -104,9 +137,25 @@ public sealed class TapDevice : INetworkDevice, IDisposable
     /// <summary>Lends the next frame if one is waiting (without blocking), read into the device's own buffer: valid until the next read.</summary>
     public bool TryReceive(out Span<byte> frame)
     {
-        int length = Receive(_received);
-        frame = _received.AsSpan(0, length);
-        return length > 0;
+        if (_splitter is null)
+        {
+            int length = ReadFrame(_received);
+            frame = _received.AsSpan(0, length);
+            return length > 0;
+        }
+        while (!_splitter.TryNext(out frame))
+        {
+            int length = ReadFrame(_offloaded);
+            if (length == 0)
+                return false;
+            int whole = _splitter.Take(_virtioHeader, _offloaded, length);
+            if (whole > 0)
+            {
+                frame = _offloaded.AsSpan(0, whole);
+                return true;
+            }
+        }
+        return true;
     }
 
     /// <summary>Nothing to give back: the next <see cref="TryReceive"/> reads over the buffer.</summary>
@@ -180,6 +229,9 @@ public sealed class TapDevice : INetworkDevice, IDisposable
 
     [DllImport("libc", SetLastError = true)]
     private static extern int ioctl(int descriptor, uint request, byte[] argument);
+
+    [DllImport("libc", SetLastError = true)]
+    private static extern int ioctl(int descriptor, uint request, nuint argument);
 
     [DllImport("libc", EntryPoint = "poll", SetLastError = true)]
     private static extern int Poll(ref PollDescriptor descriptors, nuint count, int timeout);
