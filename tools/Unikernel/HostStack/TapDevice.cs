@@ -23,8 +23,8 @@ public sealed class TapDevice : INetworkDevice, IDisposable
     private const nuint OffloadChecksum = 0x01;        // TUN_F_CSUM: frames may come with their checksum left to us
     private const nuint OffloadTso4 = 0x02;            // TUN_F_TSO4
     private const nuint OffloadTso6 = 0x04;            // TUN_F_TSO6
-    /// <summary>The largest frame Linux hands over with TSO: an IPv4 or IPv6 packet of 64 KiB and its Ethernet header.</summary>
-    private const int OffloadFrameSize = 14 + 40 + 65535;
+    /// <summary>Room for the largest frame Linux hands over with TSO (a packet of 64 KiB, its headers), with slack: a read that fills it was cut short, and is dropped.</summary>
+    private const int OffloadFrameSize = 128 * 1024;
     private const short PollIn = 0x0001;
     private const int SetStatusFlags = 4;                // F_SETFL
     private const int NonBlocking = 0x800;               // O_NONBLOCK
@@ -34,7 +34,9 @@ public sealed class TapDevice : INetworkDevice, IDisposable
     private readonly byte[] _received = new byte[NetworkRunner<TapDevice>.FrameBufferSize];
 
     private readonly TcpSegmentCoalescer? _coalescer;
+    // The header of each frame read; the one before each frame sent as it is (all zero: nothing asked of Linux).
     private readonly byte[] _virtioHeader = new byte[TcpSegmentCoalescer.VirtioHeaderLength];
+    private readonly byte[] _plainHeader = new byte[TcpSegmentCoalescer.VirtioHeaderLength];
     private readonly Func<byte[], int, bool> _writeJoined;
 
     private readonly TcpSegmentSplitter? _splitter;
@@ -148,6 +150,8 @@ public sealed class TapDevice : INetworkDevice, IDisposable
             int length = ReadFrame(_offloaded);
             if (length == 0)
                 return false;
+            if (length == _offloaded.Length)
+                continue;
             int whole = _splitter.Take(_virtioHeader, _offloaded, length);
             if (whole > 0)
             {
@@ -173,14 +177,13 @@ public sealed class TapDevice : INetworkDevice, IDisposable
         // Not joinable: out at once behind an empty virtio_net_hdr, after what was pending.
         unsafe
         {
-            fixed (byte* header = _virtioHeader)
+            fixed (byte* header = _plainHeader)
             fixed (byte* buffer = frame)
             {
-                new Span<byte>(header, _virtioHeader.Length).Clear();
                 var parts = stackalloc IoVector[2];
-                parts[0] = new IoVector { Base = header, Length = (nuint)_virtioHeader.Length };
+                parts[0] = new IoVector { Base = header, Length = (nuint)_plainHeader.Length };
                 parts[1] = new IoVector { Base = buffer, Length = (nuint)frame.Length };
-                return WriteVector(_descriptor, parts, 2) == _virtioHeader.Length + frame.Length;
+                return WriteVector(_descriptor, parts, 2) == _plainHeader.Length + frame.Length;
             }
         }
     }

@@ -164,8 +164,9 @@ public sealed class TcpSegmentSplitter
     {
         if (start + offset + 2 > frame.Length)
             return false;
-        ushort sum = InternetChecksum.Sum(frame[start..]);
-        BinaryPrimitives.WriteUInt16BigEndian(frame[(start + offset)..], (ushort)~sum);
+        // A computed 0 goes as 0xFFFF, the same in ones' complement: for UDP, 0 would mean no checksum (RFC 768).
+        ushort checksum = (ushort)~InternetChecksum.Sum(frame[start..]);
+        BinaryPrimitives.WriteUInt16BigEndian(frame[(start + offset)..], checksum == 0 ? ushort.MaxValue : checksum);
         return true;
     }
 }
