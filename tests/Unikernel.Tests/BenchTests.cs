@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.RegularExpressions;
 using Unikernel.Tests.Net;
 using Unikernel.Tool;
+using Unikernel.Tool.Bench;
 using Unikernel.Tool.Build;
 
 namespace Unikernel.Tests;
@@ -38,6 +39,29 @@ public class BenchTests
         Assert.Matches(@"send vs tuned lwIP: \d+\.\d\dx", output);
         Assert.Matches(@"receive vs the TAP read limit: \d+\.\d\dx", output);
         Assert.Contains("appended to ", output);
+    }
+
+    [Fact]
+    public void The_verdicts_set_ours_against_tuned_lwip_both_ways_and_receive_against_the_tap_read_limit()
+    {
+        BenchRow Row(string name, BenchDirection direction, params double[] speeds) => new(name, "path", speeds, Direction: direction);
+        var rows = new[]
+        {
+            Row(BenchTable.OursRow, BenchDirection.Receive, 300, 330, 310),
+            Row(BenchTable.OursRow, BenchDirection.Send, 150),
+            Row(BenchTable.LwipRow, BenchDirection.Receive, 200),
+            Row(BenchTable.LwipRow, BenchDirection.Send, 200),
+            Row(BenchTable.TapReadRow, BenchDirection.Receive, 600),
+        };
+        Assert.Equal(
+        [
+            "receive vs tuned lwIP: 1.55x (target > 1.0x): met",
+            "send vs tuned lwIP: 0.75x (target > 1.0x): not met",
+            "receive vs the TAP read limit: 0.52x (target >= 0.6x): not met",
+        ], BenchTable.Verdicts(rows));
+        // A failed row gives no verdict rather than a ratio of nothing.
+        rows[3] = new BenchRow(BenchTable.LwipRow, "path", [], Failure: "nc failed", Direction: BenchDirection.Send);
+        Assert.DoesNotContain(BenchTable.Verdicts(rows), verdict => verdict.StartsWith("send", StringComparison.Ordinal));
     }
 
     /// <summary>The row's cells (receiver, path, MB/s, …) as numbers where they are; NaN otherwise.</summary>
