@@ -118,16 +118,17 @@ public sealed class UnikernelCommand(string root)
         var impairOption = new Option<string?>("--impair") { Description = "netem's impairments on received frames, in user space, e.g. 'loss 5%' or 'delay 10ms reorder 25% 50%' (for kernels without netem)" };
         var mtuOption = new Option<int>("--mtu") { Description = "The link MTU, 1280 to 1500 (default 1500): the MSS announced and the largest packet sent; give Linux's end of the TAP the same (ip link set uk0 mtu N)" };
         var noHashOption = new Option<bool>("--no-hash") { Description = "The upload service on port 1337 only counts bytes (no SHA-256), as the bench's lwIP sink does" };
+        var sendOption = new Option<long?>("--send") { Description = "Also a source on TCP port 19 (RFC 864's port): each connection gets this many bytes, then our FIN (the bench's send direction)" };
         var hoststack = new Command("hoststack", "Run the network stack on a Linux TAP interface: SLAAC and DHCP addresses, ping and ping6, UDP echo on port 7 (Ctrl-C stops and prints the counters)")
         {
-            tapOption, macOption, ipv4Option, impairOption, noHashOption, mtuOption,
+            tapOption, macOption, ipv4Option, impairOption, noHashOption, mtuOption, sendOption,
         };
         hoststack.SetAction(result =>
         {
             try
             {
                 return HostStack.HostStackCommand.Run(result.GetValue(tapOption)!, result.GetValue(macOption), result.GetValue(ipv4Option), result.GetValue(impairOption), !result.GetValue(noHashOption),
-                    result.GetValue(mtuOption));
+                    result.GetValue(mtuOption), result.GetValue(sendOption));
             }
             catch (Exception error) when (error is ArgumentException or IOException)
             {
@@ -136,10 +137,11 @@ public sealed class UnikernelCommand(string root)
             }
         });
 
-        // `bench`: TCP receive throughput of hoststack, lwIP (Debian's liblwip-dev behind a TAP, the
-        // harness in bench/lwip-sink/) and Linux over veth, each fed the same stream by Linux's nc in
-        // network namespaces of its own; median of --runs transfers of --bytes, ratios to lwIP; the
-        // table is appended to build/measurements/bench.txt. Needs root. (tools/Unikernel/Bench/)
+        // `bench`: TCP throughput both ways of hoststack, lwIP 2.1.3 built from source and tuned
+        // (bench/lwip-tuned/) and Linux over veth, against Linux's nc in network namespaces of
+        // their own, beside the TAP read and write limits (bench/tap-limits/); median of --runs
+        // transfers of --bytes, ratios to lwIP; the table is appended to
+        // build/measurements/bench.txt. Needs root. (tools/Unikernel/Bench/)
         var bench = Bench.BenchCommand.Create(root);
 
         // `upload`: a kernel to the bootloader over TCP, wrapped in an image header if it is a raw

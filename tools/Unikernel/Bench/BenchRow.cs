@@ -1,7 +1,15 @@
 namespace Unikernel.Tool.Bench;
 
-/// <summary>One row of the table: a receiver's throughput in each run, or why it has none.</summary>
-public sealed record BenchRow(string Name, string Path, IReadOnlyList<double> MegabytesPerSecond, string? Unavailable = null, string? Failure = null)
+/// <summary>Which way a measurement goes: into the stack from Linux, or out of it to Linux.</summary>
+public enum BenchDirection
+{
+    Receive,
+    Send,
+}
+
+/// <summary>One measurement of the table: a stack's throughput one way in each run, or why it has none.</summary>
+public sealed record BenchRow(string Name, string Path, IReadOnlyList<double> MegabytesPerSecond, string? Unavailable = null, string? Failure = null,
+    BenchDirection Direction = BenchDirection.Receive)
 {
     public bool Measured => Unavailable is null && Failure is null && MegabytesPerSecond.Count > 0;
 

@@ -8,7 +8,8 @@ namespace Unikernel.Tool.Bench;
 /// Our stack: `unikernel hoststack` on a TAP interface in a namespace, with its TCP service on
 /// port 1337, which prints `hoststack: tcp 1337 received N bytes sha256 HEX in MS ms` when the
 /// peer closes. Until hoststack has TCP, the connection is refused or times out, and the row
-/// reads "not available yet".
+/// reads "not available yet". With a send size it also runs `--send BYTES`: a source on TCP
+/// port 19 that prints `hoststack: tcp 19 sent N bytes in MS ms`.
 /// </summary>
 public sealed class HostStackReceiver : BenchReceiver
 {
@@ -22,16 +23,20 @@ public sealed class HostStackReceiver : BenchReceiver
     private readonly BackgroundProcess _stack;
 
     private readonly bool _hash;
+    private readonly long? _sendBytes;
 
     /// <param name="hash">true: the upload service checks SHA-256 as the bootloader does; false: it only counts, as the lwIP sink does.</param>
-    public HostStackReceiver(bool hash)
+    /// <param name="sendBytes">The stream's length for the source on port 19; null for none.</param>
+    public HostStackReceiver(bool hash, long? sendBytes = null)
     {
         _hash = hash;
+        _sendBytes = sendBytes;
         _space = new BenchNamespace();
         try
         {
             string[] counting = hash ? [] : ["--no-hash"];
-            _stack = _space.Start([.. ToolCommand(), "hoststack", "--tap", Tap, "--mac", Mac, "--ipv4", StackAddress + "/16", .. counting]);
+            string[] source = sendBytes is { } bytes ? ["--send", bytes.ToString(CultureInfo.InvariantCulture)] : [];
+            _stack = _space.Start([.. ToolCommand(), "hoststack", "--tap", Tap, "--mac", Mac, "--ipv4", StackAddress + "/16", .. counting, .. source]);
             _stack.WaitForLine("^hoststack: uk0 ", TimeSpan.FromSeconds(30));
             _space.Address(Tap, LinkAddress);
         }
@@ -47,7 +52,18 @@ public sealed class HostStackReceiver : BenchReceiver
 
     public override string Address => StackAddress;
 
+    public override int? SendPort => _sendBytes is null ? null : HostStack.StreamSource.Port;
+
     public override int Mark() => _stack.LineCount;
+
+    public override void ConfirmSent(ThroughputRun run, StreamFile stream, int mark)
+    {
+        base.ConfirmSent(run, stream, mark);
+        var report = _stack.WaitForLine($@"^hoststack: tcp {HostStack.StreamSource.Port} sent (\d+) bytes in (\d+) ms$", TimeSpan.FromSeconds(10), mark);
+        long sent = long.Parse(report.Groups[1].Value, CultureInfo.InvariantCulture);
+        if (sent != stream.Length)
+            throw new BenchFailure($"hoststack sent {sent} bytes of {stream.Length}");
+    }
 
     public override void Confirm(ThroughputRun run, StreamFile stream, int mark)
     {

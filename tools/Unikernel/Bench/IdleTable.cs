@@ -58,7 +58,7 @@ public static class IdleTable
     /// <summary>Appends the table and the verdicts, as plain text under a timestamp, to <paramref name="file"/>.</summary>
     public static void Append(string file, Table table, IReadOnlyList<string> verdicts, string commandLine)
     {
-        BenchTable.Append(file, table, commandLine);
+        BenchTable.Append(file, table, [], commandLine);
         File.AppendAllText(file, string.Join("", verdicts.Select(line => line + "\n")) + "\n");
     }
 

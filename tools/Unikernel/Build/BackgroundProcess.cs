@@ -6,7 +6,7 @@ using Unikernel.Tool.Emulate;
 namespace Unikernel.Tool.Build;
 
 /// <summary>
-/// A long-running program a test or the bench owns (hoststack, dnsmasq, radvd, lwip-sink, nc),
+/// A long-running program a test or the bench owns (hoststack, dnsmasq, radvd, lwip-tuned, nc),
 /// in the foreground of its own process, its standard input closed so it never reads the
 /// terminal: standard output and error are kept, line by line, and disposing stops it
 /// (SIGTERM, then SIGKILL), so nothing outlives its owner.

@@ -27,7 +27,8 @@ public static class HostStackCommand
     private const int MaximumSleepMilliseconds = 200;
 
     /// <param name="mtu">the link MTU, 1280 to 1500; 0 for Ethernet's 1500.</param>
-    public static int Run(string tapName, string? macText, string? ipv4Text, string? impairment = null, bool hashUploads = true, int mtu = 0)
+    /// <param name="sendBytes">also a source on TCP port 19 sending each connection this many bytes.</param>
+    public static int Run(string tapName, string? macText, string? ipv4Text, string? impairment = null, bool hashUploads = true, int mtu = 0, long? sendBytes = null)
     {
         var mac = macText is null ? DefaultMac(tapName) : ParseMac(macText);
         var configuration = Configure(ipv4Text);
@@ -38,7 +39,9 @@ public static class HostStackCommand
         if (!stack.Udp.TryBind(EchoPort, out UdpHandle echo))
             throw new InvalidOperationException("cannot bind the UDP echo port");
         var services = new TcpServices(stack, configuration.TcpConnections, Say, hashUploads);
-        using var tap = TapDevice.Open(tapName);
+        var source = sendBytes is { } bytes ? new StreamSource(stack, bytes, Say) : null;
+        // Offloads both ways (host only); with impairments, frames come in one at a time as the impairment drops them.
+        using var tap = TapDevice.Open(tapName, segmentationOffload: true, receiveOffload: impairment is null);
         var impaired = impairment is null ? null : new ImpairedDevice(tap, impairment, Environment.TickCount);
         Func<int, bool> waitReadable = impaired is null ? tap.WaitReadable : impaired.WaitReadable;
         Func<long, bool> receiveOne;
@@ -69,7 +72,7 @@ public static class HostStackCommand
         string ipv4 = configuration.Dhcp ? " ipv4 dhcp" : stack.HasIpv4Address ? $" ipv4 {Text(stack.Ipv4Address)}/{stack.Ipv4PrefixLength}" : "";
         if (impairment is not null)
             Say($"impairing received frames: {impairment}");
-        Say($"{tap.Name} mac {Text(stack.MacAddress)} ipv6 {Text(stack.LinkLocalAddress)}{ipv4} mtu {stack.LinkMtu}; answering ping and ping6, UDP and TCP echo on port {EchoPort}, discard on TCP port {DiscardPort}, uploads on TCP port {UploadPort}");
+        Say($"{tap.Name} mac {Text(stack.MacAddress)} ipv6 {Text(stack.LinkLocalAddress)}{ipv4} mtu {stack.LinkMtu}; answering ping and ping6, UDP and TCP echo on port {EchoPort}, discard on TCP port {DiscardPort}, uploads on TCP port {UploadPort}{(source is null ? "" : $", {source.Bytes} bytes to each connection on TCP port {StreamSource.Port}")}");
 
         var clock = Stopwatch.StartNew();
         var payload = new byte[stack.Udp.LargestPayload];
@@ -91,13 +94,16 @@ public static class HostStackCommand
             while (stack.Udp.TryReceive(echo, payload, out int length, out var remote, out _))
                 stack.Udp.Send(echo, remote, payload.AsSpan(0, Math.Min(length, payload.Length)));
             services.Run(clock.ElapsedMilliseconds);
+            source?.Step(clock.ElapsedMilliseconds);
             flush(clock.ElapsedMilliseconds);
+            tap.FlushSends();
             while (stack.TryTakeEvent(out var change))
                 Say(Describe(change));
         }
 
         foreach (string line in services.PendingUploads(clock.ElapsedMilliseconds))
             Say(line);
+        Say($"tap offload: {tap.Joined.Segments} tcp segments sent in {tap.Joined.Writes} writes; {tap.Split.Frames} frames received cut into {tap.Split.Segments} segments");
         Say($"tcp syn cookies sent {stack.Tcp.SynCookiesSent}, connections from them {stack.Tcp.ConnectionsFromSynCookies}");
         Say($"largest frame sent {tap.LargestSent} bytes (link mtu {stack.LinkMtu})");
         var counters = new byte[InterfaceCounters.MaxFormattedLength];
@@ -118,6 +124,8 @@ public static class HostStackCommand
         configuration.TcpSecret0 = BitConverter.ToUInt64(secret);
         configuration.TcpSecret1 = BitConverter.ToUInt64(secret[8..]);
         configuration.TcpConnections = 32;
+        // Upload, echo, discard, HTTP and --send's source.
+        configuration.TcpListeners = 8;
         // A window large enough for a fast link: 1 MiB a connection.
         configuration.TcpReceiveBuffer = 1 << 20;
         configuration.TcpSendBuffer = 256 * 1024;
