@@ -7,7 +7,7 @@ namespace Unikernel.Tests;
 /// </summary>
 public static class LongRun
 {
-    public const string Variable = "UNIKERNEL_LONG_TESTS";
+    public const string Variable = Unikernel.Tool.Test.TestRun.LongRunVariable;
 
     public const string Reason = "a long run: ./unikernel test --long (or " + Variable + "=1) runs it";
 

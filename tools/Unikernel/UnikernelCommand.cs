@@ -84,25 +84,7 @@ public sealed class UnikernelCommand(string root)
         var longRun = new Option<bool>("--long") { Description = "Also the long run: the reference Linux boots and U-Boot's (the bench's peers) and a fuzz of 2,000,000 frames (UNIKERNEL_LONG_TESTS=1, UNIKERNEL_FUZZ_FRAMES)" };
         var test = new Command("test", "Run every test (xunit: unit, image, QEMU); --long adds the long run") { longRun, testArguments };
         test.TreatUnmatchedTokensAsErrors = false;
-        test.SetAction(result =>
-        {
-            var start = new ProcessStartInfo("dotnet") { UseShellExecute = false };
-            if (result.GetValue(longRun))
-            {
-                start.Environment["UNIKERNEL_LONG_TESTS"] = "1";
-                if (string.IsNullOrEmpty(Environment.GetEnvironmentVariable("UNIKERNEL_FUZZ_FRAMES")))
-                    start.Environment["UNIKERNEL_FUZZ_FRAMES"] = "2000000";
-            }
-            foreach (string argument in new[] { "test", Path.Combine(root, "Unikernel.sln"), "-c", "Release", "--logger", "console;verbosity=normal" })
-                start.ArgumentList.Add(argument);
-            foreach (string argument in result.GetValue(testArguments) ?? [])
-                start.ArgumentList.Add(argument);
-            foreach (string argument in result.UnmatchedTokens)
-                start.ArgumentList.Add(argument);
-            using var process = Process.Start(start)!;
-            process.WaitForExit();
-            return process.ExitCode;
-        });
+        test.SetAction(result => Test.TestRun.Run(root, result.GetValue(longRun), [.. result.GetValue(testArguments) ?? [], .. result.UnmatchedTokens]));
 
         var registers = new Command("registers", "Check hardware/*.yaml and write the register reference (docs/registers) and SVD files (build/svd)");
         registers.SetAction(_ => Guard(() =>
