@@ -402,13 +402,13 @@ public struct DhcpClient
 
     /// <summary>
     /// A client message with our client identifier (61: type 1, then the MAC, RFC 2132 section
-    /// 9.14) and parameter request list (55: mask, router, lease, server, T1, T2), plus the
+    /// 9.14) and parameter request list (55: mask, router, DNS servers, domain name, lease, server, T1, T2), plus the
     /// requested address (50) and server identifier (54) when given.
     /// </summary>
     private readonly int WriteMessage(Span<byte> payload, DhcpMessageType type, Ipv4Address clientAddress,
         Ipv4Address requested, Ipv4Address server)
     {
-        // 300 bytes leave 60 for options and these take at most 33, so no append below can fail.
+        // 300 bytes leave 60 for options and these take at most 35, so no append below can fail.
         var writer = DhcpMessage.Emit(payload, type, _transactionId, _mac, clientAddress);
         Span<byte> identifier = stackalloc byte[1 + MacAddress.Length];
         identifier[0] = DhcpMessage.HardwareTypeEthernet;
@@ -418,13 +418,15 @@ public struct DhcpClient
             writer.TryWriteAddress(DhcpOptionCode.RequestedIpAddress, requested);
         if (!server.IsUnspecified)
             writer.TryWriteAddress(DhcpOptionCode.ServerIdentifier, server);
-        Span<byte> parameters = stackalloc byte[6];
+        Span<byte> parameters = stackalloc byte[8];
         parameters[0] = (byte)DhcpOptionCode.SubnetMask;
         parameters[1] = (byte)DhcpOptionCode.Router;
-        parameters[2] = (byte)DhcpOptionCode.IpAddressLeaseTime;
-        parameters[3] = (byte)DhcpOptionCode.ServerIdentifier;
-        parameters[4] = (byte)DhcpOptionCode.RenewalTime;
-        parameters[5] = (byte)DhcpOptionCode.RebindingTime;
+        parameters[2] = (byte)DhcpOptionCode.DomainNameServer;
+        parameters[3] = (byte)DhcpOptionCode.DomainName;
+        parameters[4] = (byte)DhcpOptionCode.IpAddressLeaseTime;
+        parameters[5] = (byte)DhcpOptionCode.ServerIdentifier;
+        parameters[6] = (byte)DhcpOptionCode.RenewalTime;
+        parameters[7] = (byte)DhcpOptionCode.RebindingTime;
         writer.TryWrite(DhcpOptionCode.ParameterRequestList, parameters);
         return writer.Finish();
     }

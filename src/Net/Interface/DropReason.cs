@@ -35,4 +35,10 @@ public enum DropReason : byte
 
     /// <summary>The answer does not fit the reply buffer the caller gave.</summary>
     ReplyBufferTooSmall,
+
+    /// <summary>
+    /// A DNS response to the port of a lookup in progress that is not its answer: another ID,
+    /// not from the server and port asked, or not repeating our question (RFC 5452 section 9.1).
+    /// </summary>
+    UnexpectedDnsAnswer,
 }

@@ -15,7 +15,7 @@ namespace Unikernel.Net;
 public struct InterfaceCounters
 {
     /// <summary>One past the last <see cref="DropReason"/>.</summary>
-    public const int DropReasonCount = (int)DropReason.ReplyBufferTooSmall + 1;
+    public const int DropReasonCount = (int)DropReason.UnexpectedDnsAnswer + 1;
 
     /// <summary>One past the last <see cref="WireError"/>: the malformed breakdown is indexed by it.</summary>
     public const int WireErrorCount = (int)WireError.TooManyHeaders + 1;
@@ -220,6 +220,7 @@ public struct InterfaceCounters
         DropReason.Unsupported => "drop.unsupported"u8,
         DropReason.ClosedPort => "drop.closed-port"u8,
         DropReason.QueueFull => "drop.queue-full"u8,
+        DropReason.UnexpectedDnsAnswer => "drop.unexpected-dns-answer"u8,
         _ => "drop.reply-buffer-too-small"u8,
     };
 

@@ -23,12 +23,14 @@ public sealed partial class NetworkInterface
         {
             case DhcpEvent.Bound:
                 ApplyLease(InterfaceEventKind.Ipv4Leased);
+                LearnDhcpDns(payload);
                 // The server answered from its own address on this link: no ARP needed to renew.
                 if (source == _dhcp.Server)
                     _neighbors.Learn(Ipv6Address.MapIpv4(source), ethernet.Source, _now);
                 return Verdict.Absorbed;
             case DhcpEvent.Renewed:
                 ApplyLease(InterfaceEventKind.Ipv4Renewed);
+                LearnDhcpDns(payload);
                 return Verdict.Absorbed;
             case DhcpEvent.Nak:
                 LoseLease();
@@ -53,6 +55,7 @@ public sealed partial class NetworkInterface
     {
         if (_ipv4.IsUnspecified)
             return;
+        ForgetDhcpDns();
         _events.Add(new InterfaceEvent(InterfaceEventKind.Ipv4Lost, Ipv6Address.MapIpv4(_ipv4), _ipv4PrefixLength,
             Ipv6Address.MapIpv4(_dhcp.Server), 0));
         _ipv4 = Ipv4Address.Any;

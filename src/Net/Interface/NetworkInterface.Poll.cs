@@ -17,6 +17,8 @@ public sealed partial class NetworkInterface
         if (frame.Length < TransmitQueue.SlotSize)
             Kernel.Panic("NetworkInterface.Poll: the frame buffer is shorter than an Ethernet frame"u8);
         AdvanceClock(now);
+        if (DnsBuiltIn)
+            _dns.Send(_now);
 
         while (_neighbors.TryTakeSolicitation(_now, out var neighbor, out var unicastTo))
         {
@@ -65,6 +67,8 @@ public sealed partial class NetworkInterface
                 next = Earlier(next, _now);
             if (TcpBuiltIn)
                 next = Earlier(next, _tcp.NextDeadline);
+            if (DnsBuiltIn)
+                next = Earlier(next, _dns.NextDeadline);
             return next;
         }
     }

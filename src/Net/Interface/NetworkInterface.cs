@@ -77,6 +77,8 @@ public sealed partial class NetworkInterface
             _udp = new UdpSocketSet(this, configuration.UdpSockets > 0 ? configuration.UdpSockets : 0, configuration.UdpQueueDepth);
         if (TcpBuiltIn)
             _tcp = new TcpSocketSet(this, configuration);
+        if (DnsBuiltIn)
+            _dns = new DnsResolver(this, configuration);
         if (UsesAutoconfiguration)
             _autoconfiguration = new Ipv6Autoconfiguration(mac, _events);
         StartDhcp();

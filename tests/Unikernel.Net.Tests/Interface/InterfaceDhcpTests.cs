@@ -40,12 +40,13 @@ public class InterfaceDhcpTests
         return new Sent(ethernet.Destination, ip.Source, ip.Destination, type, message.TransactionId, message.ClientAddress);
     }
 
-    private static byte[] FromServer(DhcpMessageType type, uint xid, uint lease = 120, uint t1 = 8, uint t2 = 14)
+    private static byte[] FromServer(DhcpMessageType type, uint xid, uint lease = 120, uint t1 = 8, uint t2 = 14,
+        params (byte, byte[])[] more)
     {
         byte[] payload = DhcpGolden.Reply(type, xid, OurMac, type == DhcpMessageType.Nak ? Ipv4Address.Any : Leased,
-            DhcpGolden.Address(54, Server),
+            [DhcpGolden.Address(54, Server),
             (51, BigEndian(lease)), (58, BigEndian(t1)), (59, BigEndian(t2)),
-            DhcpGolden.Address(1, Golden.V4("255.255.255.0")));
+            DhcpGolden.Address(1, Golden.V4("255.255.255.0")), .. more]);
         return Udp4(Server, Leased, DhcpClient.ServerPort, DhcpClient.ClientPort, payload, OurMac) is var frame
             ? WithSourceMac(frame, ServerMac) : null!;
     }
@@ -88,6 +89,54 @@ public class InterfaceDhcpTests
         Leased.CopyTo(ping.AsSpan(EthernetFrame.HeaderLength + Ipv4Packet.DestinationOffset));
         FixIpv4Checksum(ping);
         Assert.NotEmpty(Run(ref nic, ping));
+    }
+
+    [Fact]
+    public void Dns_servers_and_domain_of_the_ack_are_learnt_for_the_lease_and_forgotten_with_it()
+    {
+        var nic = NewDhcpInterface();
+        var discover = Dhcp(Assert.Single(PollAll(nic, 0)));
+        Run(ref nic, FromServer(DhcpMessageType.Offer, discover.Xid));
+        var request = Dhcp(Assert.Single(PollAll(nic, 10)));
+        // Option 6: two servers (a third would be ignored); option 15: "lan.test".
+        byte[] servers = [169, 254, 77, 1, 169, 254, 77, 2, 169, 254, 77, 3];
+        Run(ref nic, FromServer(DhcpMessageType.Ack, request.Xid, more: [(6, servers), (15, "lan.test"u8.ToArray())]));
+        Assert.Equal(2, nic.Dns.ServerCount);
+        Assert.True(nic.Dns.Servers.TryGet(0, nic.Now, out var first, out var origin));
+        Assert.Equal(Ipv6Address.MapIpv4(Server), first);
+        Assert.Equal(DnsServerOrigin.Dhcp, origin);
+        Assert.True(nic.Dns.SearchDomains.TryGet(0, nic.Now, out var domain));
+        Assert.Equal("036c616e047465737400", Convert.ToHexString(domain).ToLowerInvariant());
+        var kinds = new List<InterfaceEventKind>();
+        while (nic.TryTakeEvent(out var change))
+        {
+            kinds.Add(change.Kind);
+            if (change.Kind == InterfaceEventKind.DnsServerLearnt)
+            {
+                Assert.Equal(Server, change.From.MappedIpv4);
+                Assert.Equal(120, change.LifetimeSeconds);
+            }
+        }
+        Assert.Equal([InterfaceEventKind.Ipv4Leased, InterfaceEventKind.DnsServerLearnt, InterfaceEventKind.DnsServerLearnt], kinds);
+
+        // A NAK at renewal takes the address and its servers away.
+        var renewal = Dhcp(Assert.Single(PollAll(nic, 8_100)));
+        Run(ref nic, FromServer(DhcpMessageType.Nak, renewal.Xid));
+        Assert.Equal(0, nic.Dns.ServerCount);
+    }
+
+    [Fact]
+    public void Requests_ask_for_dns_servers_and_the_domain_name()
+    {
+        var nic = NewDhcpInterface();
+        byte[] frame = Assert.Single(PollAll(nic, 0));
+        Assert.True(EthernetFrame.TryParse(frame, out var ethernet, out _));
+        Assert.True(Ipv4Packet.TryParse(ethernet.Payload, out var ip, out _));
+        Assert.True(UdpDatagram.TryParse(ip.Payload, out var udp, out _));
+        Assert.True(DhcpMessage.TryParse(udp.Payload, out var message, out _));
+        Assert.True(message.TryGetOption(DhcpOptionCode.ParameterRequestList, out var list));
+        Assert.Contains((byte)DhcpOptionCode.DomainNameServer, list.ToArray());
+        Assert.Contains((byte)DhcpOptionCode.DomainName, list.ToArray());
     }
 
     /// <summary>An interface that went through DISCOVER, OFFER, REQUEST, ACK at 0 and 10 ms.</summary>
