@@ -129,6 +129,12 @@ public static unsafe class KernelNetwork
     /// <summary>UDP: bind, receive, send, by handle (both families).</summary>
     public static UdpSocketSet Udp => Interface.Udp;
 
+    /// <summary>
+    /// DNS: start a lookup (A or AAAA), poll, read its addresses, by handle; servers come from
+    /// router advertisements (RDNSS) and DHCP (option 6), or <see cref="DnsResolver.AddServer"/>.
+    /// </summary>
+    public static DnsResolver Dns => Interface.Dns;
+
     /// <summary>The Ethernet's MAC address.</summary>
     public static MacAddress Mac => Interface.MacAddress;
 

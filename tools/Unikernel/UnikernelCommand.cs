@@ -109,16 +109,18 @@ public sealed class UnikernelCommand(string root)
         var macOption = new Option<string?>("--mac") { Description = "Our MAC address (default: a locally administered one derived from the TAP name)" };
         var ipv4Option = new Option<string?>("--ipv4") { Description = "A static IPv4 address with its prefix, e.g. 169.254.77.2/16, or dhcp" };
         var impairOption = new Option<string?>("--impair") { Description = "netem's impairments on received frames, in user space, e.g. 'loss 5%' or 'delay 10ms reorder 25% 50%' (for kernels without netem)" };
+        var resolveOption = new Option<string[]>("--resolve") { Description = "Look a name up (A and AAAA) once a DNS server is learnt, and print the addresses; may be repeated", AllowMultipleArgumentsPerToken = false };
         var noHashOption = new Option<bool>("--no-hash") { Description = "The upload service on port 1337 only counts bytes (no SHA-256), as the bench's lwIP sink does" };
         var hoststack = new Command("hoststack", "Run the network stack on a Linux TAP interface: SLAAC and DHCP addresses, ping and ping6, UDP echo on port 7 (Ctrl-C stops and prints the counters)")
         {
-            tapOption, macOption, ipv4Option, impairOption, noHashOption,
+            tapOption, macOption, ipv4Option, impairOption, noHashOption, resolveOption,
         };
         hoststack.SetAction(result =>
         {
             try
             {
-                return HostStack.HostStackCommand.Run(result.GetValue(tapOption)!, result.GetValue(macOption), result.GetValue(ipv4Option), result.GetValue(impairOption), !result.GetValue(noHashOption));
+                return HostStack.HostStackCommand.Run(result.GetValue(tapOption)!, result.GetValue(macOption), result.GetValue(ipv4Option), result.GetValue(impairOption), !result.GetValue(noHashOption),
+                    result.GetValue(resolveOption));
             }
             catch (Exception error) when (error is ArgumentException or IOException)
             {
@@ -172,7 +174,7 @@ public sealed class UnikernelCommand(string root)
             [flash] = ["sudo ./unikernel flash --device /dev/sdb --board pine64-plus"],
             [keygen] = ["./unikernel keygen release", "./unikernel keygen ~/keys/lab-boards"],
             [sign] = ["./unikernel sign --key release.key linux.img", "./unikernel sign --key release.key linux.img -o linux-signed.img"],
-            [hoststack] = ["sudo ./unikernel hoststack --tap uk0", "sudo ./unikernel hoststack --tap uk0 --ipv4 169.254.77.2/16 --impair 'loss 5%'"],
+            [hoststack] = ["sudo ./unikernel hoststack --tap uk0", "sudo ./unikernel hoststack --tap uk0 --ipv4 169.254.77.2/16 --impair 'loss 5%'", "sudo ./unikernel hoststack --tap uk0 --ipv4 dhcp --resolve board.test"],
             [newKernel] = ["./unikernel new MyKernel", "./unikernel new MyKernel --board qemu-virt --output ~/kernels/my-kernel"],
             [registers] = ["./unikernel registers"],
             [run] = ["sudo ./unikernel run --project MyKernel", "sudo ./unikernel run --project MyKernel --board qemu-virt --timeout 30", "./unikernel run --project MyKernel --to fe80::2%eth0 --console /dev/ttyUSB0"],

@@ -29,6 +29,12 @@ public enum InterfaceEventKind : byte
     /// <see cref="InterfaceEvent.LifetimeSeconds"/> (-1: forever).
     /// </summary>
     DnsServerLearnt,
+
+    /// <summary>
+    /// DHCP's ARP probe found another host with <see cref="InterfaceEvent.Address"/>: we declined
+    /// it (RFC 2131 section 4.4.1) and ask for another after ten seconds.
+    /// </summary>
+    Ipv4Declined,
 }
 
 /// <summary>One configuration change: the address concerned (IPv4 as IPv4-mapped), where it came from, its lifetime.</summary>

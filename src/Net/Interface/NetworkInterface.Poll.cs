@@ -35,6 +35,9 @@ public sealed partial class NetworkInterface
         int own = UsesAutoconfiguration ? _autoconfiguration.Emit(frame, ref _ipv6, _now) : 0;
         if (own > 0)
             return Sent(Pad(frame, own));
+        int probe = EmitDhcpArp(frame);
+        if (probe > 0)
+            return Sent(probe);
         if (QueueDhcp())
             return Sent(TakeQueuedFrame(frame));
         return 0;

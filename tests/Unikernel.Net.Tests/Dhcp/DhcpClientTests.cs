@@ -5,7 +5,7 @@ using Unikernel.Net.Wire;
 
 namespace Unikernel.Net.Tests.Dhcp;
 
-public class DhcpClientTests
+public partial class DhcpClientTests
 {
     private static readonly MacAddress Mac = DhcpGolden.ClientMac;
     private static readonly MacAddress OtherMac = Golden.Mac("52:54:00:ab:cd:ef");

@@ -26,7 +26,8 @@ public static class HostStackCommand
     /// <summary>The longest the loop sleeps, so a stop request is seen promptly.</summary>
     private const int MaximumSleepMilliseconds = 200;
 
-    public static int Run(string tapName, string? macText, string? ipv4Text, string? impairment = null, bool hashUploads = true)
+    public static int Run(string tapName, string? macText, string? ipv4Text, string? impairment = null, bool hashUploads = true,
+        IReadOnlyList<string>? resolve = null)
     {
         var mac = macText is null ? DefaultMac(tapName) : ParseMac(macText);
         var configuration = Configure(ipv4Text);
@@ -34,6 +35,7 @@ public static class HostStackCommand
         if (!stack.Udp.TryBind(EchoPort, out UdpHandle echo))
             throw new InvalidOperationException("cannot bind the UDP echo port");
         var services = new TcpServices(stack, configuration.TcpConnections, Say, hashUploads);
+        var lookups = new NameLookups(stack, resolve ?? [], Say);
         using var tap = TapDevice.Open(tapName);
         var impaired = impairment is null ? null : new ImpairedDevice(tap, impairment, Environment.TickCount);
         Func<int, bool> waitReadable = impaired is null ? tap.WaitReadable : impaired.WaitReadable;
@@ -87,6 +89,7 @@ public static class HostStackCommand
             while (stack.Udp.TryReceive(echo, payload, out int length, out var remote, out _))
                 stack.Udp.Send(echo, remote, payload.AsSpan(0, Math.Min(length, payload.Length)));
             services.Run(clock.ElapsedMilliseconds);
+            lookups.Run(clock.ElapsedMilliseconds);
             flush(clock.ElapsedMilliseconds);
             while (stack.TryTakeEvent(out var change))
                 Say(Describe(change));
@@ -121,6 +124,7 @@ public static class HostStackCommand
         if (ipv4Text == "dhcp")
         {
             configuration.Dhcp = true;
+            configuration.DhcpConflictDetection = true;
             return configuration;
         }
         string[] parts = ipv4Text.Split('/');
@@ -141,6 +145,10 @@ public static class HostStackCommand
         InterfaceEventKind.Ipv6AddressAdded => $"ipv6 {Text(change.Address)}/{change.PrefixLength} from router {Text(change.From)}, valid "
             + (change.LifetimeSeconds < 0 ? "forever" : $"{change.LifetimeSeconds} s"),
         InterfaceEventKind.Ipv6AddressExpired => $"ipv6 {Text(change.Address)} expired",
+        InterfaceEventKind.DnsServerLearnt => $"dns server {(change.Address.IsIpv4Mapped ? Text(change.Address.MappedIpv4) : Text(change.Address))} from "
+            + $"{(change.From.IsIpv4Mapped ? Text(change.From.MappedIpv4) : Text(change.From))}, valid "
+            + (change.LifetimeSeconds < 0 ? "forever" : $"{change.LifetimeSeconds} s"),
+        InterfaceEventKind.Ipv4Declined => $"ipv4 {Text(change.Address.MappedIpv4)} declined: another host answers ARP for it (RFC 5227)",
         InterfaceEventKind.DuplicateAddress => $"ipv6 {Text(change.Address)} is used by another node on the link: not using it (RFC 4862 5.4.5)",
         _ => $"event {change.Kind}",
     };
