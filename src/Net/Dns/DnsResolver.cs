@@ -47,6 +47,13 @@ public sealed class DnsResolver
     /// <summary>CNAME links followed in one answer: a loop of aliases ends here.</summary>
     public const int MaximumAliases = 8;
 
+    /// <summary>
+    /// Seconds a lookup waits, polling each second without spending a try, while no known
+    /// server is of a family we have an address of (an IPv4 server before the DHCP lease is
+    /// bound, an IPv6 one before SLAAC); then <see cref="DnsStatus.NoServers"/>.
+    /// </summary>
+    public const int MaximumUnreachableWaits = 10;
+
     /// <summary>The first port of the dynamic range (RFC 6335 section 6); source ports are drawn from it.</summary>
     public const ushort FirstEphemeralPort = 49152;
 
@@ -75,6 +82,7 @@ public sealed class DnsResolver
     private readonly ushort[] _ids;
     private readonly ushort[] _ports;
     private readonly int[] _tries;
+    private readonly int[] _unreachableWaits;
     private readonly long[] _deadlines;
     private readonly Ipv6Address[] _asked;
     private readonly Ipv6Address[] _addresses;
@@ -97,6 +105,7 @@ public sealed class DnsResolver
         _ids = new ushort[queries];
         _ports = new ushort[queries];
         _tries = new int[queries];
+        _unreachableWaits = new int[queries];
         _deadlines = new long[queries];
         _asked = new Ipv6Address[queries];
         _addresses = new Ipv6Address[queries * MaximumAddresses];
@@ -158,6 +167,7 @@ public sealed class DnsResolver
         _nameLengths[slot] = length;
         _types[slot] = type;
         _tries[slot] = 0;
+        _unreachableWaits[slot] = 0;
         _ports[slot] = 0;
         _deadlines[slot] = _interface.Now;
         _counts[slot] = _cache.Lookup(wire.Slice(0, length), type, _interface.Now, _addresses.AsSpan(slot * MaximumAddresses, MaximumAddresses));
@@ -237,15 +247,28 @@ public sealed class DnsResolver
                 _status[slot] = DnsStatus.TimedOut;
                 continue;
             }
-            // Each try to the next server: a server that is down costs one timeout, not all.
-            _servers.TryGet(_tries[slot] % servers, now, out Ipv6Address server, out _);
+            // Each try to the next server (a server that is down costs one timeout, not all), or
+            // the one after it when we have no address of its family yet (IPv4 before the lease).
+            Ipv6Address server = default;
+            Ipv6Address source = default;
+            bool reachable = false;
+            for (int i = 0; i < servers && !reachable; i++)
+            {
+                _servers.TryGet((_tries[slot] + i) % servers, now, out server, out _);
+                reachable = _interface.TrySelectSource(server, out source);
+            }
+            if (!reachable)
+            {
+                if (++_unreachableWaits[slot] > MaximumUnreachableWaits)
+                    _status[slot] = DnsStatus.NoServers;
+                _deadlines[slot] = now + FirstTimeoutMilliseconds;
+                continue;
+            }
             if (_ports[slot] == 0)
                 _ports[slot] = DrawPort();
             _ids[slot] = (ushort)NextRandom();
             int length = DnsMessage.EmitQuery(_query, _ids[slot], _names.AsSpan(slot * NameSize, _nameLengths[slot]), _types[slot]);
-            UdpSendResult sent = _interface.TrySelectSource(server, out Ipv6Address source)
-                ? _interface.QueueDatagram(source, server, _ports[slot], ServerPort, _query.AsSpan(0, length))
-                : UdpSendResult.NoSourceAddress;
+            UdpSendResult sent = _interface.QueueDatagram(source, server, _ports[slot], ServerPort, _query.AsSpan(0, length));
             if (sent == UdpSendResult.QueueFull)
                 return; // Try again on the next poll; the slot keeps its deadline.
             _asked[slot] = server;

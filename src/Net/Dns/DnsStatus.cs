@@ -30,6 +30,9 @@ public enum DnsStatus : byte
     /// <summary>No answer after every try (<see cref="DnsResolver.Tries"/>).</summary>
     TimedOut,
 
-    /// <summary>No DNS server is known (none learnt from router advertisements or DHCP, none added).</summary>
+    /// <summary>
+    /// No DNS server is known (none learnt from router advertisements or DHCP, none added), or
+    /// none we have an address of its family for, after <see cref="DnsResolver.MaximumUnreachableWaits"/> seconds.
+    /// </summary>
     NoServers,
 }

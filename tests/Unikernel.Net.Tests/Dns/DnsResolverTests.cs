@@ -203,6 +203,36 @@ public class DnsResolverTests
     }
 
     [Fact]
+    public void A_server_of_a_family_we_have_no_address_of_is_passed_over()
+    {
+        var nic = NewInterface();
+        Run(ref nic, ArpReply(PeerIpv4, PeerMac));
+        nic.Dns.AddServer(Golden.V6("fd00:77::53")); // no global IPv6 address here: unreachable
+        nic.Dns.AddServer(Server);
+        var query = Start(nic, "board.test");
+        var sent = SentOne(nic, 0);
+        Assert.Equal(Server, sent.Server);
+        Run(ref nic, sent.Answer(records: DnsTestRecord.A(DnsTestRecord.QuestionName, "169.254.0.7")));
+        Assert.Equal(DnsStatus.Resolved, nic.Dns.Status(query));
+    }
+
+    [Fact]
+    public void A_lookup_waits_without_spending_tries_while_no_server_is_reachable_then_gives_up()
+    {
+        var nic = NewInterface();
+        nic.Dns.AddServer(Golden.V6("fd00:77::53")); // no global IPv6 address here: unreachable
+        var query = Start(nic, "board.test");
+        for (int second = 0; second < DnsResolver.MaximumUnreachableWaits; second++)
+        {
+            Assert.All(PollAll(nic, second * 1000L), frame => Assert.Null(SentQuery.From(frame)));
+            Assert.Equal(DnsStatus.Pending, nic.Dns.Status(query));
+            Assert.Equal((second + 1) * 1000L, nic.NextPollAt);
+        }
+        PollAll(nic, DnsResolver.MaximumUnreachableWaits * 1000L);
+        Assert.Equal(DnsStatus.NoServers, nic.Dns.Status(query));
+    }
+
+    [Fact]
     public void A_lookup_with_no_server_known_ends_as_no_servers()
     {
         var nic = NewInterface();
