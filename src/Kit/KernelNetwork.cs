@@ -75,6 +75,8 @@ public static unsafe class KernelNetwork
         {
             case Ipv4Source.Dhcp:
                 configuration.Dhcp = true;
+                configuration.DhcpLastAddress = options.DhcpLastAddress;
+                configuration.DhcpConflictDetection = options.DhcpConflictDetection;
                 break;
             case Ipv4Source.LinkLocal:
                 configuration.Ipv4Address = LinkLocalIpv4(mac);
