@@ -75,6 +75,8 @@ public static unsafe class KernelNetwork
         {
             case Ipv4Source.Dhcp:
                 configuration.Dhcp = true;
+                configuration.DhcpLastAddress = options.DhcpLastAddress;
+                configuration.DhcpConflictDetection = options.DhcpConflictDetection;
                 break;
             case Ipv4Source.LinkLocal:
                 configuration.Ipv4Address = LinkLocalIpv4(mac);
@@ -128,6 +130,12 @@ public static unsafe class KernelNetwork
 
     /// <summary>UDP: bind, receive, send, by handle (both families).</summary>
     public static UdpSocketSet Udp => Interface.Udp;
+
+    /// <summary>
+    /// DNS: start a lookup (A or AAAA), poll, read its addresses, by handle; servers come from
+    /// router advertisements (RDNSS) and DHCP (option 6), or <see cref="DnsResolver.AddServer"/>.
+    /// </summary>
+    public static DnsResolver Dns => Interface.Dns;
 
     /// <summary>The Ethernet's MAC address.</summary>
     public static MacAddress Mac => Interface.MacAddress;

@@ -22,6 +22,18 @@ public struct KernelNetworkOptions
     /// <summary>With <see cref="Ipv4Source.Static"/>: the default gateway, <see cref="Ipv4Address.Any"/> for none.</summary>
     public Ipv4Address StaticGateway;
 
+    /// <summary>
+    /// With <see cref="Ipv4Source.Dhcp"/>: the address of the last lease, if the kernel kept it
+    /// (INIT-REBOOT asks for it again, RFC 2131 section 3.2); <see cref="Ipv4Address.Any"/> for none.
+    /// </summary>
+    public Ipv4Address DhcpLastAddress;
+
+    /// <summary>
+    /// With <see cref="Ipv4Source.Dhcp"/>: probe the leased address with ARP and decline it if
+    /// another host has it (RFC 5227); 3 to 7 s longer per lease.
+    /// </summary>
+    public bool DhcpConflictDetection;
+
     /// <summary>TCP connections at once, both families, half-open ones included.</summary>
     public int TcpConnections;
 

@@ -99,18 +99,19 @@ public sealed class UnikernelCommand(string root)
         var ipv4Option = new Option<string?>("--ipv4") { Description = "A static IPv4 address with its prefix, e.g. 169.254.77.2/16, or dhcp" };
         var impairOption = new Option<string?>("--impair") { Description = "netem's impairments on received frames, in user space, e.g. 'loss 5%' or 'delay 10ms reorder 25% 50%' (for kernels without netem)" };
         var mtuOption = new Option<int>("--mtu") { Description = "The link MTU, 1280 to 1500 (default 1500): the MSS announced and the largest packet sent; give Linux's end of the TAP the same (ip link set uk0 mtu N)" };
+        var resolveOption = new Option<string[]>("--resolve") { Description = "Look a name up (A and AAAA) once a DNS server is learnt, and print the addresses; may be repeated", AllowMultipleArgumentsPerToken = false };
         var noHashOption = new Option<bool>("--no-hash") { Description = "The upload service on port 1337 only counts bytes (no SHA-256), as the bench's lwIP sink does" };
         var sendOption = new Option<long?>("--send") { Description = "Also a source on TCP port 19 (RFC 864's port): each connection gets this many bytes, then our FIN (the bench's send direction)" };
         var hoststack = new Command("hoststack", "Run the network stack on a Linux TAP interface: SLAAC and DHCP addresses, ping and ping6, UDP echo on port 7 (Ctrl-C stops and prints the counters)")
         {
-            tapOption, macOption, ipv4Option, impairOption, noHashOption, mtuOption, sendOption,
+            tapOption, macOption, ipv4Option, impairOption, noHashOption, mtuOption, sendOption, resolveOption,
         };
         hoststack.SetAction(result =>
         {
             try
             {
                 return HostStack.HostStackCommand.Run(result.GetValue(tapOption)!, result.GetValue(macOption), result.GetValue(ipv4Option), result.GetValue(impairOption), !result.GetValue(noHashOption),
-                    result.GetValue(mtuOption), result.GetValue(sendOption));
+                    result.GetValue(mtuOption), result.GetValue(sendOption), result.GetValue(resolveOption));
             }
             catch (Exception error) when (error is ArgumentException or IOException)
             {
@@ -165,7 +166,7 @@ public sealed class UnikernelCommand(string root)
             [flash] = ["sudo ./unikernel flash --device /dev/sdb --board pine64-plus"],
             [keygen] = ["./unikernel keygen release", "./unikernel keygen ~/keys/lab-boards"],
             [sign] = ["./unikernel sign --key release.key linux.img", "./unikernel sign --key release.key linux.img -o linux-signed.img"],
-            [hoststack] = ["sudo ./unikernel hoststack --tap uk0", "sudo ./unikernel hoststack --tap uk0 --ipv4 169.254.77.2/16 --impair 'loss 5%'"],
+            [hoststack] = ["sudo ./unikernel hoststack --tap uk0", "sudo ./unikernel hoststack --tap uk0 --ipv4 169.254.77.2/16 --impair 'loss 5%'", "sudo ./unikernel hoststack --tap uk0 --ipv4 dhcp --resolve board.test"],
             [newKernel] = ["./unikernel new MyKernel", "./unikernel new MyKernel --board qemu-virt --output ~/kernels/my-kernel"],
             [registers] = ["./unikernel registers"],
             [run] = ["sudo ./unikernel run --project MyKernel", "sudo ./unikernel run --project MyKernel --board qemu-virt --timeout 30", "./unikernel run --project MyKernel --to fe80::2%eth0 --console /dev/ttyUSB0"],

@@ -19,10 +19,17 @@ namespace Unikernel.Net.Dhcp;
 /// one that does (the address must be dropped), so Poll holds <see cref="DhcpEvent.LeaseExpired"/>
 /// for <see cref="TryTakeEvent"/>. Check it after each Poll. A later <see cref="DhcpEvent.Bound"/>
 /// clears it, since the owner learns of the new address from Receive.</para>
-/// <para>Left out: INIT-REBOOT (no lease survives a boot), the 1-10 s random wait before the
-/// first DISCOVER (RFC 2131 section 4.4.1 asks it to spread out clients that power up together;
-/// here the first DISCOVER goes at once), the ARP probe of an offered address and the DECLINE
-/// it may lead to, RELEASE and INFORM.</para>
+/// <para>INIT-REBOOT (RFC 2131 section 3.2) when built with the address of an earlier lease: a
+/// REQUEST for it with no server identifier, an ACK binds, a NAK (or no answer after
+/// <see cref="MaximumRebootTransmissions"/>) goes to INIT. With conflict detection on, an ACK
+/// for a new address leads to <see cref="DhcpState.Probing"/>: ARP probes from 0.0.0.0 (RFC 5227
+/// section 2.1.1, asked for through <see cref="TakeArpDue"/>), and the owner reports any ARP
+/// packet from another host for the address with <see cref="ReportConflict"/>; a conflict
+/// sends a DECLINE and a DISCOVER ten seconds later, no conflict binds the address and two
+/// ARP announcements follow. <see cref="Release"/> sends a RELEASE and stays quiet.</para>
+/// <para>Left out: the 1-10 s random wait before the first DISCOVER (RFC 2131 section 4.4.1
+/// asks it to spread out clients that power up together; here the first DISCOVER goes at once),
+/// defending a bound address (RFC 5227 section 2.4), and INFORM.</para>
 /// <para>A mutable struct: keep it in a field or local and call it there, not through a copy.</para>
 /// </remarks>
 public struct DhcpClient
@@ -60,6 +67,39 @@ public struct DhcpClient
     /// </summary>
     public const long RestartDelayMilliseconds = 2000;
 
+    /// <summary>
+    /// REQUESTs sent in Rebooting before giving up on the old address and starting from INIT:
+    /// 4 + 8 s (RFC 2131 section 3.2 lets the client choose; a quick fallback keeps a boot short).
+    /// </summary>
+    public const int MaximumRebootTransmissions = 2;
+
+    /// <summary>
+    /// The wait after a DECLINE before the next DISCOVER: RFC 2131 section 3.1 step 5, "SHOULD
+    /// wait a minimum of ten seconds", so a looping conflict does not flood the server.
+    /// </summary>
+    public const long DeclineRestartDelayMilliseconds = 10000;
+
+    /// <summary>PROBE_WAIT (RFC 5227 section 1.1): the first probe waits a random time up to this.</summary>
+    public const long ProbeWaitMilliseconds = 1000;
+
+    /// <summary>PROBE_NUM: probes sent.</summary>
+    public const int ProbeCount = 3;
+
+    /// <summary>PROBE_MIN: the least time between probes.</summary>
+    public const long ProbeMinimumMilliseconds = 1000;
+
+    /// <summary>PROBE_MAX: the most time between probes.</summary>
+    public const long ProbeMaximumMilliseconds = 2000;
+
+    /// <summary>ANNOUNCE_WAIT: after the last probe, this long without a conflict and the address is ours.</summary>
+    public const long AnnounceWaitMilliseconds = 2000;
+
+    /// <summary>ANNOUNCE_NUM: announcements sent once the address is ours.</summary>
+    public const int AnnouncementCount = 2;
+
+    /// <summary>ANNOUNCE_INTERVAL: the time between announcements.</summary>
+    public const long AnnounceIntervalMilliseconds = 2000;
+
     private const uint InfiniteLease = 0xFFFF_FFFF;
 
     private readonly MacAddress _mac;
@@ -81,6 +121,13 @@ public struct DhcpClient
     private long _rebindAt;
     private long _expiresAt;
     private DhcpEvent _pending;
+    private readonly bool _detectConflicts;
+    private int _probesLeft;
+    private int _announcementsLeft;
+    private long _nextArp;
+    private bool _declineDue;
+    private bool _releaseDue;
+    private Ipv4Address _declined;
 
     /// <summary>
     /// A client for the interface with <paramref name="mac"/>, in Init with a DISCOVER due at
@@ -88,15 +135,28 @@ public struct DhcpClient
     /// jitter, so two clients built alike behave alike; give each interface a different one.
     /// </summary>
     public DhcpClient(MacAddress mac, uint seed)
+        : this(mac, seed, Ipv4Address.Any, detectConflicts: false)
     {
+    }
+
+    /// <summary>
+    /// A client that starts in INIT-REBOOT asking for <paramref name="lastAddress"/> when it is
+    /// not <see cref="Ipv4Address.Any"/>, and with <paramref name="detectConflicts"/> probes each
+    /// new address with ARP before binding it (RFC 5227; it costs 3 to 7 s per new lease).
+    /// </summary>
+    public DhcpClient(MacAddress mac, uint seed, Ipv4Address lastAddress, bool detectConflicts)
+    {
+        _detectConflicts = detectConflicts;
+        _offered = lastAddress;
         _mac = mac;
         // xorshift32 never leaves zero, so zero is replaced; the mix spreads nearby seeds apart.
         _random = seed * 0x9E37_79B9u ^ 0x2545_F491u;
         if (_random == 0)
             _random = 0x2545_F491u;
-        _state = DhcpState.Init;
+        _state = lastAddress.IsUnspecified ? DhcpState.Init : DhcpState.InitReboot;
         _deadline = 0;
         _prefixLength = 0;
+        _nextArp = long.MaxValue;
         _renewAt = long.MaxValue;
         _rebindAt = long.MaxValue;
         _expiresAt = long.MaxValue;
@@ -106,7 +166,7 @@ public struct DhcpClient
 
     public readonly MacAddress Mac => _mac;
 
-    /// <summary>The leased address while Bound, Renewing or Rebinding; <see cref="Ipv4Address.Any"/> otherwise.</summary>
+    /// <summary>The leased address while Bound, Renewing or Rebinding, the candidate while Probing; <see cref="Ipv4Address.Any"/> otherwise.</summary>
     public readonly Ipv4Address Address => _address;
 
     /// <summary>
@@ -137,10 +197,19 @@ public struct DhcpClient
     /// <summary>The xid of the exchange in progress (or of the last one, when Bound).</summary>
     public readonly uint TransactionId => _transactionId;
 
-    /// <summary>When <see cref="Poll"/> next has something to do; <see cref="long.MaxValue"/> if never (an infinite lease).</summary>
-    public readonly long NextDeadline => _deadline;
+    /// <summary>
+    /// When <see cref="Poll"/> or <see cref="TakeArpDue"/> next has something to do;
+    /// <see cref="long.MaxValue"/> if never (an infinite lease).
+    /// </summary>
+    public readonly long NextDeadline => _nextArp < _deadline ? _nextArp : _deadline;
 
-    /// <summary>Takes the event <see cref="Poll"/> held, if any: only <see cref="DhcpEvent.LeaseExpired"/>.</summary>
+    /// <summary>The address the last DECLINE gave back (<see cref="DhcpEvent.Declined"/>).</summary>
+    public readonly Ipv4Address DeclinedAddress => _declined;
+
+    /// <summary>
+    /// Takes the event Poll or <see cref="TakeArpDue"/> held, if any: <see cref="DhcpEvent.LeaseExpired"/>,
+    /// <see cref="DhcpEvent.Bound"/> after probing, <see cref="DhcpEvent.Declined"/>, <see cref="DhcpEvent.Released"/>.
+    /// </summary>
     public bool TryTakeEvent(out DhcpEvent happened)
     {
         happened = _pending;
@@ -164,6 +233,10 @@ public struct DhcpClient
         destination = Ipv4Address.Any;
         if (now < _deadline)
             return 0;
+        if (_declineDue)
+            return Decline(now, payload, out destination);
+        if (_releaseDue)
+            return SendRelease(payload, out source, out destination);
 
         // Timers first, latest first, so a Poll that comes late lands in the right state.
         if (_state == DhcpState.Bound || _state == DhcpState.Renewing || _state == DhcpState.Rebinding)
@@ -182,6 +255,14 @@ public struct DhcpClient
         }
         if (_state == DhcpState.Requesting && _transmissions >= MaximumRequestTransmissions)
             _state = DhcpState.Init; // RFC 2131 section 4.4.1: no ACK or NAK after retransmitting: back to INIT.
+        if (_state == DhcpState.Rebooting && _transmissions >= MaximumRebootTransmissions)
+        {
+            // RFC 2131 section 3.2 step 5 would let us keep the old address; we do not assume it is still ours.
+            _offered = Ipv4Address.Any;
+            _state = DhcpState.Init;
+        }
+        if (_state == DhcpState.InitReboot)
+            StartExchange(DhcpState.Rebooting);
         if (_state == DhcpState.Init)
             StartExchange(DhcpState.Selecting);
 
@@ -201,6 +282,17 @@ public struct DhcpClient
                 destination = Ipv4Address.Broadcast;
                 _deadline = now + Backoff();
                 break;
+            case DhcpState.Rebooting:
+                // RFC 2131 section 4.3.2 and table 5: ciaddr 0, the old address as requested IP, no
+                // server identifier (any server on the link may answer), broadcast.
+                if (_transmissions == 0)
+                    _requestSentAt = now;
+                length = WriteMessage(payload, DhcpMessageType.Request, Ipv4Address.Any, _offered, Ipv4Address.Any);
+                destination = Ipv4Address.Broadcast;
+                _deadline = now + Backoff();
+                break;
+            case DhcpState.Probing:
+                return 0; // The ARP probes are TakeArpDue's.
             case DhcpState.Renewing:
                 // Table 5: ciaddr is ours, no requested IP, no server identifier; unicast to the server.
                 if (_transmissions == 0)
@@ -263,12 +355,13 @@ public struct DhcpClient
 
             case DhcpState.Requesting:
             case DhcpState.Renewing:
-                // Only the server we asked may answer; in Rebinding the REQUEST went to all of them.
+                // Only the server we asked may answer; in Rebinding and Rebooting the REQUEST went to all of them.
                 if (hasServer && server != _server)
                     return DhcpEvent.Ignored;
                 return Answer(message, type, now);
 
             case DhcpState.Rebinding:
+            case DhcpState.Rebooting:
                 return Answer(message, type, now);
 
             default: // Init and Bound: no exchange is open.
@@ -292,7 +385,8 @@ public struct DhcpClient
         if (type != DhcpMessageType.Ack || message.YourAddress.IsUnspecified || !message.TryGetLeaseTime(out uint lease))
             return DhcpEvent.Ignored;
 
-        bool renewal = _state != DhcpState.Requesting && message.YourAddress == _address;
+        bool fresh = _state == DhcpState.Requesting || _state == DhcpState.Rebooting;
+        bool renewal = !fresh && message.YourAddress == _address;
         _address = message.YourAddress;
         if (message.TryGetServerIdentifier(out var server))
             _server = server; // In Rebinding another server may have answered: renew with it next time.
@@ -300,12 +394,118 @@ public struct DhcpClient
         _router = message.TryGetRouter(out var router) ? router : Ipv4Address.Any;
         _leaseSeconds = lease;
         SetTimers(message, lease, _requestSentAt);
-        _state = DhcpState.Bound;
         _transmissions = 0;
-        _deadline = _renewAt;
         _pending = DhcpEvent.None;
+        if (fresh && _detectConflicts)
+        {
+            // RFC 5227 section 2.1.1: wait PROBE_WAIT (random), then PROBE_NUM probes.
+            _state = DhcpState.Probing;
+            _probesLeft = ProbeCount;
+            _nextArp = now + RandomBetween(0, ProbeWaitMilliseconds);
+            _deadline = long.MaxValue;
+            return DhcpEvent.Probing;
+        }
+        _state = DhcpState.Bound;
+        _deadline = _renewAt;
         return renewal ? DhcpEvent.Renewed : DhcpEvent.Bound;
     }
+
+    /// <summary>
+    /// The ARP packet due at <paramref name="now"/>, if any: a probe for <paramref name="address"/>
+    /// while Probing (sender IP 0.0.0.0, RFC 5227 section 2.1.1), or an announcement once bound
+    /// (sender and target IP the address, section 2.3). After the last probe and ANNOUNCE_WAIT
+    /// without a conflict the address is bound here: <see cref="DhcpEvent.Bound"/> is held.
+    /// </summary>
+    public DhcpArpKind TakeArpDue(long now, out Ipv4Address address)
+    {
+        address = _address;
+        if (now < _nextArp)
+            return DhcpArpKind.None;
+        if (_state == DhcpState.Probing)
+        {
+            if (_probesLeft > 0)
+            {
+                _probesLeft--;
+                _nextArp = now + (_probesLeft > 0 ? RandomBetween(ProbeMinimumMilliseconds, ProbeMaximumMilliseconds) : AnnounceWaitMilliseconds);
+                return DhcpArpKind.Probe;
+            }
+            _state = DhcpState.Bound;
+            _deadline = _renewAt;
+            _pending = DhcpEvent.Bound;
+            _announcementsLeft = AnnouncementCount;
+        }
+        if (_announcementsLeft > 0 && _state == DhcpState.Bound)
+        {
+            _announcementsLeft--;
+            _nextArp = _announcementsLeft > 0 ? now + AnnounceIntervalMilliseconds : long.MaxValue;
+            return DhcpArpKind.Announcement;
+        }
+        _nextArp = long.MaxValue;
+        return DhcpArpKind.None;
+    }
+
+    /// <summary>
+    /// The owner saw an ARP packet from another host whose sender is the probed address, or a
+    /// probe of another host for it (RFC 5227 section 2.1.1): the address is not ours. A DECLINE
+    /// is due at once. Ignored unless Probing.
+    /// </summary>
+    public void ReportConflict(long now)
+    {
+        if (_state != DhcpState.Probing)
+            return;
+        _declineDue = true;
+        _nextArp = long.MaxValue;
+        _deadline = now;
+    }
+
+    /// <summary>Gives the lease back (RFC 2131 section 4.4.6): a RELEASE is due at once, and then the client stays quiet. Ignored without a lease.</summary>
+    public void Release(long now)
+    {
+        if (_state != DhcpState.Bound && _state != DhcpState.Renewing && _state != DhcpState.Rebinding)
+            return;
+        _releaseDue = true;
+        _announcementsLeft = 0;
+        _nextArp = long.MaxValue;
+        _deadline = now;
+    }
+
+    /// <summary>
+    /// DHCPDECLINE (RFC 2131 section 4.4.1, table 5): ciaddr 0, the address as requested IP, the
+    /// server identifier, broadcast from 0.0.0.0; then INIT after ten seconds.
+    /// </summary>
+    private int Decline(long now, Span<byte> payload, out Ipv4Address destination)
+    {
+        _declineDue = false;
+        int length = WriteMessage(payload, DhcpMessageType.Decline, Ipv4Address.Any, _address, _server, askParameters: false);
+        destination = Ipv4Address.Broadcast;
+        _declined = _address;
+        DropLease();
+        _state = DhcpState.Init;
+        _deadline = now + DeclineRestartDelayMilliseconds;
+        _pending = DhcpEvent.Declined;
+        return length;
+    }
+
+    /// <summary>
+    /// DHCPRELEASE (RFC 2131 section 4.4.6, table 5): ciaddr ours, the server identifier, no
+    /// requested IP, unicast to the server from our address; then nothing until a new client.
+    /// </summary>
+    private int SendRelease(Span<byte> payload, out Ipv4Address source, out Ipv4Address destination)
+    {
+        _releaseDue = false;
+        _transactionId = NextRandom();
+        int length = WriteMessage(payload, DhcpMessageType.Release, _address, Ipv4Address.Any, _server, askParameters: false);
+        source = _address;
+        destination = _server;
+        DropLease();
+        _state = DhcpState.Init;
+        _deadline = long.MaxValue;
+        _pending = DhcpEvent.Released;
+        return length;
+    }
+
+    /// <summary>Uniform in <paramref name="low"/>..<paramref name="high"/> ms: the top bits of a 32x32 multiply, no modulo.</summary>
+    private long RandomBetween(long low, long high) => low + (long)(((ulong)NextRandom() * (ulong)(high - low + 1)) >> 32);
 
     /// <summary>
     /// T1 and T2 from options 58 and 59, or 0.5 and 0.875 of the lease when absent (RFC 2131
@@ -402,13 +602,13 @@ public struct DhcpClient
 
     /// <summary>
     /// A client message with our client identifier (61: type 1, then the MAC, RFC 2132 section
-    /// 9.14) and parameter request list (55: mask, router, lease, server, T1, T2), plus the
+    /// 9.14) and parameter request list (55: mask, router, DNS servers, domain name, lease, server, T1, T2), plus the
     /// requested address (50) and server identifier (54) when given.
     /// </summary>
     private readonly int WriteMessage(Span<byte> payload, DhcpMessageType type, Ipv4Address clientAddress,
-        Ipv4Address requested, Ipv4Address server)
+        Ipv4Address requested, Ipv4Address server, bool askParameters = true)
     {
-        // 300 bytes leave 60 for options and these take at most 33, so no append below can fail.
+        // 300 bytes leave 60 for options and these take at most 35, so no append below can fail.
         var writer = DhcpMessage.Emit(payload, type, _transactionId, _mac, clientAddress);
         Span<byte> identifier = stackalloc byte[1 + MacAddress.Length];
         identifier[0] = DhcpMessage.HardwareTypeEthernet;
@@ -418,13 +618,17 @@ public struct DhcpClient
             writer.TryWriteAddress(DhcpOptionCode.RequestedIpAddress, requested);
         if (!server.IsUnspecified)
             writer.TryWriteAddress(DhcpOptionCode.ServerIdentifier, server);
-        Span<byte> parameters = stackalloc byte[6];
+        if (!askParameters)
+            return writer.Finish(); // Table 5: DECLINE and RELEASE MUST NOT carry a parameter request list.
+        Span<byte> parameters = stackalloc byte[8];
         parameters[0] = (byte)DhcpOptionCode.SubnetMask;
         parameters[1] = (byte)DhcpOptionCode.Router;
-        parameters[2] = (byte)DhcpOptionCode.IpAddressLeaseTime;
-        parameters[3] = (byte)DhcpOptionCode.ServerIdentifier;
-        parameters[4] = (byte)DhcpOptionCode.RenewalTime;
-        parameters[5] = (byte)DhcpOptionCode.RebindingTime;
+        parameters[2] = (byte)DhcpOptionCode.DomainNameServer;
+        parameters[3] = (byte)DhcpOptionCode.DomainName;
+        parameters[4] = (byte)DhcpOptionCode.IpAddressLeaseTime;
+        parameters[5] = (byte)DhcpOptionCode.ServerIdentifier;
+        parameters[6] = (byte)DhcpOptionCode.RenewalTime;
+        parameters[7] = (byte)DhcpOptionCode.RebindingTime;
         writer.TryWrite(DhcpOptionCode.ParameterRequestList, parameters);
         return writer.Finish();
     }

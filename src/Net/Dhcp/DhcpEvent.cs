@@ -36,4 +36,21 @@ public enum DhcpEvent : byte
 
     /// <summary>The lease ran out in Rebinding with no ACK: back to Init, the address is gone.</summary>
     LeaseExpired,
+
+    /// <summary>
+    /// An ACK gave an address that is now probed with ARP (<see cref="DhcpState.Probing"/>):
+    /// nothing to configure yet; <see cref="Bound"/> follows from <see cref="DhcpClient.TryTakeEvent"/>
+    /// when no other host answers.
+    /// </summary>
+    Probing,
+
+    /// <summary>
+    /// Another host has the address we probed: a DECLINE went out (RFC 2131 section 4.4.1) and
+    /// a DISCOVER follows after <see cref="DhcpClient.DeclineRestartDelayMilliseconds"/>. Held
+    /// for <see cref="DhcpClient.TryTakeEvent"/>; <see cref="DhcpClient.DeclinedAddress"/> says which.
+    /// </summary>
+    Declined,
+
+    /// <summary>The owner asked for it: a RELEASE went out and the address is gone. Held for <see cref="DhcpClient.TryTakeEvent"/>.</summary>
+    Released,
 }

@@ -1,8 +1,9 @@
 namespace Unikernel.Net.Dhcp;
 
 /// <summary>
-/// The client states of RFC 2131 section 4.4, figure 5, less INIT-REBOOT and REBOOTING: a
-/// unikernel boots with no memory of an earlier lease, so it always starts from INIT.
+/// The client states of RFC 2131 section 4.4, figure 5, and the address conflict detection of
+/// RFC 5227 section 2.1 between an ACK and using the address. A client starts in INIT, or in
+/// INIT-REBOOT when its owner remembers the address of an earlier lease.
 /// </summary>
 public enum DhcpState : byte
 {
@@ -23,4 +24,16 @@ public enum DhcpState : byte
 
     /// <summary>Past T2: REQUEST broadcast to any server, until the lease expires.</summary>
     Rebinding,
+
+    /// <summary>An earlier lease's address is known; a REQUEST for it is due (RFC 2131 section 3.2).</summary>
+    InitReboot,
+
+    /// <summary>REQUEST for the earlier address broadcast, waiting for ACK or NAK.</summary>
+    Rebooting,
+
+    /// <summary>
+    /// An ACK gave an address: ARP probes ask whether another host has it (RFC 5227 section
+    /// 2.1.1) before it is used; a conflict sends a DECLINE.
+    /// </summary>
+    Probing,
 }

@@ -14,6 +14,9 @@ public static class NetworkFeatures
     /// <summary>UDP sockets an application binds (<see cref="UdpSocketSet.TryBind"/>); without them every port is closed.</summary>
     public const bool UdpSockets = true;
 
+    /// <summary>The DNS stub resolver (<see cref="NetworkInterface.Dns"/>) and the servers learnt from router advertisements and DHCP.</summary>
+    public const bool Dns = true;
+
     /// <summary>TCP connections (RFC 9293), both families.</summary>
     public const bool Tcp = true;
 

@@ -55,4 +55,10 @@ public enum DropReason : byte
 
     /// <summary>The answer does not fit the reply buffer the caller gave, or it must go in fragments and the outgoing datagram buffer is busy.</summary>
     ReplyBufferTooSmall,
+
+    /// <summary>
+    /// A DNS response to the port of a lookup in progress that is not its answer: another ID,
+    /// not from the server and port asked, or not repeating our question (RFC 5452 section 9.1).
+    /// </summary>
+    UnexpectedDnsAnswer,
 }

@@ -15,7 +15,7 @@ namespace Unikernel.Net;
 public struct InterfaceCounters
 {
     /// <summary>One past the last <see cref="DropReason"/>.</summary>
-    public const int DropReasonCount = (int)DropReason.ReplyBufferTooSmall + 1;
+    public const int DropReasonCount = (int)DropReason.UnexpectedDnsAnswer + 1;
 
     /// <summary>One past the last <see cref="WireError"/>: the malformed breakdown is indexed by it.</summary>
     public const int WireErrorCount = (int)WireError.TooManyHeaders + 1;
@@ -246,6 +246,7 @@ public struct InterfaceCounters
         DropReason.FragmentOverlap => "drop.fragment-overlap"u8,
         DropReason.DuplicateFragment => "drop.duplicate-fragment"u8,
         DropReason.NoReassemblyBuffer => "drop.no-reassembly-buffer"u8,
+        DropReason.UnexpectedDnsAnswer => "drop.unexpected-dns-answer"u8,
         _ => "drop.reply-buffer-too-small"u8,
     };
 

@@ -22,6 +22,19 @@ public enum InterfaceEventKind : byte
 
     /// <summary>Duplicate address detection found another node with the address: we dropped it (RFC 4862 section 5.4.5).</summary>
     DuplicateAddress,
+
+    /// <summary>
+    /// A DNS server <see cref="InterfaceEvent.Address"/> (IPv4-mapped for DHCP's) from
+    /// <see cref="InterfaceEvent.From"/> (the router or DHCP server), for
+    /// <see cref="InterfaceEvent.LifetimeSeconds"/> (-1: forever).
+    /// </summary>
+    DnsServerLearnt,
+
+    /// <summary>
+    /// DHCP's ARP probe found another host with <see cref="InterfaceEvent.Address"/>: we declined
+    /// it (RFC 2131 section 4.4.1) and ask for another after ten seconds.
+    /// </summary>
+    Ipv4Declined,
 }
 
 /// <summary>One configuration change: the address concerned (IPv4 as IPv4-mapped), where it came from, its lifetime.</summary>

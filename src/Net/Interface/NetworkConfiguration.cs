@@ -59,6 +59,24 @@ public struct NetworkConfiguration
     /// <summary>Seeds DHCP transaction ids and timer jitter; give each boot a different one.</summary>
     public uint Seed;
 
+    /// <summary>DNS lookups in progress at once (<see cref="NetworkInterface.Dns"/>); each slot keeps a name of up to 255 bytes.</summary>
+    public int DnsQueries;
+
+    /// <summary>DNS answers cached (their TTL, at most five minutes); 0 for none.</summary>
+    public int DnsCacheEntries;
+
+    /// <summary>
+    /// The address a DHCP lease gave at the last boot, if the kernel kept it: DHCP then starts in
+    /// INIT-REBOOT and asks for it again (RFC 2131 section 3.2); <see cref="Ipv4Address.Any"/> for none.
+    /// </summary>
+    public Ipv4Address DhcpLastAddress;
+
+    /// <summary>
+    /// Probe each address DHCP offers with ARP before using it, and DECLINE it when another host
+    /// has it (RFC 5227 section 2.1, RFC 2131 section 2.2): safer, but 3 to 7 s longer per lease.
+    /// </summary>
+    public bool DhcpConflictDetection;
+
     /// <summary>TCP connections at once, half-open ones included (when they fill the table, SYNs get SYN cookies instead of entries).</summary>
     public int TcpConnections;
 
@@ -111,6 +129,8 @@ public struct NetworkConfiguration
         ReassemblyBuffers = 2,
         LargestDatagram = 64 * 1024,
         Seed = 1,
+        DnsQueries = 4,
+        DnsCacheEntries = 8,
         TcpConnections = 8,
         TcpListeners = 4,
         TcpReceiveBuffer = 64 * 1024,

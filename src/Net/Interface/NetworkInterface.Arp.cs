@@ -14,6 +14,11 @@ public sealed partial class NetworkInterface
         if (!ArpPacket.TryParse(ethernet.Payload, out var arp, out var error))
             return Verdict.FromWireError(error);
 
+        if (IsDhcpConflict(arp))
+        {
+            _dhcp.ReportConflict(_now);
+            return Verdict.Absorbed;
+        }
         MacAddress senderMac = arp.SenderHardwareAddress;
         Ipv4Address sender = arp.SenderProtocolAddress;
         // A group hardware address, or a broadcast or multicast protocol address, is nobody's.

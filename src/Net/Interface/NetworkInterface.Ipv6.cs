@@ -107,8 +107,7 @@ public sealed partial class NetworkInterface
             Icmpv6Type.PacketTooBig => ProcessPacketTooBig(icmp, toUs),
             Icmpv6Type.NeighborSolicitation => ProcessNeighborSolicitation(ethernet, ip, icmp, reply),
             Icmpv6Type.NeighborAdvertisement => ProcessNeighborAdvertisement(ip, icmp),
-            Icmpv6Type.RouterAdvertisement => UsesAutoconfiguration
-                ? _autoconfiguration.ProcessRouterAdvertisement(ip, icmp, ref _ipv6, ref _neighbors, _now) : Verdict.Drop(DropReason.Unsupported),
+            Icmpv6Type.RouterAdvertisement => ProcessRouterAdvertisement(ip, icmp),
             Icmpv6Type.MulticastListenerQuery => UsesAutoconfiguration
                 ? _autoconfiguration.ProcessMulticastListenerQuery(ip, icmp, _ipv6, _now) : Verdict.Drop(DropReason.Unsupported),
             _ => Verdict.Drop(DropReason.Unsupported),

@@ -18,6 +18,8 @@ public sealed partial class NetworkInterface
         if (frame.Length < TransmitQueue.SlotSize)
             Kernel.Panic("NetworkInterface.Poll: the frame buffer is shorter than an Ethernet frame"u8);
         AdvanceClock(now);
+        if (DnsBuiltIn)
+            _dns.Send(_now);
 
         while (_neighbors.TryTakeSolicitation(_now, out var neighbor, out var unicastTo))
         {
@@ -40,6 +42,9 @@ public sealed partial class NetworkInterface
         int own = UsesAutoconfiguration ? _autoconfiguration.Emit(frame, ref _ipv6, _now) : 0;
         if (own > 0)
             return Sent(Pad(frame, own));
+        int probe = EmitDhcpArp(frame);
+        if (probe > 0)
+            return Sent(probe);
         if (QueueDhcp())
             return Sent(TakeQueuedFrame(frame));
         return 0;
@@ -74,6 +79,8 @@ public sealed partial class NetworkInterface
                 next = Earlier(next, _reassembly.NextDeadline);
             if (TcpBuiltIn)
                 next = Earlier(next, _tcp.NextDeadline);
+            if (DnsBuiltIn)
+                next = Earlier(next, _dns.NextDeadline);
             return next;
         }
     }

@@ -216,6 +216,11 @@ public sealed partial class NetworkInterface
     /// </summary>
     private Verdict DeliverUdp(UdpDatagram udp, in IpEndpoint remote, in Ipv6Address local, out bool portClosed)
     {
+        if (DnsBuiltIn && _dns.OwnsPort(udp.DestinationPort))
+        {
+            portClosed = false;
+            return _dns.Receive(udp.DestinationPort, udp.Payload, in remote, _now);
+        }
         if (!UdpBuiltIn)
         {
             portClosed = true;

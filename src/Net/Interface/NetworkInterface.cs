@@ -103,6 +103,8 @@ public sealed partial class NetworkInterface
                 configuration.UdpLargestPayload > 0 ? configuration.UdpLargestPayload : UdpSocketSet.MaximumPayload);
         if (TcpBuiltIn)
             _tcp = new TcpSocketSet(this, configuration);
+        if (DnsBuiltIn)
+            _dns = new DnsResolver(this, configuration);
         if (UsesAutoconfiguration)
             _autoconfiguration = new Ipv6Autoconfiguration(mac, _events);
         StartDhcp();

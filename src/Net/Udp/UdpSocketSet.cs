@@ -111,6 +111,9 @@ public sealed class UdpSocketSet
         return Verdict.Absorbed;
     }
 
+    /// <summary>A socket is bound to <paramref name="port"/>.</summary>
+    internal bool IsBound(ushort port) => Find(port) >= 0;
+
     /// <summary>The socket bound to <paramref name="port"/>, or -1.</summary>
     private int Find(ushort port)
     {

@@ -278,6 +278,15 @@ public readonly ref struct DhcpMessage
         return found;
     }
 
+    /// <summary>The <paramref name="index"/>th address of option 6, the DNS servers in order of preference (RFC 2132 section 3.8).</summary>
+    public bool TryGetDomainNameServer(int index, out Ipv4Address server)
+    {
+        bool found = TryGetOption(DhcpOptionCode.DomainNameServer, out var value) && (value.Length & 3) == 0
+            && index >= 0 && index < value.Length / Ipv4Address.Length;
+        server = found ? new Ipv4Address(value.Slice(index * Ipv4Address.Length, Ipv4Address.Length)) : default;
+        return found;
+    }
+
     private bool TryGetAddress(DhcpOptionCode code, out Ipv4Address address)
     {
         bool found = TryGetOption(code, out var value) && value.Length == Ipv4Address.Length;

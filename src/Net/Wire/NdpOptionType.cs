@@ -23,4 +23,7 @@ public enum NdpOptionType : byte
 
     /// <summary>Recursive DNS servers (RFC 8106 section 5.1).</summary>
     RecursiveDnsServer = 25,
+
+    /// <summary>DNS search domains (RFC 8106 section 5.2).</summary>
+    DnsSearchList = 31,
 }

@@ -5,7 +5,7 @@ using Unikernel.Net.Wire;
 
 namespace Unikernel.Net.Tests.Dhcp;
 
-public class DhcpClientTests
+public partial class DhcpClientTests
 {
     private static readonly MacAddress Mac = DhcpGolden.ClientMac;
     private static readonly MacAddress OtherMac = Golden.Mac("52:54:00:ab:cd:ef");
@@ -112,7 +112,7 @@ public class DhcpClientTests
         Assert.True(message.TryGetOption(DhcpOptionCode.ClientIdentifier, out var id));
         Assert.Equal(new byte[] { 1, 0x52, 0x54, 0x00, 0x12, 0x34, 0x56 }, id.ToArray());
         Assert.True(message.TryGetOption(DhcpOptionCode.ParameterRequestList, out var list));
-        Assert.Equal(new byte[] { 1, 3, 51, 54, 58, 59 }, list.ToArray());
+        Assert.Equal(new byte[] { 1, 3, 6, 15, 51, 54, 58, 59 }, list.ToArray());
     }
 
     [Fact]

@@ -55,6 +55,45 @@ internal static class DhcpGolden
         "3706010333363a3b" +
         "ff" + new string('0', 2 * (300 - 240 - 3 - 9 - 8 - 1));
 
+    /// <summary>
+    /// The client's INIT-REBOOT REQUEST for 192.168.100.50 (RFC 2131 section 4.3.2, table 5):
+    /// ciaddr 0, 53 (REQUEST), 61, 50 (the old address), no 54, 55 (1, 3, 6, 15, 51, 54, 58, 59).
+    /// XID stands for the transaction id, which the client draws.
+    /// </summary>
+    public static readonly string RebootRequest =
+        "01" + "01" + "06" + "00" + "XID" + "0000" + "0000" +
+        "00000000" + "00000000" + "00000000" + "00000000" + Chaddr + SnameAndFile +
+        "63825363" +
+        "350103" +
+        "3d0701525400123456" +
+        "3204c0a86432" +
+        "37080103060f33363a3b" +
+        "ff" + new string('0', 2 * (300 - 240 - 3 - 9 - 6 - 10 - 1));
+
+    /// <summary>
+    /// The DECLINE of 192.168.100.50 to 192.168.100.1 (table 5): ciaddr 0, 53 (DECLINE), 61,
+    /// 50 (the address), 54 (the server), and no parameter request list.
+    /// </summary>
+    public static readonly string Decline =
+        "01" + "01" + "06" + "00" + "XID" + "0000" + "0000" +
+        "00000000" + "00000000" + "00000000" + "00000000" + Chaddr + SnameAndFile +
+        "63825363" +
+        "350104" +
+        "3d0701525400123456" +
+        "3204c0a86432" +
+        "3604c0a86401" +
+        "ff" + new string('0', 2 * (300 - 240 - 3 - 9 - 6 - 6 - 1));
+
+    /// <summary>The RELEASE of 192.168.100.50 (table 5): ciaddr the address, 53 (RELEASE), 61, 54, no 50, no 55.</summary>
+    public static readonly string Release =
+        "01" + "01" + "06" + "00" + "XID" + "0000" + "0000" +
+        "c0a86432" + "00000000" + "00000000" + "00000000" + Chaddr + SnameAndFile +
+        "63825363" +
+        "350107" +
+        "3d0701525400123456" +
+        "3604c0a86401" +
+        "ff" + new string('0', 2 * (300 - 240 - 3 - 9 - 6 - 1));
+
     public static MacAddress ClientMac => Golden.Mac(ClientMacText);
 
     public static byte[] OfferBytes() => Golden.Bytes(Offer);

@@ -385,6 +385,21 @@ public class DropPathTests
         AssertDropped(Solicitation(), DropReason.ReplyBufferTooSmall, replyCapacity: 85);
 
     [Fact]
+    public void Unexpected_dns_answer_from_a_server_we_did_not_ask()
+    {
+        var nic = NewInterface();
+        nic.Process(TestFrames.ArpReply(PeerIpv4, PeerMac), new byte[1600]);
+        nic.Dns.AddServer(Ipv6Address.MapIpv4(PeerIpv4));
+        Assert.True(nic.Dns.TryStart("board.test"u8, DnsRecordType.A, out _));
+        var sent = TestFrames.PollAll(nic, 0).Select(Dns.SentQuery.From).Single(q => q is not null)!;
+        byte[] forged = sent.Answer(from: Ipv6Address.MapIpv4(Golden.V4("10.0.2.99")));
+        Assert.Empty(Run(ref nic, forged));
+        Assert.Equal(1UL, nic.Counters[DropReason.UnexpectedDnsAnswer]);
+        Assert.Equal(1UL, nic.Counters.Dropped);
+        Assert.Equal(nic.Counters.Received, nic.Counters.Accounted);
+    }
+
+    [Fact]
     public void Every_drop_reason_has_a_test_above()
     {
         var covered = new HashSet<DropReason>();
@@ -401,6 +416,7 @@ public class DropPathTests
                     DropReason.BadHopLimit => "Bad_hop_limit",
                     DropReason.InvalidSource => "Invalid_source",
                     DropReason.Unsupported => "Unsupported",
+                    DropReason.UnexpectedDnsAnswer => "Unexpected_dns_answer",
                     _ => "Reply_buffer_too_small",
                 };
                 if (method.Name.StartsWith(prefix, StringComparison.Ordinal))

@@ -147,7 +147,8 @@ public class FuzzAndAllocationTests(ITestOutputHelper output)
         output.WriteLine($"after {frames} frames:\n{Encoding.ASCII.GetString(text, 0, formatted)}");
         for (int reason = 0; reason < InterfaceCounters.DropReasonCount; reason++)
         {
-            if ((DropReason)reason != DropReason.ReplyBufferTooSmall)
+            // A DNS answer needs a lookup in progress and its random port: DnsResolverTests fuzzes those.
+            if ((DropReason)reason != DropReason.ReplyBufferTooSmall && (DropReason)reason != DropReason.UnexpectedDnsAnswer)
                 Assert.True(nic.Counters[(DropReason)reason] > 0, $"{(DropReason)reason} never reached");
         }
         Assert.True(nic.Counters.Malformed(WireError.TooManyHeaders) > 0, "no extension header chain was too long");

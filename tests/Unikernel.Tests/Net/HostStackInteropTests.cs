@@ -77,6 +77,32 @@ public class HostStackInteropTests
         });
     }
 
+    /// <summary>
+    /// dnsmasq leases hoststack 169.254.77.50 (a static lease for its MAC), which Linux already
+    /// holds (on lo, so it answers ARP for it on uk0): hoststack's ARP probe (RFC 5227) gets an
+    /// answer, it DECLINEs the address, and ten seconds later takes one from the dynamic range.
+    /// </summary>
+    [InteropFact]
+    public void Dhcp_address_another_host_answers_arp_for_is_declined_and_another_is_leased()
+    {
+        NetworkNamespace.Require("dnsmasq", "dnsmasq-base");
+        using var link = new HostStackLink("dhcp", "169.254.77.1/24");
+        link.Space.Run("ip", "addr", "add", "169.254.77.50/32", "dev", "lo");
+        using var files = new TemporaryDirectory();
+        var dnsmasq = link.Space.Start("dnsmasq", "--no-daemon", "--conf-file=/dev/null", "--port=0",
+            "--interface=uk0", "--except-interface=lo", "--bind-interfaces", "--dhcp-authoritative", "--no-ping",
+            "--dhcp-range=169.254.77.51,169.254.77.60,255.255.255.0,2m", $"--dhcp-host={HostStackLink.Mac},169.254.77.50",
+            $"--dhcp-leasefile={files.File("leases")}", $"--pid-file={files.File("dnsmasq.pid")}", "--log-dhcp");
+        WithLogOf(dnsmasq, () =>
+        {
+            link.Stack.WaitForLine(@"^hoststack: ipv4 169\.254\.77\.50 declined: ", TimeSpan.FromSeconds(10));
+            var leased = link.Stack.WaitForLine(@"^hoststack: ipv4 (169\.254\.77\.(\d+))/24 leased from 169\.254\.77\.1 for \d+ s$", TimeSpan.FromSeconds(20));
+            Assert.InRange(int.Parse(leased.Groups[2].Value, CultureInfo.InvariantCulture), 51, 60);
+            Assert.DoesNotContain("ipv4 169.254.77.50/24 leased", link.Stack.Output);
+            Assert.Contains("DHCPDECLINE(uk0) 169.254.77.50", dnsmasq.Output);
+        });
+    }
+
     /// <summary>radvd on Linux's end of uk0 advertises fd00:77::/64 (on-link, autonomous) every 3-4 s.</summary>
     [InteropFact]
     public void Slaac_address_from_radvd_is_announced_and_answers_ping6()

@@ -28,7 +28,9 @@ public static class HostStackCommand
 
     /// <param name="mtu">the link MTU, 1280 to 1500; 0 for Ethernet's 1500.</param>
     /// <param name="sendBytes">also a source on TCP port 19 sending each connection this many bytes.</param>
-    public static int Run(string tapName, string? macText, string? ipv4Text, string? impairment = null, bool hashUploads = true, int mtu = 0, long? sendBytes = null)
+    /// <param name="resolve">names to look up (A and AAAA) once a DNS server is learnt.</param>
+    public static int Run(string tapName, string? macText, string? ipv4Text, string? impairment = null, bool hashUploads = true, int mtu = 0, long? sendBytes = null,
+        IReadOnlyList<string>? resolve = null)
     {
         var mac = macText is null ? DefaultMac(tapName) : ParseMac(macText);
         var configuration = Configure(ipv4Text);
@@ -41,6 +43,7 @@ public static class HostStackCommand
         var services = new TcpServices(stack, configuration.TcpConnections, Say, hashUploads);
         var source = sendBytes is { } bytes ? new StreamSource(stack, bytes, Say) : null;
         // Offloads both ways (host only); with impairments, frames come in one at a time as the impairment drops them.
+        var lookups = new NameLookups(stack, resolve ?? [], Say);
         using var tap = TapDevice.Open(tapName, segmentationOffload: true, receiveOffload: impairment is null);
         var impaired = impairment is null ? null : new ImpairedDevice(tap, impairment, Environment.TickCount);
         Func<int, bool> waitReadable = impaired is null ? tap.WaitReadable : impaired.WaitReadable;
@@ -95,6 +98,7 @@ public static class HostStackCommand
                 stack.Udp.Send(echo, remote, payload.AsSpan(0, Math.Min(length, payload.Length)));
             services.Run(clock.ElapsedMilliseconds);
             source?.Step(clock.ElapsedMilliseconds);
+            lookups.Run(clock.ElapsedMilliseconds);
             flush(clock.ElapsedMilliseconds);
             tap.FlushSends();
             while (stack.TryTakeEvent(out var change))
@@ -139,6 +143,7 @@ public static class HostStackCommand
         if (ipv4Text == "dhcp")
         {
             configuration.Dhcp = true;
+            configuration.DhcpConflictDetection = true;
             return configuration;
         }
         string[] parts = ipv4Text.Split('/');
@@ -159,6 +164,10 @@ public static class HostStackCommand
         InterfaceEventKind.Ipv6AddressAdded => $"ipv6 {Text(change.Address)}/{change.PrefixLength} from router {Text(change.From)}, valid "
             + (change.LifetimeSeconds < 0 ? "forever" : $"{change.LifetimeSeconds} s"),
         InterfaceEventKind.Ipv6AddressExpired => $"ipv6 {Text(change.Address)} expired",
+        InterfaceEventKind.DnsServerLearnt => $"dns server {(change.Address.IsIpv4Mapped ? Text(change.Address.MappedIpv4) : Text(change.Address))} from "
+            + $"{(change.From.IsIpv4Mapped ? Text(change.From.MappedIpv4) : Text(change.From))}, valid "
+            + (change.LifetimeSeconds < 0 ? "forever" : $"{change.LifetimeSeconds} s"),
+        InterfaceEventKind.Ipv4Declined => $"ipv4 {Text(change.Address.MappedIpv4)} declined: another host answers ARP for it (RFC 5227)",
         InterfaceEventKind.DuplicateAddress => $"ipv6 {Text(change.Address)} is used by another node on the link: not using it (RFC 4862 5.4.5)",
         _ => $"event {change.Kind}",
     };
