@@ -48,8 +48,9 @@ public static class NetChecks<TConsole> where TConsole : IConsole
     }
 
     /// <summary>
-    /// The interface with the smallest pools (one socket of one datagram, one frame waiting):
-    /// the probe's heap is 8 KiB of SRAM. Features follow the image (NetProbeFeatures.cs).
+    /// The interface with the smallest pools (one socket of one datagram, one frame waiting, no
+    /// fragment buffers: each is 64 KiB by default): the probe's heap is 8 KiB of SRAM. Features
+    /// follow the image (NetProbeFeatures.cs).
     /// </summary>
     public static Unikernel.Net.NetworkInterface NewInterface(MacAddress mac)
     {
@@ -58,6 +59,8 @@ public static class NetChecks<TConsole> where TConsole : IConsole
         configuration.UdpSockets = 1;
         configuration.UdpQueueDepth = 1;
         configuration.TransmitQueueDepth = 1;
+        configuration.ReassemblyBuffers = 0;
+        configuration.LargestDatagram = 0;
         return new Unikernel.Net.NetworkInterface(mac, configuration);
     }
 
