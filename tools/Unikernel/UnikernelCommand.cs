@@ -102,16 +102,17 @@ public sealed class UnikernelCommand(string root)
         var resolveOption = new Option<string[]>("--resolve") { Description = "Look a name up (A and AAAA) once a DNS server is learnt, and print the addresses; may be repeated", AllowMultipleArgumentsPerToken = false };
         var noHashOption = new Option<bool>("--no-hash") { Description = "The upload service on port 1337 only counts bytes (no SHA-256), as the bench's lwIP sink does" };
         var sendOption = new Option<long?>("--send") { Description = "Also a source on TCP port 19 (RFC 864's port): each connection gets this many bytes, then our FIN (the bench's send direction)" };
+        var noOffloadOption = new Option<bool>("--no-offload") { Description = "No TCP offloads on the TAP: one frame per read() and per write(), as lwIP's tapif (the bench's per-frame row)" };
         var hoststack = new Command("hoststack", "Run the network stack on a Linux TAP interface: SLAAC and DHCP addresses, ping and ping6, UDP echo on port 7 (Ctrl-C stops and prints the counters)")
         {
-            tapOption, macOption, ipv4Option, impairOption, noHashOption, mtuOption, sendOption, resolveOption,
+            tapOption, macOption, ipv4Option, impairOption, noHashOption, mtuOption, sendOption, resolveOption, noOffloadOption,
         };
         hoststack.SetAction(result =>
         {
             try
             {
                 return HostStack.HostStackCommand.Run(result.GetValue(tapOption)!, result.GetValue(macOption), result.GetValue(ipv4Option), result.GetValue(impairOption), !result.GetValue(noHashOption),
-                    result.GetValue(mtuOption), result.GetValue(sendOption), result.GetValue(resolveOption));
+                    result.GetValue(mtuOption), result.GetValue(sendOption), result.GetValue(resolveOption), !result.GetValue(noOffloadOption));
             }
             catch (Exception error) when (error is ArgumentException or IOException)
             {

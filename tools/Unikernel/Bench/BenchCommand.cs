@@ -52,9 +52,11 @@ public static class BenchCommand
             string tapWrite = TapLimits.Build(root, "tap-write");
             var rows = new List<BenchRow>
             {
-                Measure(BenchTable.OursRow, "TAP, C#", BenchDirection.Receive, () => new HostStackReceiver(hash: false), stream, runs, stop.Token),
-                Measure(BenchTable.OursRow, "TAP, C#", BenchDirection.Send, () => new HostStackReceiver(hash: false, sendBytes: bytes), stream, runs, stop.Token),
-                Measure("hoststack + SHA-256", "receiving hashes as the bootloader does", BenchDirection.Receive, () => new HostStackReceiver(hash: true), stream, runs, stop.Token),
+                Measure(BenchTable.OursRow, "TAP with TCP offloads, C#", BenchDirection.Receive, () => new HostStackReceiver(hash: false), stream, runs, stop.Token),
+                Measure(BenchTable.OursRow, "TAP with TCP offloads, C#", BenchDirection.Send, () => new HostStackReceiver(hash: false, sendBytes: bytes), stream, runs, stop.Token),
+                Measure(BenchTable.OursPerFrameRow, "TAP, --no-offload, C#", BenchDirection.Receive, () => new HostStackReceiver(hash: false, offload: false), stream, runs, stop.Token),
+                Measure(BenchTable.OursPerFrameRow, "TAP, --no-offload, C#", BenchDirection.Send, () => new HostStackReceiver(hash: false, sendBytes: bytes, offload: false), stream, runs, stop.Token),
+                Measure("hoststack + SHA-256", "offloads, receiving hashes as the bootloader does", BenchDirection.Receive, () => new HostStackReceiver(hash: true), stream, runs, stop.Token),
                 Measure(BenchTable.LwipRow, "TAP, C -O2, NO_SYS (bench/lwip-tuned)", BenchDirection.Receive, () => LwipTuned.Start(root), stream, runs, stop.Token),
                 Measure(BenchTable.LwipRow, "TAP, C -O2, NO_SYS (bench/lwip-tuned)", BenchDirection.Send, () => LwipTuned.Start(root, bytes), stream, runs, stop.Token),
                 Measure("Linux", "veth, two namespaces", BenchDirection.Receive, () => new LinuxVethReceiver(), stream, runs, stop.Token),

@@ -27,7 +27,8 @@ public sealed class HostStackReceiver : BenchReceiver
 
     /// <param name="hash">true: the upload service checks SHA-256 as the bootloader does; false: it only counts, as the lwIP sink does.</param>
     /// <param name="sendBytes">The stream's length for the source on port 19; null for none.</param>
-    public HostStackReceiver(bool hash, long? sendBytes = null)
+    /// <param name="offload">true: TCP offloads on the TAP (hoststack's default); false: `--no-offload`, one frame per read() and per write().</param>
+    public HostStackReceiver(bool hash, long? sendBytes = null, bool offload = true)
     {
         _hash = hash;
         _sendBytes = sendBytes;
@@ -36,7 +37,8 @@ public sealed class HostStackReceiver : BenchReceiver
         {
             string[] counting = hash ? [] : ["--no-hash"];
             string[] source = sendBytes is { } bytes ? ["--send", bytes.ToString(CultureInfo.InvariantCulture)] : [];
-            _stack = _space.Start([.. ToolCommand(), "hoststack", "--tap", Tap, "--mac", Mac, "--ipv4", StackAddress + "/16", .. counting, .. source]);
+            string[] perFrame = offload ? [] : ["--no-offload"];
+            _stack = _space.Start([.. ToolCommand(), "hoststack", "--tap", Tap, "--mac", Mac, "--ipv4", StackAddress + "/16", .. counting, .. source, .. perFrame]);
             _stack.WaitForLine("^hoststack: uk0 ", TimeSpan.FromSeconds(30));
             _space.Address(Tap, LinkAddress);
         }

@@ -29,8 +29,9 @@ public static class HostStackCommand
     /// <param name="mtu">the link MTU, 1280 to 1500; 0 for Ethernet's 1500.</param>
     /// <param name="sendBytes">also a source on TCP port 19 sending each connection this many bytes.</param>
     /// <param name="resolve">names to look up (A and AAAA) once a DNS server is learnt.</param>
+    /// <param name="offload">true: TCP offloads on the TAP (<see cref="TapDevice"/>); false: one frame per read and per write, as lwIP's tapif and the bench's TAP limits.</param>
     public static int Run(string tapName, string? macText, string? ipv4Text, string? impairment = null, bool hashUploads = true, int mtu = 0, long? sendBytes = null,
-        IReadOnlyList<string>? resolve = null)
+        IReadOnlyList<string>? resolve = null, bool offload = true)
     {
         var mac = macText is null ? DefaultMac(tapName) : ParseMac(macText);
         var configuration = Configure(ipv4Text);
@@ -42,9 +43,9 @@ public static class HostStackCommand
             throw new InvalidOperationException("cannot bind the UDP echo port");
         var services = new TcpServices(stack, configuration.TcpConnections, Say, hashUploads);
         var source = sendBytes is { } bytes ? new StreamSource(stack, bytes, Say) : null;
-        // Offloads both ways (host only); with impairments, frames come in one at a time as the impairment drops them.
         var lookups = new NameLookups(stack, resolve ?? [], Say);
-        using var tap = TapDevice.Open(tapName, segmentationOffload: true, receiveOffload: impairment is null);
+        // Offloads both ways (host only) unless --no-offload; with impairments, frames come in one at a time as the impairment drops them.
+        using var tap = TapDevice.Open(tapName, segmentationOffload: offload, receiveOffload: offload && impairment is null);
         var impaired = impairment is null ? null : new ImpairedDevice(tap, impairment, Environment.TickCount);
         Func<int, bool> waitReadable = impaired is null ? tap.WaitReadable : impaired.WaitReadable;
         Func<long, bool> receiveOne;
@@ -75,7 +76,7 @@ public static class HostStackCommand
         string ipv4 = configuration.Dhcp ? " ipv4 dhcp" : stack.HasIpv4Address ? $" ipv4 {Text(stack.Ipv4Address)}/{stack.Ipv4PrefixLength}" : "";
         if (impairment is not null)
             Say($"impairing received frames: {impairment}");
-        Say($"{tap.Name} mac {Text(stack.MacAddress)} ipv6 {Text(stack.LinkLocalAddress)}{ipv4} mtu {stack.LinkMtu}; answering ping and ping6, UDP and TCP echo on port {EchoPort}, discard on TCP port {DiscardPort}, uploads on TCP port {UploadPort}{(source is null ? "" : $", {source.Bytes} bytes to each connection on TCP port {StreamSource.Port}")}");
+        Say($"{tap.Name} mac {Text(stack.MacAddress)} ipv6 {Text(stack.LinkLocalAddress)}{ipv4} mtu {stack.LinkMtu}{(offload ? "" : ", no offloads")}; answering ping and ping6, UDP and TCP echo on port {EchoPort}, discard on TCP port {DiscardPort}, uploads on TCP port {UploadPort}{(source is null ? "" : $", {source.Bytes} bytes to each connection on TCP port {StreamSource.Port}")}");
 
         var clock = Stopwatch.StartNew();
         var payload = new byte[stack.Udp.LargestPayload];
