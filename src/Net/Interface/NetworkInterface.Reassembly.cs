@@ -36,17 +36,17 @@ public sealed partial class NetworkInterface
         // RFC 8200 section 4.5: all but the last fragment carry a multiple of 8 bytes; otherwise
         // a Parameter Problem points at the Payload Length.
         if (fragment.MoreFragments && (data.Length == 0 || data.Length % Ipv6FragmentHeader.Unit != 0))
-            return ReplyFragmentError(ethernet, ip, ErroneousHeaderFieldCode, Ipv6Packet.PayloadLengthOffset, toUs, reply);
+            return ReplyFragmentError(ethernet, ip, fragment, data, ErroneousHeaderFieldCode, Ipv6Packet.PayloadLengthOffset, toUs, reply);
         // The reassembled payload (unfragmentable headers and data) past 65,535 bytes, or past what
         // we hold: a Parameter Problem pointing at the Fragment Offset.
         if (offset + end > Ipv6Packet.MaximumPayloadLength || end > _reassembly.Capacity)
-            return ReplyFragmentError(ethernet, ip, ErroneousHeaderFieldCode,
+            return ReplyFragmentError(ethernet, ip, fragment, data, ErroneousHeaderFieldCode,
                 (uint)(unfragmentable + Ipv6FragmentHeader.OffsetAndFlagsOffset), toUs, reply);
         if (unfragmentable > Reassembly.HeaderRoom)
             return Verdict.Drop(DropReason.Unsupported);
         // RFC 7112 section 5: the first fragment holds every header through the upper layer's.
         if (fragment.Offset == 0 && !HasWholeHeaderChain(fragment.NextHeader, data))
-            return ReplyFragmentError(ethernet, ip, IncompleteHeaderChainCode, 0, toUs, reply);
+            return ReplyFragmentError(ethernet, ip, fragment, data, IncompleteHeaderChainCode, 0, toUs, reply);
 
         FragmentOutcome outcome = _reassembly.Add(ip.Source, ip.Destination, fragment.Identification, 0, fragment.Offset,
             fragment.MoreFragments, data, _now, out int slot);
@@ -63,9 +63,7 @@ public sealed partial class NetworkInterface
         datagram[_reassembly.NextHeaderFieldOf(slot)] = _reassembly.FirstNextHeader(slot);
         var whole = new Ipv6Packet(datagram);
         whole.PayloadLength = datagram.Length - Ipv6Packet.HeaderLength;
-        Verdict verdict = Ipv6Packet.WalkExtensionHeaders(whole.Payload, whole.NextHeader, out var protocol, out int upper, out int field, out var error)
-            ? DeliverIpv6(ethernet, whole, protocol, upper, field, toUs, reply)
-            : Verdict.FromWireError(error);
+        Verdict verdict = WalkToUpperLayer(ethernet, whole, toUs, reassembled: true, reply);
         _reassembly.Release(slot);
         _counters.CountReassembled();
         return verdict;
@@ -118,11 +116,23 @@ public sealed partial class NetworkInterface
 
     /// <summary>
     /// A Parameter Problem about a fragment, except for one sent to a group (RFC 4443 section
-    /// 2.4 (e)); dropped as <see cref="DropReason.BadFragment"/> when not sent.
+    /// 2.4 (e)) or a first fragment of an ICMPv6 error (section 2.4 (e.1)); dropped as
+    /// <see cref="DropReason.BadFragment"/> when not sent.
     /// </summary>
-    private Verdict ReplyFragmentError(EthernetFrame ethernet, Ipv6Packet ip, byte code, uint pointer, bool toUs, Span<byte> reply) =>
-        toUs ? ReplyIpv6Error(ethernet, ip, Icmpv6Type.ParameterProblem, code, pointer, reply, DropReason.BadFragment)
+    private Verdict ReplyFragmentError(EthernetFrame ethernet, Ipv6Packet ip, Ipv6FragmentHeader fragment, ReadOnlySpan<byte> data, byte code,
+        uint pointer, bool toUs, Span<byte> reply) =>
+        toUs && !(fragment.Offset == 0 && CarriesIcmpv6Error(fragment.NextHeader, data))
+            ? ReplyIpv6Error(ethernet, ip, Icmpv6Type.ParameterProblem, code, pointer, reply, DropReason.BadFragment)
             : Verdict.Drop(DropReason.BadFragment);
+
+    /// <summary>
+    /// A first fragment's data, starting with header <paramref name="nextHeader"/>, is known to
+    /// hold an ICMPv6 error message (RFC 4443 section 2.1: a type below 128). A chain that cannot
+    /// be followed says nothing: RFC 7112's Parameter Problem about it is still due.
+    /// </summary>
+    private static bool CarriesIcmpv6Error(IpProtocol nextHeader, ReadOnlySpan<byte> data) =>
+        Ipv6Packet.WalkExtensionHeaders(data, nextHeader, out var protocol, out int offset, out _)
+        && protocol == IpProtocol.Icmpv6 && offset < data.Length && data[offset] < Icmpv6Packet.FirstInformationalType;
 
     /// <summary>
     /// The first fragment's data, starting with header <paramref name="nextHeader"/>, holds every

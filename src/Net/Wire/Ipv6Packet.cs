@@ -266,7 +266,6 @@ public readonly ref struct Ipv6Packet
     /// </summary>
     public static bool MayBeIcmpv6Error(ReadOnlySpan<byte> payload, IpProtocol nextHeader)
     {
-        const byte FirstInformationalType = 128;
         IpProtocol protocol = nextHeader;
         int offset = 0;
         for (int count = 0; IsWalkedExtensionHeader(protocol); count++)
@@ -284,7 +283,7 @@ public readonly ref struct Ipv6Packet
         }
         if (protocol != IpProtocol.Icmpv6)
             return false;
-        return payload.Length - offset < 1 || payload[offset] < FirstInformationalType;
+        return payload.Length - offset < 1 || payload[offset] < Icmpv6Packet.FirstInformationalType;
     }
 
     private static bool IsWalkedExtensionHeader(IpProtocol protocol) =>

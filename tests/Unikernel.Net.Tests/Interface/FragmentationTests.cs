@@ -49,6 +49,33 @@ public class FragmentationTests
     }
 
     [Fact]
+    public void After_Packet_Too_Big_a_UDP_datagram_to_that_destination_leaves_in_fragments_of_the_new_size()
+    {
+        // RFC 8201 section 4: the lowered path MTU applies to the next datagram; RFC 8200 section
+        // 4.5: the source fragments to it. 1,400 bytes fit the 1500-byte link but not 1280.
+        var nic = NewInterface();
+        Assert.True(nic.Udp.TryBind(7, out UdpHandle socket));
+        byte[] sent = TestFrames.Udp6(OurLinkLocal, PeerLinkLocal, 7, 40000, new byte[1452])[EthernetFrame.HeaderLength..];
+        byte[] body = new byte[4 + 1232];
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(body, Ipv6Packet.MinimumMtu);
+        sent.AsSpan(0, 1232).CopyTo(body.AsSpan(4));
+        Assert.Empty(Run(ref nic, Icmp6(PeerLinkLocal, OurLinkLocal, Icmpv6Type.PacketTooBig, body, hopLimit: 64)));
+        Assert.Equal(Ipv6Packet.MinimumMtu, nic.PathMtu(PeerLinkLocal));
+
+        byte[] payload = Pattern(1400);
+        Assert.Equal(UdpSendResult.Queued, nic.Udp.Send(socket, new IpEndpoint(PeerLinkLocal, 40000), payload));
+        var frames = SendOut(nic, ipv4: false);
+        Assert.Equal(2, frames.Count);
+        foreach (byte[] frame in frames)
+            Assert.True(frame.Length - EthernetFrame.HeaderLength <= Ipv6Packet.MinimumMtu);
+        byte[] message = Reassemble6(frames, out var upper, out _, out var source, out var destination);
+        Assert.Equal(IpProtocol.Udp, upper);
+        Assert.True(UdpDatagram.TryParse(message, out var udp, out _));
+        Assert.True(udp.VerifyChecksum(source, destination));
+        Assert.Equal(payload, udp.Payload.ToArray());
+    }
+
+    [Fact]
     public void A_large_UDP_datagram_over_IPv4_goes_out_with_DF_clear()
     {
         var nic = NewInterface();

@@ -265,6 +265,40 @@ public class ReassemblyTests
     }
 
     [Fact]
+    public void An_unknown_option_after_the_fragment_header_gets_its_Parameter_Problem_once_reassembled()
+    {
+        // RFC 8200 section 4.5: headers after the Fragment header are processed after reassembly;
+        // section 4.2: action 10 asks for a Parameter Problem code 2 at the option type, which in
+        // the reassembled packet is right after the fixed header's Destination Options octets.
+        var nic = NewInterface();
+        byte[] options = [(byte)IpProtocol.Udp, 0, 0x80, 4, 0, 0, 0, 0];
+        byte[] message = [.. options, .. Udp6Message(PeerLinkLocal, OurLinkLocal, 40000, 7, Pattern(2000))];
+        var fragments = Fragments6(PeerLinkLocal, OurLinkLocal, IpProtocol.Ipv6DestinationOptions, message, 14);
+
+        var replies = Feed(nic, fragments);
+        var error = Icmpv6Of(Assert.Single(replies));
+        Assert.Equal(Icmpv6Type.ParameterProblem, error.Type);
+        Assert.Equal(2, error.Code);
+        Assert.Equal((uint)(Ipv6Packet.HeaderLength + 2), error.Pointer);
+        Assert.Equal(1UL, nic.Counters.Reassembled);
+        Assert.Equal(0, nic.DatagramsReassembling);
+    }
+
+    [Fact]
+    public void A_bad_first_fragment_of_an_ICMPv6_error_gets_no_Parameter_Problem()
+    {
+        // RFC 4443 section 2.4 (e.1): no ICMPv6 error answers an ICMPv6 error, fragmented or not.
+        var nic = NewInterface();
+        byte[] unreachable = new byte[64];
+        unreachable[0] = (byte)Icmpv6Type.DestinationUnreachable;
+        byte[] odd = Fragment6(PeerLinkLocal, OurLinkLocal, IpProtocol.Icmpv6, unreachable, 0, 12, true, 15);
+
+        Assert.Empty(Run(ref nic, odd));
+        Assert.Equal(1UL, nic.Counters[DropReason.BadFragment]);
+        Assert.Equal(0, nic.DatagramsReassembling);
+    }
+
+    [Fact]
     public void A_fragment_past_65535_bytes_gets_Parameter_Problem_at_the_fragment_offset()
     {
         var nic = NewInterface();
