@@ -169,7 +169,8 @@ public sealed partial class NetworkInterface
         while ((slot = _reassembly.TakeExpired(_now)) >= 0)
         {
             _counters.CountReassemblyTimeout();
-            int length = _reassembly.HasFirst(slot) && !IsGroup(_reassembly.DestinationOf(slot)) && _icmpErrors.TryTake(_now)
+            int length = _reassembly.HasFirst(slot) && !IsGroup(_reassembly.DestinationOf(slot)) && !FirstIsIcmpError(slot)
+                && _icmpErrors.TryTake(_now)
                 ? EmitTimeExceeded(slot, frame) : 0;
             _reassembly.Release(slot);
             if (length > 0)
@@ -186,6 +187,19 @@ public sealed partial class NetworkInterface
         destination.IsIpv4Mapped
             ? destination.MappedIpv4.IsBroadcast || destination.MappedIpv4.IsMulticast || IsSubnetBroadcast(destination.MappedIpv4)
             : destination.IsMulticast;
+
+    /// <summary>
+    /// The datagram held is an ICMP error, by its first fragment: no Time Exceeded answers it
+    /// (RFC 4443 section 2.4 (e.1), RFC 1122 section 3.2.2).
+    /// </summary>
+    private bool FirstIsIcmpError(int slot)
+    {
+        ReadOnlySpan<byte> data = _reassembly.FirstData(slot);
+        if (!_reassembly.SourceOf(slot).IsIpv4Mapped)
+            return CarriesIcmpv6Error((IpProtocol)_reassembly.FirstNextHeader(slot), data);
+        return (IpProtocol)_reassembly.ProtocolOf(slot) == IpProtocol.Icmp && data.Length > 0
+            && Icmpv4Packet.IsErrorType((Icmpv4Type)data[Icmpv4Packet.TypeOffset]);
+    }
 
     private int EmitTimeExceeded(int slot, Span<byte> frame)
     {

@@ -231,6 +231,9 @@ internal sealed class Reassembly
 
     public MacAddress SourceMacOf(int slot) => _slots[slot].SourceMac;
 
+    /// <summary>The IPv4 datagram's protocol (0 for IPv6, whose upper layer is in <see cref="FirstNextHeader"/>).</summary>
+    public byte ProtocolOf(int slot) => _slots[slot].Protocol;
+
     public int NextHeaderFieldOf(int slot) => _slots[slot].NextHeaderField;
 
     /// <summary>The Next Header of the first fragment's Fragment header: the fragmentable part's first header (IPv6).</summary>

@@ -207,6 +207,23 @@ public class ReassemblyTests
     }
 
     [Fact]
+    public void Timeout_of_a_fragmented_ICMP_error_is_silent_both_families()
+    {
+        // RFC 4443 section 2.4 (e.1), RFC 1122 section 3.2.2: no ICMP error about an ICMP error.
+        var nic = NewInterface();
+        byte[] unreachable6 = Pattern(2000);
+        unreachable6[0] = (byte)Icmpv6Type.DestinationUnreachable;
+        byte[] unreachable4 = Pattern(2000);
+        unreachable4[0] = (byte)Icmpv4Type.DestinationUnreachable;
+        Assert.Empty(Run(ref nic, Fragments6(PeerLinkLocal, OurLinkLocal, IpProtocol.Icmpv6, unreachable6, 16)[0]));
+        Assert.Empty(Run(ref nic, Fragments4(PeerIpv4, OurIpv4, IpProtocol.Icmp, unreachable4, 16)[0]));
+        Assert.Equal(2, nic.DatagramsReassembling);
+        Assert.Empty(PollAll(nic, Timeout));
+        Assert.Equal(2UL, nic.Counters.ReassemblyTimeouts);
+        Assert.Equal(0, nic.DatagramsReassembling);
+    }
+
+    [Fact]
     public void Timeout_of_a_datagram_sent_to_a_group_is_silent()
     {
         var nic = NewInterface();
