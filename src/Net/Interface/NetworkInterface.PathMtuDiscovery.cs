@@ -82,9 +82,9 @@ public sealed partial class NetworkInterface
     /// The quoted packet was sent from one of our addresses (the callers check that); a TCP
     /// segment must belong to a connection of ours and carry a sequence number it has in flight
     /// (section 4.1); UDP and ICMP, which hold no state to check, and our IPv6 fragments are
-    /// taken on the address alone;
-    /// anything else we never send. Then the path MTU to <paramref name="remote"/> is lowered, and
-    /// the connection that made the segment resends at the new size.
+    /// taken on the address alone; anything else we never send. Then the path MTU to
+    /// <paramref name="remote"/> is lowered, and the connection that made the segment resends at
+    /// the new size.
     /// </summary>
     private Verdict LowerPathMtu(in Ipv6Address local, in Ipv6Address remote, IpProtocol protocol, ReadOnlySpan<byte> transport, int reported)
     {

@@ -83,6 +83,27 @@ public class ReassemblyTests
     }
 
     [Fact]
+    public void A_TCP_segment_in_IPv4_fragments_reaches_its_listener_once_reassembled()
+    {
+        var nic = NewInterface();
+        Assert.True(nic.Tcp.Listen(7));
+        var options = new TcpOptions { HasMss = true, Mss = 1460, HasWindowScale = true, WindowScale = 7, SackPermitted = true,
+            HasTimestamps = true, TimestampValue = 1 };
+        byte[] syn = Tcp4(PeerIpv4, OurIpv4, 40000, 7, 1000, 0, TcpFlags.Syn, options, [])
+            [(EthernetFrame.HeaderLength + Ipv4Packet.MinimumHeaderLength)..];
+        Assert.Equal(40, syn.Length);
+
+        // RFC 7112's rule applied to IPv4: the first fragment holds the whole 20-byte TCP header.
+        Assert.Empty(Run(ref nic, Fragment4(PeerIpv4, OurIpv4, IpProtocol.Tcp, syn, 0, 24, true, 17)));
+        byte[] reply = Run(ref nic, Fragment4(PeerIpv4, OurIpv4, IpProtocol.Tcp, syn, 24, 16, false, 17));
+        Assert.True(Ipv4Packet.TryParse(reply.AsSpan(EthernetFrame.HeaderLength), out var ip, out _));
+        Assert.True(TcpSegment.TryParse(ip.Payload, out var synAck, out _));
+        Assert.Equal(TcpFlags.Syn | TcpFlags.Ack, synAck.Flags);
+        Assert.Equal(1001U, synAck.AcknowledgmentNumber.Value);
+        Assert.Equal(1UL, nic.Counters.Reassembled);
+    }
+
+    [Fact]
     public void A_reassembled_UDP_datagram_reaches_its_socket_whole_both_families()
     {
         var nic = NewInterface();
