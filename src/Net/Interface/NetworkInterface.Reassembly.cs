@@ -35,7 +35,7 @@ public sealed partial class NetworkInterface
         int end = fragment.Offset + data.Length;
         // RFC 8200 section 4.5: all but the last fragment carry a multiple of 8 bytes; otherwise
         // a Parameter Problem points at the Payload Length.
-        if (fragment.MoreFragments && (data.Length == 0 || data.Length % Ipv6FragmentHeader.Unit != 0))
+        if (!Reassembly.HasWholeBlocks(fragment.MoreFragments, data.Length))
             return ReplyFragmentError(ethernet, ip, fragment, data, ErroneousHeaderFieldCode, Ipv6Packet.PayloadLengthOffset, toUs, reply);
         // The reassembled payload (unfragmentable headers and data) past 65,535 bytes, or past what
         // we hold: a Parameter Problem pointing at the Fragment Offset.
@@ -63,10 +63,7 @@ public sealed partial class NetworkInterface
         datagram[_reassembly.NextHeaderFieldOf(slot)] = _reassembly.FirstNextHeader(slot);
         var whole = new Ipv6Packet(datagram);
         whole.PayloadLength = datagram.Length - Ipv6Packet.HeaderLength;
-        Verdict verdict = WalkToUpperLayer(ethernet, whole, toUs, reassembled: true, reply);
-        _reassembly.Release(slot);
-        _counters.CountReassembled();
-        return verdict;
+        return Reassembled(slot, WalkToUpperLayer(ethernet, whole, toUs, reassembled: true, reply));
     }
 
     /// <summary>
@@ -78,7 +75,7 @@ public sealed partial class NetworkInterface
         Span<byte> data = ip.Payload;
         int headerLength = ip.HeaderLength;
         int end = ip.FragmentOffset + data.Length;
-        if (ip.MoreFragments && (data.Length == 0 || data.Length % Ipv6FragmentHeader.Unit != 0))
+        if (!Reassembly.HasWholeBlocks(ip.MoreFragments, data.Length))
             return Verdict.Drop(DropReason.BadFragment);
         if (headerLength + end > Ipv4Packet.MaximumLength || end > _reassembly.Capacity)
             return Verdict.Drop(DropReason.BadFragment);
@@ -100,7 +97,12 @@ public sealed partial class NetworkInterface
         whole.MoreFragments = false;
         whole.FragmentOffset = 0;
         whole.FillChecksum();
-        Verdict verdict = DeliverIpv4(ethernet, whole, toUs, reply);
+        return Reassembled(slot, DeliverIpv4(ethernet, whole, toUs, reply));
+    }
+
+    /// <summary>The datagram of <paramref name="slot"/> went to its upper layer (whose <paramref name="verdict"/> it is): its buffer is free again, counted.</summary>
+    private Verdict Reassembled(int slot, Verdict verdict)
+    {
         _reassembly.Release(slot);
         _counters.CountReassembled();
         return verdict;

@@ -122,6 +122,49 @@ public class ReassemblyTests
         Assert.Equal(2UL, nic.Counters.Reassembled);
     }
 
+    /// <summary>The fragment with an 8-byte Hop-by-Hop header before its Fragment header: one option of <paramref name="type"/> with 4 bytes of data.</summary>
+    private static byte[] WithHopByHop(byte[] frame, byte type)
+    {
+        const int HopByHopLength = 8;
+        int ipStart = EthernetFrame.HeaderLength;
+        var original = Ipv6Of(frame);
+        byte[] longer = new byte[ipStart + Ipv6Packet.HeaderLength + HopByHopLength + original.PayloadLength];
+        frame.AsSpan(0, ipStart + Ipv6Packet.HeaderLength).CopyTo(longer);
+        original.Payload.CopyTo(longer.AsSpan(ipStart + Ipv6Packet.HeaderLength + HopByHopLength));
+        var ip = new Ipv6Packet(longer.AsSpan(ipStart));
+        ip.NextHeader = IpProtocol.HopByHop;
+        ip.PayloadLength = original.PayloadLength + HopByHopLength;
+        byte[] hopByHop = [(byte)IpProtocol.Ipv6Fragment, 0, type, 4, 0, 0, 0, 0];
+        hopByHop.CopyTo(ip.Payload);
+        return longer;
+    }
+
+    [Fact]
+    public void Options_before_the_fragment_header_are_checked_in_each_fragment_and_kept_in_the_datagram()
+    {
+        // RFC 8200 section 4.5: the unfragmentable part (here Hop-by-Hop with Router Alert, RFC
+        // 2711) comes with every fragment and is the first fragment's in the reassembled packet.
+        var nic = NewInterface();
+        Assert.True(nic.Udp.TryBind(7, out UdpHandle socket));
+        byte[] payload = Pattern(3000);
+        var fragments = Fragments6(PeerLinkLocal, OurLinkLocal, IpProtocol.Udp, Udp6Message(PeerLinkLocal, OurLinkLocal, 40000, 7, payload), 18);
+        Assert.Empty(Feed(nic, fragments.Select(frame => WithHopByHop(frame, Ipv6Options.RouterAlert))));
+        byte[] received = new byte[9000];
+        Assert.True(nic.Udp.TryReceive(socket, received, out int length, out _, out _));
+        Assert.Equal(payload, received.AsSpan(0, length).ToArray());
+        Assert.Equal(1UL, nic.Counters.Reassembled);
+
+        // Action 10 there: each fragment is refused on arrival (pointer at the type in the fragment as it came).
+        var refused = Feed(nic, Fragments6(PeerLinkLocal, OurLinkLocal, IpProtocol.Udp, Udp6Message(PeerLinkLocal, OurLinkLocal, 40000, 7, payload), 19)
+            .Select(frame => WithHopByHop(frame, 0x80)));
+        var error = Icmpv6Of(refused[0]);
+        Assert.Equal(Icmpv6Type.ParameterProblem, error.Type);
+        Assert.Equal(2, error.Code);
+        Assert.Equal((uint)(Ipv6Packet.HeaderLength + 2), error.Pointer);
+        Assert.Equal(0, nic.DatagramsReassembling);
+        Assert.Equal(1UL, nic.Counters.Reassembled);
+    }
+
     [Fact]
     public void Overlapping_fragments_drop_the_whole_datagram_and_its_later_fragments()
     {
