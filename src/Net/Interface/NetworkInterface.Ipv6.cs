@@ -159,22 +159,13 @@ public sealed partial class NetworkInterface
             return Verdict.Drop(DropReason.NotOurAddress);
 
         int icmpLength = icmp.Buffer.Length;
-        // A reply to a reassembled request may be larger than the path MTU: sent in fragments.
-        if (MustAndCanFragment(Ipv6Packet.HeaderLength + icmpLength, source, reply, out bool canFragment))
-        {
-            if (!canFragment)
-                return Verdict.Drop(DropReason.ReplyBufferTooSmall);
-            var whole = Ipv6Packet.Emit(_outgoing.Packet, from, source, IpProtocol.Icmpv6, icmpLength, DefaultHopLimit);
-            Icmpv6Packet.EmitEcho(whole.Payload, Icmpv6Type.EchoReply, icmp.Identifier, icmp.SequenceNumber, icmp.Payload, from, source);
-            return ReplyInFragments(Ipv6Packet.HeaderLength + icmpLength, from, source, ethernet.Source, reply);
-        }
-        if (!TryStartReply(reply, ethernet.Source, EtherType.Ipv6, Ipv6Packet.HeaderLength + icmpLength, out int length))
+        int ipLength = Ipv6Packet.HeaderLength + icmpLength;
+        if (!TryStartIpReply(reply, ethernet.Source, EtherType.Ipv6, ipLength, source, out Span<byte> packet, out int length))
             return Verdict.Drop(DropReason.ReplyBufferTooSmall);
-        var replyIp = Ipv6Packet.Emit(reply.Slice(EthernetFrame.HeaderLength), from, source, IpProtocol.Icmpv6,
-            icmpLength, DefaultHopLimit);
+        var replyIp = Ipv6Packet.Emit(packet, from, source, IpProtocol.Icmpv6, icmpLength, DefaultHopLimit);
         Icmpv6Packet.EmitEcho(replyIp.Payload, Icmpv6Type.EchoReply, icmp.Identifier, icmp.SequenceNumber, icmp.Payload,
             from, source);
-        return Verdict.Reply(length);
+        return SendIpReply(length, ipLength, from, source, ethernet.Source, reply);
     }
 
     /// <summary>
