@@ -171,8 +171,8 @@ public sealed partial class NetworkInterface
         while ((slot = _reassembly.TakeExpired(_now)) >= 0)
         {
             _counters.CountReassemblyTimeout();
-            int length = _reassembly.HasFirst(slot) && !IsGroup(_reassembly.DestinationOf(slot)) && !FirstIsIcmpError(slot)
-                && _icmpErrors.TryTake(_now)
+            int length = _reassembly.HasFirst(slot) && !IsGroup(_reassembly.DestinationOf(slot))
+                && !IsUnspecified(_reassembly.SourceOf(slot)) && !FirstIsIcmpError(slot) && _icmpErrors.TryTake(_now)
                 ? EmitTimeExceeded(slot, frame) : 0;
             _reassembly.Release(slot);
             if (length > 0)
@@ -189,6 +189,14 @@ public sealed partial class NetworkInterface
         destination.IsIpv4Mapped
             ? destination.MappedIpv4.IsBroadcast || destination.MappedIpv4.IsMulticast || IsSubnetBroadcast(destination.MappedIpv4)
             : destination.IsMulticast;
+
+    /// <summary>
+    /// The unspecified address of either family (IPv4-mapped for IPv4), which names no single node
+    /// to send an error to (RFC 4443 section 2.4 (e.6), RFC 1122 section 3.2.2); group sources
+    /// never get this far.
+    /// </summary>
+    private static bool IsUnspecified(in Ipv6Address source) =>
+        source.IsIpv4Mapped ? source.MappedIpv4.IsUnspecified : source.IsUnspecified;
 
     /// <summary>
     /// The datagram held is an ICMP error, by its first fragment: no Time Exceeded answers it

@@ -288,6 +288,19 @@ public class ReassemblyTests
     }
 
     [Fact]
+    public void Timeout_of_a_datagram_from_an_unspecified_source_is_silent_both_families()
+    {
+        // RFC 4443 section 2.4 (e.6), RFC 1122 section 3.2.2: no ICMP error to a source that names no single node.
+        var nic = NewInterface();
+        byte[] request6 = EchoRequest6(Ipv6Address.Unspecified, OurLinkLocal, PingData);
+        Assert.Empty(Run(ref nic, Fragments6(Ipv6Address.Unspecified, OurLinkLocal, IpProtocol.Icmpv6, request6, 17)[0]));
+        Assert.Empty(Run(ref nic, Fragments4(default, OurIpv4, IpProtocol.Icmp, EchoRequest4(PingData), 17)[0]));
+        Assert.Equal(2, nic.DatagramsReassembling);
+        Assert.Empty(PollAll(nic, Timeout));
+        Assert.Equal(2UL, nic.Counters.ReassemblyTimeouts);
+    }
+
+    [Fact]
     public void Timeout_of_a_datagram_sent_to_a_group_is_silent()
     {
         var nic = NewInterface();
