@@ -160,8 +160,9 @@ public sealed partial class NetworkInterface
 
     /// <summary>
     /// A datagram whose time ran out (RFC 8200 section 4.5, RFC 792): given up, and if its first
-    /// fragment had come and it was not sent to a group, a Time Exceeded (fragment reassembly) to
-    /// its source, quoting that fragment, rate-limited. Returns the frame's length, 0 when nothing is to be sent.
+    /// fragment had come, it was not sent to a group, not from the unspecified address and not an
+    /// ICMP error (RFC 4443 section 2.4 (e)), a Time Exceeded (fragment reassembly) to its source,
+    /// quoting that fragment, rate-limited. Returns the frame's length, 0 when nothing is to be sent.
     /// </summary>
     private int EmitReassemblyTimeout(Span<byte> frame)
     {
