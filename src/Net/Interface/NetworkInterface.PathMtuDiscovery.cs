@@ -50,7 +50,7 @@ public sealed partial class NetworkInterface
     private Verdict ProcessFragmentationNeeded(Icmpv4Packet icmp)
     {
         Span<byte> quoted = icmp.Payload;
-        if (quoted.Length < Ipv4Packet.MinimumHeaderLength || quoted[Ipv4Packet.VersionAndHeaderLengthOffset] >> 4 != 4)
+        if (quoted.Length < Ipv4Packet.MinimumHeaderLength || quoted[Ipv4Packet.VersionAndHeaderLengthOffset] >> 4 != Ipv4Packet.Version4)
             return Verdict.FromWireError(WireError.Truncated);
         var inner = new Ipv4Packet(quoted);
         int headerLength = inner.HeaderLength;
