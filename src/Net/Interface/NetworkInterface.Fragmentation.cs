@@ -53,25 +53,42 @@ public sealed partial class NetworkInterface
     }
 
     /// <summary>
-    /// Sends the <paramref name="ipLength"/>-byte reply built in the outgoing buffer in fragments to
-    /// <paramref name="mac"/>: the first now, in <paramref name="reply"/>, the rest from <see cref="Poll"/>.
+    /// Where to build an IP reply of <paramref name="ipLength"/> bytes to <paramref name="destination"/>
+    /// (IPv4-mapped for IPv4), <paramref name="mac"/> on this link: in <paramref name="reply"/>
+    /// behind its Ethernet header when it fits the path MTU (<paramref name="frameLength"/> the
+    /// frame's length), else in the outgoing buffer to go in fragments (a reply to a reassembled
+    /// request may be that large; <paramref name="frameLength"/> 0). False when neither can take it:
+    /// the outgoing buffer is busy, the reply is past its size, or <paramref name="reply"/> is shorter than the path MTU.
     /// </summary>
-    private Verdict ReplyInFragments(int ipLength, in Ipv6Address source, in Ipv6Address destination, MacAddress mac, Span<byte> reply)
+    private bool TryStartIpReply(Span<byte> reply, MacAddress mac, EtherType type, int ipLength, in Ipv6Address destination,
+        out Span<byte> packet, out int frameLength)
     {
         int mtu = PathMtu(destination);
-        _outgoing.Start(ipLength, mtu, _fragmentIdentifiers.Next(source, destination), default, mac);
-        return Verdict.Reply(_outgoing.EmitNext(reply, _mac));
+        if (ipLength <= mtu)
+        {
+            bool started = TryStartReply(reply, mac, type, ipLength, out frameLength);
+            packet = started ? reply.Slice(EthernetFrame.HeaderLength) : default;
+            return started;
+        }
+        frameLength = 0;
+        bool fits = CanSendFragmented && ipLength - IpHeaderLength(destination) <= LargestFragmentedPayload(destination)
+            && reply.Length >= EthernetFrame.HeaderLength + mtu;
+        packet = fits ? _outgoing.Packet : default;
+        return fits;
     }
 
-    /// <summary>A reply of <paramref name="ipLength"/> bytes to <paramref name="destination"/> must go in fragments and can: the outgoing buffer is free, it fits, and so does a whole frame in <paramref name="reply"/>.</summary>
-    private bool MustAndCanFragment(int ipLength, in Ipv6Address destination, Span<byte> reply, out bool can)
+    /// <summary>
+    /// Sends the reply <see cref="TryStartIpReply"/> placed, now built: the frame as it is, or
+    /// from the outgoing buffer in fragments to <paramref name="mac"/>, the first now, in
+    /// <paramref name="reply"/>, the rest from <see cref="Poll"/>.
+    /// </summary>
+    private Verdict SendIpReply(int frameLength, int ipLength, in Ipv6Address source, in Ipv6Address destination, MacAddress mac,
+        Span<byte> reply)
     {
-        int mtu = PathMtu(destination);
-        bool must = ipLength > mtu;
-        int header = IpHeaderLength(destination);
-        can = must && CanSendFragmented && ipLength - header <= LargestFragmentedPayload(destination)
-            && reply.Length >= EthernetFrame.HeaderLength + mtu;
-        return must;
+        if (frameLength > 0)
+            return Verdict.Reply(frameLength);
+        _outgoing.Start(ipLength, PathMtu(destination), _fragmentIdentifiers.Next(source, destination), default, mac);
+        return Verdict.Reply(_outgoing.EmitNext(reply, _mac));
     }
 
     /// <summary>The next fragment of the outgoing datagram, once its next hop is known; a next hop that never answers loses it, counted.</summary>

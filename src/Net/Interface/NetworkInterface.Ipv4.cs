@@ -67,22 +67,12 @@ public sealed partial class NetworkInterface
         // are not reflected, which RFC 1122 section 3.2.2.6 asks for only as a SHOULD.
         int icmpLength = icmp.Buffer.Length;
         int ipLength = Ipv4Packet.MinimumHeaderLength + icmpLength;
-        // A reply to a reassembled request may be larger than the path MTU: sent in fragments.
         Ipv6Address to = Ipv6Address.MapIpv4(source);
-        if (MustAndCanFragment(ipLength, to, reply, out bool canFragment))
-        {
-            if (!canFragment)
-                return Verdict.Drop(DropReason.ReplyBufferTooSmall);
-            var whole = Ipv4Packet.Emit(_outgoing.Packet, _ipv4, source, IpProtocol.Icmp, icmpLength, DefaultHopLimit);
-            Icmpv4Packet.EmitEcho(whole.Payload, Icmpv4Type.EchoReply, icmp.Identifier, icmp.SequenceNumber, icmp.Payload);
-            return ReplyInFragments(ipLength, Ipv6Address.MapIpv4(_ipv4), to, ethernet.Source, reply);
-        }
-        if (!TryStartReply(reply, ethernet.Source, EtherType.Ipv4, ipLength, out int length))
+        if (!TryStartIpReply(reply, ethernet.Source, EtherType.Ipv4, ipLength, to, out Span<byte> packet, out int length))
             return Verdict.Drop(DropReason.ReplyBufferTooSmall);
-        var replyIp = Ipv4Packet.Emit(reply.Slice(EthernetFrame.HeaderLength), _ipv4, source, IpProtocol.Icmp,
-            icmpLength, DefaultHopLimit);
+        var replyIp = Ipv4Packet.Emit(packet, _ipv4, source, IpProtocol.Icmp, icmpLength, DefaultHopLimit);
         Icmpv4Packet.EmitEcho(replyIp.Payload, Icmpv4Type.EchoReply, icmp.Identifier, icmp.SequenceNumber, icmp.Payload);
-        return Verdict.Reply(length);
+        return SendIpReply(length, ipLength, Ipv6Address.MapIpv4(_ipv4), to, ethernet.Source, reply);
     }
 
     private Verdict ProcessUdpv4(EthernetFrame ethernet, Ipv4Packet ip, bool toUs, Span<byte> reply)

@@ -26,14 +26,26 @@ public sealed partial class NetworkInterface
         // RFC 4291 section 2.7: a multicast address is never a source.
         if (ip.Source.IsMulticast)
             return Verdict.Drop(DropReason.InvalidSource);
-        if (!Ipv6Packet.WalkExtensionHeaders(ip.Payload, ip.NextHeader, out var protocol, out int offset, out int nextHeaderField, out error))
+        return WalkToUpperLayer(ethernet, ip, toUs, reassembled: false, reply);
+    }
+
+    /// <summary>
+    /// Walks the extension headers of a packet received whole or <paramref name="reassembled"/>
+    /// (RFC 8200 section 4.5: the headers after the Fragment header are processed only then),
+    /// answering an unrecognised option as its action bits ask, and hands the packet to its upper
+    /// layer, or a fragment to reassembly.
+    /// </summary>
+    private Verdict WalkToUpperLayer(EthernetFrame ethernet, Ipv6Packet ip, bool toUs, bool reassembled, Span<byte> reply)
+    {
+        if (!Ipv6Packet.WalkExtensionHeaders(ip.Payload, ip.NextHeader, out var protocol, out int offset, out int nextHeaderField, out var error))
         {
             if (error == WireError.Unsupported && nextHeaderField != 0)
                 return RejectOption(ethernet, ip, nextHeaderField, reply);
             return Verdict.FromWireError(error);
         }
-        // A real fragment ends the walk at its Fragment header (an atomic one was walked past, RFC 6946).
-        if (protocol == IpProtocol.Ipv6Fragment && Reassembles)
+        // A real fragment ends the walk at its Fragment header (an atomic one was walked past, RFC
+        // 6946); one inside a reassembled datagram is not taken apart again (DeliverIpv6 drops it).
+        if (protocol == IpProtocol.Ipv6Fragment && Reassembles && !reassembled)
             return ProcessIpv6Fragment(ethernet, ip, offset, nextHeaderField, toUs, reply);
         return DeliverIpv6(ethernet, ip, protocol, offset, nextHeaderField, toUs, reply);
     }
@@ -146,22 +158,13 @@ public sealed partial class NetworkInterface
             return Verdict.Drop(DropReason.NotOurAddress);
 
         int icmpLength = icmp.Buffer.Length;
-        // A reply to a reassembled request may be larger than the path MTU: sent in fragments.
-        if (MustAndCanFragment(Ipv6Packet.HeaderLength + icmpLength, source, reply, out bool canFragment))
-        {
-            if (!canFragment)
-                return Verdict.Drop(DropReason.ReplyBufferTooSmall);
-            var whole = Ipv6Packet.Emit(_outgoing.Packet, from, source, IpProtocol.Icmpv6, icmpLength, DefaultHopLimit);
-            Icmpv6Packet.EmitEcho(whole.Payload, Icmpv6Type.EchoReply, icmp.Identifier, icmp.SequenceNumber, icmp.Payload, from, source);
-            return ReplyInFragments(Ipv6Packet.HeaderLength + icmpLength, from, source, ethernet.Source, reply);
-        }
-        if (!TryStartReply(reply, ethernet.Source, EtherType.Ipv6, Ipv6Packet.HeaderLength + icmpLength, out int length))
+        int ipLength = Ipv6Packet.HeaderLength + icmpLength;
+        if (!TryStartIpReply(reply, ethernet.Source, EtherType.Ipv6, ipLength, source, out Span<byte> packet, out int length))
             return Verdict.Drop(DropReason.ReplyBufferTooSmall);
-        var replyIp = Ipv6Packet.Emit(reply.Slice(EthernetFrame.HeaderLength), from, source, IpProtocol.Icmpv6,
-            icmpLength, DefaultHopLimit);
+        var replyIp = Ipv6Packet.Emit(packet, from, source, IpProtocol.Icmpv6, icmpLength, DefaultHopLimit);
         Icmpv6Packet.EmitEcho(replyIp.Payload, Icmpv6Type.EchoReply, icmp.Identifier, icmp.SequenceNumber, icmp.Payload,
             from, source);
-        return Verdict.Reply(length);
+        return SendIpReply(length, ipLength, from, source, ethernet.Source, reply);
     }
 
     /// <summary>

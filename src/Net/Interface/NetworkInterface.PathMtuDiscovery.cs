@@ -50,7 +50,7 @@ public sealed partial class NetworkInterface
     private Verdict ProcessFragmentationNeeded(Icmpv4Packet icmp)
     {
         Span<byte> quoted = icmp.Payload;
-        if (quoted.Length < Ipv4Packet.MinimumHeaderLength || quoted[Ipv4Packet.VersionAndHeaderLengthOffset] >> 4 != 4)
+        if (quoted.Length < Ipv4Packet.MinimumHeaderLength || quoted[Ipv4Packet.VersionAndHeaderLengthOffset] >> 4 != Ipv4Packet.Version4)
             return Verdict.FromWireError(WireError.Truncated);
         var inner = new Ipv4Packet(quoted);
         int headerLength = inner.HeaderLength;
@@ -81,9 +81,10 @@ public sealed partial class NetworkInterface
     /// The checks RFC 5927 section 4 asks of an ICMP error before acting on it, then the action.
     /// The quoted packet was sent from one of our addresses (the callers check that); a TCP
     /// segment must belong to a connection of ours and carry a sequence number it has in flight
-    /// (section 4.1); UDP and ICMP, which hold no state to check, are taken on the address alone;
-    /// anything else we never send. Then the path MTU to <paramref name="remote"/> is lowered, and
-    /// the connection that made the segment resends at the new size.
+    /// (section 4.1); UDP and ICMP, which hold no state to check, and our IPv6 fragments are
+    /// taken on the address alone; anything else we never send. Then the path MTU to
+    /// <paramref name="remote"/> is lowered, and the connection that made the segment resends at
+    /// the new size.
     /// </summary>
     private Verdict LowerPathMtu(in Ipv6Address local, in Ipv6Address remote, IpProtocol protocol, ReadOnlySpan<byte> transport, int reported)
     {
@@ -99,7 +100,10 @@ public sealed partial class NetworkInterface
             if (connection < 0)
                 return Verdict.Drop(DropReason.InvalidSource);
         }
-        else if (protocol != IpProtocol.Udp && protocol != IpProtocol.Icmp && protocol != IpProtocol.Icmpv6)
+        // An IPv6 quote that ends at a Fragment header is one of our fragments, which only UDP
+        // and echo replies are (TCP's segments fit the path): taken on the address, as UDP is.
+        else if (protocol != IpProtocol.Udp && protocol != IpProtocol.Icmp && protocol != IpProtocol.Icmpv6
+            && protocol != IpProtocol.Ipv6Fragment)
             return Verdict.Drop(DropReason.InvalidSource);
 
         if (_pathMtu.Lower(remote, reported, _linkMtu, _now) && connection >= 0)

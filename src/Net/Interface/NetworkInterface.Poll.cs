@@ -134,11 +134,5 @@ public sealed partial class NetworkInterface
         return length;
     }
 
-    private static int Pad(Span<byte> frame, int length)
-    {
-        if (length >= EthernetFrame.MinimumLength)
-            return length;
-        frame.Slice(length, EthernetFrame.MinimumLength - length).Clear();
-        return EthernetFrame.MinimumLength;
-    }
+    private static int Pad(Span<byte> frame, int length) => EthernetFrame.Pad(frame, length);
 }

@@ -35,18 +35,18 @@ public sealed partial class NetworkInterface
         int end = fragment.Offset + data.Length;
         // RFC 8200 section 4.5: all but the last fragment carry a multiple of 8 bytes; otherwise
         // a Parameter Problem points at the Payload Length.
-        if (fragment.MoreFragments && (data.Length == 0 || data.Length % Ipv6FragmentHeader.Unit != 0))
-            return ReplyFragmentError(ethernet, ip, ErroneousHeaderFieldCode, Ipv6Packet.PayloadLengthOffset, toUs, reply);
+        if (!Reassembly.HasWholeBlocks(fragment.MoreFragments, data.Length))
+            return ReplyFragmentError(ethernet, ip, fragment, data, ErroneousHeaderFieldCode, Ipv6Packet.PayloadLengthOffset, toUs, reply);
         // The reassembled payload (unfragmentable headers and data) past 65,535 bytes, or past what
         // we hold: a Parameter Problem pointing at the Fragment Offset.
         if (offset + end > Ipv6Packet.MaximumPayloadLength || end > _reassembly.Capacity)
-            return ReplyFragmentError(ethernet, ip, ErroneousHeaderFieldCode,
+            return ReplyFragmentError(ethernet, ip, fragment, data, ErroneousHeaderFieldCode,
                 (uint)(unfragmentable + Ipv6FragmentHeader.OffsetAndFlagsOffset), toUs, reply);
         if (unfragmentable > Reassembly.HeaderRoom)
             return Verdict.Drop(DropReason.Unsupported);
         // RFC 7112 section 5: the first fragment holds every header through the upper layer's.
         if (fragment.Offset == 0 && !HasWholeHeaderChain(fragment.NextHeader, data))
-            return ReplyFragmentError(ethernet, ip, IncompleteHeaderChainCode, 0, toUs, reply);
+            return ReplyFragmentError(ethernet, ip, fragment, data, IncompleteHeaderChainCode, 0, toUs, reply);
 
         FragmentOutcome outcome = _reassembly.Add(ip.Source, ip.Destination, fragment.Identification, 0, fragment.Offset,
             fragment.MoreFragments, data, _now, out int slot);
@@ -63,12 +63,7 @@ public sealed partial class NetworkInterface
         datagram[_reassembly.NextHeaderFieldOf(slot)] = _reassembly.FirstNextHeader(slot);
         var whole = new Ipv6Packet(datagram);
         whole.PayloadLength = datagram.Length - Ipv6Packet.HeaderLength;
-        Verdict verdict = Ipv6Packet.WalkExtensionHeaders(whole.Payload, whole.NextHeader, out var protocol, out int upper, out int field, out var error)
-            ? DeliverIpv6(ethernet, whole, protocol, upper, field, toUs, reply)
-            : Verdict.FromWireError(error);
-        _reassembly.Release(slot);
-        _counters.CountReassembled();
-        return verdict;
+        return Reassembled(slot, WalkToUpperLayer(ethernet, whole, toUs, reassembled: true, reply));
     }
 
     /// <summary>
@@ -80,7 +75,7 @@ public sealed partial class NetworkInterface
         Span<byte> data = ip.Payload;
         int headerLength = ip.HeaderLength;
         int end = ip.FragmentOffset + data.Length;
-        if (ip.MoreFragments && (data.Length == 0 || data.Length % Ipv6FragmentHeader.Unit != 0))
+        if (!Reassembly.HasWholeBlocks(ip.MoreFragments, data.Length))
             return Verdict.Drop(DropReason.BadFragment);
         if (headerLength + end > Ipv4Packet.MaximumLength || end > _reassembly.Capacity)
             return Verdict.Drop(DropReason.BadFragment);
@@ -102,7 +97,12 @@ public sealed partial class NetworkInterface
         whole.MoreFragments = false;
         whole.FragmentOffset = 0;
         whole.FillChecksum();
-        Verdict verdict = DeliverIpv4(ethernet, whole, toUs, reply);
+        return Reassembled(slot, DeliverIpv4(ethernet, whole, toUs, reply));
+    }
+
+    /// <summary>The datagram of <paramref name="slot"/> went to its upper layer (whose <paramref name="verdict"/> it is): its buffer is free again, counted.</summary>
+    private Verdict Reassembled(int slot, Verdict verdict)
+    {
         _reassembly.Release(slot);
         _counters.CountReassembled();
         return verdict;
@@ -118,11 +118,23 @@ public sealed partial class NetworkInterface
 
     /// <summary>
     /// A Parameter Problem about a fragment, except for one sent to a group (RFC 4443 section
-    /// 2.4 (e)); dropped as <see cref="DropReason.BadFragment"/> when not sent.
+    /// 2.4 (e)) or a first fragment of an ICMPv6 error (section 2.4 (e.1)); dropped as
+    /// <see cref="DropReason.BadFragment"/> when not sent.
     /// </summary>
-    private Verdict ReplyFragmentError(EthernetFrame ethernet, Ipv6Packet ip, byte code, uint pointer, bool toUs, Span<byte> reply) =>
-        toUs ? ReplyIpv6Error(ethernet, ip, Icmpv6Type.ParameterProblem, code, pointer, reply, DropReason.BadFragment)
+    private Verdict ReplyFragmentError(EthernetFrame ethernet, Ipv6Packet ip, Ipv6FragmentHeader fragment, ReadOnlySpan<byte> data, byte code,
+        uint pointer, bool toUs, Span<byte> reply) =>
+        toUs && !(fragment.Offset == 0 && CarriesIcmpv6Error(fragment.NextHeader, data))
+            ? ReplyIpv6Error(ethernet, ip, Icmpv6Type.ParameterProblem, code, pointer, reply, DropReason.BadFragment)
             : Verdict.Drop(DropReason.BadFragment);
+
+    /// <summary>
+    /// A first fragment's data, starting with header <paramref name="nextHeader"/>, is known to
+    /// hold an ICMPv6 error message (RFC 4443 section 2.1: a type below 128). A chain that cannot
+    /// be followed says nothing: RFC 7112's Parameter Problem about it is still due.
+    /// </summary>
+    private static bool CarriesIcmpv6Error(IpProtocol nextHeader, ReadOnlySpan<byte> data) =>
+        Ipv6Packet.WalkExtensionHeaders(data, nextHeader, out var protocol, out int offset, out _)
+        && protocol == IpProtocol.Icmpv6 && offset < data.Length && data[offset] < Icmpv6Packet.FirstInformationalType;
 
     /// <summary>
     /// The first fragment's data, starting with header <paramref name="nextHeader"/>, holds every
@@ -148,8 +160,9 @@ public sealed partial class NetworkInterface
 
     /// <summary>
     /// A datagram whose time ran out (RFC 8200 section 4.5, RFC 792): given up, and if its first
-    /// fragment had come and it was not sent to a group, a Time Exceeded (fragment reassembly) to
-    /// its source, quoting that fragment, rate-limited. Returns the frame's length, 0 when nothing is to be sent.
+    /// fragment had come, it was not sent to a group, not from the unspecified address and not an
+    /// ICMP error (RFC 4443 section 2.4 (e)), a Time Exceeded (fragment reassembly) to its source,
+    /// quoting that fragment, rate-limited. Returns the frame's length, 0 when nothing is to be sent.
     /// </summary>
     private int EmitReassemblyTimeout(Span<byte> frame)
     {
@@ -159,7 +172,8 @@ public sealed partial class NetworkInterface
         while ((slot = _reassembly.TakeExpired(_now)) >= 0)
         {
             _counters.CountReassemblyTimeout();
-            int length = _reassembly.HasFirst(slot) && !IsGroup(_reassembly.DestinationOf(slot)) && _icmpErrors.TryTake(_now)
+            int length = _reassembly.HasFirst(slot) && !IsGroup(_reassembly.DestinationOf(slot))
+                && !IsUnspecified(_reassembly.SourceOf(slot)) && !FirstIsIcmpError(slot) && _icmpErrors.TryTake(_now)
                 ? EmitTimeExceeded(slot, frame) : 0;
             _reassembly.Release(slot);
             if (length > 0)
@@ -176,6 +190,27 @@ public sealed partial class NetworkInterface
         destination.IsIpv4Mapped
             ? destination.MappedIpv4.IsBroadcast || destination.MappedIpv4.IsMulticast || IsSubnetBroadcast(destination.MappedIpv4)
             : destination.IsMulticast;
+
+    /// <summary>
+    /// The unspecified address of either family (IPv4-mapped for IPv4), which names no single node
+    /// to send an error to (RFC 4443 section 2.4 (e.6), RFC 1122 section 3.2.2); group sources
+    /// never get this far.
+    /// </summary>
+    private static bool IsUnspecified(in Ipv6Address source) =>
+        source.IsIpv4Mapped ? source.MappedIpv4.IsUnspecified : source.IsUnspecified;
+
+    /// <summary>
+    /// The datagram held is an ICMP error, by its first fragment: no Time Exceeded answers it
+    /// (RFC 4443 section 2.4 (e.1), RFC 1122 section 3.2.2).
+    /// </summary>
+    private bool FirstIsIcmpError(int slot)
+    {
+        ReadOnlySpan<byte> data = _reassembly.FirstData(slot);
+        if (!_reassembly.SourceOf(slot).IsIpv4Mapped)
+            return CarriesIcmpv6Error((IpProtocol)_reassembly.FirstNextHeader(slot), data);
+        return (IpProtocol)_reassembly.ProtocolOf(slot) == IpProtocol.Icmp && data.Length > 0
+            && Icmpv4Packet.IsErrorType((Icmpv4Type)data[Icmpv4Packet.TypeOffset]);
+    }
 
     private int EmitTimeExceeded(int slot, Span<byte> frame)
     {

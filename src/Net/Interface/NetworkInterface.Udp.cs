@@ -84,12 +84,7 @@ public sealed partial class NetworkInterface
     /// <summary>Queues a built frame; a unicast next hop starts its resolution now, so the solicitation goes out on the next poll.</summary>
     private void Commit(int slot, int length, in Ipv6Address nextHop)
     {
-        if (length < EthernetFrame.MinimumLength)
-        {
-            _transmit.Slot(slot).Slice(length, EthernetFrame.MinimumLength - length).Clear();
-            length = EthernetFrame.MinimumLength;
-        }
-        _transmit.Commit(slot, length, nextHop);
+        _transmit.Commit(slot, EthernetFrame.Pad(_transmit.Slot(slot), length), nextHop);
         if (!nextHop.IsUnspecified)
             _neighbors.Resolve(nextHop, _now, out _);
     }

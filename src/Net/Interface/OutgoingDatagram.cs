@@ -83,7 +83,8 @@ internal sealed class OutgoingDatagram
         bool ipv4 = _headerLength == Ipv4Packet.MinimumHeaderLength;
         int fragmentHeader = ipv4 ? 0 : Ipv6FragmentHeader.Length;
         int data = _length - _headerLength;
-        int room = (_mtu - _headerLength - fragmentHeader) / Ipv6FragmentHeader.Unit * Ipv6FragmentHeader.Unit;
+        int unit = ipv4 ? Ipv4Packet.FragmentUnit : Ipv6FragmentHeader.Unit;
+        int room = (_mtu - _headerLength - fragmentHeader) / unit * unit;
         int chunk = data - _sent < room ? data - _sent : room;
         bool more = _sent + chunk < data;
         int ipLength = _headerLength + fragmentHeader + chunk;
@@ -115,12 +116,6 @@ internal sealed class OutgoingDatagram
         _sent += chunk;
         if (!more)
             _length = 0;
-        int length = EthernetFrame.HeaderLength + ipLength;
-        if (length < EthernetFrame.MinimumLength)
-        {
-            frame.Slice(length, EthernetFrame.MinimumLength - length).Clear();
-            length = EthernetFrame.MinimumLength;
-        }
-        return length;
+        return EthernetFrame.Pad(frame, EthernetFrame.HeaderLength + ipLength);
     }
 }

@@ -56,7 +56,8 @@ internal sealed class Reassembly
     /// <summary>RFC 8200 section 4.5: reassembly is abandoned 60 seconds after the first fragment arrived.</summary>
     public const long TimeoutMilliseconds = 60_000;
 
-    private const int Block = 8;
+    /// <summary>Both families count fragment offsets in 8 octets (RFC 791 section 3.1, RFC 8200 section 4.5): the bitmap's block.</summary>
+    private const int Block = Ipv6FragmentHeader.Unit;
     private const int BitsPerWord = 64;
 
     private readonly byte[] _data;
@@ -107,6 +108,12 @@ internal sealed class Reassembly
         _slots = new Slot[buffers];
     }
 
+    /// <summary>
+    /// A fragment's data fits the rule of both families (RFC 791 section 3.2, RFC 8200 section
+    /// 4.5): every fragment but the last (<paramref name="more"/>) carries a non-zero multiple of 8 bytes.
+    /// </summary>
+    public static bool HasWholeBlocks(bool more, int length) => !more || (length > 0 && length % Block == 0);
+
     /// <summary>The most data bytes a datagram may carry here.</summary>
     public int Capacity => _capacity;
 
@@ -145,7 +152,7 @@ internal sealed class Reassembly
     /// <summary>
     /// Takes one fragment: <paramref name="offset"/> and <paramref name="data"/> in the datagram's
     /// data, <paramref name="more"/> its M flag. The caller has checked that every fragment but
-    /// the last carries a non-zero multiple of 8 bytes. <paramref name="slot"/> is the buffer used.
+    /// the last carries a non-zero multiple of 8 bytes (<see cref="HasWholeBlocks"/>). <paramref name="slot"/> is the buffer used.
     /// </summary>
     public FragmentOutcome Add(in Ipv6Address source, in Ipv6Address destination, uint identification, byte protocol, int offset, bool more,
         ReadOnlySpan<byte> data, long now, out int slot)
@@ -230,6 +237,9 @@ internal sealed class Reassembly
     public Ipv6Address DestinationOf(int slot) => _slots[slot].Destination;
 
     public MacAddress SourceMacOf(int slot) => _slots[slot].SourceMac;
+
+    /// <summary>The IPv4 datagram's protocol (0 for IPv6, whose upper layer is in <see cref="FirstNextHeader"/>).</summary>
+    public byte ProtocolOf(int slot) => _slots[slot].Protocol;
 
     public int NextHeaderFieldOf(int slot) => _slots[slot].NextHeaderField;
 

@@ -66,8 +66,21 @@ public readonly ref struct EthernetFrame
     }
 
     /// <summary>
+    /// Pads a frame of <paramref name="length"/> bytes built in <paramref name="frame"/> with
+    /// zeros to <see cref="MinimumLength"/> (IEEE 802.3's 64 bytes less the FCS) and returns its
+    /// length on the wire.
+    /// </summary>
+    public static int Pad(Span<byte> frame, int length)
+    {
+        if (length >= MinimumLength)
+            return length;
+        frame.Slice(length, MinimumLength - length).Clear();
+        return MinimumLength;
+    }
+
+    /// <summary>
     /// Writes the 14-byte header at the start of <paramref name="buffer"/> and returns a view of
-    /// the whole buffer; the caller writes the payload and pads the frame to <see cref="MinimumLength"/>.
+    /// the whole buffer; the caller writes the payload and pads the frame (<see cref="Pad"/>).
     /// </summary>
     public static EthernetFrame Emit(Span<byte> buffer, MacAddress destination, MacAddress source, EtherType type)
     {

@@ -29,6 +29,14 @@ public readonly ref struct Icmpv4Packet
 
     private readonly Span<byte> _buffer;
 
+    /// <summary>
+    /// The error messages of RFC 792 (destination unreachable, source quench, redirect, time
+    /// exceeded, parameter problem), which no ICMP error may answer (RFC 1122 section 3.2.2).
+    /// </summary>
+    public static bool IsErrorType(Icmpv4Type type) =>
+        type == Icmpv4Type.DestinationUnreachable || type == Icmpv4Type.SourceQuench || type == Icmpv4Type.Redirect
+        || type == Icmpv4Type.TimeExceeded || type == Icmpv4Type.ParameterProblem;
+
     /// <summary>Wraps the bytes without checking them.</summary>
     public Icmpv4Packet(Span<byte> buffer)
     {

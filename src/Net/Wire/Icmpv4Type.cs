@@ -5,6 +5,7 @@ public enum Icmpv4Type : byte
 {
     EchoReply = 0,
     DestinationUnreachable = 3,
+    SourceQuench = 4,
     Redirect = 5,
     EchoRequest = 8,
     TimeExceeded = 11,

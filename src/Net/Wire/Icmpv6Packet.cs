@@ -14,6 +14,9 @@ namespace Unikernel.Net.Wire;
 /// </remarks>
 public readonly ref struct Icmpv6Packet
 {
+    /// <summary>Types below this are errors, from it on informational messages (RFC 4443 section 2.1).</summary>
+    public const byte FirstInformationalType = 128;
+
     public const int TypeOffset = 0;
     public const int CodeOffset = 1;
     public const int ChecksumOffset = 2;

@@ -34,6 +34,9 @@ public readonly ref struct Ipv4Packet
 
     public const byte Version4 = 4;
 
+    /// <summary>Fragment offsets count 8-octet units (RFC 791 section 3.1), so every fragment but the last carries a multiple of 8 bytes.</summary>
+    public const int FragmentUnit = 8;
+
     // RFC 791 section 3.1: bit 0 reserved, bit 1 DF, bit 2 MF, then 13 bits of offset in 8-octet units.
     private const ushort DontFragmentFlag = 0x4000;
     private const ushort MoreFragmentsFlag = 0x2000;
@@ -167,13 +170,13 @@ public readonly ref struct Ipv4Packet
     /// <summary>Where this fragment's data starts in the original datagram, in bytes (the field counts 8-byte units).</summary>
     public int FragmentOffset
     {
-        get => (FlagsAndFragment & FragmentOffsetMask) * 8;
-        set => FlagsAndFragment = (ushort)(FlagsAndFragment & ~FragmentOffsetMask | value / 8 & FragmentOffsetMask);
+        get => (FlagsAndFragment & FragmentOffsetMask) * FragmentUnit;
+        set => FlagsAndFragment = (ushort)(FlagsAndFragment & ~FragmentOffsetMask | value / FragmentUnit & FragmentOffsetMask);
     }
 
     /// <summary>
     /// True for any piece of a fragmented datagram: more fragments follow, or this one does not
-    /// start at offset zero (RFC 791 section 3.2). We do not reassemble, so these are dropped.
+    /// start at offset zero (RFC 791 section 3.2): for reassembly.
     /// </summary>
     public bool IsFragment => (FlagsAndFragment & (MoreFragmentsFlag | FragmentOffsetMask)) != 0;
 

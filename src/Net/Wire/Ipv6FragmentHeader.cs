@@ -20,6 +20,7 @@ public readonly ref struct Ipv6FragmentHeader
     /// <summary>Fragments carry multiples of 8 bytes, all but the last (RFC 8200 section 4.5).</summary>
     public const int Unit = 8;
 
+    private const int ReservedOffset = 1;
     private const ushort OffsetMask = 0xFFF8;
     private const ushort MoreFragmentsFlag = 0x1;
 
@@ -51,13 +52,24 @@ public readonly ref struct Ipv6FragmentHeader
             Kernel.Panic("Ipv6FragmentHeader.Emit: buffer too short or offset not a multiple of 8"u8);
         var header = new Ipv6FragmentHeader(buffer.Slice(0, Length));
         buffer[NextHeaderOffset] = (byte)nextHeader;
-        buffer[1] = 0;
+        buffer[ReservedOffset] = 0;
         BinaryPrimitives.WriteUInt16BigEndian(buffer.Slice(OffsetAndFlagsOffset), (ushort)(offset | (more ? MoreFragmentsFlag : 0)));
         header.Identification = identification;
         return header;
     }
 
     public Span<byte> Buffer => _buffer;
+
+    /// <summary>
+    /// The Fragment header at the start of <paramref name="header"/> (8 bytes there) is atomic:
+    /// offset 0 and no more fragments, a whole packet processed as if the header were absent (RFC 6946 section 4).
+    /// </summary>
+    public static bool IsAtomic(ReadOnlySpan<byte> header) => (OffsetAndFlags(header) & (OffsetMask | MoreFragmentsFlag)) == 0;
+
+    /// <summary>The Fragment header at the start of <paramref name="header"/> is the first fragment's: offset 0, the upper layer's header follows.</summary>
+    public static bool IsFirst(ReadOnlySpan<byte> header) => (OffsetAndFlags(header) & OffsetMask) == 0;
+
+    private static ushort OffsetAndFlags(ReadOnlySpan<byte> header) => BinaryPrimitives.ReadUInt16BigEndian(header.Slice(OffsetAndFlagsOffset));
 
     /// <summary>The first header of the fragmentable part (the first fragment's is the one that counts).</summary>
     public IpProtocol NextHeader => (IpProtocol)_buffer[NextHeaderOffset];

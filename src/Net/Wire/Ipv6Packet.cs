@@ -212,12 +212,10 @@ public readonly ref struct Ipv6Packet
             if (protocol == IpProtocol.HopByHop && count != 0)
                 return Fail(out pointer, out reason, WireError.BadFormat);
 
-            // RFC 8200 sections 4.3 to 4.6: each of these is at least 8 bytes, Next Header first;
-            // all but Fragment give their length in 8-byte units beyond the first 8.
             ReadOnlySpan<byte> rest = payload.Slice(offset);
-            if (rest.Length < 8)
+            if (rest.Length < ExtensionHeaderUnit)
                 return Fail(out pointer, out reason, WireError.Truncated);
-            int length = protocol == IpProtocol.Ipv6Fragment ? 8 : (rest[1] + 1) * 8;
+            int length = ExtensionHeaderLength(protocol, rest);
             if (rest.Length < length)
                 return Fail(out pointer, out reason, WireError.Truncated);
             if (offset + length > MaximumHeaderChainLength)
@@ -234,15 +232,12 @@ public readonly ref struct Ipv6Packet
             }
             else if (protocol == IpProtocol.Ipv6Routing)
             {
-                // Routing header: Next Header, Hdr Ext Len, Routing Type, Segments Left.
-                if (header[3] != 0)
+                if (header[RoutingSegmentsLeftOffset] != 0)
                     return Fail(out pointer, out reason, WireError.Unsupported);
             }
             else
             {
-                // Fragment header: Next Header, reserved, 13-bit offset, 2 reserved bits, M.
-                ushort offsetAndMore = BinaryPrimitives.ReadUInt16BigEndian(header.Slice(2));
-                if ((offsetAndMore & 0xFFF9) != 0)
+                if (!Ipv6FragmentHeader.IsAtomic(header))
                 {
                     reason = WireError.None;
                     return true;
@@ -266,16 +261,15 @@ public readonly ref struct Ipv6Packet
     /// </summary>
     public static bool MayBeIcmpv6Error(ReadOnlySpan<byte> payload, IpProtocol nextHeader)
     {
-        const byte FirstInformationalType = 128;
         IpProtocol protocol = nextHeader;
         int offset = 0;
         for (int count = 0; IsWalkedExtensionHeader(protocol); count++)
         {
-            if (count == MaximumExtensionHeaders || payload.Length - offset < 8)
+            if (count == MaximumExtensionHeaders || payload.Length - offset < ExtensionHeaderUnit)
                 return true;
-            int length = protocol == IpProtocol.Ipv6Fragment ? 8 : (payload[offset + 1] + 1) * 8;
+            int length = ExtensionHeaderLength(protocol, payload.Slice(offset));
             // A fragment after the first holds no upper-layer header to look at.
-            if (protocol == IpProtocol.Ipv6Fragment && (BinaryPrimitives.ReadUInt16BigEndian(payload.Slice(offset + 2)) & 0xFFF8) != 0)
+            if (protocol == IpProtocol.Ipv6Fragment && !Ipv6FragmentHeader.IsFirst(payload.Slice(offset)))
                 return true;
             if (offset + length > MaximumHeaderChainLength || payload.Length - offset < length)
                 return true;
@@ -284,7 +278,7 @@ public readonly ref struct Ipv6Packet
         }
         if (protocol != IpProtocol.Icmpv6)
             return false;
-        return payload.Length - offset < 1 || payload[offset] < FirstInformationalType;
+        return payload.Length - offset < 1 || payload[offset] < Icmpv6Packet.FirstInformationalType;
     }
 
     private static bool IsWalkedExtensionHeader(IpProtocol protocol) =>
@@ -300,6 +294,23 @@ public readonly ref struct Ipv6Packet
 
     /// <summary>Options start after a Hop-by-Hop or Destination Options header's Next Header and Hdr Ext Len octets.</summary>
     private const int OptionsOffset = 2;
+
+    /// <summary>Hdr Ext Len, after the Next Header octet of every extension header but Fragment (RFC 8200 sections 4.3 to 4.6).</summary>
+    private const int HeaderExtensionLengthOffset = 1;
+
+    /// <summary>Routing header: Next Header, Hdr Ext Len, Routing Type, Segments Left (RFC 8200 section 4.4).</summary>
+    private const int RoutingSegmentsLeftOffset = 3;
+
+    /// <summary>RFC 8200 sections 4.3 to 4.6: each extension header walked is at least 8 bytes, Next Header first, and counts its length in 8 bytes.</summary>
+    private const int ExtensionHeaderUnit = 8;
+
+    /// <summary>
+    /// The length of the extension header <paramref name="protocol"/> at the start of
+    /// <paramref name="header"/> (at least <see cref="ExtensionHeaderUnit"/> bytes there): the
+    /// Fragment header's is fixed, the others give theirs in 8-byte units beyond the first 8.
+    /// </summary>
+    private static int ExtensionHeaderLength(IpProtocol protocol, ReadOnlySpan<byte> header) =>
+        protocol == IpProtocol.Ipv6Fragment ? Ipv6FragmentHeader.Length : (header[HeaderExtensionLengthOffset] + 1) * ExtensionHeaderUnit;
 
     private uint VersionClassAndFlow
     {

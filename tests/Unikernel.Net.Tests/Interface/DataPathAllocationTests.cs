@@ -48,6 +48,33 @@ public class DataPathAllocationTests
     }
 
     [Fact]
+    public void Ipv6_option_verdicts_allocate_nothing_after_warm_up()
+    {
+        // RFC 8200 section 4.2's four actions: Parameter Problem (10, 11), silent drop (01), skip (00) and deliver.
+        var nic = NewInterface();
+        Assert.True(nic.Udp.TryBind(7, out UdpHandle socket));
+        byte[][] frames = [.. new byte[] { 0x80, 0xC0, 0x40, 0x00 }.Select(Ipv6OptionTests.WithOptionType)];
+        byte[] reply = new byte[1600];
+        byte[] payload = new byte[1500];
+        void Once()
+        {
+            foreach (byte[] frame in frames)
+                nic.Process(frame, reply);
+            while (nic.Udp.TryReceive(socket, payload, out _, out _, out _))
+            {
+            }
+        }
+        for (int i = 0; i < 100; i++)
+            Once();
+        Assert.Equal(0, AllocationMeter.LeastOfThree(_ =>
+        {
+            for (int i = 0; i < 10_000; i++)
+                Once();
+        }));
+        Assert.True(nic.Counters[DropReason.Unsupported] >= 30_000);
+    }
+
+    [Fact]
     public void Reassembly_and_fragmented_echoes_allocate_nothing_after_warm_up()
     {
         var configuration = NetworkConfiguration.WithStaticIpv4(OurIpv4, 24);

@@ -48,6 +48,64 @@ public class FragmentationTests
         Assert.Equal(UdpSendResult.Queued, nic.Udp.Send(socket, new IpEndpoint(PeerLinkLocal, 40000), payload));
     }
 
+    /// <summary>The peer, as a router, says 1280 bytes about a 1,500-byte UDP datagram we sent it (RFC 4443 section 3.2).</summary>
+    private static void LowerPathToPeer(NetworkInterface nic)
+    {
+        const int Quoted = Ipv6Packet.MinimumMtu - Ipv6Packet.HeaderLength - Icmpv6Packet.MinimumLength;
+        byte[] sent = TestFrames.Udp6(OurLinkLocal, PeerLinkLocal, 7, 40000, new byte[1452])[EthernetFrame.HeaderLength..];
+        byte[] body = new byte[sizeof(uint) + Quoted];
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(body, Ipv6Packet.MinimumMtu);
+        sent.AsSpan(0, Quoted).CopyTo(body.AsSpan(sizeof(uint)));
+        Assert.Empty(Run(ref nic, Icmp6(PeerLinkLocal, OurLinkLocal, Icmpv6Type.PacketTooBig, body, hopLimit: 64)));
+        Assert.Equal(Ipv6Packet.MinimumMtu, nic.PathMtu(PeerLinkLocal));
+    }
+
+    [Fact]
+    public void After_Packet_Too_Big_an_echo_reply_that_fit_the_link_leaves_in_fragments_of_the_new_size()
+    {
+        var nic = NewInterface();
+        Run(ref nic, NeighborAdvertisement(PeerLinkLocal, OurLinkLocal, PeerLinkLocal, PeerMac,
+            (byte)(Icmpv6Packet.SolicitedFlag | Icmpv6Packet.OverrideFlag)));
+        LowerPathToPeer(nic);
+        byte[] request = EchoRequest6(PeerLinkLocal, OurLinkLocal, 1400);
+        byte[] frame = new byte[EthernetFrame.HeaderLength + Ipv6Packet.HeaderLength + request.Length];
+        EthernetFrame.Emit(frame, OurMac, PeerMac, EtherType.Ipv6);
+        var ip = Ipv6Packet.Emit(frame.AsSpan(EthernetFrame.HeaderLength), PeerLinkLocal, OurLinkLocal, IpProtocol.Icmpv6, request.Length, 64);
+        request.CopyTo(ip.Payload);
+
+        var frames = new List<byte[]> { Run(ref nic, frame) };
+        frames.AddRange(PollAll(nic, 0));
+        Assert.Equal(2, frames.Count);
+        foreach (byte[] sent in frames)
+            Assert.True(sent.Length - EthernetFrame.HeaderLength <= Ipv6Packet.MinimumMtu);
+        byte[] reply = Reassemble6(frames, out var upper, out _, out _, out _);
+        Assert.Equal(IpProtocol.Icmpv6, upper);
+        Assert.Equal(Icmpv6Type.EchoReply, new Icmpv6Packet(reply).Type);
+        Assert.Equal(request.AsSpan(4).ToArray(), reply.AsSpan(4).ToArray());
+    }
+
+    [Fact]
+    public void After_Packet_Too_Big_a_UDP_datagram_to_that_destination_leaves_in_fragments_of_the_new_size()
+    {
+        // RFC 8201 section 4: the lowered path MTU applies to the next datagram; RFC 8200 section
+        // 4.5: the source fragments to it. 1,400 bytes fit the 1500-byte link but not 1280.
+        var nic = NewInterface();
+        Assert.True(nic.Udp.TryBind(7, out UdpHandle socket));
+        LowerPathToPeer(nic);
+
+        byte[] payload = Pattern(1400);
+        Assert.Equal(UdpSendResult.Queued, nic.Udp.Send(socket, new IpEndpoint(PeerLinkLocal, 40000), payload));
+        var frames = SendOut(nic, ipv4: false);
+        Assert.Equal(2, frames.Count);
+        foreach (byte[] frame in frames)
+            Assert.True(frame.Length - EthernetFrame.HeaderLength <= Ipv6Packet.MinimumMtu);
+        byte[] message = Reassemble6(frames, out var upper, out _, out var source, out var destination);
+        Assert.Equal(IpProtocol.Udp, upper);
+        Assert.True(UdpDatagram.TryParse(message, out var udp, out _));
+        Assert.True(udp.VerifyChecksum(source, destination));
+        Assert.Equal(payload, udp.Payload.ToArray());
+    }
+
     [Fact]
     public void A_large_UDP_datagram_over_IPv4_goes_out_with_DF_clear()
     {

@@ -35,7 +35,7 @@ public class Ipv6OptionTests
     /// <summary>The Parameter Problem's ICMPv6 checksum for type 0x80, by the same script.</summary>
     private const ushort ParameterProblemChecksum = 0x2e02;
 
-    private static byte[] WithOptionType(byte type)
+    internal static byte[] WithOptionType(byte type)
     {
         byte[] frame = Golden.Bytes(HopByHopUnknownOption);
         frame[EthernetFrame.HeaderLength + OptionTypeOffset] = type;

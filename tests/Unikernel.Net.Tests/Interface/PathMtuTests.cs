@@ -75,6 +75,21 @@ public class PathMtuTests
         Assert.Equal(1280, nic.PathMtu(Far));
     }
 
+    [Theory]
+    [InlineData(0)]
+    [InlineData(FragmentFrames.Ipv6Chunk)]
+    public void Packet_too_big_quoting_one_of_our_fragments_lowers_the_path(int offset)
+    {
+        // A large UDP datagram we sent in fragments (RFC 8200 section 4.5): the quote ends at the
+        // Fragment header, yet it is ours as much as a whole datagram is (RFC 8201 section 4).
+        var nic = NewInterface();
+        byte[] message = FragmentFrames.Udp6Message(OurLinkLocal, Far, 7, 40000, new byte[3000]);
+        byte[] fragment = FragmentFrames.Fragment6(OurLinkLocal, Far, IpProtocol.Udp, message, offset, FragmentFrames.Ipv6Chunk, true, 77);
+        Assert.Empty(Run(ref nic, PacketTooBig(1280, fragment[EthernetFrame.HeaderLength..])));
+        Assert.Equal(1UL, nic.Counters.Absorbed);
+        Assert.Equal(1280, nic.PathMtu(Far));
+    }
+
     [Fact]
     public void Packet_too_big_quoting_a_source_not_ours_changes_nothing()
     {

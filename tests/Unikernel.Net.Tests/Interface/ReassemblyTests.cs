@@ -83,6 +83,27 @@ public class ReassemblyTests
     }
 
     [Fact]
+    public void A_TCP_segment_in_IPv4_fragments_reaches_its_listener_once_reassembled()
+    {
+        var nic = NewInterface();
+        Assert.True(nic.Tcp.Listen(7));
+        var options = new TcpOptions { HasMss = true, Mss = 1460, HasWindowScale = true, WindowScale = 7, SackPermitted = true,
+            HasTimestamps = true, TimestampValue = 1 };
+        byte[] syn = Tcp4(PeerIpv4, OurIpv4, 40000, 7, 1000, 0, TcpFlags.Syn, options, [])
+            [(EthernetFrame.HeaderLength + Ipv4Packet.MinimumHeaderLength)..];
+        Assert.Equal(40, syn.Length);
+
+        // RFC 7112's rule applied to IPv4: the first fragment holds the whole 20-byte TCP header.
+        Assert.Empty(Run(ref nic, Fragment4(PeerIpv4, OurIpv4, IpProtocol.Tcp, syn, 0, 24, true, 17)));
+        byte[] reply = Run(ref nic, Fragment4(PeerIpv4, OurIpv4, IpProtocol.Tcp, syn, 24, 16, false, 17));
+        Assert.True(Ipv4Packet.TryParse(reply.AsSpan(EthernetFrame.HeaderLength), out var ip, out _));
+        Assert.True(TcpSegment.TryParse(ip.Payload, out var synAck, out _));
+        Assert.Equal(TcpFlags.Syn | TcpFlags.Ack, synAck.Flags);
+        Assert.Equal(1001U, synAck.AcknowledgmentNumber.Value);
+        Assert.Equal(1UL, nic.Counters.Reassembled);
+    }
+
+    [Fact]
     public void A_reassembled_UDP_datagram_reaches_its_socket_whole_both_families()
     {
         var nic = NewInterface();
@@ -99,6 +120,49 @@ public class ReassemblyTests
         Assert.Equal(payload, received.AsSpan(0, length).ToArray());
         Assert.Equal(new IpEndpoint(PeerIpv4, 40001), remote);
         Assert.Equal(2UL, nic.Counters.Reassembled);
+    }
+
+    /// <summary>The fragment with an 8-byte Hop-by-Hop header before its Fragment header: one option of <paramref name="type"/> with 4 bytes of data.</summary>
+    private static byte[] WithHopByHop(byte[] frame, byte type)
+    {
+        const int HopByHopLength = 8;
+        int ipStart = EthernetFrame.HeaderLength;
+        var original = Ipv6Of(frame);
+        byte[] longer = new byte[ipStart + Ipv6Packet.HeaderLength + HopByHopLength + original.PayloadLength];
+        frame.AsSpan(0, ipStart + Ipv6Packet.HeaderLength).CopyTo(longer);
+        original.Payload.CopyTo(longer.AsSpan(ipStart + Ipv6Packet.HeaderLength + HopByHopLength));
+        var ip = new Ipv6Packet(longer.AsSpan(ipStart));
+        ip.NextHeader = IpProtocol.HopByHop;
+        ip.PayloadLength = original.PayloadLength + HopByHopLength;
+        byte[] hopByHop = [(byte)IpProtocol.Ipv6Fragment, 0, type, 4, 0, 0, 0, 0];
+        hopByHop.CopyTo(ip.Payload);
+        return longer;
+    }
+
+    [Fact]
+    public void Options_before_the_fragment_header_are_checked_in_each_fragment_and_kept_in_the_datagram()
+    {
+        // RFC 8200 section 4.5: the unfragmentable part (here Hop-by-Hop with Router Alert, RFC
+        // 2711) comes with every fragment and is the first fragment's in the reassembled packet.
+        var nic = NewInterface();
+        Assert.True(nic.Udp.TryBind(7, out UdpHandle socket));
+        byte[] payload = Pattern(3000);
+        var fragments = Fragments6(PeerLinkLocal, OurLinkLocal, IpProtocol.Udp, Udp6Message(PeerLinkLocal, OurLinkLocal, 40000, 7, payload), 18);
+        Assert.Empty(Feed(nic, fragments.Select(frame => WithHopByHop(frame, Ipv6Options.RouterAlert))));
+        byte[] received = new byte[9000];
+        Assert.True(nic.Udp.TryReceive(socket, received, out int length, out _, out _));
+        Assert.Equal(payload, received.AsSpan(0, length).ToArray());
+        Assert.Equal(1UL, nic.Counters.Reassembled);
+
+        // Action 10 there: each fragment is refused on arrival (pointer at the type in the fragment as it came).
+        var refused = Feed(nic, Fragments6(PeerLinkLocal, OurLinkLocal, IpProtocol.Udp, Udp6Message(PeerLinkLocal, OurLinkLocal, 40000, 7, payload), 19)
+            .Select(frame => WithHopByHop(frame, 0x80)));
+        var error = Icmpv6Of(refused[0]);
+        Assert.Equal(Icmpv6Type.ParameterProblem, error.Type);
+        Assert.Equal(2, error.Code);
+        Assert.Equal((uint)(Ipv6Packet.HeaderLength + 2), error.Pointer);
+        Assert.Equal(0, nic.DatagramsReassembling);
+        Assert.Equal(1UL, nic.Counters.Reassembled);
     }
 
     [Fact]
@@ -207,6 +271,36 @@ public class ReassemblyTests
     }
 
     [Fact]
+    public void Timeout_of_a_fragmented_ICMP_error_is_silent_both_families()
+    {
+        // RFC 4443 section 2.4 (e.1), RFC 1122 section 3.2.2: no ICMP error about an ICMP error.
+        var nic = NewInterface();
+        byte[] unreachable6 = Pattern(2000);
+        unreachable6[0] = (byte)Icmpv6Type.DestinationUnreachable;
+        byte[] unreachable4 = Pattern(2000);
+        unreachable4[0] = (byte)Icmpv4Type.DestinationUnreachable;
+        Assert.Empty(Run(ref nic, Fragments6(PeerLinkLocal, OurLinkLocal, IpProtocol.Icmpv6, unreachable6, 16)[0]));
+        Assert.Empty(Run(ref nic, Fragments4(PeerIpv4, OurIpv4, IpProtocol.Icmp, unreachable4, 16)[0]));
+        Assert.Equal(2, nic.DatagramsReassembling);
+        Assert.Empty(PollAll(nic, Timeout));
+        Assert.Equal(2UL, nic.Counters.ReassemblyTimeouts);
+        Assert.Equal(0, nic.DatagramsReassembling);
+    }
+
+    [Fact]
+    public void Timeout_of_a_datagram_from_an_unspecified_source_is_silent_both_families()
+    {
+        // RFC 4443 section 2.4 (e.6), RFC 1122 section 3.2.2: no ICMP error to a source that names no single node.
+        var nic = NewInterface();
+        byte[] request6 = EchoRequest6(Ipv6Address.Unspecified, OurLinkLocal, PingData);
+        Assert.Empty(Run(ref nic, Fragments6(Ipv6Address.Unspecified, OurLinkLocal, IpProtocol.Icmpv6, request6, 17)[0]));
+        Assert.Empty(Run(ref nic, Fragments4(default, OurIpv4, IpProtocol.Icmp, EchoRequest4(PingData), 17)[0]));
+        Assert.Equal(2, nic.DatagramsReassembling);
+        Assert.Empty(PollAll(nic, Timeout));
+        Assert.Equal(2UL, nic.Counters.ReassemblyTimeouts);
+    }
+
+    [Fact]
     public void Timeout_of_a_datagram_sent_to_a_group_is_silent()
     {
         var nic = NewInterface();
@@ -262,6 +356,40 @@ public class ReassemblyTests
         byte[] odd4 = Fragment4(PeerIpv4, OurIpv4, IpProtocol.Icmp, EchoRequest4(PingData), 0, 1001, true, 11);
         Assert.Empty(Run(ref nic, odd4));
         Assert.Equal(1UL, nic.Counters[DropReason.BadFragment]);
+    }
+
+    [Fact]
+    public void An_unknown_option_after_the_fragment_header_gets_its_Parameter_Problem_once_reassembled()
+    {
+        // RFC 8200 section 4.5: headers after the Fragment header are processed after reassembly;
+        // section 4.2: action 10 asks for a Parameter Problem code 2 at the option type, which in
+        // the reassembled packet is right after the fixed header's Destination Options octets.
+        var nic = NewInterface();
+        byte[] options = [(byte)IpProtocol.Udp, 0, 0x80, 4, 0, 0, 0, 0];
+        byte[] message = [.. options, .. Udp6Message(PeerLinkLocal, OurLinkLocal, 40000, 7, Pattern(2000))];
+        var fragments = Fragments6(PeerLinkLocal, OurLinkLocal, IpProtocol.Ipv6DestinationOptions, message, 14);
+
+        var replies = Feed(nic, fragments);
+        var error = Icmpv6Of(Assert.Single(replies));
+        Assert.Equal(Icmpv6Type.ParameterProblem, error.Type);
+        Assert.Equal(2, error.Code);
+        Assert.Equal((uint)(Ipv6Packet.HeaderLength + 2), error.Pointer);
+        Assert.Equal(1UL, nic.Counters.Reassembled);
+        Assert.Equal(0, nic.DatagramsReassembling);
+    }
+
+    [Fact]
+    public void A_bad_first_fragment_of_an_ICMPv6_error_gets_no_Parameter_Problem()
+    {
+        // RFC 4443 section 2.4 (e.1): no ICMPv6 error answers an ICMPv6 error, fragmented or not.
+        var nic = NewInterface();
+        byte[] unreachable = new byte[64];
+        unreachable[0] = (byte)Icmpv6Type.DestinationUnreachable;
+        byte[] odd = Fragment6(PeerLinkLocal, OurLinkLocal, IpProtocol.Icmpv6, unreachable, 0, 12, true, 15);
+
+        Assert.Empty(Run(ref nic, odd));
+        Assert.Equal(1UL, nic.Counters[DropReason.BadFragment]);
+        Assert.Equal(0, nic.DatagramsReassembling);
     }
 
     [Fact]
