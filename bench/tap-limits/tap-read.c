@@ -54,20 +54,9 @@ static void blast(unsigned int interface)
 
 int main(int argc, char **argv)
 {
-    const char *name = NULL;
-    long frames = 0;
-    for (int i = 1; i + 1 < argc; i += 2)
-    {
-        if (strcmp(argv[i], "--tap") == 0)
-            name = argv[i + 1];
-        else if (strcmp(argv[i], "--frames") == 0)
-            frames = atol(argv[i + 1]);
-    }
-    if (name == NULL || frames <= 0)
-    {
-        fprintf(stderr, "usage: tap-read --tap NAME --frames N\n");
-        return 2;
-    }
+    const char *name;
+    long frames;
+    parse_arguments("tap-read", argc, argv, &name, &frames);
     int tap = open_tap("tap-read", name);
     unsigned int interface = if_nametoindex(name);
     if (interface == 0)

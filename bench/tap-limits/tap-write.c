@@ -123,20 +123,9 @@ static void build_frame(unsigned char *frame, const unsigned char *destination)
 
 int main(int argc, char **argv)
 {
-    const char *name = NULL;
-    long frames = 0;
-    for (int i = 1; i + 1 < argc; i += 2)
-    {
-        if (strcmp(argv[i], "--tap") == 0)
-            name = argv[i + 1];
-        else if (strcmp(argv[i], "--frames") == 0)
-            frames = atol(argv[i + 1]);
-    }
-    if (name == NULL || frames <= 0)
-    {
-        fprintf(stderr, "usage: tap-write --tap NAME --frames N\n");
-        return 2;
-    }
+    const char *name;
+    long frames;
+    parse_arguments("tap-write", argc, argv, &name, &frames);
     int tap = open_tap("tap-write", name);
     set_address(name, SIOCSIFADDR, LINUX_ADDRESS);
     set_address(name, SIOCSIFNETMASK, PREFIX_MASK);

@@ -1,4 +1,4 @@
-/* What both TAP limit programs share: opening a TAP, bringing it up, and a clock. */
+/* What both TAP limit programs share: their arguments, opening a TAP, bringing it up, and a clock. */
 #ifndef TAP_LIMITS_TAP_H
 #define TAP_LIMITS_TAP_H
 
@@ -45,6 +45,25 @@ static int open_tap(const char *program, const char *name)
         fail(program, "SIOCSIFFLAGS");
     close(control);
     return fd;
+}
+
+/* Reads `--tap NAME --frames N`, which both programs take; prints the usage and exits 2 without both. */
+static void parse_arguments(const char *program, int argc, char **argv, const char **name, long *frames)
+{
+    *name = NULL;
+    *frames = 0;
+    for (int i = 1; i + 1 < argc; i += 2)
+    {
+        if (strcmp(argv[i], "--tap") == 0)
+            *name = argv[i + 1];
+        else if (strcmp(argv[i], "--frames") == 0)
+            *frames = atol(argv[i + 1]);
+    }
+    if (*name == NULL || *frames <= 0)
+    {
+        fprintf(stderr, "usage: %s --tap NAME --frames N\n", program);
+        exit(2);
+    }
 }
 
 static double seconds_now(void)
