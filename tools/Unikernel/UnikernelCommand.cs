@@ -111,8 +111,17 @@ public sealed class UnikernelCommand(string root)
         {
             try
             {
-                return HostStack.HostStackCommand.Run(result.GetValue(tapOption)!, result.GetValue(macOption), result.GetValue(ipv4Option), result.GetValue(impairOption), !result.GetValue(noHashOption),
-                    result.GetValue(mtuOption), result.GetValue(sendOption), result.GetValue(resolveOption), !result.GetValue(noOffloadOption));
+                return HostStack.HostStackCommand.Run(new HostStack.HostStackOptions(result.GetValue(tapOption)!)
+                {
+                    Mac = result.GetValue(macOption),
+                    Ipv4 = result.GetValue(ipv4Option),
+                    Impairment = result.GetValue(impairOption),
+                    HashUploads = !result.GetValue(noHashOption),
+                    Mtu = result.GetValue(mtuOption),
+                    SendBytes = result.GetValue(sendOption),
+                    Resolve = result.GetValue(resolveOption) ?? [],
+                    Offload = !result.GetValue(noOffloadOption),
+                });
             }
             catch (Exception error) when (error is ArgumentException or IOException)
             {

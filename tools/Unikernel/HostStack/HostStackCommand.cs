@@ -26,27 +26,22 @@ public static class HostStackCommand
     /// <summary>The longest the loop sleeps, so a stop request is seen promptly.</summary>
     private const int MaximumSleepMilliseconds = 200;
 
-    /// <param name="mtu">the link MTU, 1280 to 1500; 0 for Ethernet's 1500.</param>
-    /// <param name="sendBytes">also a source on TCP port 19 sending each connection this many bytes.</param>
-    /// <param name="resolve">names to look up (A and AAAA) once a DNS server is learnt.</param>
-    /// <param name="offload">true: TCP offloads on the TAP (<see cref="TapDevice"/>); false: one frame per read and per write, as lwIP's tapif and the bench's TAP limits.</param>
-    public static int Run(string tapName, string? macText, string? ipv4Text, string? impairment = null, bool hashUploads = true, int mtu = 0, long? sendBytes = null,
-        IReadOnlyList<string>? resolve = null, bool offload = true)
+    public static int Run(HostStackOptions options)
     {
-        var mac = macText is null ? DefaultMac(tapName) : ParseMac(macText);
-        var configuration = Configure(ipv4Text);
-        if (mtu != 0 && mtu is < Ipv6Packet.MinimumMtu or > NetworkInterface.EthernetMtu)
-            throw new ArgumentException($"--mtu must be {Ipv6Packet.MinimumMtu} to {NetworkInterface.EthernetMtu}, not {mtu}");
-        configuration.LinkMtu = mtu;
+        var mac = options.Mac is null ? DefaultMac(options.Tap) : ParseMac(options.Mac);
+        var configuration = Configure(options.Ipv4);
+        if (options.Mtu != 0 && options.Mtu is < Ipv6Packet.MinimumMtu or > NetworkInterface.EthernetMtu)
+            throw new ArgumentException($"--mtu must be {Ipv6Packet.MinimumMtu} to {NetworkInterface.EthernetMtu}, not {options.Mtu}");
+        configuration.LinkMtu = options.Mtu;
         var stack = new NetworkInterface(mac, configuration);
         if (!stack.Udp.TryBind(EchoPort, out UdpHandle echo))
             throw new InvalidOperationException("cannot bind the UDP echo port");
-        var services = new TcpServices(stack, configuration.TcpConnections, Say, hashUploads);
-        var source = sendBytes is { } bytes ? new StreamSource(stack, bytes, Say) : null;
-        var lookups = new NameLookups(stack, resolve ?? [], Say);
+        var services = new TcpServices(stack, configuration.TcpConnections, Say, options.HashUploads);
+        var source = options.SendBytes is { } bytes ? new StreamSource(stack, bytes, Say) : null;
+        var lookups = new NameLookups(stack, options.Resolve, Say);
         // Offloads both ways (host only) unless --no-offload; with impairments, frames come in one at a time as the impairment drops them.
-        using var tap = TapDevice.Open(tapName, segmentationOffload: offload, receiveOffload: offload && impairment is null);
-        var impaired = impairment is null ? null : new ImpairedDevice(tap, impairment, Environment.TickCount);
+        using var tap = TapDevice.Open(options.Tap, segmentationOffload: options.Offload, receiveOffload: options.Offload && options.Impairment is null);
+        var impaired = options.Impairment is null ? null : new ImpairedDevice(tap, options.Impairment, Environment.TickCount);
         Func<int, bool> waitReadable = impaired is null ? tap.WaitReadable : impaired.WaitReadable;
         Func<long, bool> receiveOne;
         Func<long, int> flush;
@@ -74,9 +69,9 @@ public static class HostStackCommand
             stop.Cancel();
         });
         string ipv4 = configuration.Dhcp ? " ipv4 dhcp" : stack.HasIpv4Address ? $" ipv4 {Text(stack.Ipv4Address)}/{stack.Ipv4PrefixLength}" : "";
-        if (impairment is not null)
-            Say($"impairing received frames: {impairment}");
-        Say($"{tap.Name} mac {Text(stack.MacAddress)} ipv6 {Text(stack.LinkLocalAddress)}{ipv4} mtu {stack.LinkMtu}{(offload ? "" : ", no offloads")}; answering ping and ping6, UDP and TCP echo on port {EchoPort}, discard on TCP port {DiscardPort}, uploads on TCP port {UploadPort}{(source is null ? "" : $", {source.Bytes} bytes to each connection on TCP port {StreamSource.Port}")}");
+        if (options.Impairment is not null)
+            Say($"impairing received frames: {options.Impairment}");
+        Say($"{tap.Name} mac {Text(stack.MacAddress)} ipv6 {Text(stack.LinkLocalAddress)}{ipv4} mtu {stack.LinkMtu}{(options.Offload ? "" : ", no offloads")}; answering ping and ping6, UDP and TCP echo on port {EchoPort}, discard on TCP port {DiscardPort}, uploads on TCP port {UploadPort}{(source is null ? "" : $", {source.Bytes} bytes to each connection on TCP port {StreamSource.Port}")}");
 
         var clock = Stopwatch.StartNew();
         var payload = new byte[stack.Udp.LargestPayload];
